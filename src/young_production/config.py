@@ -1,0 +1,249 @@
+"""Workspace layout, settings and config files.
+
+A workspace is a folder:
+
+    config/databases.yaml   where records live (sqlite | notion) and the Notion mapping
+    config/ai_config.yaml   provider, models, prices, spending limits
+    config/pipeline.yaml    sources guard, transcription models, workers
+    state/                  last-run files, processed entries, cost ledger
+    media/                  per-entry download cache
+    young.db                the embedded SQLite store
+
+YAML values may use `${VAR}` (required) or `${VAR:-default}`; substitution happens
+on parsed string values, so a secret can never break the YAML syntax. Nothing is
+read at import time: callers build `Settings` and `Workspace` explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError, WorkspaceError
+
+CONFIG_FILES = ("databases.yaml", "ai_config.yaml", "pipeline.yaml")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class Settings(BaseSettings):
+    """Process settings from the environment and an optional .env file."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    yp_home: Path | None = None
+
+
+def substitute_env(value: Any, env: Mapping[str, str], where: str = "") -> Any:
+    """Replace `${VAR}` / `${VAR:-default}` in every string of a parsed YAML tree."""
+    if isinstance(value, dict):
+        return {k: substitute_env(v, env, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute_env(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        raise ConfigError(f"{where or 'value'} needs environment variable {name}, which is not set")
+
+    return _VAR.sub(replace, value)
+
+
+def load_yaml(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """Parse one config file and substitute variables; clear errors for every failure."""
+    if not path.exists():
+        raise ConfigError(f"config file not found: {path} (run `yp init` to create it)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path.name} is not valid YAML{at}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} must hold a mapping at the top level")
+    try:
+        return substitute_env(data, env)
+    except ConfigError as exc:
+        raise ConfigError(f"{path.name}: {exc}") from None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PropertyMap(_Section):
+    """Where one record field lives in a Notion database."""
+
+    name: str
+    type: str
+
+
+class NotionDatabase(_Section):
+    id: str = ""
+    properties: dict[str, PropertyMap] = Field(default_factory=dict)
+
+
+class NotionConfig(_Section):
+    api_key: str = ""
+    base_url: str = "https://api.notion.com"
+    rate_limit_per_sec: float = 2.5
+    timeout_sec: float = 60.0
+    databases: dict[str, NotionDatabase] = Field(default_factory=dict)
+
+
+class StoreConfig(_Section):
+    store: Literal["sqlite", "notion"] = "sqlite"
+    sqlite_path: str = "young.db"
+    notion: NotionConfig = Field(default_factory=NotionConfig)
+
+
+class ModelPrice(_Section):
+    """USD per million tokens."""
+
+    input: float = 0.0
+    output: float = 0.0
+    cache_read: float | None = None
+    cache_write: float | None = None
+
+
+class SkillAIConfig(_Section):
+    provider: str | None = None
+    model: str | None = None
+    max_output_tokens: int | None = None
+
+
+class ProviderConfig(_Section):
+    api_key: str = ""
+    base_url: str | None = None
+    default_model: str = ""
+    max_retries: int = 2
+    timeout_sec: float = 120.0
+
+
+class LimitsConfig(_Section):
+    per_run_usd: float | None = None
+    daily_usd: float | None = None
+    monthly_usd: float | None = None
+
+
+class AIConfig(_Section):
+    provider: Literal["rules", "anthropic", "openai"] = "rules"
+    analysis_mode: Literal["combined", "per_skill"] = "combined"
+    condense_token_budget: int = 1500
+    skills: dict[str, SkillAIConfig] = Field(default_factory=dict)
+    anthropic: ProviderConfig = Field(default_factory=ProviderConfig)
+    openai: ProviderConfig = Field(default_factory=ProviderConfig)
+    prices: dict[str, ModelPrice] = Field(default_factory=dict)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
+
+
+class SourcesConfig(_Section):
+    allow_private_addresses: bool = False
+    max_download_mb: int = 200
+    request_timeout_sec: float = 30.0
+    user_agent: str = "YoungProduction/0.1 (+https://github.com/young-production)"
+
+
+class TranscriptionConfig(_Section):
+    whisper_model: str = "bundled:tiny.en"
+    compute_type: str = "int8"
+    vad: bool = True
+    language: str | None = "en"
+    beam_size: int = 1
+    ocr_video_frames: int = 3
+    max_ocr_video_sec: float = 90.0
+
+
+class PipelineConfig(_Section):
+    workers: int = 2
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
+
+
+def _parse(model: type[BaseModel], data: dict[str, Any], filename: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{filename}: {loc}: {first['msg']}") from None
+
+
+class Workspace:
+    """Paths of one workspace, and its parsed config."""
+
+    def __init__(self, root: Path, env: Mapping[str, str] | None = None):
+        self.root = Path(root).expanduser().resolve()
+        self.env: Mapping[str, str] = dict(os.environ) if env is None else env
+
+    config_dir = property(lambda self: self.root / "config")
+    state_dir = property(lambda self: self.root / "state")
+    media_dir = property(lambda self: self.root / "media")
+
+    @classmethod
+    def resolve(cls, root: Path | str | None, settings: Settings | None = None) -> Workspace:
+        """The workspace at `root`, else $YP_HOME, else ./young-workspace."""
+        if root is None:
+            settings = settings or Settings()
+            root = settings.yp_home or Path("young-workspace")
+        return cls(Path(root))
+
+    def exists(self) -> bool:
+        return all((self.config_dir / name).exists() for name in CONFIG_FILES)
+
+    def require(self) -> Workspace:
+        if not self.exists():
+            raise WorkspaceError(
+                f"no workspace at {self.root} (run `yp init {self.root}` or set YP_HOME)"
+            )
+        return self
+
+    def init(self, overwrite: bool = False) -> list[Path]:
+        """Create folders and default config files; existing files are kept unless `overwrite`."""
+        written: list[Path] = []
+        for folder in (self.config_dir, self.state_dir, self.media_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        templates = resources.files("young_production") / "config_templates"
+        for name in CONFIG_FILES:
+            target = self.config_dir / name
+            if target.exists() and not overwrite:
+                continue
+            with resources.as_file(templates / name) as src:
+                shutil.copyfile(src, target)
+            written.append(target)
+        return written
+
+    def _load(self, filename: str, model: type[BaseModel]) -> Any:
+        return _parse(model, load_yaml(self.config_dir / filename, self.env), filename)
+
+    def store_config(self) -> StoreConfig:
+        return self._load("databases.yaml", StoreConfig)
+
+    def ai_config(self) -> AIConfig:
+        return self._load("ai_config.yaml", AIConfig)
+
+    def pipeline_config(self) -> PipelineConfig:
+        return self._load("pipeline.yaml", PipelineConfig)
+
+    def update_yaml(self, filename: str, mutate: Any) -> None:
+        """Apply `mutate(dict)` to a config file's raw (unsubstituted) YAML and save it."""
+        path = self.config_dir / filename
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        mutate(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
