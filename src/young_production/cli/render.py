@@ -1,0 +1,154 @@
+"""Rich rendering for the CLI: progress, summary tables, records, schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..records import ViralDNA
+from ..store.base import CollectionInfo
+from ..workflows.base import EntryOutcome, WorkflowResult
+
+
+class RichReporter:
+    """A progress bar that advances as entries finish."""
+
+    def __init__(self, console: Console, label: str):
+        self.console = console
+        self.label = label
+        self.progress: Progress | None = None
+        self.task: int | None = None
+
+    def start(self, total: int) -> None:
+        if total == 0:
+            return
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[last]}"),
+            console=self.console,
+            transient=False,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task(self.label, total=total, last="")
+
+    def entry_done(self, outcome: EntryOutcome) -> None:
+        if self.progress is None or self.task is None:
+            return
+        mark = {"done": "[green]ok[/]", "failed": "[red]failed[/]"}.get(outcome.status, outcome.status)
+        self.progress.update(self.task, advance=1, last=f"{mark} {outcome.title[:40]}")
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _short(text: str | None, width: int) -> str:
+    if not text:
+        return "-"
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def wf1_table(result: WorkflowResult) -> Table:
+    title = f"WF1 Viral DNA encoding{' (dry run)' if result.dry_run else ''}"
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("Entry", ratio=2)
+    table.add_column("Route", ratio=1)
+    if result.dry_run:
+        table.add_column("Plan", ratio=3)
+    else:
+        table.add_column("Transcript", ratio=1)
+        table.add_column("Perspective", ratio=3)
+        table.add_column("Hook", ratio=3)
+        table.add_column("Open loop", ratio=3)
+    for entry in result.entries:
+        d = entry.detail
+        if result.dry_run:
+            table.add_row(_short(entry.title, 60), d.get("source_type", "-"), d.get("route", "-"))
+        elif entry.status == "failed":
+            table.add_row(_short(entry.title, 60), "[red]failed[/]", "-", f"[red]{entry.error}[/]", "", "")
+        else:
+            hook = f"[dim]{d.get('hook_pattern', '')}[/] {_short(d.get('hook'), 160)}"
+            table.add_row(
+                _short(entry.title, 60),
+                d.get("source_type", "-"),
+                d.get("transcript_source", "-"),
+                _short(d.get("perspective"), 220),
+                hook,
+                _short(d.get("open_loop"), 220),
+            )
+    return table
+
+
+def result_line(result: WorkflowResult) -> str:
+    parts = [
+        f"selected {result.selected}",
+        f"encoded {result.successful}",
+        f"failed {result.failed}",
+    ]
+    if result.skipped:
+        parts.append(f"not started {result.skipped}")
+    parts.append(f"AI cost ${result.total_cost_usd:.4f}")
+    line = ", ".join(parts)
+    if result.stopped_reason:
+        line += f" — stopped: {result.stopped_reason}"
+    return line
+
+
+def dna_table(entries: Sequence[ViralDNA]) -> Table:
+    table = Table(title=f"Viral DNA ({len(entries)})", expand=True)
+    for col, ratio in (("ID", 2), ("Title", 3), ("Type", 1), ("Status", 1), ("Tags", 2), ("Perspective", 4)):
+        table.add_column(col, ratio=ratio)
+    for e in entries:
+        table.add_row(
+            e.id or "",
+            _short(e.title, 50),
+            e.source_type.value if e.source_type else "-",
+            e.status.value,
+            ", ".join(e.niche_tags) or "-",
+            _short(e.perspective or e.error_reason, 120),
+        )
+    return table
+
+
+def record_table(fields: dict[str, object], title: str) -> Table:
+    table = Table(title=title, show_header=False, show_lines=True, expand=True)
+    table.add_column("Field", style="bold", ratio=1)
+    table.add_column("Value", ratio=5)
+    for name, value in fields.items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "-"
+        table.add_row(name, "-" if value in (None, "") else str(value))
+    return table
+
+
+def schema_tables(infos: Iterable[CollectionInfo]) -> list[Table]:
+    tables = []
+    for info in infos:
+        count = "?" if info.count is None else str(info.count)
+        table = Table(title=f"{info.collection} — {info.location} ({count} records)", expand=True)
+        table.add_column("Field")
+        table.add_column("Kind")
+        table.add_column("Stored as")
+        table.add_column("Check")
+        for f in info.fields:
+            check = "[green]ok[/]" if f.ok else f"[red]{f.problem}[/]"
+            table.add_row(f.name, f.kind, f.stored_as, check)
+        tables.append(table)
+    return tables
+
+
+def checks_table(checks: Sequence[tuple[str, bool, str]]) -> Table:
+    table = Table(title="yp doctor", expand=True)
+    table.add_column("Check", ratio=1)
+    table.add_column("Status", ratio=1)
+    table.add_column("Detail", ratio=4)
+    for name, ok, detail in checks:
+        table.add_row(name, "[green]ok[/]" if ok else "[red]problem[/]", detail)
+    return table

@@ -1,0 +1,193 @@
+"""What every workflow shares: its context, its result, last-run state and step retries."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from ..ai.base import AIProvider
+from ..config import AIConfig, PipelineConfig
+from ..errors import TransientError
+from ..store.base import Store
+
+T = TypeVar("T")
+
+
+@dataclass
+class RunContext:
+    """Everything a workflow run needs, passed in (never read from globals)."""
+
+    store: Store
+    provider: AIProvider
+    pipeline: PipelineConfig
+    ai: AIConfig
+    state_dir: Path
+    media_dir: Path
+
+
+@dataclass
+class EntryOutcome:
+    """What happened to one entry in a run."""
+
+    id: str
+    title: str
+    status: str  # "done" | "failed" | "planned" | "stopped"
+    detail: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class WorkflowResult:
+    workflow: str
+    run_id: str
+    started_at: str
+    dry_run: bool
+    completed_at: str = ""
+    selected: int = 0
+    successful: int = 0
+    failed: int = 0
+    skipped: int = 0
+    total_cost_usd: float = 0.0
+    stopped_reason: str | None = None
+    entries: list[EntryOutcome] = field(default_factory=list)
+
+    @property
+    def total_processed(self) -> int:
+        return self.successful + self.failed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.stopped_reason is None
+
+    def summary(self) -> dict[str, Any]:
+        """The seed's last-run record, plus what we add."""
+        return {
+            "workflow": self.workflow,
+            "run_id": self.run_id,
+            "last_run": self.completed_at,
+            "started_at": self.started_at,
+            "total_processed": self.total_processed,
+            "successful": self.successful,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "total_cost_usd": round(self.total_cost_usd, 6),
+            "dry_run": self.dry_run,
+            "stopped_reason": self.stopped_reason,
+            "errors": [f"{e.id}: {e.error}" for e in self.entries if e.error],
+        }
+
+
+def new_result(workflow: str, dry_run: bool) -> WorkflowResult:
+    return WorkflowResult(
+        workflow=workflow,
+        run_id=uuid.uuid4().hex[:12],
+        started_at=now_iso(),
+        dry_run=dry_run,
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so a crash leaves either the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, default=str)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class StateFiles:
+    """The workspace's state folder: `<wf>_last_run.json` and `processed_entries.json`."""
+
+    def __init__(self, state_dir: Path):
+        self.dir = state_dir
+        self._lock = threading.Lock()
+
+    def last_run_path(self, workflow: str) -> Path:
+        return self.dir / f"{workflow.lower()}_last_run.json"
+
+    def save_last_run(self, result: WorkflowResult) -> None:
+        write_json_atomic(self.last_run_path(result.workflow), result.summary())
+
+    def load_last_run(self, workflow: str) -> dict[str, Any] | None:
+        path = self.last_run_path(workflow)
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    @property
+    def processed_path(self) -> Path:
+        return self.dir / "processed_entries.json"
+
+    def processed(self) -> dict[str, list[str]]:
+        if not self.processed_path.exists():
+            return {"viral_dna": [], "productions": []}
+        return json.loads(self.processed_path.read_text(encoding="utf-8"))
+
+    def mark_processed(self, collection: str, record_id: str) -> None:
+        """Record an entry as processed (idempotent; safe from worker threads)."""
+        with self._lock:
+            data = self.processed()
+            ids = data.setdefault(collection, [])
+            if record_id not in ids:
+                ids.append(record_id)
+                write_json_atomic(self.processed_path, data)
+
+
+class Reporter(Protocol):
+    """Progress callbacks; the CLI renders them with Rich, library users may ignore them."""
+
+    def start(self, total: int) -> None: ...
+
+    def entry_done(self, outcome: EntryOutcome) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class SilentReporter:
+    def start(self, total: int) -> None:
+        pass
+
+    def entry_done(self, outcome: EntryOutcome) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def run_step(
+    name: str,
+    func: Callable[[], T],
+    timings: dict[str, float],
+    attempts: int = 3,
+    backoff_sec: float = 1.0,
+) -> T:
+    """Run one pipeline step, retrying only transient failures, and time it."""
+    started = time.perf_counter()
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                return func()
+            except TransientError:
+                if attempt == attempts:
+                    raise
+                time.sleep(backoff_sec * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+    finally:
+        timings[name] = round(time.perf_counter() - started, 3)
