@@ -1,0 +1,66 @@
+"""Run bookkeeping shared by every workflow: state files and step retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from young_production.errors import SourceError, TransientError
+from young_production.workflows.base import StateFiles, new_result, run_step
+
+
+def test_last_run_file_has_the_seed_shape(tmp_path: Path) -> None:
+    state = StateFiles(tmp_path)
+    result = new_result("WF1", dry_run=False)
+    result.successful, result.failed, result.completed_at = 3, 1, "2026-11-23T10:00:00+00:00"
+    state.save_last_run(result)
+    saved = json.loads((tmp_path / "wf1_last_run.json").read_text())
+    for key in ("last_run", "total_processed", "successful", "failed", "total_cost_usd", "dry_run"):
+        assert key in saved
+    assert saved["total_processed"] == 4 and saved["dry_run"] is False
+    assert state.load_last_run("WF1") == saved
+
+
+def test_mark_processed_is_idempotent_and_thread_safe(tmp_path: Path) -> None:
+    state = StateFiles(tmp_path)
+    ids = [f"id-{i}" for i in range(40)]
+    threads = [threading.Thread(target=lambda i=i: state.mark_processed("viral_dna", i)) for i in ids * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    data = state.processed()
+    assert sorted(data["viral_dna"]) == sorted(ids)
+    assert data["productions"] == []
+
+
+def test_run_step_retries_transient_failures_only() -> None:
+    calls = {"n": 0}
+
+    def flaky() -> str:
+        calls["n"] += 1
+        if calls["n"] < 3:
+            raise TransientError("timeout")
+        return "ok"
+
+    timings: dict[str, float] = {}
+    assert run_step("scrape", flaky, timings, backoff_sec=0) == "ok"
+    assert calls["n"] == 3 and "scrape" in timings
+
+    permanent = {"n": 0}
+
+    def broken() -> None:
+        permanent["n"] += 1
+        raise SourceError("private video")
+
+    with pytest.raises(SourceError):
+        run_step("scrape", broken, {}, backoff_sec=0)
+    assert permanent["n"] == 1
+
+
+def test_run_step_gives_up_after_attempts() -> None:
+    with pytest.raises(TransientError):
+        run_step("scrape", lambda: (_ for _ in ()).throw(TransientError("down")), {}, attempts=2, backoff_sec=0)
