@@ -1,0 +1,429 @@
+"""The embedded default store: one SQLite file in the workspace, no account needed.
+
+Tables follow the record models (see `sqlite_schema`); filters, sorts and cursors are
+translated in `sqlite_query`. One connection serves every thread: an RLock serialises
+its use (WF1 runs entries on a thread pool), every write is a single BEGIN IMMEDIATE
+transaction (a record and its body land together or not at all), WAL mode and a busy
+timeout let a second process (say `yp dna list` during a run) read and wait its turn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import NotFound, StoreError, TransientError
+from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
+from .base import CollectionInfo, Filter, Page, R, Sort
+from .sqlite_query import (
+    CONTAINS_FUNCTION,
+    after_condition,
+    decode_cursor,
+    encode_cursor,
+    enum_of,
+    filter_sql,
+    from_column,
+    iso_utc,
+    order_terms,
+    query_signature,
+    text_contains,
+    to_column,
+)
+from .sqlite_schema import (
+    column_kinds,
+    inspect_collection,
+    migrate,
+    quoted,
+    relation_fields,
+    write_transaction,
+)
+
+BUSY_TIMEOUT_MS = 10_000
+MAX_PAGE_SIZE = 100
+SECTION_HEADING = "heading_2"
+
+_EXPECTED: dict[FieldKind, str] = {
+    "title": "text",
+    "text": "text",
+    "url": "text (a URL or path)",
+    "select": "text (an option name)",
+    "multi_select": "a list of text values",
+    "relation": "a list of record ids",
+    "number": "a number",
+    "date": "a date-time",
+    "checkbox": "true or false",
+}
+
+
+class SQLiteStore:
+    """Records, page bodies and relations in one SQLite database (`":memory:"` for a scratch one)."""
+
+    name = "sqlite"
+
+    def __init__(
+        self, path: Path | str, *, record_types: Iterable[type[Record]] = RECORD_TYPES.values()
+    ) -> None:
+        self.path = str(path)
+        self._types: dict[str, type[Record]] = {t.collection: t for t in record_types}
+        self._lock = threading.RLock()
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._conn: sqlite3.Connection | None = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.create_function(CONTAINS_FUNCTION, 2, text_contains, deterministic=True)
+            migrate(self._conn, self._types.values())
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from None
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, locked, inside one transaction; sqlite errors become store errors."""
+        with self._lock:
+            if self._conn is None:
+                raise StoreError("the SQLite store is closed")
+            conn = self._conn
+            try:
+                if write:
+                    with write_transaction(conn):
+                        yield conn
+                else:
+                    conn.execute("BEGIN")
+                    try:
+                        yield conn
+                    finally:
+                        conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise TransientError(f"the SQLite store at {self.path} is busy: {exc}") from None
+                raise StoreError(f"SQLite store {self.path}: {exc}") from exc
+            except sqlite3.Error as exc:
+                raise StoreError(f"SQLite store {self.path}: {exc}") from exc
+
+    def _record_type(self, kind: type[R]) -> type[R]:
+        if self._types.get(getattr(kind, "collection", "")) is not kind:
+            raise StoreError(f"{kind.__name__} is not a record type this store keeps")
+        return kind
+
+    def _table(self, kind: type[Record]) -> str:
+        return quoted(self._record_type(kind).collection)
+
+    def _load(self, conn: sqlite3.Connection, kind: type[R], rows: Sequence[sqlite3.Row]) -> list[R]:
+        """Records from their table rows, relation fields filled from the relations table."""
+        links: dict[str, dict[str, list[str]]] = {row["id"]: {} for row in rows}
+        if rows and relation_fields(kind):
+            ids = list(links)
+            marks = ",".join("?" * len(ids))
+            for link in conn.execute(
+                f"SELECT record_id, field, target_id FROM relations WHERE record_id IN ({marks}) "
+                "ORDER BY record_id, field, position",
+                ids,
+            ):
+                links[link["record_id"]].setdefault(link["field"], []).append(link["target_id"])
+        records = []
+        columns = column_kinds(kind)
+        for row in rows:
+            data: dict[str, Any] = {"id": row["id"], "created_at": from_column("date", row["created_at"])}
+            present = row.keys()
+            data.update(
+                {n: from_column(k, row[n]) for n, k in columns.items() if n in present}
+            )
+            data.update({f: links[row["id"]].get(f, []) for f in relation_fields(kind)})
+            try:
+                records.append(kind.model_validate(data))
+            except ValidationError as exc:
+                raise StoreError(
+                    f"{kind.collection} record {row['id']} holds a value the model refuses: "
+                    + _validation_message(kind, exc)
+                ) from None
+        return records
+
+    def _load_one(self, conn: sqlite3.Connection, kind: type[R], record_id: str) -> R:
+        rows = conn.execute(f"SELECT * FROM {self._table(kind)} WHERE id = ?", (record_id,)).fetchall()
+        if not rows:
+            raise NotFound(f"no {kind.collection} record with id {record_id}")
+        return self._load(conn, kind, rows)[0]
+
+    def _require_record(self, conn: sqlite3.Connection, record_id: str) -> None:
+        """Raise NotFound unless some collection holds this id (bodies are keyed by id alone)."""
+        for collection in self._types:
+            if conn.execute(f"SELECT 1 FROM {quoted(collection)} WHERE id = ?", (record_id,)).fetchone():
+                return
+        raise NotFound(f"no record with id {record_id}")
+
+    def _set_relation(self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]) -> None:
+        conn.execute("DELETE FROM relations WHERE record_id = ? AND field = ?", (record_id, field))
+        self._add_links(conn, record_id, field, targets)
+
+    def _add_links(self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]) -> None:
+        """Append targets after the existing ones, skipping any already linked."""
+        start = conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM relations WHERE record_id = ? AND field = ?",
+            (record_id, field),
+        ).fetchone()[0]
+        conn.executemany(
+            "INSERT OR IGNORE INTO relations (record_id, field, target_id, position) VALUES (?, ?, ?, ?)",
+            [(record_id, field, target, start + i) for i, target in enumerate(dict.fromkeys(targets))],
+        )
+
+    def _insert_blocks(
+        self,
+        conn: sqlite3.Connection,
+        record_id: str,
+        blocks: Sequence[Block],
+        position: int,
+        parent_id: int | None = None,
+        section: str | None = None,
+    ) -> None:
+        for offset, block in enumerate(blocks):
+            cursor = conn.execute(
+                "INSERT INTO blocks (record_id, parent_id, position, type, text, section) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (record_id, parent_id, position + offset, block.type, block.text, section),
+            )
+            if block.children:
+                self._insert_blocks(conn, record_id, block.children, 0, cursor.lastrowid, section)
+
+    @staticmethod
+    def _next_top_position(conn: sqlite3.Connection, record_id: str) -> int:
+        return conn.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM blocks WHERE record_id = ? AND parent_id IS NULL",
+            (record_id,),
+        ).fetchone()[0]
+
+    # --- Store interface ----------------------------------------------------------------------
+
+    def query(
+        self,
+        kind: type[R],
+        filters: Sequence[Filter] = (),
+        sorts: Sequence[Sort] = (),
+        page_size: int = 100,
+        cursor: str | None = None,
+    ) -> Page[R]:
+        table = self._table(kind)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise StoreError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size!r}")
+        conditions: list[str] = []
+        params: list[Any] = []
+        for flt in filters:
+            sql, values = filter_sql(kind, flt, table)
+            conditions.append(sql)
+            params.extend(values)
+        terms = order_terms(kind, sorts, table)
+        signature = query_signature(kind, sorts)
+        if cursor:
+            sql, values = after_condition(terms, decode_cursor(cursor, signature, len(terms)))
+            conditions.append(sql)
+            params.extend(values)
+        keys = ", ".join(f"{term.expr} AS _k{i}" for i, term in enumerate(terms))
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        order = ", ".join(term.sql() for term in terms)
+        with self._session() as conn:
+            rows = conn.execute(
+                f"SELECT {table}.*, {keys} FROM {table}{where} ORDER BY {order} LIMIT ?",
+                [*params, page_size + 1],
+            ).fetchall()
+            items = self._load(conn, kind, rows[:page_size])
+        next_cursor = None
+        if len(rows) > page_size:
+            last = rows[page_size - 1]
+            next_cursor = encode_cursor(signature, [last[f"_k{i}"] for i in range(len(terms))])
+        return Page(items=items, next_cursor=next_cursor)
+
+    def get(self, kind: type[R], record_id: str) -> R:
+        with self._session() as conn:
+            return self._load_one(conn, kind, record_id)
+
+    def find_by_key(self, kind: type[R], key: str) -> R | None:
+        with self._session() as conn:
+            rows = conn.execute(f"SELECT * FROM {self._table(kind)} WHERE key = ?", (key,)).fetchall()
+            return self._load(conn, kind, rows)[0] if rows else None
+
+    def create(self, record: R, body: Sequence[Block] = ()) -> R:
+        kind = type(record)
+        table = self._table(kind)
+        columns = column_kinds(kind)
+        with self._session(write=True) as conn:
+            if record.key is not None:
+                rows = conn.execute(f"SELECT * FROM {table} WHERE key = ?", (record.key,)).fetchall()
+                if rows:
+                    return self._load(conn, kind, rows)[0]
+            record_id = str(uuid.uuid4())
+            values = [record_id, iso_utc(utcnow())]
+            values += [to_column(k, getattr(record, n)) for n, k in columns.items()]
+            names = ", ".join(["id", "created_at", *(quoted(n) for n in columns)])
+            marks = ", ".join("?" * len(values))
+            conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+            for field in relation_fields(kind):
+                self._add_links(conn, record_id, field, getattr(record, field))
+            self._insert_blocks(conn, record_id, body, 0)
+            return self._load_one(conn, kind, record_id)
+
+    def update(self, kind: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
+        table = self._table(kind)
+        kinds = kind.field_kinds()
+        for name in changes:
+            if name in ("id", "created_at"):
+                raise StoreError(f"{kind.collection}.{name} is set by the store and cannot be updated")
+            if name not in kinds:
+                raise StoreError(
+                    f"{kind.collection} has no field {name!r} to update (fields: {', '.join(kinds)})"
+                )
+        with self._session(write=True) as conn:
+            current = self._load_one(conn, kind, record_id)
+            try:
+                updated = kind.model_validate({**current.model_dump(), **changes})
+            except ValidationError as exc:
+                raise StoreError(_validation_message(kind, exc)) from None
+            columns = [n for n in changes if kinds[n] != "relation"]
+            if columns:
+                assignments = ", ".join(f"{quoted(n)} = ?" for n in columns)
+                values = [to_column(kinds[n], getattr(updated, n)) for n in columns]
+                try:
+                    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values, record_id])
+                except sqlite3.IntegrityError:
+                    raise StoreError(
+                        f"another {kind.collection} record already has key {updated.key!r}"
+                    ) from None
+            for name in changes:
+                if kinds[name] == "relation":
+                    self._set_relation(conn, record_id, name, getattr(updated, name))
+            return self._load_one(conn, kind, record_id)
+
+    def read_body(self, record_id: str) -> list[Block]:
+        with self._session() as conn:
+            self._require_record(conn, record_id)
+            rows = conn.execute(
+                "SELECT id, parent_id, type, text FROM blocks WHERE record_id = ? ORDER BY position, id",
+                (record_id,),
+            ).fetchall()
+        children: dict[int | None, list[sqlite3.Row]] = {}
+        for row in rows:
+            children.setdefault(row["parent_id"], []).append(row)
+
+        def build(parent_id: int | None) -> list[Block]:
+            return [
+                Block(type=row["type"], text=row["text"], children=build(row["id"]))
+                for row in children.get(parent_id, [])
+            ]
+
+        return build(None)
+
+    def write_section(self, record_id: str, section: str, blocks: Sequence[Block]) -> None:
+        """A heading (the section name, marked as ours) followed by `blocks`, as top-level blocks.
+
+        The first call appends the section at the end of the body; later calls replace
+        the blocks under that heading in place, leaving everything else as it was.
+        """
+        if not section.strip():
+            raise StoreError("a section needs a name")
+        with self._session(write=True) as conn:
+            self._require_record(conn, record_id)
+            heading = conn.execute(
+                "SELECT position FROM blocks WHERE record_id = ? AND section = ? AND section_heading = 1",
+                (record_id, section),
+            ).fetchone()
+            if heading is None:
+                position = self._next_top_position(conn, record_id)
+                conn.execute(
+                    "INSERT INTO blocks (record_id, parent_id, position, type, text, section, section_heading) "
+                    "VALUES (?, NULL, ?, ?, ?, ?, 1)",
+                    (record_id, position, SECTION_HEADING, section, section),
+                )
+            else:
+                position = heading["position"]
+                conn.execute(
+                    "DELETE FROM blocks WHERE record_id = ? AND section = ? AND section_heading = 0",
+                    (record_id, section),
+                )
+                conn.execute(
+                    "UPDATE blocks SET position = position + ? "
+                    "WHERE record_id = ? AND parent_id IS NULL AND position > ?",
+                    (len(blocks), record_id, position),
+                )
+            self._insert_blocks(conn, record_id, blocks, position + 1, section=section)
+
+    def append_body(self, record_id: str, blocks: Sequence[Block]) -> None:
+        with self._session(write=True) as conn:
+            self._require_record(conn, record_id)
+            self._insert_blocks(conn, record_id, blocks, self._next_top_position(conn, record_id))
+
+    def add_relations(
+        self, kind: type[R], record_id: str, field_name: str, target_ids: Sequence[str]
+    ) -> R:
+        self._record_type(kind)
+        field_kind = kind.field_kinds().get(field_name)
+        if field_kind != "relation":
+            raise StoreError(
+                f"{kind.collection}.{field_name} is not a relation field"
+                + (f" (it is {field_kind})" if field_kind else "")
+            )
+        if isinstance(target_ids, str) or not all(isinstance(t, str) and t for t in target_ids):
+            raise StoreError(f"{kind.collection}.{field_name} takes a list of record ids")
+        with self._session(write=True) as conn:
+            self._load_one(conn, kind, record_id)
+            self._add_links(conn, record_id, field_name, target_ids)
+            return self._load_one(conn, kind, record_id)
+
+    def trash(self, kind: type[R], record_id: str) -> None:
+        table = self._table(kind)
+        with self._session(write=True) as conn:
+            if conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,)).rowcount == 0:
+                raise NotFound(f"no {kind.collection} record with id {record_id}")
+            conn.execute("DELETE FROM relations WHERE record_id = ? OR target_id = ?", (record_id, record_id))
+            conn.execute("DELETE FROM blocks WHERE record_id = ?", (record_id,))
+
+    def inspect(self) -> list[CollectionInfo]:
+        infos = []
+        with self._session() as conn:
+            for collection, kind in self._types.items():
+                fields = inspect_collection(conn, kind)
+                count = conn.execute(f"SELECT COUNT(*) FROM {quoted(collection)}").fetchone()[0]
+                location = f"{self.path} table {collection}"
+                infos.append(CollectionInfo(collection, location, count, fields))
+        return infos
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def _validation_message(kind: type[Record], exc: ValidationError) -> str:
+    """The first problem pydantic found, as '<collection>.<field> expects <type>, got <value>'."""
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    field_kind = kind.field_kinds().get(name)
+    if field_kind is None:
+        return f"{kind.collection}.{name}: {error['msg']}"
+    expected = _EXPECTED[field_kind]
+    enum = enum_of(kind, name)
+    if enum is not None:
+        expected = "one of " + ", ".join(str(member.value) for member in enum)
+    if _is_optional(kind, name):
+        expected += " or nothing"
+    shown = error.get("input")
+    shown = shown.value if isinstance(shown, Enum) else shown
+    return f"{kind.collection}.{name} expects {expected}, got {shown!r}"
+
+
+def _is_optional(kind: type[Record], name: str) -> bool:
+    return not kind.model_fields[name].is_required() and kind.model_fields[name].default is None
