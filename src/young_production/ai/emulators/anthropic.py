@@ -172,7 +172,7 @@ class AnthropicEmulator(LoopbackServer):
         elif self.invalid_answers.take():
             text = json.dumps(schema_violation(schema))
         else:
-            text = json.dumps(AnswerSynth(schema, prompt_text).value())
+            text = json.dumps(AnswerSynth(schema, prompt_text, _user_text(body)).value())
         stop_reason = "end_turn"
         if count_tokens(text) > body["max_tokens"]:
             text, stop_reason = text[: body["max_tokens"] * 4], "max_tokens"
@@ -283,6 +283,16 @@ def _segments(body: dict[str, Any]) -> list[tuple[str, bool]]:
     if body.get("cache_control") and segments:
         segments[-1] = (segments[-1][0], True)
     return segments
+
+
+def _user_text(body: dict[str, Any]) -> str:
+    texts = []
+    for message in body.get("messages") or []:
+        content = message.get("content")
+        if message.get("role") == "user":
+            blocks = [content] if isinstance(content, str) else content or []
+            texts.extend(b if isinstance(b, str) else str(b.get("text", "")) for b in blocks)
+    return "\n".join(texts)
 
 
 def _auth_kind(headers: Any) -> str:

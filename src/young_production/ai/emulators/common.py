@@ -169,22 +169,23 @@ def bearer_or_key(headers: Any) -> str | None:
 # --- answers synthesised from a JSON schema ------------------------------------------
 
 _SENTENCE = re.compile(r"[^.!?\n]{12,}[.!?]?")
-_DATA_FENCE = re.compile(r"<data\b[^>]*>(.*?)</data>", re.S)
+_DATA_FENCE = re.compile(r"<data\b([^>]*)>\n(.*?)\n</data>", re.S)
 
 
 def source_sentences(prompt_text: str) -> list[str]:
-    """Sentences of the fenced data if the prompt has any, else of the whole prompt."""
-    fenced = _DATA_FENCE.findall(prompt_text)
-    text = "\n".join(fenced) if fenced else prompt_text
+    """Sentences of the fenced data (preferring `name="content"` fences), else of the whole prompt."""
+    fences = _DATA_FENCE.findall(prompt_text)
+    content = [body for attrs, body in fences if 'name="content"' in attrs] or [body for _, body in fences]
+    text = "\n".join(content) if content else prompt_text
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()] or ["(no content)"]
 
 
 class AnswerSynth:
     """Builds a JSON value that fits a schema, derived from a seed text."""
 
-    def __init__(self, schema: dict[str, Any], seed_text: str):
+    def __init__(self, schema: dict[str, Any], seed_text: str, source_text: str | None = None):
         self.root = schema
-        self.sentences = source_sentences(seed_text)
+        self.sentences = source_sentences(seed_text if source_text is None else source_text)
         self.digest = hashlib.sha256(seed_text.encode()).digest()
         self._n = 0
 

@@ -84,7 +84,8 @@ class OpenAIEmulator(LoopbackServer):
         elif self.invalid_answers.take():
             content = json.dumps(schema_violation(schema))
         else:
-            content = json.dumps(AnswerSynth(schema, prompt_text).value())
+            user_text = "\n".join(t for m, t in zip(body["messages"], texts) if m.get("role") == "user")
+            content = json.dumps(AnswerSynth(schema, prompt_text, user_text).value())
         limit = body.get("max_completion_tokens") or body.get("max_tokens")
         finish = "stop"
         if limit is not None and count_tokens(content) > limit:

@@ -1,0 +1,158 @@
+"""Any OpenAI-compatible chat-completions server through the `openai` SDK.
+
+OpenAI itself, or a local server (Ollama `http://127.0.0.1:11434/v1`, vLLM, LM Studio)
+through `openai.base_url`. Same contract as the Claude provider: a strict JSON schema
+in `response_format`, one retry when an answer does not fit, usage priced from config
+(price a local model at 0). The SDK sends the key as `Authorization: Bearer`; local
+servers ignore it, so a key is only required for api.openai.com.
+
+A quota / spend-limit answer (429 `insufficient_quota`, `*_spend_limit_exceeded`,
+`credit_balance_exhausted`) is not retried and raises `BudgetExceeded`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx2
+import openai
+
+from ..config import ProviderConfig
+from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
+from .base import AIAnswer, AIRequest, T, Usage
+from .pricing import Pricing
+from .prompting import ATTEMPTS, RawAnswer, answer_with_retry, build_prompt, strict_json_schema
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+LOCAL_PLACEHOLDER_KEY = "not-needed"
+QUOTA_CODES = (
+    "insufficient_quota",
+    "organization_spend_limit_exceeded",
+    "project_spend_limit_exceeded",
+    "organization_usage_limit_exceeded",
+    "credit_balance_exhausted",
+)
+
+
+def is_official(base_url: str | None) -> bool:
+    return not base_url or "api.openai.com" in base_url
+
+
+def is_quota_error(status: int, body_text: str) -> bool:
+    return status == 429 and any(code in body_text for code in QUOTA_CODES)
+
+
+def _mark_quota_final(response: httpx2.Response) -> None:
+    """httpx response hook: tell the SDK's retry loop not to retry a quota answer."""
+    if response.status_code == 429:
+        response.read()
+        if is_quota_error(429, response.text):
+            response.headers["x-should-retry"] = "false"
+
+
+class OpenAICompatibleProvider:
+    name = "openai"
+
+    def __init__(
+        self,
+        settings: ProviderConfig,
+        pricing: Pricing,
+        skill_models: Mapping[str, str] | None = None,
+        skill_max_tokens: Mapping[str, int] | None = None,
+    ):
+        if is_official(settings.base_url) and not settings.api_key:
+            raise ConfigError("the openai provider needs an API key for api.openai.com: set OPENAI_API_KEY")
+        self.settings = settings
+        self.pricing = pricing
+        self.skill_models = dict(skill_models or {})
+        self.skill_max_tokens = dict(skill_max_tokens or {})
+        self.client = openai.OpenAI(
+            api_key=settings.api_key or LOCAL_PLACEHOLDER_KEY,
+            base_url=settings.base_url or OPENAI_BASE_URL,
+            max_retries=settings.max_retries,
+            timeout=settings.timeout_sec,
+            http_client=openai.DefaultHttpxClient(event_hooks={"response": [_mark_quota_final]}),
+        )
+
+    def model_for(self, request: AIRequest) -> str:
+        model = self.skill_models.get(request.skill) or self.settings.default_model
+        if not model:
+            raise ConfigError("ai_config.yaml: openai.default_model is empty")
+        return model
+
+    def max_tokens_for(self, request: AIRequest) -> int:
+        return self.skill_max_tokens.get(request.skill) or request.max_output_tokens
+
+    def completion_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
+        prompt = build_prompt(request, schema)
+        # api.openai.com wants max_completion_tokens; local servers know max_tokens.
+        limit_key = "max_completion_tokens" if is_official(self.settings.base_url) else "max_tokens"
+        return {
+            "model": self.model_for(request),
+            limit_key: self.max_tokens_for(request),
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": prompt.schema_name[:64], "schema": strict_json_schema(schema), "strict": True},
+            },
+        }
+
+    def cost_ceiling(self, request: AIRequest, schema: type[T]) -> float:
+        prompt = build_prompt(request, schema)
+        one = self.pricing.ceiling(self.model_for(request), prompt.estimated_input_tokens(), self.max_tokens_for(request))
+        return one * ATTEMPTS
+
+    def complete(self, request: AIRequest, schema: type[T]) -> AIAnswer[T]:
+        params = self.completion_params(request, schema)
+        model = params["model"]
+
+        def attempt() -> RawAnswer:
+            completion = self._create(params)
+            choice = completion.choices[0] if completion.choices else None
+            text = (choice.message.content or "") if choice else ""
+            refused = bool(choice and getattr(choice.message, "refusal", None))
+            usage = self.pricing.priced(model, usage_of(completion.usage))
+            return RawAnswer(text, usage, cut_off=bool(choice and choice.finish_reason == "length"), refused=refused)
+
+        value, usage = answer_with_retry(attempt, schema, provider=self.name, model=model)
+        return AIAnswer(value=value, usage=usage, provider=self.name, model=model)
+
+    def _create(self, params: dict[str, Any]) -> Any:
+        try:
+            return self.client.chat.completions.create(**params)
+        except openai.APIStatusError as exc:
+            raise translate_error(exc) from None
+        except (openai.APIConnectionError, openai.APITimeoutError) as exc:
+            raise TransientError(f"the OpenAI-compatible server could not be reached: {exc}") from None
+
+
+def usage_of(sdk_usage: Any) -> Usage:
+    if sdk_usage is None:
+        return Usage()
+    details = getattr(sdk_usage, "prompt_tokens_details", None)
+    cached = (getattr(details, "cached_tokens", None) or 0) if details else 0
+    return Usage(
+        input_tokens=max((sdk_usage.prompt_tokens or 0) - cached, 0),
+        output_tokens=sdk_usage.completion_tokens or 0,
+        cache_read_tokens=cached,
+    )
+
+
+def translate_error(exc: openai.APIStatusError) -> Exception:
+    status = exc.status_code
+    body = exc.response.text if exc.response is not None else str(exc)
+    message = str(exc.message)[:200]
+    if is_quota_error(status, body):
+        return BudgetExceeded(
+            f"the OpenAI-compatible server reports the quota or spend limit is reached ({message}); "
+            "the run stops and the remaining entries stay unprocessed"
+        )
+    if status in (401, 403):
+        return ConfigError(f"the OpenAI-compatible server refused the API key (HTTP {status}): {message}")
+    if status in (408, 409, 429) or status >= 500:
+        return TransientError(f"the OpenAI-compatible server is busy or failing (HTTP {status}): {message}")
+    return AIError(f"the OpenAI-compatible server rejected the request (HTTP {status}): {message}")
