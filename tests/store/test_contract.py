@@ -204,26 +204,45 @@ def dna_set(store: Store) -> tuple[list[str], list[str]]:
     e2 = store.create(Empire(name="E2")).id
     entries = [
         ViralDNA(
-            title="A coffee habits", url="https://a.example/1", hook="Why do we buy coffee?",
-            niche_tags=["finance", "habits"], status=DNAStatus.ENCODED,
-            source_type=SourceType.YOUTUBE_VIDEO, views=100, perspective="Totals matter",
-            processed_at=datetime(2025, 1, 10, 8, 0, tzinfo=UTC), empire_ids=[e1],
+            title="A coffee habits",
+            url="https://a.example/1",
+            hook="Why do we buy coffee?",
+            niche_tags=["finance", "habits"],
+            status=DNAStatus.ENCODED,
+            source_type=SourceType.YOUTUBE_VIDEO,
+            views=100,
+            perspective="Totals matter",
+            processed_at=datetime(2025, 1, 10, 8, 0, tzinfo=UTC),
+            empire_ids=[e1],
             hook_pattern="question",
         ),
         ViralDNA(
-            title="B Bridge engineering", url="https://b.example/2", hook="This bridge moves.",
-            niche_tags=["engineering"], status=DNAStatus.NEW, source_type=SourceType.ARTICLE,
-            views=5000, processed_at=datetime(2025, 2, 10, 8, 0, tzinfo=UTC), empire_ids=[e1, e2],
+            title="B Bridge engineering",
+            url="https://b.example/2",
+            hook="This bridge moves.",
+            niche_tags=["engineering"],
+            status=DNAStatus.NEW,
+            source_type=SourceType.ARTICLE,
+            views=5000,
+            processed_at=datetime(2025, 2, 10, 8, 0, tzinfo=UTC),
+            empire_ids=[e1, e2],
             hook_pattern="bold_claim",
         ),
         ViralDNA(
-            title="C rent tips", status=DNAStatus.FAILED, source_type=SourceType.TIKTOK,
+            title="C rent tips",
+            status=DNAStatus.FAILED,
+            source_type=SourceType.TIKTOK,
             error_reason="private video",
         ),
         ViralDNA(
-            title="D budget rules", url="https://d.example/4", niche_tags=["finance"],
-            status=DNAStatus.NEW, views=250, processed_at=datetime(2025, 3, 10, 8, 0, tzinfo=UTC),
-            empire_ids=[e2], perspective="Rules age",
+            title="D budget rules",
+            url="https://d.example/4",
+            niche_tags=["finance"],
+            status=DNAStatus.NEW,
+            views=250,
+            processed_at=datetime(2025, 3, 10, 8, 0, tzinfo=UTC),
+            empire_ids=[e2],
+            perspective="Rules age",
         ),
     ]
     return [e1, e2], [store.create(entry).id for entry in entries]
@@ -313,7 +332,9 @@ BAD_FILTERS: list[tuple[Filter, tuple[str, ...]]] = [
 ]
 
 
-@pytest.mark.parametrize(("flt", "named"), BAD_FILTERS, ids=[f"{f.field}-{f.op}" for f, _ in BAD_FILTERS])
+@pytest.mark.parametrize(
+    ("flt", "named"), BAD_FILTERS, ids=[f"{f.field}-{f.op}" for f, _ in BAD_FILTERS]
+)
 def test_filters_that_do_not_fit_the_field_are_refused(
     store: Store, flt: Filter, named: tuple[str, ...]
 ) -> None:
@@ -397,9 +418,21 @@ def test_iter_records_follows_cursors(store: Store) -> None:
     for name in names:
         store.create(Empire(name=name))
     assert [e.name for e in iter_records(store, Empire, page_size=10)] == names
-    assert [e.name for e in iter_records(store, Empire, [Filter.contains("name", "1")], page_size=3)] == [
-        "Empire 01", "Empire 10", "Empire 11", "Empire 12", "Empire 13", "Empire 14",
-        "Empire 15", "Empire 16", "Empire 17", "Empire 18", "Empire 19", "Empire 21",
+    assert [
+        e.name for e in iter_records(store, Empire, [Filter.contains("name", "1")], page_size=3)
+    ] == [
+        "Empire 01",
+        "Empire 10",
+        "Empire 11",
+        "Empire 12",
+        "Empire 13",
+        "Empire 14",
+        "Empire 15",
+        "Empire 16",
+        "Empire 17",
+        "Empire 18",
+        "Empire 19",
+        "Empire 21",
     ]
 
 
@@ -468,12 +501,17 @@ def test_add_relations_keeps_existing_dedupes_and_preserves_order(store: Store) 
     d1, d2, d3 = (store.create(ViralDNA(title=t)).id for t in ("one", "two", "three"))
     production = store.create(Production(title="P", dna_ids=[d1]))
     other = store.create(Production(title="Q"))
-    assert store.add_relations(Production, production.id, "dna_ids", [d2, d1, d2]).dna_ids == [d1, d2]
+    assert store.add_relations(Production, production.id, "dna_ids", [d2, d1, d2]).dna_ids == [
+        d1,
+        d2,
+    ]
     again = store.add_relations(Production, production.id, "dna_ids", [d3, d1])
     assert again.dna_ids == [d1, d2, d3]
     assert store.get(Production, production.id).dna_ids == [d1, d2, d3]
     assert store.get(Production, production.id).empire_ids == []
-    assert [p.id for p in store.query(Production, [Filter.contains("dna_ids", d3)]).items] == [production.id]
+    assert [p.id for p in store.query(Production, [Filter.contains("dna_ids", d3)]).items] == [
+        production.id
+    ]
     assert store.get(Production, other.id).dna_ids == []
     with pytest.raises(StoreError, match="title"):
         store.add_relations(Production, production.id, "title", [d1])
@@ -487,7 +525,11 @@ STYLE_BODY = [
     paragraph("Plain talk about money."),
     bullet("Second person", [bullet("Say 'you'"), bullet("Short sentences")]),
     Block(type="numbered_list_item", text="Hook with the result"),
-    Block(type="toggle", text="Words we avoid", children=[paragraph("hack, guru"), bullet("habit, not hack")]),
+    Block(
+        type="toggle",
+        text="Words we avoid",
+        children=[paragraph("hack, guru"), bullet("habit, not hack")],
+    ),
     Block(type="quote", text="Rewrite it if a kid can't follow it."),
     Block(type="divider"),
     Block(type="code", text="print('hi')"),
@@ -582,7 +624,9 @@ def test_sample_data_loads_once_with_linked_records_and_style_bodies(store: Stor
     assert len({d.source_type for d in dna}) == 6
     encoded = store.query(ViralDNA, [Filter.eq("status", DNAStatus.ENCODED)]).items
     assert len(encoded) >= 2 and all(d.perspective and d.hook for d in encoded)
-    assert store.query(ViralDNA, [Filter.empty("perspective"), Filter("status", "ne", DNAStatus.FAILED)]).items
+    assert store.query(
+        ViralDNA, [Filter.empty("perspective"), Filter("status", "ne", DNAStatus.FAILED)]
+    ).items
     productions = list(iter_records(store, Production))
     assert len(productions) == 4
     empire_ids = {e.id for e in empires}

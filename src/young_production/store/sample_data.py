@@ -40,7 +40,10 @@ def _money_lab_style() -> list[Block]:
         heading("Voice"),
         bullet(
             "Second person, present tense",
-            [bullet("Say 'you', never 'one' or 'people'"), bullet("Short sentences; no jargon without a translation")],
+            [
+                bullet("Say 'you', never 'one' or 'people'"),
+                bullet("Short sentences; no jargon without a translation"),
+            ],
         ),
         bullet("Numbers over adjectives", [bullet("'$312 a year', not 'a lot of money'")]),
         heading("Structure"),
@@ -49,7 +52,10 @@ def _money_lab_style() -> list[Block]:
         Block(type="numbered_list_item", text="Three steps, then the payoff"),
         _toggle(
             "Words we avoid",
-            [paragraph("hack, guru, passive income, financial freedom"), bullet("Say 'habit' instead of 'hack'")],
+            [
+                paragraph("hack, guru, passive income, financial freedom"),
+                bullet("Say 'habit' instead of 'hack'"),
+            ],
         ),
         Block(type="quote", text="If a fifteen-year-old can't follow it, rewrite it."),
     ]
@@ -58,7 +64,9 @@ def _money_lab_style() -> list[Block]:
 def _deep_build_style() -> list[Block]:
     return [
         heading("Writing style", 1),
-        paragraph("Engineering explainers: how everyday things are built, told as a detective story."),
+        paragraph(
+            "Engineering explainers: how everyday things are built, told as a detective story."
+        ),
         heading("Voice"),
         bullet(
             "Curious, never smug",
@@ -67,10 +75,15 @@ def _deep_build_style() -> list[Block]:
         bullet("Concrete before abstract", [bullet("Show the part, then explain the principle")]),
         _toggle(
             "Checklist before recording",
-            [bullet("One diagram per minute at most"), bullet("Every claim has a source in the notes")],
+            [
+                bullet("One diagram per minute at most"),
+                bullet("Every claim has a source in the notes"),
+            ],
         ),
         Block(type="divider"),
-        paragraph("Long videos run 12-18 minutes; Shorts cut one surprising fact from a long video."),
+        paragraph(
+            "Long videos run 12-18 minutes; Shorts cut one surprising fact from a long video."
+        ),
     ]
 
 
@@ -104,7 +117,11 @@ def _empires() -> list[tuple[Empire, list[Block]]]:
 
 
 def _encoded(**fields: object) -> dict[str, object]:
-    return {"status": DNAStatus.ENCODED, "processed_at": datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc), **fields}
+    return {
+        "status": DNAStatus.ENCODED,
+        "processed_at": datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc),
+        **fields,
+    }
 
 
 def _viral_dna(money_lab: str, deep_build: str) -> list[ViralDNA]:
@@ -118,12 +135,12 @@ def _viral_dna(money_lab: str, deep_build: str) -> list[ViralDNA]:
             views=1_840_000,
             empire_ids=[money_lab],
             **_encoded(
-                transcript="I spent $1,412 on coffee last year. Here is what I did with the spreadsheet...",
+                transcript="I spent $1,412 on coffee last year. Here is what I did next.",
                 transcript_source=TranscriptSource.CAPTIONS,
                 perspective="Small daily spending only matters once you can see the yearly total.",
                 hook="I spent $1,412 on coffee last year.",
                 hook_pattern="result_first",
-                open_loop="By the end you'll see the one line in my spreadsheet that changed everything.",
+                open_loop="By the end you'll see the one line in my sheet that changed everything.",
             ),
         ),
         ViralDNA(
@@ -135,7 +152,7 @@ def _viral_dna(money_lab: str, deep_build: str) -> list[ViralDNA]:
             views=3_200_000,
             empire_ids=[money_lab],
             **_encoded(
-                transcript="Why does everyone still use the 50/30/20 rule? Rent alone eats 50 percent now.",
+                transcript="Why does everyone use the 50/30/20 rule? Rent eats half now.",
                 transcript_source=TranscriptSource.WHISPER,
                 perspective="Budget rules from the 2000s fail because housing costs doubled.",
                 hook="Why does everyone still use the 50/30/20 rule?",

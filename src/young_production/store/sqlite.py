@@ -64,7 +64,7 @@ _EXPECTED: dict[FieldKind, str] = {
 
 
 class SQLiteStore:
-    """Records, page bodies and relations in one SQLite database (`":memory:"` for a scratch one)."""
+    """Records, page bodies and relations in one SQLite file (`":memory:"` for a scratch one)."""
 
     name = "sqlite"
 
@@ -78,7 +78,9 @@ class SQLiteStore:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._conn: sqlite3.Connection | None = sqlite3.connect(
-                self.path, check_same_thread=False, isolation_level=None,
+                self.path,
+                check_same_thread=False,
+                isolation_level=None,
                 timeout=BUSY_TIMEOUT_MS / 1000,
             )
             self._conn.row_factory = sqlite3.Row
@@ -111,7 +113,9 @@ class SQLiteStore:
                         conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
-                    raise TransientError(f"the SQLite store at {self.path} is busy: {exc}") from None
+                    raise TransientError(
+                        f"the SQLite store at {self.path} is busy: {exc}"
+                    ) from None
                 raise StoreError(f"SQLite store {self.path}: {exc}") from exc
             except sqlite3.Error as exc:
                 raise StoreError(f"SQLite store {self.path}: {exc}") from exc
@@ -124,7 +128,9 @@ class SQLiteStore:
     def _table(self, kind: type[Record]) -> str:
         return quoted(self._record_type(kind).collection)
 
-    def _load(self, conn: sqlite3.Connection, kind: type[R], rows: Sequence[sqlite3.Row]) -> list[R]:
+    def _load(
+        self, conn: sqlite3.Connection, kind: type[R], rows: Sequence[sqlite3.Row]
+    ) -> list[R]:
         """Records from their table rows, relation fields filled from the relations table."""
         links: dict[str, dict[str, list[str]]] = {row["id"]: {} for row in rows}
         if rows and relation_fields(kind):
@@ -139,11 +145,15 @@ class SQLiteStore:
         records = []
         columns = column_kinds(kind)
         for row in rows:
-            data: dict[str, Any] = {"id": row["id"], "created_at": from_column("date", row["created_at"])}
+            data: dict[str, Any] = {
+                "id": row["id"],
+                "created_at": from_column("date", row["created_at"]),
+            }
             present = row.keys()
-            data.update(
-                {n: from_column(k, row[n]) for n, k in columns.items() if n in present}
-            )
+            for name, field_kind in columns.items():
+                value = from_column(field_kind, row[name]) if name in present else None
+                if value is not None:  # NULL in a column added later: the model's default applies
+                    data[name] = value
             data.update({f: links[row["id"]].get(f, []) for f in relation_fields(kind)})
             try:
                 records.append(kind.model_validate(data))
@@ -155,7 +165,9 @@ class SQLiteStore:
         return records
 
     def _load_one(self, conn: sqlite3.Connection, kind: type[R], record_id: str) -> R:
-        rows = conn.execute(f"SELECT * FROM {self._table(kind)} WHERE id = ?", (record_id,)).fetchall()
+        rows = conn.execute(
+            f"SELECT * FROM {self._table(kind)} WHERE id = ?", (record_id,)
+        ).fetchall()
         if not rows:
             raise NotFound(f"no {kind.collection} record with id {record_id}")
         return self._load(conn, kind, rows)[0]
@@ -163,23 +175,34 @@ class SQLiteStore:
     def _require_record(self, conn: sqlite3.Connection, record_id: str) -> None:
         """Raise NotFound unless some collection holds this id (bodies are keyed by id alone)."""
         for collection in self._types:
-            if conn.execute(f"SELECT 1 FROM {quoted(collection)} WHERE id = ?", (record_id,)).fetchone():
+            if conn.execute(
+                f"SELECT 1 FROM {quoted(collection)} WHERE id = ?", (record_id,)
+            ).fetchone():
                 return
         raise NotFound(f"no record with id {record_id}")
 
-    def _set_relation(self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]) -> None:
+    def _set_relation(
+        self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]
+    ) -> None:
         conn.execute("DELETE FROM relations WHERE record_id = ? AND field = ?", (record_id, field))
         self._add_links(conn, record_id, field, targets)
 
-    def _add_links(self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]) -> None:
+    def _add_links(
+        self, conn: sqlite3.Connection, record_id: str, field: str, targets: Sequence[str]
+    ) -> None:
         """Append targets after the existing ones, skipping any already linked."""
         start = conn.execute(
-            "SELECT COALESCE(MAX(position), -1) + 1 FROM relations WHERE record_id = ? AND field = ?",
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM relations "
+            "WHERE record_id = ? AND field = ?",
             (record_id, field),
         ).fetchone()[0]
         conn.executemany(
-            "INSERT OR IGNORE INTO relations (record_id, field, target_id, position) VALUES (?, ?, ?, ?)",
-            [(record_id, field, target, start + i) for i, target in enumerate(dict.fromkeys(targets))],
+            "INSERT OR IGNORE INTO relations (record_id, field, target_id, position) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (record_id, field, target, start + i)
+                for i, target in enumerate(dict.fromkeys(targets))
+            ],
         )
 
     def _insert_blocks(
@@ -203,7 +226,8 @@ class SQLiteStore:
     @staticmethod
     def _next_top_position(conn: sqlite3.Connection, record_id: str) -> int:
         return conn.execute(
-            "SELECT COALESCE(MAX(position), -1) + 1 FROM blocks WHERE record_id = ? AND parent_id IS NULL",
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM blocks "
+            "WHERE record_id = ? AND parent_id IS NULL",
             (record_id,),
         ).fetchone()[0]
 
@@ -218,7 +242,11 @@ class SQLiteStore:
         cursor: str | None = None,
     ) -> Page[R]:
         table = self._table(kind)
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        if (
+            isinstance(page_size, bool)
+            or not isinstance(page_size, int)
+            or not 1 <= page_size <= MAX_PAGE_SIZE
+        ):
             raise StoreError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size!r}")
         conditions: list[str] = []
         params: list[Any] = []
@@ -253,7 +281,9 @@ class SQLiteStore:
 
     def find_by_key(self, kind: type[R], key: str) -> R | None:
         with self._session() as conn:
-            rows = conn.execute(f"SELECT * FROM {self._table(kind)} WHERE key = ?", (key,)).fetchall()
+            rows = conn.execute(
+                f"SELECT * FROM {self._table(kind)} WHERE key = ?", (key,)
+            ).fetchall()
             return self._load(conn, kind, rows)[0] if rows else None
 
     def create(self, record: R, body: Sequence[Block] = ()) -> R:
@@ -262,7 +292,9 @@ class SQLiteStore:
         columns = column_kinds(kind)
         with self._session(write=True) as conn:
             if record.key is not None:
-                rows = conn.execute(f"SELECT * FROM {table} WHERE key = ?", (record.key,)).fetchall()
+                rows = conn.execute(
+                    f"SELECT * FROM {table} WHERE key = ?", (record.key,)
+                ).fetchall()
                 if rows:
                     return self._load(conn, kind, rows)[0]
             record_id = str(uuid.uuid4())
@@ -281,10 +313,13 @@ class SQLiteStore:
         kinds = kind.field_kinds()
         for name in changes:
             if name in ("id", "created_at"):
-                raise StoreError(f"{kind.collection}.{name} is set by the store and cannot be updated")
+                raise StoreError(
+                    f"{kind.collection}.{name} is set by the store and cannot be updated"
+                )
             if name not in kinds:
                 raise StoreError(
-                    f"{kind.collection} has no field {name!r} to update (fields: {', '.join(kinds)})"
+                    f"{kind.collection} has no field {name!r} to update "
+                    f"(fields: {', '.join(kinds)})"
                 )
         with self._session(write=True) as conn:
             current = self._load_one(conn, kind, record_id)
@@ -297,7 +332,9 @@ class SQLiteStore:
                 assignments = ", ".join(f"{quoted(n)} = ?" for n in columns)
                 values = [to_column(kinds[n], getattr(updated, n)) for n in columns]
                 try:
-                    conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values, record_id])
+                    conn.execute(
+                        f"UPDATE {table} SET {assignments} WHERE id = ?", [*values, record_id]
+                    )
                 except sqlite3.IntegrityError:
                     raise StoreError(
                         f"another {kind.collection} record already has key {updated.key!r}"
@@ -311,7 +348,8 @@ class SQLiteStore:
         with self._session() as conn:
             self._require_record(conn, record_id)
             rows = conn.execute(
-                "SELECT id, parent_id, type, text FROM blocks WHERE record_id = ? ORDER BY position, id",
+                "SELECT id, parent_id, type, text FROM blocks "
+                "WHERE record_id = ? ORDER BY position, id",
                 (record_id,),
             ).fetchall()
         children: dict[int | None, list[sqlite3.Row]] = {}
@@ -337,20 +375,23 @@ class SQLiteStore:
         with self._session(write=True) as conn:
             self._require_record(conn, record_id)
             heading = conn.execute(
-                "SELECT position FROM blocks WHERE record_id = ? AND section = ? AND section_heading = 1",
+                "SELECT position FROM blocks "
+                "WHERE record_id = ? AND section = ? AND section_heading = 1",
                 (record_id, section),
             ).fetchone()
             if heading is None:
                 position = self._next_top_position(conn, record_id)
                 conn.execute(
-                    "INSERT INTO blocks (record_id, parent_id, position, type, text, section, section_heading) "
+                    "INSERT INTO blocks "
+                    "(record_id, parent_id, position, type, text, section, section_heading) "
                     "VALUES (?, NULL, ?, ?, ?, ?, 1)",
                     (record_id, position, SECTION_HEADING, section, section),
                 )
             else:
                 position = heading["position"]
                 conn.execute(
-                    "DELETE FROM blocks WHERE record_id = ? AND section = ? AND section_heading = 0",
+                    "DELETE FROM blocks "
+                    "WHERE record_id = ? AND section = ? AND section_heading = 0",
                     (record_id, section),
                 )
                 conn.execute(
@@ -387,7 +428,9 @@ class SQLiteStore:
         with self._session(write=True) as conn:
             if conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,)).rowcount == 0:
                 raise NotFound(f"no {kind.collection} record with id {record_id}")
-            conn.execute("DELETE FROM relations WHERE record_id = ? OR target_id = ?", (record_id, record_id))
+            conn.execute(
+                "DELETE FROM relations WHERE record_id = ? OR target_id = ?", (record_id, record_id)
+            )
             conn.execute("DELETE FROM blocks WHERE record_id = ?", (record_id,))
 
     def inspect(self) -> list[CollectionInfo]:

@@ -38,7 +38,9 @@ from .base import Filter, FilterOp, Sort
 from .sqlite_schema import quoted
 
 _TEXT_OPS: frozenset[FilterOp] = frozenset({"eq", "ne", "contains", "is_empty", "is_not_empty"})
-_ORDER_OPS: frozenset[FilterOp] = frozenset({"eq", "gt", "lt", "gte", "lte", "is_empty", "is_not_empty"})
+_ORDER_OPS: frozenset[FilterOp] = frozenset(
+    {"eq", "gt", "lt", "gte", "lte", "is_empty", "is_not_empty"}
+)
 _LIST_OPS: frozenset[FilterOp] = frozenset({"contains", "is_empty", "is_not_empty"})
 
 OPS_BY_KIND: dict[FieldKind, frozenset[FilterOp]] = {
@@ -200,13 +202,17 @@ def _filter_value(ref: FieldRef, flt: Filter) -> Any:
     """The filter's value checked against the field's kind and converted for SQL."""
     value = flt.value
     if value is None:
-        raise StoreError(f"filter {flt.op!r} on {ref.describe()} needs a value; use is_empty for none")
+        raise StoreError(
+            f"filter {flt.op!r} on {ref.describe()} needs a value; use is_empty for none"
+        )
     if ref.kind == "select" and ref.enum is not None:
         try:
             return ref.enum(value).value
         except ValueError:
             options = ", ".join(str(member.value) for member in ref.enum)
-            raise StoreError(f"{ref.describe()} has no option {value!r} (options: {options})") from None
+            raise StoreError(
+                f"{ref.describe()} has no option {value!r} (options: {options})"
+            ) from None
     if isinstance(value, Enum) and ref.kind in ("select", "multi_select"):
         value = value.value
     if ref.kind == "number":
@@ -265,7 +271,7 @@ def after_condition(terms: Sequence[OrderTerm], values: Sequence[Any]) -> tuple[
     """Rows strictly after the row whose term values are `values`, in the terms' order."""
     disjuncts: list[str] = []
     params: list[Any] = []
-    for i, (term, value) in enumerate(zip(terms, values)):
+    for i, (term, value) in enumerate(zip(terms, values, strict=True)):
         if value is None:
             continue  # rows tied on an empty value differ only in later terms
         parts = [f"{earlier.expr} IS ?" for earlier in terms[:i]]
@@ -278,8 +284,10 @@ def after_condition(terms: Sequence[OrderTerm], values: Sequence[Any]) -> tuple[
 
 def query_signature(record_type: type[Record], sorts: Sequence[Sort]) -> str:
     """What a cursor is bound to: the collection and the sort order."""
-    shape = record_type.collection + "|" + ",".join(
-        f"{s.field}:{'desc' if s.descending else 'asc'}" for s in sorts
+    shape = (
+        record_type.collection
+        + "|"
+        + ",".join(f"{s.field}:{'desc' if s.descending else 'asc'}" for s in sorts)
     )
     return hashlib.sha256(shape.encode()).hexdigest()[:12]
 

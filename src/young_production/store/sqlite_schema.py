@@ -143,7 +143,9 @@ def _sync_record_table(conn: sqlite3.Connection, record_type: type[Record]) -> N
     existing = live_columns(conn, record_type.collection)
     for name, field_kind in column_kinds(record_type).items():
         if name not in existing:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {quoted(name)} {COLUMN_TYPES[field_kind]}")
+            conn.execute(
+                f"ALTER TABLE {table} ADD COLUMN {quoted(name)} {COLUMN_TYPES[field_kind]}"
+            )
     if "key" in record_type.field_kinds():
         index = quoted(f"{record_type.collection}_key")
         conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {index} ON {table} (key)")
