@@ -1,0 +1,220 @@
+"""S18 core: turn a target (URL or local file) into content ready to transcribe.
+
+Routes, cheapest first:
+- video platforms and direct media URLs: yt-dlp (captions when there are any,
+  otherwise the audio);
+- images: downloaded with httpx (size-capped, guarded);
+- other web pages: fetched with httpx; a page that embeds a <video> or <audio>
+  goes to yt-dlp (its captions or media), anything else to trafilatura. If the
+  server answers with an image or media file instead of HTML, that file is used.
+- local files: used in place, by extension.
+
+Files land in `work_dir` (one folder per entry, given by the caller) under fixed
+names; yt-dlp's names carry a hash of the URL.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import PipelineConfig
+from ..errors import MediaError, SourceError
+from ..records import SourceType, TranscriptSource
+from ..transcript import Transcript
+from . import video, web, ytdlp
+from .sources import IMAGE_EXTENSIONS, AddressGuard, is_url
+
+YTDLP_TYPES = frozenset(
+    {
+        SourceType.YOUTUBE_VIDEO,
+        SourceType.YOUTUBE_SHORT,
+        SourceType.TIKTOK,
+        SourceType.INSTAGRAM,
+        SourceType.X_POST,
+        SourceType.MEDIA,
+    }
+)
+
+
+@dataclass
+class ScrapedContent:
+    """Everything S04 needs to produce a transcript, plus what we learned about the source.
+
+    `source_type` may refine the classification (a web page that embeds a video
+    becomes MEDIA). `audio_path` and `video_path` are the same file when a video
+    with sound was downloaded.
+    """
+
+    target: str
+    source_type: SourceType
+    title: str | None = None
+    description: str | None = None
+    duration: float | None = None
+    captions: Transcript | None = None
+    audio_path: Path | None = None
+    video_path: Path | None = None
+    image_path: Path | None = None
+    article_text: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def scrape(
+    target: str,
+    source_type: SourceType,
+    *,
+    work_dir: Path,
+    config: PipelineConfig,
+    guard: AddressGuard,
+) -> ScrapedContent:
+    target = target.strip()
+    if not is_url(target):
+        return _scrape_local(target, source_type)
+    guard.check(target)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    if source_type in YTDLP_TYPES:
+        return _scrape_with_ytdlp(target, source_type, work_dir, config, guard)
+    response = web.fetch(
+        target,
+        guard=guard,
+        timeout=config.sources.request_timeout_sec,
+        max_bytes=config.sources.max_download_mb * 1024 * 1024,
+        user_agent=config.sources.user_agent,
+    )
+    return _scrape_response(target, source_type, response, work_dir, config, guard)
+
+
+def _scrape_response(
+    target: str,
+    source_type: SourceType,
+    response: web.WebResponse,
+    work_dir: Path,
+    config: PipelineConfig,
+    guard: AddressGuard,
+) -> ScrapedContent:
+    kind = response.content_type
+    if kind.startswith("image/") or (source_type is SourceType.IMAGE and not response.is_html):
+        path = work_dir / ("image" + _extension(kind, response.url, ".img"))
+        path.write_bytes(response.body)
+        return ScrapedContent(target, SourceType.IMAGE, image_path=path, metadata={"final_url": response.url})
+    if kind.startswith(("audio/", "video/")):
+        path = work_dir / ("media" + _extension(kind, response.url, ".bin"))
+        path.write_bytes(response.body)
+        return _local_media(target, path, {"final_url": response.url})
+    if kind == "text/plain":
+        return ScrapedContent(target, SourceType.ARTICLE, article_text=response.text().strip() or None,
+                              metadata={"final_url": response.url})
+    if not response.is_html:
+        raise SourceError(f"{target} is not a web page, image or media file (content type {kind or 'unknown'})")
+
+    html = response.text()
+    if response.embeds_media():
+        try:
+            scraped = _scrape_with_ytdlp(response.url, SourceType.MEDIA, work_dir, config, guard)
+        except SourceError:
+            scraped = None  # not a playable embed after all: read the page as an article
+        if scraped is not None:
+            page = _try_article(html, response.url)
+            scraped.target = target
+            scraped.title = (page.title if page else None) or scraped.title
+            scraped.description = scraped.description or (page.description if page else None)
+            scraped.metadata["final_url"] = response.url
+            return scraped
+    article = web.extract_article(html, response.url)
+    return ScrapedContent(
+        target,
+        SourceType.ARTICLE,
+        title=article.title,
+        description=article.description,
+        article_text=article.text,
+        metadata={
+            k: v
+            for k, v in {"final_url": response.url, "author": article.author, "date": article.date,
+                         "sitename": article.sitename}.items()
+            if v
+        },
+    )
+
+
+def _try_article(html: str, url: str) -> web.Article | None:
+    try:
+        return web.extract_article(html, url)
+    except SourceError:
+        return None
+
+
+def _scrape_with_ytdlp(
+    url: str, source_type: SourceType, work_dir: Path, config: PipelineConfig, guard: AddressGuard
+) -> ScrapedContent:
+    fetched = ytdlp.fetch_media(
+        url,
+        work_dir=work_dir,
+        guard=guard,
+        timeout=config.sources.request_timeout_sec,
+        max_bytes=config.sources.max_download_mb * 1024 * 1024,
+        language=config.transcription.language,
+    )
+    metadata = {**fetched.metadata, "extractor": fetched.extractor, "webpage_url": fetched.webpage_url}
+    content = ScrapedContent(
+        url,
+        source_type,
+        title=fetched.title,
+        description=fetched.description,
+        duration=fetched.duration,
+        metadata=metadata,
+    )
+    if fetched.caption_segments:
+        content.captions = Transcript(
+            TranscriptSource.CAPTIONS, fetched.caption_segments, language=fetched.caption_language
+        )
+        metadata["caption_language"] = fetched.caption_language
+    if fetched.media_path is not None:
+        local = _local_media(url, fetched.media_path, metadata)
+        content.audio_path, content.video_path = local.audio_path, local.video_path
+        content.duration = content.duration or local.duration
+    return content
+
+
+def _scrape_local(target: str, source_type: SourceType) -> ScrapedContent:
+    path = Path(target).expanduser()
+    if not path.exists():
+        raise SourceError(f"file not found: {target}")
+    if not path.is_file():
+        raise SourceError(f"not a regular file: {target}")
+    path = path.resolve()
+    if source_type is SourceType.IMAGE:
+        return ScrapedContent(target, SourceType.IMAGE, image_path=path)
+    if source_type is SourceType.MEDIA:
+        return _local_media(target, path, {})
+    if source_type is SourceType.ARTICLE:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            article = web.extract_article(text, path.as_uri())
+            return ScrapedContent(target, SourceType.ARTICLE, title=article.title,
+                                  description=article.description, article_text=article.text)
+        return ScrapedContent(target, SourceType.ARTICLE, title=path.stem, article_text=text.strip() or None)
+    raise SourceError(f"unsupported file type '{path.suffix or path.name}': expected media, an image or a text page")
+
+
+def _local_media(target: str, path: Path, metadata: dict[str, Any]) -> ScrapedContent:
+    """A media file on disk; a corrupt file still comes back, and fails clearly when transcribed."""
+    content = ScrapedContent(target, SourceType.MEDIA, audio_path=path, metadata=metadata)
+    try:
+        found = video.probe(path)
+    except MediaError:
+        return content
+    content.duration = found.duration
+    content.video_path = path if found.has_video else None
+    content.audio_path = path if found.has_audio else None
+    if not found.has_audio and not found.has_video:
+        content.audio_path = path  # let the decoder say what is wrong with it
+    return content
+
+
+def _extension(content_type: str, url: str, fallback: str) -> str:
+    suffix = Path(url.split("?", 1)[0]).suffix.lower()
+    if suffix and (suffix in IMAGE_EXTENSIONS or content_type.startswith(("audio/", "video/"))):
+        return suffix
+    return mimetypes.guess_extension(content_type) or fallback

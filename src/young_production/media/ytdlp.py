@@ -1,0 +1,273 @@
+"""yt-dlp behind a small, hardened interface: metadata, captions, and audio only when needed.
+
+Two passes over one URL: `extract_info(download=False)` reads metadata and the
+list of captions; then either the chosen caption file or the media (`bestaudio/best`)
+is downloaded from that same info, so the page is fetched once. yt-dlp types never
+leave this module; every `DownloadError` becomes a `SourceError` (permanent) or a
+`TransientError` with a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import SourceError, TransientError, YPError
+from ..transcript import Segment
+from .captions import parse_subtitles
+from .sources import AddressGuard
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MediaFetch:
+    """What yt-dlp found and downloaded for one URL."""
+
+    title: str | None
+    description: str | None
+    duration: float | None
+    webpage_url: str
+    extractor: str | None
+    caption_language: str | None = None
+    caption_segments: list[Segment] = field(default_factory=list)
+    media_path: Path | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class _Logger:
+    """Routes yt-dlp output to `logging` (quiet=True alone still prints) and keeps the lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def debug(self, msg: str) -> None:
+        self.lines.append(msg)
+        log.debug("%s", msg)
+
+    info = debug
+
+    def warning(self, msg: str) -> None:
+        self.lines.append(msg)
+        log.info("%s", msg)
+
+    def error(self, msg: str) -> None:
+        self.lines.append(msg)
+        log.info("%s", msg)
+
+
+def url_hash(url: str) -> str:
+    """Two URLs can share a yt-dlp id (e.g. `index` on two sites): name files by URL instead."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _options(url: str, work_dir: Path, *, timeout: float, max_bytes: int, logger: _Logger) -> dict[str, Any]:
+    import imageio_ffmpeg
+
+    stem = f"media-{url_hash(url)}"
+    return {
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "logger": logger,
+        "noplaylist": True,
+        "playlist_items": "1",
+        "socket_timeout": timeout,
+        "max_filesize": max_bytes,
+        "format": "bestaudio/best",
+        "subtitlesformat": "vtt/srt/best",
+        "outtmpl": {"default": str(work_dir / f"{stem}.%(ext)s"), "subtitle": str(work_dir / f"{stem}.%(ext)s")},
+        "ffmpeg_location": imageio_ffmpeg.get_ffmpeg_exe(),
+        "fixup": "never",  # fixups need ffprobe, which imageio-ffmpeg does not ship; PyAV reads the raw file
+        "cachedir": False,
+        "retries": 2,
+        "fragment_retries": 2,
+        "extractor_retries": 1,
+        "ignore_no_formats_error": True,  # text-only posts still give a title and description
+        "enable_file_urls": False,
+        "restrictfilenames": True,
+    }
+
+
+def fetch_media(
+    url: str,
+    *,
+    work_dir: Path,
+    guard: AddressGuard,
+    timeout: float,
+    max_bytes: int,
+    language: str | None,
+) -> MediaFetch:
+    """Metadata plus captions in `language` if the source has them, else the media file itself."""
+    import yt_dlp
+
+    guard.check(url)  # yt-dlp connects to the URL itself
+    work_dir.mkdir(parents=True, exist_ok=True)
+    logger = _Logger()
+    options = _options(url, work_dir, timeout=timeout, max_bytes=max_bytes, logger=logger)
+    try:
+        with yt_dlp.YoutubeDL({**options, "skip_download": True}) as ydl:
+            info = ydl.extract_info(url, download=False)
+        info = _first_entry(info, url)
+        caption_key = choose_captions(info, language)
+        if caption_key is not None:
+            step = {**options, "skip_download": True, "writesubtitles": True, "writeautomaticsub": True,
+                    "subtitleslangs": [caption_key]}
+            _check_urls(guard, [_caption_url(info, caption_key)])
+        else:
+            if not info.get("formats") and not info.get("url"):
+                return _result(info, url)  # nothing to download: a text-only post
+            step = options
+            _check_urls(guard, [info.get("url")] + [f.get("url") for f in info.get("requested_formats") or []])
+        with yt_dlp.YoutubeDL(step) as ydl:
+            info = ydl.process_ie_result(info, download=True)
+    except yt_dlp.utils.DownloadError as exc:
+        raise describe_download_error(exc, url) from None
+    except yt_dlp.utils.YoutubeDLError as exc:
+        raise SourceError(f"could not fetch {url}: {_strip(str(exc))}") from None
+
+    result = _result(info, url)
+    if caption_key is not None:
+        result.caption_language = caption_key
+        result.caption_segments = _read_captions(info, caption_key)
+    else:
+        result.media_path = _downloaded_file(info, logger, url, max_bytes)
+    return result
+
+
+def _first_entry(info: dict[str, Any] | None, url: str) -> dict[str, Any]:
+    if info and info.get("_type") == "playlist":
+        entries = [e for e in info.get("entries") or [] if e]
+        info = entries[0] if entries else None
+    if not info:
+        raise SourceError(f"no video or audio found at {url}")
+    return info
+
+
+def choose_captions(info: dict[str, Any], language: str | None) -> str | None:
+    """The caption track to use: uploaded subtitles before automatic ones, the wanted language first.
+
+    Automatic captions come in every language YouTube can translate to; only the
+    spoken language (`en`, `en-orig`, `en-US` ...) is a faithful transcript.
+    """
+    for tracks in (info.get("subtitles") or {}, info.get("automatic_captions") or {}):
+        keys = [k for k, formats in tracks.items() if formats and k != "live_chat"]
+        if not keys:
+            continue
+        if language is None:
+            return keys[0]
+        for key in keys:
+            if key == language or key == f"{language}-orig":
+                return key
+        for key in keys:
+            if key.split("-")[0].lower() == language.lower():
+                return key
+    return None
+
+
+def _caption_url(info: dict[str, Any], key: str) -> str | None:
+    for tracks in (info.get("subtitles") or {}, info.get("automatic_captions") or {}):
+        for entry in tracks.get(key) or []:
+            if entry.get("url"):
+                return entry["url"]
+    return None
+
+
+def _check_urls(guard: AddressGuard, urls: list[str | None]) -> None:
+    """A public page may point its media at a private address: check what yt-dlp will fetch next."""
+    for url in dict.fromkeys(u for u in urls if u and u.startswith(("http://", "https://"))):
+        guard.check(url)
+
+
+def _result(info: dict[str, Any], url: str) -> MediaFetch:
+    duration = info.get("duration")
+    return MediaFetch(
+        title=info.get("title"),
+        description=info.get("description") or None,
+        duration=float(duration) if duration else None,
+        webpage_url=info.get("webpage_url") or url,
+        extractor=info.get("extractor_key") or info.get("extractor"),
+        metadata={
+            k: info[k]
+            for k in ("id", "uploader", "channel", "channel_id", "upload_date", "view_count",
+                      "like_count", "comment_count", "tags", "categories", "width", "height")
+            if info.get(k) is not None
+        },
+    )
+
+
+def _read_captions(info: dict[str, Any], key: str) -> list[Segment]:
+    requested = (info.get("requested_subtitles") or {}).get(key) or {}
+    path = requested.get("filepath")
+    if not path or not Path(path).is_file():
+        raise SourceError(f"captions ({key}) were listed but could not be downloaded")
+    return parse_subtitles(Path(path).read_text(encoding="utf-8", errors="replace"))
+
+
+def _downloaded_file(info: dict[str, Any], logger: _Logger, url: str, max_bytes: int) -> Path:
+    for download in info.get("requested_downloads") or []:
+        path = download.get("filepath")
+        if path and Path(path).is_file():
+            return Path(path)
+    if any("larger than max-filesize" in line for line in logger.lines):
+        raise SourceError(f"media at {url} is larger than the {max_bytes / 1048576:g} MB download limit")
+    raise SourceError(f"no downloadable audio or video found at {url}")
+
+
+_PERMANENT_REASONS: tuple[tuple[str, str], ...] = (
+    ("private video", "private video: only its owner can watch it"),
+    ("confirm your age", "age-restricted video: it needs a signed-in account"),
+    ("members-only", "members-only video"),
+    ("join this channel", "members-only video"),
+    ("requested format is not available", "no downloadable audio or video found"),
+    ("no video formats found", "no downloadable audio or video found"),
+    ("video unavailable", "video unavailable (removed, region-locked or never published)"),
+    ("has been removed", "video unavailable (removed, region-locked or never published)"),
+    ("is not available", "video unavailable (removed, region-locked or never published)"),
+    ("account associated with this video has been terminated", "video unavailable (account terminated)"),
+    ("unsupported url", "no video or audio found at this URL"),
+)
+_TRANSIENT_REASONS: tuple[tuple[str, str], ...] = (
+    ("not a bot", "the site asked to confirm this is not a bot; try again later"),
+    ("connection refused", "connection refused (is the server up?)"),
+    ("timed out", "timed out"),
+    ("name or service not known", "could not resolve the host"),
+    ("temporary failure in name resolution", "could not resolve the host"),
+    ("connection reset", "connection reset by the server"),
+)
+
+
+def describe_download_error(exc: Exception, url: str) -> YPError:
+    """Turn a yt-dlp `DownloadError` into our error with a readable reason."""
+    message = _strip(str(getattr(exc, "msg", None) or exc))
+    lowered = message.lower()
+    cause = (getattr(exc, "exc_info", None) or (None, None))[1]
+    status = getattr(cause, "status", None)
+    if status is None:
+        match = re.search(r"HTTP Error (\d{3})", message)
+        status = int(match.group(1)) if match else None
+    if status is not None:
+        if status in (404, 410):
+            return SourceError(f"not found (HTTP {status}): {url}")
+        if status in (401, 403):
+            return SourceError(f"access denied (HTTP {status}): {url}")
+        if status in (408, 425, 429) or status >= 500:
+            return TransientError(f"server answered HTTP {status} for {url}; try again later")
+    for needle, reason in _PERMANENT_REASONS:
+        if needle in lowered:
+            return SourceError(f"{reason}: {url}")
+    for needle, reason in _TRANSIENT_REASONS:
+        if needle in lowered:
+            return TransientError(f"{reason}: {url}")
+    return SourceError(f"could not fetch {url}: {message}")
+
+
+def _strip(message: str) -> str:
+    """`ERROR: [generic] x: Unable to ...` -> `Unable to ...`, without ANSI colour codes."""
+    message = re.sub(r"\x1b\[[0-9;]*m", "", message)
+    message = re.sub(r"^ERROR:\s*", "", message)
+    return re.sub(r"^\[[\w:.-]+\]\s*[\w.-]*:\s*", "", message).strip()
