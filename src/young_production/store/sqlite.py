@@ -40,6 +40,7 @@ from .sqlite_query import (
 from .sqlite_schema import (
     column_kinds,
     inspect_collection,
+    live_columns,
     migrate,
     quoted,
     relation_fields,
@@ -74,10 +75,11 @@ class SQLiteStore:
         self.path = str(path)
         self._types: dict[str, type[Record]] = {t.collection: t for t in record_types}
         self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._conn: sqlite3.Connection | None = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 self.path,
                 check_same_thread=False,
                 isolation_level=None,
@@ -89,7 +91,10 @@ class SQLiteStore:
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.create_function(CONTAINS_FUNCTION, 2, text_contains, deterministic=True)
             migrate(self._conn, self._types.values())
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, StoreError) as exc:
+            self.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from None
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -110,7 +115,8 @@ class SQLiteStore:
                     try:
                         yield conn
                     finally:
-                        conn.execute("COMMIT")
+                        if conn.in_transaction:
+                            conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
                     raise TransientError(
@@ -438,7 +444,10 @@ class SQLiteStore:
         with self._session() as conn:
             for collection, kind in self._types.items():
                 fields = inspect_collection(conn, kind)
-                count = conn.execute(f"SELECT COUNT(*) FROM {quoted(collection)}").fetchone()[0]
+                count = None
+                if live_columns(conn, collection):
+                    sql = f"SELECT COUNT(*) FROM {quoted(collection)}"
+                    count = conn.execute(sql).fetchone()[0]
                 location = f"{self.path} table {collection}"
                 infos.append(CollectionInfo(collection, location, count, fields))
         return infos
