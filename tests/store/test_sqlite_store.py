@@ -175,6 +175,7 @@ def test_inspect_flags_where_the_live_tables_differ_from_the_models(tmp_path: Pa
     conn = raw(path)  # another program changes the tables while the store is open
     conn.execute("ALTER TABLE viral_dna DROP COLUMN hook")
     conn.execute("DROP INDEX empires_key")
+    conn.execute("DROP TABLE reports")
 
     infos = {info.collection: info for info in store.inspect()}
     problems = {
@@ -183,6 +184,10 @@ def test_inspect_flags_where_the_live_tables_differ_from_the_models(tmp_path: Pa
         for f in info.fields
         if not f.ok
     }
+    assert infos["reports"].count is None
+    assert {
+        problems.pop(("reports", name)) for name in Report.field_kinds() if name != "empire_ids"
+    } == {"column missing"}
     assert problems == {
         ("viral_dna", "hook"): "column missing",
         ("viral_dna", "views"): "column is TEXT, expected REAL",
