@@ -1,0 +1,111 @@
+"""S09 by rules: niche tags from key phrases (RAKE-style candidates, nested-phrase scoring).
+
+1. Candidates: the text is cut at punctuation, stop words, numbers and
+   one-letter words; every 1- to 3-word run inside the pieces is a candidate.
+   Plurals fold ("habits" -> "habit"); a tag is shown in its most frequent form.
+2. Frequency: occurrences in the transcript, plus `TITLE_BONUS` for phrases of
+   the title. A phrase nested in a longer candidate loses the occurrences the
+   longer one explains (as in C-value term extraction), so "morning routine"
+   beats "morning" when the two travel together.
+3. Score: adjusted frequency x (1 + 0.6 per extra word). Single words from
+   `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own.
+4. Pick: best first, skipping a phrase that contains one already picked
+   unless said three times or more ("deep sleep" next to "sleep"), or is
+   contained in one and said fewer than twice on its own ("gym" stays next to
+   "gym buddy" when it also stands alone); phrases said once only fill up to
+   `MIN_TAGS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from .text import STOP_WORDS, Sentence, stem
+
+MIN_TAGS, MAX_TAGS = 3, 6
+MAX_TAG_CHARS = 30
+TITLE_BONUS = 2
+GENERIC_WORDS = frozenset(
+    """
+    people person time times day days week weeks month months year years minute minutes hour hours
+    part parts point points reason reasons idea ideas example examples question questions answer answers
+    problem problems tip tips step steps mistake mistakes end story number numbers percent thousand million billion
+    life world work job lot way thing place today tomorrow yesterday morning night everyone guy man woman
+    kid kids friend friends hand head side top bottom level kind type sort version result results
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
+
+
+def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
+    """3-6 short lower-case tags, best first (fewer only when the text is too short)."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    first_seen: dict[tuple[str, ...], int] = {}
+    sources = [(sentence.text, 1) for sentence in sentences]
+    if title.strip():
+        sources.insert(0, (title, TITLE_BONUS))
+    for text, weight in sources:
+        for run in _runs(text):
+            for size in (1, 2, 3):
+                for i in range(len(run) - size + 1):
+                    words = run[i : i + size]
+                    key = tuple(stem(w) for w in words)
+                    counts[key] += weight
+                    surfaces[key][" ".join(words)] += 1
+                    first_seen.setdefault(key, len(first_seen))
+    adjusted = _subtract_nested(counts)
+    scored = sorted(
+        (key for key in counts if _eligible(key, surfaces[key])),
+        key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), first_seen[k]),
+    )
+    chosen: list[tuple[str, ...]] = []
+    for key in [k for k in scored if counts[k] >= 2] + [k for k in scored if counts[k] < 2]:
+        if len(chosen) >= MAX_TAGS or (counts[key] < 2 and len(chosen) >= MIN_TAGS):
+            break
+        if adjusted[key] <= 0 or any(
+            (_nested(other, key) and counts[key] < 3) or (_nested(key, other) and adjusted[key] < 2)
+            for other in chosen
+        ):
+            continue
+        chosen.append(key)
+    return [surfaces[key].most_common(1)[0][0] for key in chosen]
+
+
+def _runs(text: str) -> Iterable[list[str]]:
+    """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words)."""
+    run: list[str] = []
+    for token in _TOKEN.findall(text.lower()):
+        word = token.replace("’", "'").strip("'-")
+        if len(word) < 2 or word in STOP_WORDS or not any(c.isalpha() for c in word):
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(word)
+    if run:
+        yield run
+
+
+def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """Each phrase's count minus that of its most frequent one-word-longer extension."""
+    longest_extension: dict[tuple[str, ...], int] = defaultdict(int)
+    for key, n in counts.items():
+        if len(key) > 1 and n >= 2:
+            for part in (key[:-1], key[1:]):
+                longest_extension[part] = max(longest_extension[part], n)
+    return {key: n - longest_extension[key] for key, n in counts.items()}
+
+
+def _eligible(key: tuple[str, ...], surfaces: Counter[str]) -> bool:
+    if len(key) == 1 and (key[0] in GENERIC_WORDS or len(key[0]) < 3 and not key[0].isalpha()):
+        return False
+    return len(surfaces.most_common(1)[0][0]) <= MAX_TAG_CHARS
+
+
+def _nested(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
+    return len(inner) <= len(outer) and any(
+        outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1)
+    )

@@ -1,0 +1,238 @@
+"""S07 by rules: open loops (promises and curiosity gaps) and where they pay off.
+
+An opener is a sentence with promise or curiosity phrasing ("stay until the end",
+"I'll show you", "the third one will surprise you", "but first", "here's the
+catch", "later in this video", "what happened next", ...). Each kind of opener
+has its own resolvers, searched in the sentences after it:
+
+- `ordinal`: "the third one will surprise you" resolves where the third item is
+  named ("the third", "number three", "third,"; "finally" for the last one);
+  any other opener that names an item ("stay until the end: the third
+  mistake ...") resolves there too when it is found;
+- `end`: "stay until the end" resolves on a pay-off phrase ("I promised",
+  "finally", "the answer is", "here's the secret"), preferably in the last 40 %;
+- `promise` / `later`: resolve on a pay-off or callback phrase that shares a
+  content word with what was promised;
+- `first`: "but first" resolves where the speaker returns ("now, back to");
+- `catch`: resolves on "the catch is", else on the next sentence;
+- `next`: resolves on "that's when", "it turned out", "here's what happened";
+- `question`: an early why/what/how question counts only when an answer cue
+  ("the answer is", "it turns out", "that's why") sharing a word with it follows.
+
+The reported loop is the strongest opener (a resolution found, then an opener
+in the first fifth of the transcript, weigh in); ties go to the earliest. No
+opener means no loop: nothing is invented. A cue may run over into the next
+sentence (unpunctuated captions are cut at arbitrary places).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .text import Sentence, content_stems, words
+
+_ORDINALS = {
+    "second": ("2", "two"), "third": ("3", "three"), "fourth": ("4", "four"), "fifth": ("5", "five"),
+    "sixth": ("6", "six"), "seventh": ("7", "seven"), "eighth": ("8", "eight"), "ninth": ("9", "nine"),
+    "tenth": ("10", "ten"), "last": ("", ""), "final": ("", ""),
+}
+_BY_NUMBER = {v: k for k, pair in _ORDINALS.items() for v in pair if v}
+_ITEM = r"(?: one| tip| reason| thing| mistake| step| habit| item| secret| rule| lesson| trick| hack| idea)?"
+
+# kind -> (strength, opener regex)
+OPENERS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(
+    (kind, strength, re.compile(rx))
+    for kind, strength, rx in (
+        ("ordinal", 3, rf"\b(?:the|number) ({'|'.join(_ORDINALS)}|\d+|{'|'.join(_BY_NUMBER)}){_ITEM}\b.{{0,30}}"
+                       r"\b(?:will|is going to|might|gonna) (?:surprise|shock|blow|change|amaze)"),
+        ("end", 3, r"\b(?:stay|stick around|watch|hang on|keep watching|read)\b.{0,25}\b(?:until|till|til|to) the (?:very )?end\b"),
+        ("end", 3, r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
+        ("promise", 3, r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
+        ("later", 3, r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
+                     r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
+        ("first", 2, r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
+        ("catch", 2, r"\bhere'?s the (?:catch|twist|problem)\b|\bthere'?s (?:a|one) (?:catch|twist)\b|\bbut that'?s not (?:all|the whole story)\b"),
+        ("next", 2, r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
+                    r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
+        ("question", 1, r"^(?:so,? )?(?:why|what|how|which|who)\b.*\?$"),
+    )
+)
+
+_PAYOFF = r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|\bhere'?s (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
+RESOLVERS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(rx)
+    for kind, rx in {
+        "end": rf"{_PAYOFF}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
+        "promise": rf"{_PAYOFF}|\bhere'?s (?:how|what|the|my)\b|\blet me show you\b|\bthis is (?:how|what|the|my)\b|"
+                   r"\b(?:so|now|okay|alright),? (?:here'?s|this is|let'?s)\b",
+        "later": rf"{_PAYOFF}|\bas (?:i )?(?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
+                 r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|\bcoming back to\b",
+        "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|let'?s (?:dive|jump|get) in)|"
+                 r"\banyway\b|\bwith that (?:out of the way|said)\b",
+        "catch": r"\bthe (?:catch|twist|problem) is\b",
+        "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here'?s what happened|the next (?:day|morning|week))\b",
+        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|\bhere'?s why\b|\bthe reason\b",
+    }.items()
+}
+_NEEDS_SHARED_WORD = {"promise", "later", "question"}
+_LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
+EXCERPT_WORDS = 30
+
+
+@dataclass(frozen=True)
+class Payoff:
+    sentence: Sentence
+    position: int  # where the resolving cue starts in the sentence
+
+
+@dataclass(frozen=True)
+class Loop:
+    kind: str
+    strength: int
+    opener: Sentence
+    opened_at: float | None
+    text: str
+    payoff: Payoff | None
+
+    @property
+    def resolution(self) -> Sentence | None:
+        return self.payoff.sentence if self.payoff else None
+
+    @property
+    def resolution_text(self) -> str | None:
+        return _excerpt(self.payoff.sentence.text, self.payoff.position) if self.payoff else None
+
+    @property
+    def resolved_at(self) -> float | None:
+        return _time_at(self.payoff.sentence, self.payoff.position) if self.payoff else None
+
+
+def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
+    """Every opener in the transcript with its pay-off (None when none is found), in order."""
+    loops: list[Loop] = []
+    for sentence in sentences:
+        text = _lower(sentence.text)
+        # the next sentence is appended: in unpunctuated captions a cue can straddle a cut
+        following = sentences[sentence.index + 1].text if sentence.index + 1 < len(sentences) else ""
+        joined = f"{text} {_lower(following)}".strip()
+        for kind, strength, rx in OPENERS:
+            match = rx.search(joined)
+            if not match or match.start() >= len(text):
+                continue
+            if kind == "question" and sentence.index > max(3, len(sentences) // 5):
+                continue
+            payoff = _resolve(kind, match, joined, sentence, sentences)
+            if kind == "question" and payoff is None:
+                continue
+            shown = sentence.text if match.end() <= len(text) else f"{sentence.text} {following}"
+            opened_at = _time_at(sentence, match.start())
+            loops.append(Loop(kind, strength, sentence, opened_at, _excerpt(shown, match.start()), payoff))
+            break
+    return loops
+
+
+def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
+    """The loop to report: strongest, resolved, early; ties go to the earliest."""
+    if not loops:
+        return None
+    early = max(3, total_sentences // 5)
+
+    def rank(loop: Loop) -> tuple[float, int]:
+        score = loop.strength + (1.0 if loop.payoff else 0.0) + (0.5 if loop.opener.index <= early else 0.0)
+        return (-score, loop.opener.index)
+
+    return min(loops, key=rank)
+
+
+def _resolve(
+    kind: str, match: re.Match[str], text: str, opener: Sentence, sentences: Sequence[Sentence]
+) -> Payoff | None:
+    """Where the loop pays off; `text` is the opener's lower-cased text plus the next sentence."""
+    named, named_end = (match.group(1), match.end()) if kind == "ordinal" else _named_ordinal(text, match)
+    # a cue or a named item that runs into the next sentence makes that sentence part of the opener
+    spill = max(match.end(), named_end) > len(opener.text) + 1
+    later = [s for s in sentences[opener.index + 1 + spill :] if not _opens(kind, s)]
+    if named:
+        found = _first(_ordinal_resolver(named), later)
+        if found or kind == "ordinal":
+            return found
+    if kind == "catch":
+        nearby = later[:5]
+        return _first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
+    resolver = RESOLVERS[kind]
+    topic = _topic_words(text[match.end() :] if kind in ("promise", "later") else text)
+    candidates = [p for p in (_first(resolver, [s]) for s in later) if p]
+    if kind in _NEEDS_SHARED_WORD:
+        strong = [p for p in candidates if re.search(_PAYOFF, _lower(p.sentence.text))]
+        candidates = [p for p in candidates if topic & _topic_words(p.sentence.text)] or strong
+    if kind == "end" and candidates:
+        tail_from = int(len(sentences) * 0.6)
+        candidates = [p for p in candidates if p.sentence.index >= tail_from] or candidates
+    if not candidates:
+        return None
+    if kind in ("promise", "later", "end"):
+        return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
+    return candidates[0]
+
+
+def _first(resolver: re.Pattern[str], sentences: Sequence[Sentence]) -> Payoff | None:
+    for sentence in sentences:
+        found = resolver.search(_lower(sentence.text))
+        if found:
+            return Payoff(sentence, found.start())
+    return None
+
+
+_NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in ('last', 'final'))}){_ITEM}\b")
+
+
+NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
+
+
+def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:
+    """('third', where it ends) when a promise names an item ("stay until the end: the third mistake ...")."""
+    found = _NAMED_ORDINAL.search(text, cue.start(), cue.end() + NAMED_ITEM_REACH)
+    return (found.group(1), found.end()) if found else (None, 0)
+
+
+def _ordinal_resolver(token: str) -> re.Pattern[str]:
+    ordinal = _BY_NUMBER.get(token, token)
+    if ordinal in ("last", "final"):
+        return re.compile(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
+    digit, word = _ORDINALS.get(ordinal, (token, token))
+    return re.compile(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
+
+
+def _opens(kind: str, sentence: Sentence) -> bool:
+    """Whether the sentence is itself an opener of this kind (a repeated promise is no pay-off)."""
+    text = _lower(sentence.text)
+    return any(rx.search(text) for k, _, rx in OPENERS if k == kind)
+
+
+def _topic_words(text: str) -> set[str]:
+    return {w for w in content_stems(words(text)) if w not in _LOOP_WORDS and len(w) > 2}
+
+
+def _lower(text: str) -> str:
+    return text.lower().replace("’", "'").strip()
+
+
+def _time_at(sentence: Sentence, position: int) -> float | None:
+    """The time a character of the sentence was spoken, interpolated over the sentence."""
+    if sentence.start is None or sentence.end is None:
+        return sentence.start
+    share = position / max(len(sentence.text), 1)
+    return round(sentence.start + (sentence.end - sentence.start) * share, 2)
+
+
+def _excerpt(text: str, position: int) -> str:
+    """The sentence, or about EXCERPT_WORDS words around the cue when it is long."""
+    tokens = text.split()
+    if len(tokens) <= EXCERPT_WORDS:
+        return text
+    at = len(text[:position].split())
+    first = max(0, min(at - 8, len(tokens) - EXCERPT_WORDS))
+    piece = " ".join(tokens[first : first + EXCERPT_WORDS])
+    return ("… " if first else "") + piece + (" …" if first + EXCERPT_WORDS < len(tokens) else "")

@@ -1,0 +1,229 @@
+"""Sentences with times: the unit every rule works on.
+
+Transcripts arrive as segments: caption cues or Whisper segments (timed, often
+cut mid-sentence, sometimes without any punctuation) or paragraphs and text
+boxes (untimed: articles, OCR). `split_sentences` turns them into sentences:
+
+- the text is a stream of words, each with a time interpolated from its
+  character position inside its segment;
+- a sentence ends after `.`, `!`, `?` or `…` unless the dot belongs to an
+  abbreviation or an initial, or the next word starts in lower case;
+- in untimed text a blank line always ends a sentence, and a single line break
+  (or a segment boundary) ends one when the next line starts with a capital
+  and the text so far is not all capitals (headings end, OCR lines of one
+  all-caps slogan stay together);
+- runs longer than `MAX_WORDS` (unpunctuated auto-captions) are cut into
+  pieces before words that usually start a spoken sentence ("so", "but",
+  "now", ...) or where a caption segment ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ...transcript import Segment
+
+MAX_WORDS = 40
+MIN_CHUNK_WORDS = 8
+PREFERRED_CHUNK_WORDS = 16
+SENTENCE_STARTERS = frozenset("so but now okay alright anyway".split())
+
+_NON_SPEECH = re.compile(
+    r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\)|[♪♫]+|>>",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?…]+[\"'”’)\]]*$")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m".split()
+)
+_WORD = re.compile(r"[a-z0-9$£€#%]+(?:['’][a-z]+)*(?:[.,][0-9]+)*%?")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost also although always am among an and another any
+    anybody anyone anything anyway anyways are aren't around as at away back be became because become
+    becomes been before being below between both but by came can can't cannot could couldn't did didn't
+    do does doesn't doing don't done down during each either else enough even ever every everybody
+    everyone everything few for from further get gets getting give given gives go goes going gone gonna
+    got gotta had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
+    him himself his how how's however i i'd i'll i'm i've if in into is isn't it it'd it'll it's its
+    itself just keep kind least less let let's like likely made make makes making many may maybe me
+    might mine more most much must my myself need needs never next no nobody none nor not nothing now of
+    off often oh ok okay on once one ones only onto or other others otherwise our ours ourselves out over
+    own per perhaps put quite rather really right said same say saying says see seem seems seen several
+    shall she she'd she'll she's should shouldn't since so some somebody someone something sometimes
+    somewhere still such sure take taken takes than that that'd that'll that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've thing things think this
+    those though through thus till to today together too toward towards try trying uh um under unless
+    until up upon us use used using very via wanna want wants was wasn't way ways we we'd we'll we're
+    we've well went were weren't what what's whatever when whenever where where's whether which while
+    who who's whoever whole whom whose why will with within without won't would wouldn't yeah yes yet
+    you you'd you'll you're you've your yours yourself yourselves
+    actually basically literally probably definitely totally honestly seriously simply pretty lot lots
+    stuff guys hey hi hello welcome video videos channel subscribe subscribed comment comments
+    know knew tell told look looking looks find found mean means come comes coming call called show
+    showed shown start started ask asked talk talking feel felt put puts thank thanks let's gonna
+    first second third last new good great big little bit also every able already else ago
+    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or caption chunk) with its time span; times are None when untimed."""
+
+    index: int
+    text: str
+    start: float | None
+    end: float | None
+    tokens: tuple[str, ...]
+
+
+@dataclass
+class _Word:
+    text: str
+    start: float | None
+    end: float | None
+    segment_ends: bool = False
+    blank_line_after: bool = False
+    newline_after: bool = False
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (apostrophes kept, curly ones straightened)."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+def content_words(text: str) -> list[str]:
+    """Word tokens that are not stop words or bare numbers."""
+    return [w for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
+
+
+def stem(word: str) -> str:
+    """A light plural fold ("habits" -> "habit") so counts and overlaps agree."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+
+
+def content_stems(tokens: Iterable[str]) -> list[str]:
+    """Stems of the tokens that are not stop words or bare numbers."""
+    return [stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
+
+
+def clean_text(text: str) -> str:
+    """Drop caption markup such as `[Music]`, `(applause)`, `♪` and `>>`."""
+    return _NON_SPEECH.sub(" ", text)
+
+
+def split_sentences(segments: Sequence[Segment]) -> list[Sentence]:
+    """Sentences of a transcript in order (see the module notes for the rules)."""
+    timed = any(s.start is not None for s in segments)
+    stream = list(_word_stream(segments, timed))
+    sentences: list[Sentence] = []
+    pending: list[_Word] = []
+    for i, word in enumerate(stream):
+        pending.append(word)
+        following = stream[i + 1] if i + 1 < len(stream) else None
+        if following is None or _ends_sentence(word, following, pending, timed):
+            for chunk in _chunks(pending):
+                text = " ".join(w.text for w in chunk)
+                sentences.append(
+                    Sentence(len(sentences), text, chunk[0].start, chunk[-1].end, tuple(words(text)))
+                )
+            pending = []
+    return sentences
+
+
+def _word_stream(segments: Sequence[Segment], timed: bool) -> Iterable[_Word]:
+    for position, segment in enumerate(segments):
+        text = clean_text(segment.text).strip()
+        if not text:
+            continue
+        start, end = _segment_times(segments, position) if timed else (None, None)
+        matches = list(re.finditer(r"\S+", text))
+        for k, match in enumerate(matches):
+            gap = text[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else ""
+            word = _Word(match.group(), *_interpolate(start, end, match.start(), match.end(), len(text)))
+            word.blank_line_after = gap.count("\n") >= 2
+            word.newline_after = "\n" in gap
+            word.segment_ends = k + 1 == len(matches)
+            yield word
+
+
+def _segment_times(segments: Sequence[Segment], position: int) -> tuple[float | None, float | None]:
+    segment = segments[position]
+    if segment.start is None:
+        return None, None
+    if segment.end is not None and segment.end >= segment.start:
+        return segment.start, segment.end
+    later = next((s.start for s in segments[position + 1 :] if s.start is not None), None)
+    spoken = len(segment.text.split()) / 2.5  # ~150 words per minute
+    return segment.start, later if later is not None and later > segment.start else segment.start + spoken
+
+
+def _interpolate(
+    start: float | None, end: float | None, begin: int, finish: int, length: int
+) -> tuple[float | None, float | None]:
+    if start is None or end is None or length == 0:
+        return start, end
+    span = end - start
+    return round(start + span * begin / length, 2), round(start + span * finish / length, 2)
+
+
+def _ends_sentence(word: _Word, following: _Word, pending: list[_Word], timed: bool) -> bool:
+    if word.blank_line_after:
+        return True
+    if _is_terminal(word.text, following.text):
+        return True
+    soft_break = word.newline_after or (word.segment_ends and not timed)
+    if soft_break and not timed:
+        first = following.text.lstrip("\"'“‘(-•*")[:1]
+        shouting = all(w.text.upper() == w.text for w in pending)
+        return (first.isupper() or first.isdigit() or following.text[:1] in "-•*") and not shouting
+    return False
+
+
+def _is_terminal(text: str, following: str) -> bool:
+    if not _TERMINAL.search(text):
+        return False
+    core = text.rstrip("\"'”’)]")
+    if core.endswith((".", "…")) and not core.endswith(("!.", "?.")):
+        stem = core.rstrip(".…").lower().lstrip("(\"'“‘")
+        if core.endswith(".") and not core.endswith("..") and (
+            stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
+        ):
+            return False
+        if following[:1].islower():
+            return False
+    return True
+
+
+def _chunks(run: list[_Word]) -> list[list[_Word]]:
+    """Cut an over-long run (unpunctuated captions) into sentence-sized pieces.
+
+    A piece of at least MIN_CHUNK_WORDS ends before a word that usually starts
+    a spoken sentence ("so", "but", "now", ...); from PREFERRED_CHUNK_WORDS on it
+    also ends where a caption segment ends; it never exceeds MAX_WORDS.
+    """
+    if len(run) <= MAX_WORDS:
+        return [run]
+    pieces: list[list[_Word]] = []
+    current: list[_Word] = []
+    for position, word in enumerate(run):
+        following = run[position + 1].text.lower() if position + 1 < len(run) else ""
+        current.append(word)
+        if (
+            len(current) >= MAX_WORDS
+            or (len(current) >= MIN_CHUNK_WORDS and following in SENTENCE_STARTERS)
+            or (len(current) >= PREFERRED_CHUNK_WORDS and word.segment_ends)
+        ):
+            pieces.append(current)
+            current = []
+    if current:
+        if pieces and len(current) < MIN_CHUNK_WORDS // 2:
+            pieces[-1].extend(current)
+        else:
+            pieces.append(current)
+    return pieces
