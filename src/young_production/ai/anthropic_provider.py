@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import anthropic
@@ -124,8 +124,24 @@ class AnthropicProvider:
         )
 
     def _create(self, params: dict[str, Any]) -> Any:
+        return self._call(self.client.messages.create, **params)
+
+    # --- Message Batches (used by batch.py) -------------------------------------------
+
+    def create_batch(self, requests: list[dict[str, Any]]) -> str:
+        return self._call(self.client.messages.batches.create, requests=requests).id
+
+    def batch_ended(self, batch_id: str) -> bool:
+        return self._call(self.client.messages.batches.retrieve, batch_id).processing_status == "ended"
+
+    def batch_results(self, batch_id: str) -> Iterator[tuple[str, Any]]:
+        """(custom_id, SDK result) for every request of an ended batch."""
+        for line in self._call(self.client.messages.batches.results, batch_id):
+            yield line.custom_id, line.result
+
+    def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            return self.client.messages.create(**params)
+            return method(*args, **kwargs)
         except anthropic.APIStatusError as exc:
             raise translate_error(exc) from None
         except (anthropic.APIConnectionError, anthropic.APITimeoutError) as exc:

@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS ai_reservations (
     day TEXT NOT NULL,
     month TEXT NOT NULL,
     amount_nusd INTEGER NOT NULL,
-    expires_at REAL,
+    expires_at REAL NOT NULL,
     note TEXT
 );
 """
@@ -177,7 +177,7 @@ class CostLedger:
         spent = db.execute(f"SELECT SUM(cost_nusd) FROM ai_calls WHERE {column} = ?", (value,)).fetchone()[0]
         held = db.execute(
             f"SELECT SUM(amount_nusd) FROM ai_reservations WHERE {column} = ? "
-            "AND (expires_at IS NULL OR expires_at > ?)",
+            "AND expires_at > ?",
             (value, now.timestamp()),
         ).fetchone()[0]
         return (spent or 0) + (held or 0)
@@ -190,13 +190,13 @@ class CostLedger:
         limits: LimitsConfig,
         run_id: str | None,
         *,
-        durable: bool = False,
+        ttl_sec: float | None = None,
         note: str = "",
     ) -> str:
         """Book `amount_usd` against the limits, or raise `BudgetExceeded`.
 
-        `durable` reservations (a submitted batch) do not expire; others expire after
-        `reservation_ttl_sec` so a crashed process cannot block the budget forever.
+        The booking expires after `ttl_sec` (default `reservation_ttl_sec`) so a crashed
+        process cannot block the budget forever; a submitted batch books for 25 hours.
         """
         amount = max(to_nano(amount_usd), 0)
         now, day, month = self._periods()
@@ -206,7 +206,7 @@ class CostLedger:
             ("monthly", limits.monthly_usd, "month", month),
         ]
         reservation_id = uuid.uuid4().hex
-        expires = None if durable else now.timestamp() + self.reservation_ttl_sec
+        expires = now.timestamp() + (self.reservation_ttl_sec if ttl_sec is None else ttl_sec)
         with self.transaction() as db:
             for label, limit, column, value in checks:
                 if limit is None or value is None:
@@ -235,7 +235,7 @@ class CostLedger:
             if reservation_id is not None:
                 db.execute("DELETE FROM ai_reservations WHERE id = ?", (reservation_id,))
             self.insert_call(db, record)
-            self._write_json(db)
+            self.write_costs_json(db)
 
     def record(self, record: CallRecord) -> None:
         """Record a call that had no reservation."""
@@ -293,7 +293,7 @@ class CostLedger:
 
         total, count = db.execute("SELECT SUM(cost_nusd), COUNT(*) FROM ai_calls").fetchone()
         reserved = db.execute(
-            "SELECT SUM(amount_nusd) FROM ai_reservations WHERE expires_at IS NULL OR expires_at > ?",
+            "SELECT SUM(amount_nusd) FROM ai_reservations WHERE expires_at > ?",
             (now.timestamp(),),
         ).fetchone()[0]
         daily = grouped("day")
@@ -313,10 +313,10 @@ class CostLedger:
 
     def write_json(self) -> Path:
         with self.connect() as db:
-            self._write_json(db)
+            self.write_costs_json(db)
         return self.json_path
 
-    def _write_json(self, db: sqlite3.Connection) -> None:
+    def write_costs_json(self, db: sqlite3.Connection) -> None:
         """Rewrite ai_costs.json atomically (callers inside a transaction keep writes ordered)."""
         data = self._totals(db).as_seed_json()
         fd, tmp = tempfile.mkstemp(dir=self.state_dir, prefix=f".{COSTS_JSON}.", suffix=".tmp")
