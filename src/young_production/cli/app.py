@@ -213,7 +213,8 @@ def db_sample(ctx: typer.Context) -> None:
         counts = load_sample_data(store)
     finally:
         store.close()
-    console.print("sample data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    created = ", ".join(f"{k} {v}" for k, v in counts.items())
+    console.print(f"sample data in place (created now: {created})")
 
 
 @db_app.command("clear")

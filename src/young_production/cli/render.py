@@ -56,33 +56,26 @@ def _short(text: str | None, width: int) -> str:
 
 
 def wf1_table(result: WorkflowResult) -> Table:
+    """One row per entry: what it is and how it was read, then what was decoded."""
     title = f"WF1 Viral DNA encoding{' (dry run)' if result.dry_run else ''}"
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Entry", ratio=2)
-    table.add_column("Route", ratio=1)
     if result.dry_run:
         table.add_column("Plan", ratio=3)
     else:
-        table.add_column("Transcript", ratio=1)
-        table.add_column("Perspective", ratio=3)
-        table.add_column("Hook", ratio=3)
-        table.add_column("Open loop", ratio=3)
+        for name in ("Perspective", "Hook", "Open loop"):
+            table.add_column(name, ratio=3)
     for entry in result.entries:
         d = entry.detail
+        route = d.get("source_type", "-")
         if result.dry_run:
-            table.add_row(_short(entry.title, 60), d.get("source_type", "-"), d.get("route", "-"))
+            table.add_row(f"{_short(entry.title, 60)}\n[dim]{route}[/]", d.get("route", "-"))
         elif entry.status == "failed":
-            table.add_row(_short(entry.title, 60), "[red]failed[/]", "-", f"[red]{entry.error}[/]", "", "")
+            table.add_row(f"{_short(entry.title, 60)}\n[red]failed[/]", f"[red]{entry.error}[/]", "", "")
         else:
-            hook = f"[dim]{d.get('hook_pattern', '')}[/] {_short(d.get('hook'), 160)}"
-            table.add_row(
-                _short(entry.title, 60),
-                d.get("source_type", "-"),
-                d.get("transcript_source", "-"),
-                _short(d.get("perspective"), 220),
-                hook,
-                _short(d.get("open_loop"), 220),
-            )
+            label = f"{_short(entry.title, 60)}\n[dim]{route} · {d.get('transcript_source', '-')}[/]"
+            hook = f"[cyan]{d.get('hook_pattern', '')}[/] {_short(d.get('hook'), 160)}"
+            table.add_row(label, _short(d.get("perspective"), 220), hook, _short(d.get("open_loop"), 220))
     return table
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BudgetExceeded, YPError
-from ..media.sources import AddressGuard, classify_source
 from ..records import DNAStatus, SourceType, ViralDNA, utcnow
 from ..skills.ai_analysis import DNAAnalysis, analyse_dna
+from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
-from ..skills.scraping import ScrapedContent, scrape_url_content
+from ..skills.scraping import ScrapedContent, address_guard, scrape_url_content
 from ..skills.transcription import Transcriber
 from ..transcript import Transcript
 from .base import (
@@ -47,13 +47,11 @@ class WF1Steps:
     def __init__(self, ctx: RunContext, transcriber: Transcriber):
         self.ctx = ctx
         self.transcriber = transcriber
-        self.guard = AddressGuard(allow_private=ctx.pipeline.sources.allow_private_addresses)
+        self.guard = address_guard(ctx.pipeline)
 
     def classify(self, entry: ViralDNA) -> SourceType:
         """S08: trust a type the team set, else classify the URL by rules."""
-        if entry.source_type and entry.source_type != SourceType.UNKNOWN:
-            return entry.source_type
-        return classify_source(entry.url or "")
+        return classify_info_type(entry.url or "", entry.source_type)
 
     def scrape(self, entry: ViralDNA, source_type: SourceType) -> ScrapedContent:
         """S18: metadata, captions, article text or the media file itself."""
@@ -137,8 +135,8 @@ def encode_entry(steps: WF1Steps, entry: ViralDNA) -> EntryOutcome:
         analysis = run_step("analyse", lambda: steps.analyse(entry, content, transcript), timings)
         if not analysis.perspective.strip():
             raise YPError("analysis found no perspective in the content")
-        run_step("write", lambda: steps.write(entry, content, transcript, analysis), timings)
-        outcome.title = content.title or entry.title
+        written = run_step("write", lambda: steps.write(entry, content, transcript, analysis), timings)
+        outcome.title = written.title
         outcome.detail = {
             "source_type": content.source_type.value,
             "transcript_source": transcript.source.value,
