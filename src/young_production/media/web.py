@@ -77,12 +77,12 @@ def _get(client: httpx.Client, url: str, *, timeout: float, max_bytes: int) -> W
                 return WebResponse(url, r.status_code, "", b"", headers)
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise SourceError(f"{url} is larger than the {limit_mb:g} MB download limit")
+                raise SourceError(f"{url} is larger than the {limit_mb:.3g} MB download limit")
             chunks, size = [], 0
             for chunk in r.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    raise SourceError(f"{url} is larger than the {limit_mb:g} MB download limit")
+                    raise SourceError(f"{url} is larger than the {limit_mb:.3g} MB download limit")
                 chunks.append(chunk)
             content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             return WebResponse(str(r.url), r.status_code, content_type, b"".join(chunks), headers)

@@ -214,7 +214,7 @@ def _downloaded_file(info: dict[str, Any], logger: _Logger, url: str, max_bytes:
         if path and Path(path).is_file():
             return Path(path)
     if any("larger than max-filesize" in line for line in logger.lines):
-        raise SourceError(f"media at {url} is larger than the {max_bytes / 1048576:g} MB download limit")
+        raise SourceError(f"media at {url} is larger than the {max_bytes / 1048576:.3g} MB download limit")
     raise SourceError(f"no downloadable audio or video found at {url}")
 
 
