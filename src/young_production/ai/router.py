@@ -2,8 +2,10 @@
 
 Choice, strongest first: the command line's `--provider` (all skills), the skill's
 own `skills: {S05: {provider: ...}}`, then `ai.provider`. A skill's `model` applies
-when the skill is routed to the provider it was configured for (or names no
-provider); otherwise the provider's `default_model` answers.
+when the skill is routed to the provider it names; a `model` without a provider is a
+Claude model id, used when the skill runs on anthropic (so switching `ai.provider`
+to a local server never sends it a Claude id). Otherwise the provider's
+`default_model` answers.
 
 Everything a run needs is checked before any work: known provider names, API keys
 of the providers in use, a model and a price for every model in use. All problems
@@ -55,7 +57,9 @@ class ProviderPlan:
         provider = self.override or (own.provider if own and own.provider else None) or self.config.provider
         if provider == "rules":
             return Route("rules", None)
-        skill_model = own.model if own and own.model and own.provider in (None, provider) else None
+        skill_model = None
+        if own and own.model and (own.provider or "anthropic") == provider:
+            skill_model = own.model
         return Route(provider, skill_model or self.settings(provider).default_model or None)
 
     def routes(self) -> dict[str, Route]:
