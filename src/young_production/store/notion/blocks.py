@@ -1,0 +1,265 @@
+"""Page bodies: our `Block` trees to Notion blocks and back, within Notion's limits.
+
+Limits handled here (ARCHITECTURE.md §6): a text object holds at most 2000 UTF-16
+code units, a rich text array at most 100 objects, one append at most 100 blocks,
+2 levels of nesting and 1000 block elements. Text is split between grapheme
+clusters, so no character, surrogate pair, emoji sequence or accent is broken.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...records import Block
+
+Json = dict[str, Any]
+
+TEXT_LIMIT = 2000
+RICH_TEXT_ITEMS = 100
+BLOCKS_PER_APPEND = 100
+MAX_NESTING = 2
+ELEMENTS_PER_REQUEST = 1000
+
+HEADINGS = ("heading_1", "heading_2", "heading_3")
+_NO_CHILDREN = ("divider", "code")
+_INLINE_CONTAINERS = ("column_list", "column", "synced_block", "table")
+_ZWJ = "\u200d"
+
+
+# ---- text ------------------------------------------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    """Length as Notion (JavaScript) counts it: astral characters count twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _extends_cluster(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        unicodedata.combining(ch) != 0
+        or unicodedata.category(ch) in ("Mn", "Me", "Mc")
+        or ch == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # tag characters (subdivision flags)
+    )
+
+
+def _regional_indicator(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def grapheme_clusters(text: str) -> Iterator[str]:
+    """User-perceived characters, closely enough for safe splitting (not full UAX #29)."""
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        if _regional_indicator(text[i]) and j < n and _regional_indicator(text[j]):
+            j += 1
+        elif text[i] == "\r" and j < n and text[j] == "\n":
+            j += 1
+        while j < n and (_extends_cluster(text[j]) or text[j - 1] == _ZWJ):
+            j += 1
+        yield text[i:j]
+        i = j
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Pieces of at most `limit` UTF-16 units whose concatenation is `text`."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for cluster in grapheme_clusters(text):
+        units = utf16_len(cluster)
+        pieces = [cluster] if units <= limit else list(cluster)  # a pathological cluster: split by character
+        for piece in pieces:
+            piece_units = utf16_len(piece)
+            if size + piece_units > limit and current:
+                chunks.append("".join(current))
+                current, size = [], 0
+            current.append(piece)
+            size += piece_units
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
+def rich_text(text: str) -> list[Json]:
+    """Text as rich text objects (callers keep it within RICH_TEXT_ITEMS objects)."""
+    return [{"type": "text", "text": {"content": chunk}} for chunk in split_text(text)]
+
+
+def plain_text(items: Sequence[Json] | None) -> str:
+    return "".join(item.get("plain_text", item.get("text", {}).get("content", "")) for item in items or ())
+
+
+# ---- our blocks -> Notion ----------------------------------------------------------------
+
+
+@dataclass
+class NotionNode:
+    """A block ready to send: its JSON without children, and its children."""
+
+    payload: Json
+    children: list[NotionNode] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return self.payload["type"]
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.payload[self.type].get("rich_text"))
+
+
+def to_nodes(blocks: Sequence[Block]) -> list[NotionNode]:
+    """Our blocks as Notion nodes.
+
+    Text beyond one block's 100 rich text objects continues in further blocks of the
+    same type. Headings with children become toggle headings; dividers and code
+    blocks cannot hold children, so theirs follow them as siblings.
+    """
+    nodes: list[NotionNode] = []
+    for block in blocks:
+        children = to_nodes(block.children)
+        if block.type == "divider":
+            nodes.append(NotionNode({"object": "block", "type": "divider", "divider": {}}))
+            nodes.extend(children)
+            continue
+        pieces = split_text(block.text) or [""]
+        groups = [pieces[i:i + RICH_TEXT_ITEMS] for i in range(0, len(pieces), RICH_TEXT_ITEMS)]
+        for index, group in enumerate(groups):
+            data: Json = {"rich_text": [{"type": "text", "text": {"content": p}} for p in group if p]}
+            if block.type == "code":
+                data["language"] = "plain text"
+            last = index == len(groups) - 1
+            if block.type in HEADINGS:
+                data["is_toggleable"] = bool(children) and last
+            node = NotionNode({"object": "block", "type": block.type, block.type: data})
+            if last and block.type not in _NO_CHILDREN:
+                node.children = children
+            nodes.append(node)
+        if block.type in _NO_CHILDREN:
+            nodes.extend(children)
+    return nodes
+
+
+def sent_children(node: NotionNode, depth: int, nested: bool) -> list[NotionNode]:
+    """The children that travel in the same request as `node` (at `depth` in it)."""
+    return node.children[:BLOCKS_PER_APPEND] if nested and depth < MAX_NESTING else []
+
+
+def render(node: NotionNode, depth: int = 0, nested: bool = True) -> Json:
+    """A node as request JSON, children included as deep as one request allows."""
+    body = dict(node.payload)
+    sent = sent_children(node, depth, nested)
+    if sent:
+        body[node.type] = {**body[node.type], "children": [render(c, depth + 1) for c in sent]}
+    return body
+
+
+def element_count(node: NotionNode, depth: int = 0, nested: bool = True) -> int:
+    return 1 + sum(element_count(c, depth + 1) for c in sent_children(node, depth, nested))
+
+
+def needs_follow_up(node: NotionNode, depth: int, nested: bool = True) -> bool:
+    """Whether some of the node's descendants must be appended in later requests."""
+    sent = sent_children(node, depth, nested)
+    return len(node.children) > len(sent) or any(needs_follow_up(c, depth + 1) for c in sent)
+
+
+@dataclass
+class Batch:
+    """One append request: top-level nodes, each with whether its children ride along."""
+
+    nodes: list[NotionNode]
+    nested: list[bool]
+
+    def payload(self) -> list[Json]:
+        return [render(node, 0, flag) for node, flag in zip(self.nodes, self.nested)]
+
+    def needs_follow_up(self) -> bool:
+        return any(needs_follow_up(node, 0, flag) for node, flag in zip(self.nodes, self.nested))
+
+
+def batches(nodes: Sequence[NotionNode]) -> Iterator[Batch]:
+    """Split nodes into append requests within the block and element limits.
+
+    A node whose subtree alone exceeds the element limit travels without children;
+    they follow in their own requests.
+    """
+    batch = Batch([], [])
+    elements = 0
+    for node in nodes:
+        nested = element_count(node) <= ELEMENTS_PER_REQUEST
+        count = element_count(node, 0, nested)
+        if batch.nodes and (len(batch.nodes) == BLOCKS_PER_APPEND or elements + count > ELEMENTS_PER_REQUEST):
+            yield batch
+            batch, elements = Batch([], []), 0
+        batch.nodes.append(node)
+        batch.nested.append(nested)
+        elements += count
+    if batch.nodes:
+        yield batch
+
+
+# ---- Notion -> our blocks ----------------------------------------------------------------
+
+
+def from_notion(block: Json, children: list[Block]) -> list[Block]:
+    """One Notion block (with its already-read children) as our blocks.
+
+    Types we have no equivalent for are mapped to the nearest (to-do -> bullet,
+    callout -> quote, heading_4 -> heading_3); containers (columns, synced blocks,
+    tables) give their content; media and child pages carry no text and are skipped.
+    """
+    kind = block.get("type", "")
+    data = block.get(kind) or {}
+    text = plain_text(data.get("rich_text"))
+    if kind in ("paragraph", *HEADINGS, "bulleted_list_item", "numbered_list_item", "quote", "toggle", "code"):
+        return [Block(type=kind, text=text, children=children)]
+    if kind == "heading_4":
+        return [Block(type="heading_3", text=text, children=children)]
+    if kind == "divider":
+        return [Block(type="divider")]
+    if kind == "to_do":
+        box = "[x] " if data.get("checked") else "[ ] "
+        return [Block(type="bulleted_list_item", text=box + text, children=children)]
+    if kind == "callout":
+        return [Block(type="quote", text=text, children=children)]
+    if kind == "table_row":
+        return [Block(type="paragraph", text=" | ".join(plain_text(cell) for cell in data.get("cells", [])))]
+    if kind in ("bookmark", "embed", "link_preview") and data.get("url"):
+        return [Block(type="paragraph", text=data["url"])]
+    if kind in _INLINE_CONTAINERS:
+        return children
+    return []
+
+
+def wants_children(block: Json) -> bool:
+    """Whether to read this block's children (child pages and databases are not body)."""
+    return bool(block.get("has_children")) and block.get("type") not in ("child_page", "child_database")
+
+
+def read_tree(list_page: Callable[[str, str | None], Json], block_id: str) -> list[Block]:
+    """Every block under `block_id`, nested children included, following cursors."""
+    blocks: list[Block] = []
+    for block in iter_children(list_page, block_id):
+        children = read_tree(list_page, block["id"]) if wants_children(block) else []
+        blocks.extend(from_notion(block, children))
+    return blocks
+
+
+def iter_children(list_page: Callable[[str, str | None], Json], block_id: str) -> Iterator[Json]:
+    cursor: str | None = None
+    while True:
+        page = list_page(block_id, cursor)
+        yield from page.get("results", [])
+        cursor = page.get("next_cursor") if page.get("has_more") else None
+        if not cursor:
+            return
