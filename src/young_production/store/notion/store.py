@@ -1,0 +1,318 @@
+"""NotionStore: the Store interface on a Notion workspace (API 2025-09-03, data sources).
+
+Request economy (Notion allows about 3 requests/s): a query returns full records
+(one request per page of results; a second only for a relation over 25 links),
+`update` is one PATCH whose answer is the updated record, and `create` with a key
+is one lookup plus one POST carrying the first 100 body blocks.
+
+Idempotent creates: every page carries our own key in the key property (records
+without one get a generated key, never shown to callers), so when a create's answer
+is lost the client looks the page up by that key before sending it again.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from notion_client.helpers import extract_notion_id
+
+from ...config import NotionConfig
+from ...errors import NotFound, StoreError
+from ...records import RECORD_TYPES, Block, Record
+from ..base import CollectionInfo, Filter, Page, R, Sort
+from .blocks import batches, to_nodes
+from .body import PageBodies
+from .client import NotionClient, NotionRequestError, Pacer
+from .mapping import CollectionMapping
+
+Json = dict[str, Any]
+
+AUTO_KEY_PREFIX = "yp-auto:"
+MAX_PAGE_SIZE = 100
+_ARCHIVED = "archived"
+
+
+class TrashedRecord(NotFound):
+    """The record exists but is in the Notion trash."""
+
+
+class NotionStore:
+    """Records in Notion databases, mapped by config/databases.yaml."""
+
+    name = "notion"
+
+    def __init__(
+        self,
+        config: NotionConfig,
+        client: NotionClient,
+        *,
+        record_types: Iterable[type[Record]] = RECORD_TYPES.values(),
+    ):
+        self.config = config
+        self.client = client
+        self.bodies = PageBodies(client)
+        self._types = {t.collection: t for t in record_types}
+        self._mappings: dict[str, CollectionMapping] = {}
+        self._sources: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: NotionConfig, *, pacer: Pacer | None = None) -> NotionStore:
+        return cls(config, NotionClient.from_config(config, pacer=pacer))
+
+    def close(self) -> None:
+        self.client.close()
+
+    # ---- collections -------------------------------------------------------------------
+
+    def mapping(self, kind: type[Record]) -> CollectionMapping:
+        collection = getattr(kind, "collection", "")
+        if self._types.get(collection) is not kind:
+            raise StoreError(f"{kind.__name__} is not a record type this store keeps")
+        with self._lock:
+            if collection not in self._mappings:
+                database = self.config.databases.get(collection)
+                if database is None or not database.id:
+                    raise StoreError(
+                        f"no Notion database configured for {collection}: run `yp notion init --parent PAGE_ID` "
+                        f"or set notion.databases.{collection}.id in config/databases.yaml"
+                    )
+                self._mappings[collection] = CollectionMapping(kind, database)
+            return self._mappings[collection]
+
+    def data_source_id(self, kind: type[Record]) -> str:
+        """The data source behind the collection's configured database (looked up once)."""
+        self.mapping(kind)
+        collection = kind.collection
+        with self._lock:
+            if collection in self._sources:
+                return self._sources[collection]
+        configured = self.config.databases[collection].id
+        found = resolve_data_source(self.client, configured)
+        if found is None:
+            raise StoreError(
+                f"Notion has no database {configured!r} for {collection}, or it is not shared with the "
+                "integration (open the database, … menu > Connections); run `yp notion check`"
+            )
+        with self._lock:
+            self._sources[collection] = found
+        return found
+
+    # ---- records -----------------------------------------------------------------------
+
+    def query(
+        self,
+        kind: type[R],
+        filters: Sequence[Filter] = (),
+        sorts: Sequence[Sort] = (),
+        page_size: int = 100,
+        cursor: str | None = None,
+    ) -> Page[R]:
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise StoreError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size!r}")
+        mapping = self.mapping(kind)
+        body: Json = {"page_size": page_size, "sorts": mapping.sorts_json(sorts)}
+        condition = mapping.filter_json(filters)
+        if condition is not None:
+            body["filter"] = condition
+        if cursor:
+            body["start_cursor"] = cursor
+        try:
+            answer = self.client.query_data_source(self.data_source_id(kind), body)
+        except NotionRequestError as error:
+            if cursor and "start_cursor" in error.notion_message:
+                raise StoreError("invalid cursor: pass back the next_cursor of the same query unchanged") from None
+            raise
+        items = [self._record(mapping, page) for page in answer["results"] if not _trashed(page)]
+        return Page(items=items, next_cursor=answer.get("next_cursor") if answer.get("has_more") else None)
+
+    def get(self, kind: type[R], record_id: str) -> R:
+        mapping = self.mapping(kind)
+        with self._page_errors(kind.collection, record_id):
+            page = self.client.retrieve_page(record_id)
+        if _trashed(page):
+            raise TrashedRecord(f"{kind.collection} record {record_id} is in the Notion trash")
+        if page.get("parent", {}).get("data_source_id") != self.data_source_id(kind):
+            raise NotFound(f"no {kind.collection} record with id {record_id}")
+        return self._record(mapping, page)
+
+    def find_by_key(self, kind: type[R], key: str) -> R | None:
+        mapping = self.mapping(kind)
+        page = self._page_by_key(kind, key)
+        return self._record(mapping, page) if page is not None else None
+
+    def _page_by_key(self, kind: type[Record], key: str) -> Json | None:
+        mapping = self.mapping(kind)
+        body = {"page_size": 1, "filter": mapping.filter_json([Filter.eq("key", key)]),
+                "sorts": mapping.sorts_json([])}
+        results = self.client.query_data_source(self.data_source_id(kind), body)["results"]
+        return next((page for page in results if not _trashed(page)), None)
+
+    def create(self, record: R, body: Sequence[Block] = ()) -> R:
+        kind = type(record)
+        mapping = self.mapping(kind)
+        if record.key:
+            existing = self.find_by_key(kind, record.key)
+            if existing is not None:
+                return existing
+        key = record.key or f"{AUTO_KEY_PREFIX}{uuid.uuid4().hex}"
+        values = {name: getattr(record, name) for name in mapping.kinds}
+        values["key"] = key
+        request: Json = {
+            "parent": {"type": "data_source_id", "data_source_id": self.data_source_id(kind)},
+            "properties": mapping.to_properties(values),
+        }
+        pending = list(batches(to_nodes(body)))
+        first = pending.pop(0) if pending else None
+        if first is not None:
+            request["children"] = first.payload()
+        try:
+            page = self.client.create_page(request, landed=lambda: self._page_by_key(kind, key))
+        except NotionRequestError as error:
+            raise self._refusal(mapping, error, values) from None
+        if first is not None and first.needs_follow_up():
+            self.bodies.complete(first, [b["id"] for b in self.bodies.children(page["id"])])
+        for batch in pending:
+            self.bodies.append_nodes(page["id"], batch.nodes)
+        return self._record(mapping, page)
+
+    def update(self, kind: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
+        mapping = self.mapping(kind)
+        values = mapping.coerce(changes)
+        if not values:
+            return self.get(kind, record_id)
+        properties = mapping.to_properties(values)
+        with self._page_errors(kind.collection, record_id):
+            try:
+                page = self.client.update_page(record_id, {"properties": properties})
+            except NotionRequestError as error:
+                if error.code == "validation_error" and _ARCHIVED in error.notion_message:
+                    raise
+                raise self._refusal(mapping, error, values) from None
+        return self._record(mapping, page)
+
+    def add_relations(self, kind: type[R], record_id: str, field_name: str, target_ids: Sequence[str]) -> R:
+        mapping = self.mapping(kind)
+        field_kind = mapping.kinds.get(field_name)
+        if field_kind != "relation":
+            raise StoreError(
+                f"{kind.collection}.{field_name} is not a relation field"
+                + (f" (it is {field_kind})" if field_kind else "")
+            )
+        if isinstance(target_ids, str) or not all(isinstance(t, str) and t for t in target_ids):
+            raise StoreError(f"{kind.collection}.{field_name} takes a list of record ids")
+        current = self.get(kind, record_id)
+        linked: list[str] = list(getattr(current, field_name))
+        merged = linked + [t for t in dict.fromkeys(target_ids) if t not in linked]
+        if merged == linked:
+            return current
+        return self.update(kind, record_id, {field_name: merged})
+
+    def trash(self, kind: type[R], record_id: str) -> None:
+        self.get(kind, record_id)
+
+        def landed() -> Json | None:
+            page = self.client.retrieve_page(record_id)
+            return page if _trashed(page) else None
+
+        with self._page_errors(kind.collection, record_id):
+            self.client.update_page(record_id, {"in_trash": True}, landed=landed)
+
+    # ---- bodies ------------------------------------------------------------------------
+
+    def read_body(self, record_id: str) -> list[Block]:
+        with self._page_errors("", record_id):
+            return self.bodies.read(record_id)
+
+    def write_section(self, record_id: str, section: str, blocks: Sequence[Block]) -> None:
+        if not section.strip():
+            raise StoreError("a section needs a name")
+        with self._page_errors("", record_id):
+            self.bodies.write_section(record_id, section, blocks)
+
+    def append_body(self, record_id: str, blocks: Sequence[Block]) -> None:
+        with self._page_errors("", record_id):
+            self.bodies.append(record_id, blocks)
+
+    # ---- schema ------------------------------------------------------------------------
+
+    def inspect(self) -> list[CollectionInfo]:
+        from .setup import check_databases
+
+        return check_databases(self.client, self.config, self._types.values())
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _record(self, mapping: CollectionMapping, page: Json) -> Any:
+        relations = {
+            name: self._full_relation(page["id"], property_id)
+            for name, property_id in mapping.truncated_relations(page)
+        }
+        record = mapping.from_page(page, relations)
+        if record.key and record.key.startswith(AUTO_KEY_PREFIX):
+            record.key = None
+        return record
+
+    def _full_relation(self, page_id: str, property_id: str) -> list[str]:
+        return [item["relation"]["id"] for item in _paginate(
+            lambda cursor: self.client.retrieve_page_property(page_id, property_id, cursor)
+        )]
+
+    @staticmethod
+    def _refusal(mapping: CollectionMapping, error: NotionRequestError, values: Mapping[str, Any]) -> StoreError:
+        if error.code != "validation_error":
+            return error
+        return StoreError(mapping.explain(error.notion_message, values))
+
+    @contextmanager
+    def _page_errors(self, collection: str, record_id: str) -> Iterator[None]:
+        """Notion's not-found and in-trash answers for one page, in our words."""
+        what = f"{collection} record" if collection else "record"
+        try:
+            yield
+        except TrashedRecord:
+            raise
+        except NotFound:
+            raise NotFound(f"no {what} with id {record_id}") from None
+        except NotionRequestError as error:
+            if error.code == "validation_error" and _ARCHIVED in error.notion_message:
+                raise TrashedRecord(f"{what} {record_id} is in the Notion trash") from None
+            if error.code == "validation_error" and "path failed validation" in error.notion_message:
+                raise NotFound(f"no {what} with id {record_id}") from None
+            raise
+
+
+def resolve_data_source(client: NotionClient, configured: str) -> str | None:
+    """The data source id for a configured database id or URL (a data source id works too)."""
+    raw = extract_notion_id(configured) or configured
+    try:
+        database = client.retrieve_database(raw)
+    except NotFound:
+        database = None
+    except NotionRequestError:
+        return None
+    if database is not None:
+        sources = database.get("data_sources") or []
+        return sources[0]["id"] if sources else None
+    try:
+        return client.retrieve_data_source(raw)["id"]
+    except (NotFound, NotionRequestError):
+        return None
+
+
+def _paginate(fetch: Callable[[str | None], Json]) -> Iterator[Json]:
+    cursor: str | None = None
+    while True:
+        answer = fetch(cursor)
+        yield from answer.get("results", [])
+        cursor = answer.get("next_cursor") if answer.get("has_more") else None
+        if not cursor:
+            return
+
+
+def _trashed(page: Json) -> bool:
+    return bool(page.get("in_trash") or page.get("archived"))
