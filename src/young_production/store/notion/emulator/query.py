@@ -175,13 +175,15 @@ def sort_key(spec: Any, schema: Schema) -> tuple[Callable[[Values, dict[str, Any
         value = values.get(name)
         if kind in ("title", "rich_text"):
             value = plain_text(value or []) or None
+        elif kind in STRING_TYPES:
+            value = value or None
         elif kind == "date":
             value = parse_date(value["start"]) if value else None
         elif kind == "multi_select":
             value = ",".join(value) or None
         elif kind == "relation":
             value = len(value) or None
-        return value
+        return value.casefold() if isinstance(value, str) else value
 
     return key, descending
 

@@ -183,10 +183,10 @@ class NotionState:
             page_size = _page_size(body.get("page_size"))
             test = compile_filter(body["filter"], source.properties) if body.get("filter") else None
             rows = [
-                (node.values, {"created_time": node.seq, "last_edited_time": node.edited, "id": node.id})
+                (self._visible_values(node), {"created_time": node.seq, "last_edited_time": node.edited, "id": node.id})
                 for node in self._nodes.values()
                 if node.kind == "page" and node.data_source_id == source.id and not self._trashed(node)
-                and (test is None or test(node.values))
+                and (test is None or test(self._visible_values(node)))
             ]
             rows = apply_sorts(rows, body.get("sorts"), source.properties)
             ids = [meta["id"] for _, meta in rows]
@@ -255,7 +255,7 @@ class NotionState:
             if node.data_source_id is None:
                 raise o.not_found("property", property_id)
             prop = find_property(self._sources[node.data_source_id].properties, unquote(property_id))
-            value = node.values.get(prop["name"])
+            value = self._visible_values(node).get(prop["name"])
             if prop["type"] not in ("relation", "title", "rich_text"):
                 rendered = o.render_property_value(prop, value, self._options(prop))
                 return {"object": "property_item", **rendered}
@@ -311,6 +311,17 @@ class NotionState:
         config = prop.get(prop["type"]) or {}
         return {opt["name"]: opt for opt in config.get("options", [])}
 
+    def _visible_values(self, node: _Node) -> dict[str, Any]:
+        """Property values as readers see them: links to trashed pages are hidden."""
+        source = self._sources[node.data_source_id] if node.data_source_id else None
+        if source is None:
+            return node.values
+        values = dict(node.values)
+        for name, prop in source.properties.items():
+            if prop["type"] == "relation":
+                values[name] = [i for i in values.get(name) or [] if i in self._nodes and not self._trashed(self._nodes[i])]
+        return values
+
     def _render_page(self, node: _Node) -> dict[str, Any]:
         trashed = self._trashed(node)
         page = {
@@ -322,8 +333,9 @@ class NotionState:
         }
         if node.data_source_id is not None:
             source = self._sources[node.data_source_id]
+            values = self._visible_values(node)
             page["properties"] = {
-                name: o.render_property_value(prop, node.values.get(name, o.empty_value(prop["type"])),
+                name: o.render_property_value(prop, values.get(name, o.empty_value(prop["type"])),
                                               self._options(prop))
                 for name, prop in source.properties.items()
             }
