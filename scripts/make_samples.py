@@ -79,10 +79,10 @@ def card(lines: list[tuple[str, int, bool]], size: tuple[int, int], bg: str, fg:
     img = Image.new("RGB", size, bg)
     draw = ImageDraw.Draw(img)
     fonts = [ImageFont.truetype(FONT_BOLD if bold else FONT_REGULAR, px) for _, px, bold in lines]
-    heights = [draw.textbbox((0, 0), text, font=f)[3] for (text, _, _), f in zip(lines, fonts)]
+    heights = [draw.textbbox((0, 0), text, font=f)[3] for (text, _, _), f in zip(lines, fonts, strict=True)]
     gap = 18
     y = (size[1] - sum(heights) - gap * (len(lines) - 1)) // 2
-    for (text, _, _), font, h in zip(lines, fonts, heights):
+    for (text, _, _), font, h in zip(lines, fonts, heights, strict=True):
         width = draw.textlength(text, font=font)
         draw.text(((size[0] - width) / 2, y), text, font=font, fill=fg)
         y += h + gap

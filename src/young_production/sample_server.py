@@ -152,11 +152,10 @@ class SampleServer:
         content_type: str = "application/octet-stream",
         status: int = HTTPStatus.OK,
         headers: dict[str, str] | None = None,
-    ) -> str:
-        """Answer `path` with fixed bytes and status; returns its full URL once started."""
+    ) -> None:
+        """Answer `path` with fixed bytes, status and headers (before or after `start()`)."""
         path = "/" + path.lstrip("/")
         self._routes[path] = _Route(body, content_type, int(status), dict(headers or {}))
-        return self.url(path) if self._server else path
 
     def start(self) -> SampleServer:
         if self._server is not None:

@@ -31,7 +31,11 @@ def test_private_and_special_addresses_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize(
     ("url", "scheme"),
-    [("file:///etc/passwd", "'file:'"), ("ftp://example.com/a.mp4", "'ftp:'"), ("javascript:alert(1)", "'javascript:'")],
+    [
+        ("file:///etc/passwd", "'file:'"),
+        ("ftp://example.com/a.mp4", "'ftp:'"),
+        ("javascript:alert(1)", "'javascript:'"),
+    ],
 )
 def test_only_http_and_https_are_allowed(url: str, scheme: str) -> None:
     for guard in (AddressGuard(), AddressGuard(allow_private=True)):

@@ -44,7 +44,10 @@ go viral&amp; spread
 
 
 def test_srt_is_parsed() -> None:
-    srt = "1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Hello</i> there\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nGeneral Kenobi\r\n"
+    srt = (
+        "1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Hello</i> there\r\n\r\n"
+        "2\r\n00:00:03,000 --> 00:00:04,000\r\nGeneral Kenobi\r\n"
+    )
     segments = parse_subtitles(srt)
     assert [(s.text, s.start, s.end) for s in segments] == [("Hello there", 1.0, 2.5), ("General Kenobi", 3.0, 4.0)]
 

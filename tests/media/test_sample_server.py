@@ -39,7 +39,7 @@ def test_extra_routes_serve_fixed_bytes_and_status(tmp_path) -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(url)
     with pytest.raises(RuntimeError, match="not running"):
-        server.base_url
+        server.url("a.txt")
 
 
 def test_samples_stay_small() -> None:

@@ -46,7 +46,7 @@ class OcrEngine:
             return []
         words = [
             (box, text.strip())
-            for box, text, score in zip(boxes, texts, scores)
+            for box, text, score in zip(boxes, texts, scores, strict=False)
             if text.strip() and score >= self.min_score
         ]
         return reading_order(words)

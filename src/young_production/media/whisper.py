@@ -34,7 +34,7 @@ def resolve_model(name: str) -> str:
 
 
 class WhisperEngine:
-    """A lazily loaded Whisper model. Decoding runs in parallel; inference is one at a time."""
+    """A lazily loaded Whisper model. Audio decoding runs in parallel; inference is one at a time."""
 
     def __init__(self, model: str = "bundled:tiny.en", *, compute_type: str = "int8"):
         self.model_name = model
@@ -65,8 +65,8 @@ class WhisperEngine:
         self, path: Path, *, language: str | None = "en", vad: bool = True, beam_size: int = 1
     ) -> tuple[list[Segment], str | None]:
         """Timed segments of the speech in an audio or video file, and the language heard."""
+        model = self.load()  # first: it sets up onnxruntime before faster-whisper imports it
         audio = decode_audio(path)
-        model = self.load()
         with self._run_lock:
             segments, info = model.transcribe(
                 audio, language=language, vad_filter=vad, beam_size=beam_size

@@ -149,10 +149,11 @@ def _first_entry(info: dict[str, Any] | None, url: str) -> dict[str, Any]:
 
 
 def choose_captions(info: dict[str, Any], language: str | None) -> str | None:
-    """The caption track to use: uploaded subtitles before automatic ones, the wanted language first.
+    """The caption track to use: uploaded subtitles before automatic ones, in the wanted language.
 
-    Automatic captions come in every language YouTube can translate to; only the
-    spoken language (`en`, `en-orig`, `en-US` ...) is a faithful transcript.
+    Automatic captions come in every language YouTube can translate to; within a
+    language we take the exact code or its original track (`en`, `en-orig`) before a
+    regional variant (`en-US`). Without a wanted language, the first uploaded track.
     """
     for tracks in (info.get("subtitles") or {}, info.get("automatic_captions") or {}):
         keys = [k for k, formats in tracks.items() if formats and k != "live_chat"]
