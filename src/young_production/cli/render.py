@@ -96,7 +96,8 @@ def result_line(result: WorkflowResult) -> str:
 
 def dna_table(entries: Sequence[ViralDNA]) -> Table:
     table = Table(title=f"Viral DNA ({len(entries)})", expand=True)
-    for col, ratio in (("ID", 2), ("Title", 3), ("Type", 1), ("Status", 1), ("Tags", 2), ("Perspective", 4)):
+    table.add_column("ID", no_wrap=True)  # people copy it into `yp dna show`
+    for col, ratio in (("Title", 3), ("Type", 1), ("Status", 1), ("Tags", 2), ("Perspective", 4)):
         table.add_column(col, ratio=ratio)
     for e in entries:
         table.add_row(
