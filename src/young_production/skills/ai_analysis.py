@@ -16,7 +16,8 @@ no dates), the transcript as untrusted `data` for LLMs, and the timed segments i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Literal
 
@@ -219,11 +220,11 @@ def condense_transcript(transcript: Transcript, token_budget: int) -> str:
     if not kept:  # not even the first sentence fits: cut it
         room = budget_chars - _MARKER_CHARS - 2
         first = sentences[0]
-        return _render([Sentence(0, first.text[: max(room, 0)], first.start, first.end, first.tokens)], {0})
+        return _render([replace(first, text=first.text[: max(room, 0)])], {0})
     return _render(sentences, kept)
 
 
-def _render(sentences: list[Sentence], kept: set[int]) -> str:
+def _render(sentences: Sequence[Sentence], kept: set[int]) -> str:
     lines: list[str] = []
     line: list[str] = []
     last_marker: float | None = None

@@ -57,7 +57,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (2, r"\baccording to\b|\b\d[\d,.]* (?:million|billion|trillion)\b"),
     ),
     "how_to": _cues(
-        (3, r"\bhow to\b|\bhere'?s how\b|\bstep[- ]by[- ]step\b|\b(?:tutorial|walkthrough|beginner'?s guide)\b"),
+        (3, r"\bhow to\b|\bhere(?:'s| is) how\b|\bstep[- ]by[- ]step\b|\b(?:tutorial|walkthrough|beginner'?s guide)\b"),
         (3, r"\b(?:show|teach) you (?:exactly )?how\b"),
         (3, r"\bthe (?:best|easiest|fastest|simplest|cheapest|right|only) way to\b"),
     ),
@@ -65,7 +65,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, rf"\b(?:i|we) (?:just )?(?:made|make|earned|earn|lost|gained|grew|built|saved|paid off|doubled|"
             rf"tripled|sold|raised|hit|reached)\b.*{_METRIC}"),
         (3, r"\bwent from\b.+\bto\b|\bfrom (?:zero|nothing|broke|\$?\d[\w,.]*) to\b"),
-        (2.5, r"\b(?:this is|here'?s) (?:what|how much) (?:happened|i made|i earned|i lost)\b"),
+        (2.5, r"\b(?:this is|here(?:'s| is)) (?:what|how much) (?:happened|i made|i earned|i lost)\b"),
         (2.5, r"\b(?:this|that|one) (?:simple |little )?\w+ (?:made|saved|earned|got) me\b"),
         (2, r"\b(?:after|in) (?:\d+|one|two|three|thirty|ninety|a hundred) (?:days|weeks|months|years)\b"),
     ),

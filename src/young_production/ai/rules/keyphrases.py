@@ -3,12 +3,15 @@
 1. Candidates: the text is cut at punctuation, stop words, numbers and
    one-letter words; every 1- to 3-word run inside the pieces is a candidate.
    Plurals fold ("habits" -> "habit"); a tag is shown in its most frequent form.
-2. Frequency: occurrences in the transcript, plus `TITLE_BONUS` for phrases of
-   the title. A phrase nested in a longer candidate loses the occurrences the
+2. Frequency: occurrences in the title and the transcript, plus `TITLE_BONUS`
+   for a phrase of the title that the transcript says too. A phrase nested in a longer candidate loses the occurrences the
    longer one explains (as in C-value term extraction), so "morning routine"
    beats "morning" when the two travel together.
 3. Score: adjusted frequency x (1 + 0.6 per extra word). Single words from
-   `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own.
+   `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own, nor
+   are words said at least half the time right after a subject or a verb
+   marker ("I quit", "to cut"): without a part-of-speech
+   tagger that is how verbs are told from nouns.
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
@@ -36,29 +39,43 @@ GENERIC_WORDS = frozenset(
     kid kids friend friends hand head side top bottom level kind type sort version result results
     """.split()
 )
+VERB_MARKERS = frozenset(
+    "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
+    "i've you've we've i'd you'd just always".split()
+)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
 
 
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     """3-6 short lower-case tags, best first (fewer only when the text is too short)."""
     counts: Counter[tuple[str, ...]] = Counter()
+    said: Counter[str] = Counter()
+    verb_like: Counter[str] = Counter()
     surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     first_seen: dict[tuple[str, ...], int] = {}
-    sources = [(sentence.text, 1) for sentence in sentences]
-    if title.strip():
-        sources.insert(0, (title, TITLE_BONUS))
-    for text, weight in sources:
+    stems: dict[str, str] = {}
+    for text in [title, *(s.text for s in sentences)]:
         for run in _runs(text):
-            for size in (1, 2, 3):
-                for i in range(len(run) - size + 1):
-                    words = run[i : i + size]
-                    key = tuple(stem(w) for w in words)
-                    counts[key] += weight
-                    surfaces[key][" ".join(words)] += 1
-                    first_seen.setdefault(key, len(first_seen))
+            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
+            said.update(run_stems)
+            verb_like.update(st for st, (_, after_subject) in zip(run_stems, run) if after_subject)
+            words = [w for w, _ in run]
+            for i, j in _spans(len(run)):
+                key = tuple(run_stems[i:j])
+                counts[key] += 1
+                if words[i:j] != run_stems[i:j]:  # a plural: remember how it was said
+                    surfaces[key][" ".join(words[i:j])] += 1
+                if key not in first_seen:
+                    first_seen[key] = len(first_seen)
+    occurrences = counts.copy()
+    for run in _runs(title):
+        run_stems = [stems.get(w) or stem(w) for w, _ in run]
+        for key in {tuple(run_stems[i:j]) for i, j in _spans(len(run))}:
+            if counts[key] > 1:  # said in the body as well as in the title
+                counts[key] += TITLE_BONUS
     adjusted = _subtract_nested(counts)
     scored = sorted(
-        (key for key in counts if _eligible(key, surfaces[key])),
+        (k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * verb_like[k[0]] >= said[k[0]])),
         key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), first_seen[k]),
     )
     chosen: list[tuple[str, ...]] = []
@@ -71,12 +88,31 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
         ):
             continue
         chosen.append(key)
-    return [surfaces[key].most_common(1)[0][0] for key in chosen]
+    return [_shown(key, occurrences[key], surfaces[key]) for key in chosen]
 
 
-def _runs(text: str) -> Iterable[list[str]]:
-    """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words)."""
-    run: list[str] = []
+def _shown(key: tuple[str, ...], count: int, surfaces: Counter[str]) -> str:
+    """The form the phrase was said in most often (plural forms are recorded, the stem form is the rest)."""
+    stem_form = " ".join(key)
+    best = surfaces.most_common(1)
+    return best[0][0] if best and best[0][1] > count - sum(surfaces.values()) else stem_form
+
+
+def _spans(length: int) -> Iterable[tuple[int, int]]:
+    """(start, end) of every 1- to 3-word slice of a run."""
+    for size in (1, 2, 3):
+        for i in range(length - size + 1):
+            yield i, i + size
+
+
+def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
+    """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words).
+
+    Each word comes with whether it follows a subject or a verb marker ("I", "you",
+    "to", "will", ...): a word mostly found there is a verb ("quit", "slept").
+    """
+    run: list[tuple[str, bool]] = []
+    previous = ""
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("’", "'").strip("'-")
         if len(word) < 2 or word in STOP_WORDS or not any(c.isalpha() for c in word):
@@ -84,7 +120,8 @@ def _runs(text: str) -> Iterable[list[str]]:
                 yield run
             run = []
         else:
-            run.append(word)
+            run.append((word, previous in VERB_MARKERS))
+        previous = word
     if run:
         yield run
 
@@ -99,10 +136,10 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
     return {key: n - longest_extension[key] for key, n in counts.items()}
 
 
-def _eligible(key: tuple[str, ...], surfaces: Counter[str]) -> bool:
+def _eligible(key: tuple[str, ...]) -> bool:
     if len(key) == 1 and (key[0] in GENERIC_WORDS or len(key[0]) < 3 and not key[0].isalpha()):
         return False
-    return len(surfaces.most_common(1)[0][0]) <= MAX_TAG_CHARS
+    return sum(map(len, key)) + len(key) - 1 <= MAX_TAG_CHARS
 
 
 def _nested(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:

@@ -15,7 +15,8 @@ has its own resolvers, searched in the sentences after it:
   content word with what was promised;
 - `first`: "but first" resolves where the speaker returns ("now, back to");
 - `catch`: resolves on "the catch is", else on the next sentence;
-- `next`: resolves on "that's when", "it turned out", "here's what happened";
+- `next`: resolves on "that's when", "it turned out", "here's what happened",
+  else on the next sentence;
 - `question`: an early why/what/how question counts only when an answer cue
   ("the answer is", "it turns out", "that's why") sharing a word with it follows.
 
@@ -30,8 +31,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .text import Sentence, content_stems, words
+from .text import Sentence, content_stems, lowered, words
 
 _ORDINALS = {
     "second": ("2", "two"), "third": ("3", "three"), "fourth": ("4", "four"), "fifth": ("5", "five"),
@@ -41,41 +43,57 @@ _ORDINALS = {
 _BY_NUMBER = {v: k for k, pair in _ORDINALS.items() for v in pair if v}
 _ITEM = r"(?: one| tip| reason| thing| mistake| step| habit| item| secret| rule| lesson| trick| hack| idea)?"
 
-# kind -> (strength, opener regex)
-OPENERS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(
-    (kind, strength, re.compile(rx))
-    for kind, strength, rx in (
-        ("ordinal", 3, rf"\b(?:the|number) ({'|'.join(_ORDINALS)}|\d+|{'|'.join(_BY_NUMBER)}){_ITEM}\b.{{0,30}}"
-                       r"\b(?:will|is going to|might|gonna) (?:surprise|shock|blow|change|amaze)"),
-        ("end", 3, r"\b(?:stay|stick around|watch|hang on|keep watching|read)\b.{0,25}\b(?:until|till|til|to) the (?:very )?end\b"),
-        ("end", 3, r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
-        ("later", 3, r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
-                     r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
-        ("first", 2, r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
-        ("catch", 2, r"\bhere'?s the (?:catch|twist|problem)\b|\bthere'?s (?:a|one) (?:catch|twist)\b|\bbut that'?s not (?:all|the whole story)\b"),
-        ("next", 2, r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
-                    r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
-        ("question", 1, r"^(?:so,? )?(?:why|what|how|which|who)\b.*\?$"),
+@dataclass(frozen=True)
+class Opener:
+    kind: str
+    strength: int
+    pattern: re.Pattern[str]
+    hints: tuple[str, ...]  # the pattern can only match text holding one of these (a cheap pre-check)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if any(h in text for h in self.hints) else None
+
+
+OPENERS: tuple[Opener, ...] = tuple(
+    Opener(kind, strength, re.compile(rx), tuple(hints.split("|")))
+    for kind, strength, hints, rx in (
+        ("ordinal", 3, "surprise|shock|blow|change|amaze",
+         rf"\b(?:the|number) ({'|'.join(_ORDINALS)}|\d+|{'|'.join(_BY_NUMBER)}){_ITEM}\b.{{0,30}}"
+         r"\b(?:will|is going to|might|gonna) (?:surprise|shock|blow|change|amaze)"),
+        ("end", 3, " end", r"\b(?:stay|stick around|watch|hang on|keep watching|read)\b.{0,25}\b(?:until|till|til|to) the (?:very )?end\b"),
+        ("end", 3, " end", r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
+        ("promise", 3, " you", r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
+        ("later", 3, "later| to th| to it",
+         r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
+         r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
+        ("first", 2, "first|before", r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
+        ("catch", 2, "catch|twist|problem|not all|whole story",
+         r"\bhere(?:'s| is) the (?:catch|twist|problem)\b|\bthere(?:'s| is) (?:a|one) (?:catch|twist)\b|"
+         r"\bbut that'?s not (?:all|the whole story)\b"),
+        ("next", 2, "next|believe|you see|guess|and then",
+         r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
+         r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
+        ("question", 1, "?", r"^(?:so,? )?(?:why|what|how|which|who)\b[^?]*\?"),
     )
 )
 
-_PAYOFF = r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|\bhere'?s (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
+_PAYOFF_RX = r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|\bhere(?:'s| is) (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
 RESOLVERS: dict[str, re.Pattern[str]] = {
     kind: re.compile(rx)
     for kind, rx in {
-        "end": rf"{_PAYOFF}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
-        "promise": rf"{_PAYOFF}|\bhere'?s (?:how|what|the|my)\b|\blet me show you\b|\bthis is (?:how|what|the|my)\b|"
-                   r"\b(?:so|now|okay|alright),? (?:here'?s|this is|let'?s)\b",
-        "later": rf"{_PAYOFF}|\bas (?:i )?(?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
+        "end": rf"{_PAYOFF_RX}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
+        "promise": rf"{_PAYOFF_RX}|\bhere(?:'s| is) (?:how|what|the|my)\b|\blet me show you\b|\bthis is (?:how|what|the|my)\b|"
+                   r"\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
+        "later": rf"{_PAYOFF_RX}|\b(?:as )?i (?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
                  r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|\bcoming back to\b",
         "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|let'?s (?:dive|jump|get) in)|"
                  r"\banyway\b|\bwith that (?:out of the way|said)\b",
         "catch": r"\bthe (?:catch|twist|problem) is\b",
-        "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here'?s what happened|the next (?:day|morning|week))\b",
-        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|\bhere'?s why\b|\bthe reason\b",
+        "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|the next (?:day|morning|week))\b",
+        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|\bhere(?:'s| is) why\b|\bthe reason\b",
     }.items()
 }
+_PAYOFF = re.compile(_PAYOFF_RX)
 _NEEDS_SHARED_WORD = {"promise", "later", "question"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
 EXCERPT_WORDS = 30
@@ -111,22 +129,17 @@ class Loop:
 
 def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     """Every opener in the transcript with its pay-off (None when none is found), in order."""
+    scan = _Scan(sentences)
     loops: list[Loop] = []
+    early = max(3, len(sentences) // 5)
     for sentence in sentences:
-        text = _lower(sentence.text)
-        # the next sentence is appended: in unpunctuated captions a cue can straddle a cut
-        following = sentences[sentence.index + 1].text if sentence.index + 1 < len(sentences) else ""
-        joined = f"{text} {_lower(following)}".strip()
-        for kind, strength, rx in OPENERS:
-            match = rx.search(joined)
-            if not match or match.start() >= len(text):
+        for kind, strength, match in scan.cues[sentence.index]:
+            if kind == "question" and sentence.index > early:
                 continue
-            if kind == "question" and sentence.index > max(3, len(sentences) // 5):
-                continue
-            payoff = _resolve(kind, match, joined, sentence, sentences)
+            payoff = _resolve(scan, kind, match, sentence)
             if kind == "question" and payoff is None:
                 continue
-            shown = sentence.text if match.end() <= len(text) else f"{sentence.text} {following}"
+            shown = sentence.text if match.end() <= len(sentence.lower) else f"{sentence.text} {scan.following(sentence)}"
             opened_at = _time_at(sentence, match.start())
             loops.append(Loop(kind, strength, sentence, opened_at, _excerpt(shown, match.start()), payoff))
             break
@@ -146,43 +159,73 @@ def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
     return min(loops, key=rank)
 
 
-def _resolve(
-    kind: str, match: re.Match[str], text: str, opener: Sentence, sentences: Sequence[Sentence]
-) -> Payoff | None:
-    """Where the loop pays off; `text` is the opener's lower-cased text plus the next sentence."""
+class _Scan:
+    """One pass over the transcript: the opener cues of each sentence, and cached resolver hits.
+
+    A cue is searched in the sentence followed by the next one (in unpunctuated
+    captions a cue can straddle a cut) and belongs to the sentence it starts in.
+    """
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.sentences = sentences
+        self.cues: list[list[tuple[str, int, re.Match[str]]]] = []
+        self.kinds: list[set[str]] = []
+        for sentence in sentences:
+            joined = f"{sentence.lower} {lowered(self.following(sentence))}".rstrip()
+            found = [(o.kind, o.strength, m) for o in OPENERS if (m := o.search(joined))]
+            found = [(kind, strength, m) for kind, strength, m in found if m.start() < len(sentence.lower)]
+            self.cues.append(found)
+            self.kinds.append({kind for kind, _, m in found if m.end() <= len(sentence.lower)})
+        self._hits: dict[tuple[str, int], Payoff | None] = {}
+
+    def following(self, sentence: Sentence) -> str:
+        after = sentence.index + 1
+        return self.sentences[after].text if after < len(self.sentences) else ""
+
+    def later(self, kind: str, after: int) -> list[Sentence]:
+        """The sentences after index `after` that are not themselves openers of this kind."""
+        return [s for s in self.sentences[after + 1 :] if kind not in self.kinds[s.index]]
+
+    def hit(self, resolver: re.Pattern[str], sentence: Sentence) -> Payoff | None:
+        key = (resolver.pattern, sentence.index)
+        if key not in self._hits:
+            found = resolver.search(sentence.lower)
+            self._hits[key] = Payoff(sentence, found.start()) if found else None
+        return self._hits[key]
+
+    def first(self, resolver: re.Pattern[str], sentences: Sequence[Sentence]) -> Payoff | None:
+        return next((p for p in (self.hit(resolver, s) for s in sentences) if p), None)
+
+
+def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> Payoff | None:
+    """Where the loop pays off (`match` is the opener cue, found in the opener plus the next sentence)."""
+    text = match.string
     named, named_end = (match.group(1), match.end()) if kind == "ordinal" else _named_ordinal(text, match)
     # a cue or a named item that runs into the next sentence makes that sentence part of the opener
     spill = max(match.end(), named_end) > len(opener.text) + 1
-    later = [s for s in sentences[opener.index + 1 + spill :] if not _opens(kind, s)]
+    later = scan.later(kind, opener.index + spill)
     if named:
-        found = _first(_ordinal_resolver(named), later)
+        found = scan.first(_ordinal_resolver(named), later)
         if found or kind == "ordinal":
             return found
     if kind == "catch":
         nearby = later[:5]
-        return _first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
-    resolver = RESOLVERS[kind]
-    topic = _topic_words(text[match.end() :] if kind in ("promise", "later") else text)
-    candidates = [p for p in (_first(resolver, [s]) for s in later) if p]
+        return scan.first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
+    if kind == "next":
+        return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
+    topic = _topic_words(text[match.end() :] if kind == "promise" else text)
+    candidates = [p for p in (scan.hit(RESOLVERS[kind], s) for s in later) if p]
     if kind in _NEEDS_SHARED_WORD:
-        strong = [p for p in candidates if re.search(_PAYOFF, _lower(p.sentence.text))]
+        strong = [p for p in candidates if scan.hit(_PAYOFF, p.sentence)]
         candidates = [p for p in candidates if topic & _topic_words(p.sentence.text)] or strong
     if kind == "end" and candidates:
-        tail_from = int(len(sentences) * 0.6)
+        tail_from = int(len(scan.sentences) * 0.6)
         candidates = [p for p in candidates if p.sentence.index >= tail_from] or candidates
     if not candidates:
         return None
     if kind in ("promise", "later", "end"):
         return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
     return candidates[0]
-
-
-def _first(resolver: re.Pattern[str], sentences: Sequence[Sentence]) -> Payoff | None:
-    for sentence in sentences:
-        found = resolver.search(_lower(sentence.text))
-        if found:
-            return Payoff(sentence, found.start())
-    return None
 
 
 _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in ('last', 'final'))}){_ITEM}\b")
@@ -200,23 +243,18 @@ def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:
 def _ordinal_resolver(token: str) -> re.Pattern[str]:
     ordinal = _BY_NUMBER.get(token, token)
     if ordinal in ("last", "final"):
-        return re.compile(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
+        return _compiled(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
     digit, word = _ORDINALS.get(ordinal, (token, token))
-    return re.compile(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
+    return _compiled(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
 
 
-def _opens(kind: str, sentence: Sentence) -> bool:
-    """Whether the sentence is itself an opener of this kind (a repeated promise is no pay-off)."""
-    text = _lower(sentence.text)
-    return any(rx.search(text) for k, _, rx in OPENERS if k == kind)
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _topic_words(text: str) -> set[str]:
     return {w for w in content_stems(words(text)) if w not in _LOOP_WORDS and len(w) > 2}
-
-
-def _lower(text: str) -> str:
-    return text.lower().replace("’", "'").strip()
 
 
 def _time_at(sentence: Sentence, position: int) -> float | None:

@@ -29,10 +29,8 @@ from collections.abc import Sequence
 
 from .text import Sentence, content_stems, words
 
-CLAIM_CUES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
-    (weight, re.compile(rx))
-    for weight, rx in (
-        (1.0, r"\bthe (?:truth|reality) is\b|\bhere'?s the (?:thing|truth)\b"),
+CLAIM_CUES: tuple[tuple[float, str], ...] = (
+        (1.0, r"\bthe (?:truth|reality) is\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
         (1.0, r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
         (1.0, r"\b(?:most|many) people (?:think|believe|assume)\b"),
         (1.0, r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really|actually) matters\b"),
@@ -43,7 +41,11 @@ CLAIM_CUES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
         (0.4, r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
         (0.4, r"\b(?:should|must|need to|have to)\b"),
         (0.15, r"\b(?:best|worst|most|least|only|biggest|never|always)\b"),
-    )
+)
+# One alternation per weight, strongest first: a sentence scores its strongest cue.
+_CUE_GROUPS = tuple(
+    (weight, re.compile("|".join(f"(?:{rx})" for w, rx in CLAIM_CUES if w == weight)))
+    for weight in sorted({w for w, _ in CLAIM_CUES}, reverse=True)
 )
 PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (weight, re.compile(rx))
@@ -70,11 +72,11 @@ def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[floa
     head, tail = len(sentences) / 5, len(sentences) * 5 / 6
     scores: list[float] = []
     for sentence, bag, centrality in zip(sentences, bags, raw):
-        text = sentence.text.lower().replace("’", "'").strip()
+        text = sentence.lower
         score = centrality / top
         if title_words:
             score += 0.3 * len(bag & title_words) / len(title_words)
-        score += max((w for w, rx in CLAIM_CUES if rx.search(text)), default=0.0)
+        score += next((w for w, rx in _CUE_GROUPS if rx.search(text)), 0.0)
         score += sum(w for w, rx in PENALTIES if rx.search(text))
         if len(sentence.tokens) < 6:
             score -= 0.5

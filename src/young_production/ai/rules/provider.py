@@ -10,7 +10,7 @@ does not know is an `AIError`, never a guess.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -35,7 +35,7 @@ class Material:
     """What the rules read from a request; each analysis is computed at most once."""
 
     title: str
-    sentences: list[Sentence] = field(default_factory=list)
+    sentences: tuple[Sentence, ...]
 
     @classmethod
     def from_request(cls, request: AIRequest) -> Material:

@@ -9,9 +9,9 @@ boxes (untimed: articles, OCR). `split_sentences` turns them into sentences:
 - a sentence ends after `.`, `!`, `?` or `…` unless the dot belongs to an
   abbreviation or an initial, or the next word starts in lower case;
 - in untimed text a blank line always ends a sentence, and a single line break
-  (or a segment boundary) ends one when the next line starts with a capital
-  and the text so far is not all capitals (headings end, OCR lines of one
-  all-caps slogan stay together);
+  (or a segment boundary) ends one when the next line is a list item ("1.",
+  "-", "•") or starts with a capital while the text so far is not all capitals
+  (headings end, OCR lines of one all-caps slogan stay together);
 - runs longer than `MAX_WORDS` (unpunctuated auto-captions) are cut into
   pieces before words that usually start a spoken sentence ("so", "but",
   "now", ...) or where a caption segment ends.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...transcript import Segment
 
@@ -34,11 +35,13 @@ _NON_SPEECH = re.compile(
     r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\)|[♪♫]+|>>",
     re.IGNORECASE,
 )
+_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-•*–])$")
+_TERMINAL_CHARS = frozenset(".!?…\"'”’)]")
 _TERMINAL = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m".split()
 )
-_WORD = re.compile(r"[a-z0-9$£€#%]+(?:['’][a-z]+)*(?:[.,][0-9]+)*%?")
+_WORD = re.compile(r"[a-z0-9$£€#%]+(?:'[a-z]+)*(?:[.,][0-9]+)*%?")
 
 STOP_WORDS = frozenset(
     """
@@ -80,9 +83,10 @@ class Sentence:
     start: float | None
     end: float | None
     tokens: tuple[str, ...]
+    lower: str  # lower-cased, curly apostrophes straightened: what the cue patterns read
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     text: str
     start: float | None
@@ -92,9 +96,14 @@ class _Word:
     newline_after: bool = False
 
 
+def lowered(text: str) -> str:
+    """Lower-cased text with curly apostrophes straightened."""
+    return text.lower().replace("’", "'")
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens (apostrophes kept, curly ones straightened)."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    return _WORD.findall(lowered(text))
 
 
 def content_words(text: str) -> list[str]:
@@ -117,39 +126,70 @@ def clean_text(text: str) -> str:
     return _NON_SPEECH.sub(" ", text)
 
 
-def split_sentences(segments: Sequence[Segment]) -> list[Sentence]:
-    """Sentences of a transcript in order (see the module notes for the rules)."""
+def split_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
+    """Sentences of a transcript in order (see the module notes for the rules).
+
+    Memoised on the segments: one analysis asks for the same transcript's
+    sentences several times (condensing, then each skill).
+    """
+    return _split(tuple(segments))
+
+
+@lru_cache(maxsize=16)
+def _split(segments: tuple[Segment, ...]) -> tuple[Sentence, ...]:
     timed = any(s.start is not None for s in segments)
-    stream = list(_word_stream(segments, timed))
+    stream = _word_stream(segments, timed)
     sentences: list[Sentence] = []
     pending: list[_Word] = []
+    last = len(stream) - 1
     for i, word in enumerate(stream):
         pending.append(word)
-        following = stream[i + 1] if i + 1 < len(stream) else None
-        if following is None or _ends_sentence(word, following, pending, timed):
+        if i == last or _ends_sentence(word, stream[i + 1], pending, timed):
             for chunk in _chunks(pending):
                 text = " ".join(w.text for w in chunk)
+                start, end = chunk[0].start, chunk[-1].end
                 sentences.append(
-                    Sentence(len(sentences), text, chunk[0].start, chunk[-1].end, tuple(words(text)))
+                    Sentence(
+                        len(sentences),
+                        text,
+                        None if start is None else round(start, 2),
+                        None if end is None else round(end, 2),
+                        tuple(words(text)),
+                        lowered(text),
+                    )
                 )
             pending = []
-    return sentences
+    return tuple(sentences)
 
 
-def _word_stream(segments: Sequence[Segment], timed: bool) -> Iterable[_Word]:
+def _word_stream(segments: Sequence[Segment], timed: bool) -> list[_Word]:
+    """Every word with its interpolated time and what follows it (line break, segment end)."""
+    stream: list[_Word] = []
     for position, segment in enumerate(segments):
         text = clean_text(segment.text).strip()
         if not text:
             continue
         start, end = _segment_times(segments, position) if timed else (None, None)
-        matches = list(re.finditer(r"\S+", text))
-        for k, match in enumerate(matches):
-            gap = text[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else ""
-            word = _Word(match.group(), *_interpolate(start, end, match.start(), match.end(), len(text)))
-            word.blank_line_after = gap.count("\n") >= 2
-            word.newline_after = "\n" in gap
-            word.segment_ends = k + 1 == len(matches)
-            yield word
+        scale = (end - start) / len(text) if start is not None and end is not None else None
+        offset = 0
+        lines = text.split("\n")
+        for number, line in enumerate(lines):
+            tokens = line.split()
+            for k, token in enumerate(tokens):
+                at = text.find(token, offset)
+                offset = at + len(token)
+                if scale is None:
+                    word = _Word(token, start, end)
+                else:
+                    word = _Word(token, start + scale * at, start + scale * offset)  # type: ignore[operator]
+                if k == len(tokens) - 1:
+                    word.newline_after = number < len(lines) - 1
+                    word.blank_line_after = number + 1 < len(lines) and not lines[number + 1].strip()
+                stream.append(word)
+        if stream:
+            stream[-1].segment_ends = True
+            stream[-1].newline_after = stream[-1].blank_line_after = False
+    return stream
 
 
 def _segment_times(segments: Sequence[Segment], position: int) -> tuple[float | None, float | None]:
@@ -163,25 +203,22 @@ def _segment_times(segments: Sequence[Segment], position: int) -> tuple[float | 
     return segment.start, later if later is not None and later > segment.start else segment.start + spoken
 
 
-def _interpolate(
-    start: float | None, end: float | None, begin: int, finish: int, length: int
-) -> tuple[float | None, float | None]:
-    if start is None or end is None or length == 0:
-        return start, end
-    span = end - start
-    return round(start + span * begin / length, 2), round(start + span * finish / length, 2)
-
-
 def _ends_sentence(word: _Word, following: _Word, pending: list[_Word], timed: bool) -> bool:
     if word.blank_line_after:
         return True
+    line_ends = word.newline_after or (word.segment_ends and not timed)
+    if not line_ends and word.text[-1] not in _TERMINAL_CHARS:
+        return False
+    if len(pending) == 1 and _LIST_MARKER.match(word.text):
+        return False  # "1." opening a list line
     if _is_terminal(word.text, following.text):
         return True
-    soft_break = word.newline_after or (word.segment_ends and not timed)
-    if soft_break and not timed:
-        first = following.text.lstrip("\"'“‘(-•*")[:1]
+    if line_ends and not timed:
+        if _LIST_MARKER.match(following.text):
+            return True
+        first = following.text.lstrip("\"'“‘(")[:1]
         shouting = all(w.text.upper() == w.text for w in pending)
-        return (first.isupper() or first.isdigit() or following.text[:1] in "-•*") and not shouting
+        return (first.isupper() or first.isdigit()) and not shouting
     return False
 
 
