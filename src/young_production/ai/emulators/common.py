@@ -13,6 +13,7 @@ import json
 import math
 import re
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,6 +96,8 @@ class JSONHandler(BaseHTTPRequestHandler):
             self._send(400, {"error": {"type": "invalid_request_error", "message": "body is not JSON"}})
             return
         emulator = self.server.emulator  # type: ignore[attr-defined]
+        if emulator.latency_sec:
+            time.sleep(emulator.latency_sec)
         status, payload, headers = emulator.handle(method, self.path, self.headers, body)
         self._send(status, payload, headers)
 
@@ -122,6 +125,7 @@ class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 at a free port; use it as a context manager."""
 
     def __init__(self) -> None:
+        self.latency_sec = 0.0  # knob: answer every request this much later
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
