@@ -9,14 +9,16 @@
    beats "morning" when the two travel together.
 3. Score: adjusted frequency x (1 + 0.6 per extra word). Single words from
    `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own, nor
-   are words said at least half the time right after a subject or a verb
+   are words said more than half the time right after a subject or a verb
    marker ("I quit", "to cut"): without a part-of-speech
    tagger that is how verbs are told from nouns.
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
-   "gym buddy" when it also stands alone); phrases said once only fill up to
-   `MIN_TAGS`.
+   "gym buddy" when it also stands alone).
+5. Short texts: when fewer than `MIN_TAGS` phrases repeat, phrases said once
+   fill up to `MIN_TAGS` (two-word ones first, then single words, then three),
+   each sharing no word with a tag already picked.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .text import STOP_WORDS, Sentence, stem
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30
 TITLE_BONUS = 2
+FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
     people person time times day days week weeks month months year years minute minutes hour hours
@@ -74,20 +77,27 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
             if counts[key] > 1:  # said in the body as well as in the title
                 counts[key] += TITLE_BONUS
     adjusted = _subtract_nested(counts)
-    scored = sorted(
-        (k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * verb_like[k[0]] >= said[k[0]])),
+    candidates = [k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * verb_like[k[0]] > said[k[0]])]
+    chosen: list[tuple[str, ...]] = []
+    repeated = sorted(
+        (k for k in candidates if counts[k] >= 2 and adjusted[k] > 0),
         key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), first_seen[k]),
     )
-    chosen: list[tuple[str, ...]] = []
-    for key in [k for k in scored if counts[k] >= 2] + [k for k in scored if counts[k] < 2]:
-        if len(chosen) >= MAX_TAGS or (counts[key] < 2 and len(chosen) >= MIN_TAGS):
+    for key in repeated:
+        if len(chosen) == MAX_TAGS:
             break
-        if adjusted[key] <= 0 or any(
+        if not any(
             (_nested(other, key) and counts[key] < 3) or (_nested(key, other) and adjusted[key] < 2)
             for other in chosen
         ):
-            continue
-        chosen.append(key)
+            chosen.append(key)
+    # Short texts: fill up with phrases said once, two-word ones first (they name things best).
+    once = sorted((k for k in candidates if counts[k] < 2), key=lambda k: (FILL_ORDER[len(k)], first_seen[k]))
+    for key in once:
+        if len(chosen) >= MIN_TAGS:
+            break
+        if not any(set(other) & set(key) for other in chosen):
+            chosen.append(key)
     return [_shown(key, occurrences[key], surfaces[key]) for key in chosen]
 
 

@@ -70,6 +70,7 @@ STOP_WORDS = frozenset(
     showed shown start started ask asked talk talking feel felt put puts thank thanks let's gonna
     first second third last new good great big little bit also every able already else ago
     two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    percent percentage dollars bucks cents
     """.split()
 )
 
