@@ -231,8 +231,9 @@ class AnswerSynth:
             count = low + self._pick(high - low + 1)
             return [self.value(schema.get("items", {"type": "string"}), name) for _ in range(count)]
         if kind in ("number", "integer"):
+            fraction = any(word in name.lower() for word in ("confidence", "score", "ratio"))
             low = float(schema.get("minimum", 0))
-            high = float(schema.get("maximum", low + 60))
+            high = float(schema.get("maximum", low + (1 if fraction else 60)))
             number = low + (high - low) * self._pick(101) / 100
             return int(number) if kind == "integer" else round(number, 2)
         if kind == "boolean":
