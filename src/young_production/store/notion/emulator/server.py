@@ -110,7 +110,9 @@ class NotionEmulator:
             self.rate_limited = 0
 
     def start(self) -> NotionEmulator:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="notion-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="notion-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -173,6 +175,7 @@ def _handler_for(emulator: NotionEmulator) -> type[BaseHTTPRequestHandler]:
 class _NotionHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "NotionEmulator/1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     emu: NotionEmulator
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
