@@ -16,6 +16,8 @@ import pytest
 from young_production.store.base import Store
 from young_production.store.sqlite import SQLiteStore
 
+from .notion.factory import notion_store
+
 StoreFactory = Callable[[Path], AbstractContextManager[Store]]
 
 
@@ -30,6 +32,7 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 
 STORE_FACTORIES: dict[str, StoreFactory] = {
     "sqlite": sqlite_store,
+    "notion": notion_store,
 }
 
 

@@ -1,0 +1,67 @@
+"""A NotionStore on its own loopback emulator, with the four databases created by `init`.
+
+Used by the contract suite's factory registry and by the Notion tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from young_production.config import NotionConfig, StoreConfig, substitute_env
+from young_production.store.notion.client import NotionClient, Pacer
+from young_production.store.notion.emulator import NotionEmulator
+from young_production.store.notion.setup import init_databases
+from young_production.store.notion.store import NotionStore
+
+FAST_RATE = 1000.0  # requests/s: tests do not wait on pacing unless they test it
+
+
+def template_config(emulator: NotionEmulator, rate: float = FAST_RATE) -> NotionConfig:
+    """The shipped databases.yaml mapping, pointed at the emulator, with no database ids yet."""
+    text = (resources.files("young_production") / "config_templates" / "databases.yaml").read_text("utf-8")
+    raw = substitute_env(yaml.safe_load(text), {})
+    raw["notion"].update(api_key=emulator.api_key, base_url=emulator.base_url, rate_limit_per_sec=rate)
+    return StoreConfig.model_validate(raw).notion
+
+
+def with_databases(emulator: NotionEmulator, config: NotionConfig) -> NotionConfig:
+    """`config` with the four databases created under the emulator's root page."""
+    client = NotionClient.from_config(config, pacer=Pacer(FAST_RATE))
+    try:
+        for setup in init_databases(client, emulator.root_page_id, config):
+            config.databases[setup.collection].id = setup.database_id
+    finally:
+        client.close()
+    return config
+
+
+@dataclass
+class NotionRig:
+    emulator: NotionEmulator
+    config: NotionConfig
+    store: NotionStore
+
+
+@contextmanager
+def notion_rig(rate: float = FAST_RATE, config: NotionConfig | None = None) -> Iterator[NotionRig]:
+    with NotionEmulator() as emulator:
+        config = with_databases(emulator, config or template_config(emulator, rate))
+        store = NotionStore.from_config(config)
+        try:
+            yield NotionRig(emulator, config, store)
+        finally:
+            store.close()
+
+
+@contextmanager
+def notion_store(tmp_path: Path) -> Iterator[NotionStore]:
+    """The contract suite's factory: a ready, empty NotionStore on a fresh emulator."""
+    del tmp_path  # the emulator keeps everything in memory
+    with notion_rig() as rig:
+        yield rig.store
