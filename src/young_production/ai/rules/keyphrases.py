@@ -37,7 +37,7 @@ GENERIC_WORDS = frozenset(
     """
     people person time times day days week weeks month months year years minute minutes hour hours
     part parts point points reason reasons idea ideas example examples question questions answer answers
-    problem problems tip tips step steps mistake mistakes end story number numbers percent thousand million billion
+    problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent thousand million billion
     life world work job lot way thing place today tomorrow yesterday morning night everyone guy man woman
     kid kids friend friends hand head side top bottom level kind type sort version result results
     """.split()

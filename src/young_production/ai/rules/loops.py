@@ -140,23 +140,27 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
             if kind == "question" and payoff is None:
                 continue
             shown = sentence.text if match.end() <= len(sentence.lower) else f"{sentence.text} {scan.following(sentence)}"
-            opened_at = _time_at(sentence, match.start())
-            loops.append(Loop(kind, strength, sentence, opened_at, _excerpt(shown, match.start()), payoff))
+            opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
+            loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
     return loops
 
 
 def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
     """The loop to report: strongest, resolved, early; ties go to the earliest."""
-    if not loops:
-        return None
+    ranked = rank_loops(loops, total_sentences)
+    return ranked[0] if ranked else None
+
+
+def rank_loops(loops: Sequence[Loop], total_sentences: int) -> list[Loop]:
+    """Loops best first: strength, +1 when resolved, +0.5 when opened in the first fifth; then earliest."""
     early = max(3, total_sentences // 5)
 
     def rank(loop: Loop) -> tuple[float, int]:
         score = loop.strength + (1.0 if loop.payoff else 0.0) + (0.5 if loop.opener.index <= early else 0.0)
         return (-score, loop.opener.index)
 
-    return min(loops, key=rank)
+    return sorted(loops, key=rank)
 
 
 class _Scan:

@@ -3,11 +3,12 @@
 Every sentence gets a score:
 
     centrality  cosine between the sentence's content words and the transcript's
-                centroid (content words said at least twice, weighted by count),
+                centroid (content words said at least twice, weighted 1 + ln(count)
+                so a repeated refrain does not drown everything else),
                 scaled so the most central sentence scores 1 (MEAD-style
                 centroid ranking: linear time, unlike a full TextRank graph)
   + title       up to 0.3 for sharing content words with the title
-  + claim cues  1.0 for claim framing ("the truth is", "the real reason",
+  + claim cues  1.5 for claim framing ("the truth is", "the real reason",
                 "most people think ... but", "the key is", "it's not about X,
                 it's about Y"), 0.4 for stance or consequence ("I believe",
                 "that's why", "should", "must"), 0.15 for superlatives
@@ -30,13 +31,13 @@ from collections.abc import Sequence
 from .text import Sentence, content_stems, words
 
 CLAIM_CUES: tuple[tuple[float, str], ...] = (
-        (1.0, r"\bthe (?:truth|reality) is\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
-        (1.0, r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
-        (1.0, r"\b(?:most|many) people (?:think|believe|assume)\b"),
-        (1.0, r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really|actually) matters\b"),
-        (1.0, r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not) (?:about|because)\b.*\b(?:it'?s|it is|but)\b"),
-        (1.0, r"\bthe (?:bottom line|lesson|point|takeaway) (?:is|here)\b"),
-        (1.0, r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
+        (1.5, r"\bthe (?:truth|reality) is\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
+        (1.5, r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
+        (1.5, r"\b(?:most|many) people (?:think|believe|assume)\b"),
+        (1.5, r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really|actually) matters\b"),
+        (1.5, r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not) (?:about|because)\b.*\b(?:it'?s|it is|but)\b"),
+        (1.5, r"\bthe (?:bottom line|lesson|point|takeaway) (?:is|here)\b"),
+        (1.5, r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
         (0.4, r"\b(?:i (?:believe|am convinced)|in my (?:opinion|experience))\b"),
         (0.4, r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
         (0.4, r"\b(?:should|must|need to|have to)\b"),
@@ -64,7 +65,7 @@ def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[floa
     """One score per sentence (see the module notes); same order as `sentences`."""
     bags = [set(content_stems(s.tokens)) for s in sentences]
     counts = Counter(word for bag in bags for word in bag)
-    centroid = {word: n for word, n in counts.items() if n >= 2}
+    centroid = {word: 1.0 + math.log(n) for word, n in counts.items() if n >= 2}
     norm = math.sqrt(sum(n * n for n in centroid.values())) or 1.0
     raw = [sum(centroid.get(w, 0) for w in bag) / (math.sqrt(len(bag)) * norm) if bag else 0.0 for bag in bags]
     top = max(raw, default=0.0) or 1.0
