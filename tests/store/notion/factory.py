@@ -5,7 +5,7 @@ Used by the contract suite's factory registry and by the Notion tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -49,9 +49,15 @@ class NotionRig:
 
 
 @contextmanager
-def notion_rig(rate: float = FAST_RATE, config: NotionConfig | None = None) -> Iterator[NotionRig]:
+def notion_rig(
+    rate: float = FAST_RATE, customize: Callable[[NotionConfig], None] | None = None
+) -> Iterator[NotionRig]:
+    """An emulator, the databases (from the template mapping, after `customize`) and a store."""
     with NotionEmulator() as emulator:
-        config = with_databases(emulator, config or template_config(emulator, rate))
+        config = template_config(emulator, rate)
+        if customize is not None:
+            customize(config)
+        config = with_databases(emulator, config)
         store = NotionStore.from_config(config)
         try:
             yield NotionRig(emulator, config, store)

@@ -34,19 +34,18 @@ _ZWJ = "\u200d"
 
 def utf16_len(text: str) -> int:
     """Length as Notion (JavaScript) counts it: astral characters count twice."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _extends_cluster(ch: str) -> bool:
     code = ord(ch)
     return (
-        unicodedata.combining(ch) != 0
-        or unicodedata.category(ch) in ("Mn", "Me", "Mc")
-        or ch == _ZWJ
+        ch == _ZWJ
         or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF
         or 0x1F3FB <= code <= 0x1F3FF  # skin tone modifiers
         or 0xE0020 <= code <= 0xE007F  # tag characters (subdivision flags)
+        or 0xE0100 <= code <= 0xE01EF
+        or unicodedata.category(ch) in ("Mn", "Me", "Mc")
     )
 
 
@@ -54,38 +53,56 @@ def _regional_indicator(ch: str) -> bool:
     return 0x1F1E6 <= ord(ch) <= 0x1F1FF
 
 
+def is_boundary(text: str, i: int) -> bool:
+    """Whether a split between text[i-1] and text[i] keeps every character whole.
+
+    Close enough to UAX #29 for safe splitting: combining marks, ZWJ sequences,
+    variation selectors, skin tones, flags (regional indicator pairs) and CRLF stay
+    together.
+    """
+    if i <= 0 or i >= len(text):
+        return True
+    before, after = text[i - 1], text[i]
+    if _extends_cluster(after) or before == _ZWJ or (before == "\r" and after == "\n"):
+        return False
+    if _regional_indicator(before) and _regional_indicator(after):
+        run = 0
+        while i - 1 - run >= 0 and _regional_indicator(text[i - 1 - run]):
+            run += 1
+        return run % 2 == 0
+    return True
+
+
 def grapheme_clusters(text: str) -> Iterator[str]:
-    """User-perceived characters, closely enough for safe splitting (not full UAX #29)."""
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        if _regional_indicator(text[i]) and j < n and _regional_indicator(text[j]):
-            j += 1
-        elif text[i] == "\r" and j < n and text[j] == "\n":
-            j += 1
-        while j < n and (_extends_cluster(text[j]) or text[j - 1] == _ZWJ):
-            j += 1
-        yield text[i:j]
-        i = j
+    """The text cut at every boundary `is_boundary` allows."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or is_boundary(text, i):
+            yield text[start:i]
+            start = i
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` UTF-16 units whose concatenation is `text`."""
+    """Pieces of at most `limit` UTF-16 units whose concatenation is `text`.
+
+    Each cut is the last character boundary that fits; a single "character" longer
+    than the limit (pathological stacks of combining marks) is cut between code points.
+    """
     chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for cluster in grapheme_clusters(text):
-        units = utf16_len(cluster)
-        pieces = [cluster] if units <= limit else list(cluster)  # a pathological cluster: split by character
-        for piece in pieces:
-            piece_units = utf16_len(piece)
-            if size + piece_units > limit and current:
-                chunks.append("".join(current))
-                current, size = [], 0
-            current.append(piece)
-            size += piece_units
-    if current:
-        chunks.append("".join(current))
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + limit)
+        units = utf16_len(text[start:end])
+        while units > limit:
+            end -= max(1, (units - limit) // 2)
+            units = utf16_len(text[start:end])
+        cut = end
+        while cut > start and cut < n and not is_boundary(text, cut):
+            cut -= 1
+        if cut == start:
+            cut = max(end, start + 1)
+        chunks.append(text[start:cut])
+        start = cut
     return chunks
 
 
