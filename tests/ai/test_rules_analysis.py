@@ -46,15 +46,15 @@ CONTINUATION = (
     " and I will keep it short so you can follow along at home."
 )
 HOOKS = {
-    HookPattern.QUESTION: "Have you ever wondered why some people never seem to get sick? I spent a year talking to doctors.",
-    HookPattern.BOLD_CLAIM: "This one habit will change your life more than any diet ever could. I am dead serious about that.",
-    HookPattern.NUMBER_LIST: "Here are 7 habits that made me a better programmer. Number four took me ten years to learn.",
+    HookPattern.QUESTION: "Have you ever wondered why some people never seem to get sick? I asked ten doctors.",
+    HookPattern.BOLD_CLAIM: "This one habit will change your life more than any diet ever could. I am serious.",
+    HookPattern.NUMBER_LIST: "Here are 7 habits that made me a better programmer. Number four took me years.",
     HookPattern.STORY: "Three years ago I was sleeping on my brother's couch with forty dollars in my bank account.",
     HookPattern.RESULT_FIRST: "I made $12,000 in 30 days selling digital planners on Etsy. And I had zero followers.",
     HookPattern.HOW_TO: "In this video I'll show you how to edit a YouTube video on your phone in under ten minutes.",
     HookPattern.CONTRARIAN: "Everything you've been told about breakfast is wrong. It is not the most important meal.",
-    HookPattern.STATISTIC: "Eighty percent of new restaurants close within five years. Eight out of ten never make a profit.",
-    HookPattern.DIRECT_ADDRESS: "If you're always tired after lunch, this video is for you. Your energy dip has a simple cause.",
+    HookPattern.STATISTIC: "Eighty percent of new restaurants close within five years. Eight out of ten never profit.",
+    HookPattern.DIRECT_ADDRESS: "If you're always tired after lunch, this video is for you. The cause is simple.",
     HookPattern.STATEMENT: "Okay so this is my kitchen. We painted it over the holidays and put in a new sink.",
 }
 
@@ -104,7 +104,10 @@ def test_article_hook_skips_the_repeated_title_and_the_byline() -> None:
 
 
 def test_a_greeting_first_opening_still_reads_the_whole_window() -> None:
-    text = "Hey guys, welcome back to the channel. Today I'm going to show you how to fix a leaking tap in five minutes." + CONTINUATION
+    text = (
+        "Hey guys, welcome back to the channel. Today I'm going to show you how to fix a leaking tap in five minutes."
+        + CONTINUATION
+    )
 
     hook = find_hook(split_sentences(timed(text)))
 

@@ -67,7 +67,8 @@ class Scripted:
     name: str = "scripted"
 
     def complete(self, request: AIRequest, schema: type[T]) -> AIAnswer[T]:
-        usage = Usage(input_tokens=estimate_tokens(request.instructions + request.data), output_tokens=60, cost_usd=0.001)
+        sent = estimate_tokens(request.instructions + request.data)
+        usage = Usage(input_tokens=sent, output_tokens=60, cost_usd=0.001)
         return AIAnswer(schema.model_validate(self.answers[schema]), usage, self.name, "scripted-1")
 
 
@@ -173,11 +174,13 @@ def test_untimed_analysis_has_no_timestamps() -> None:
 
     assert analysis.hook.startswith("I paid off forty thousand dollars")
     assert analysis.open_loop is not None and "[" not in analysis.open_loop
-    assert analysis.open_loop.startswith("Stay until the end") and " -> resolved Finally, the last rule" in analysis.open_loop
+    assert analysis.open_loop.startswith("Stay until the end")
+    assert " -> resolved Finally, the last rule" in analysis.open_loop
 
 
 def test_no_open_loop_is_none_and_an_unpaid_promise_says_so() -> None:
-    calm = Transcript(TranscriptSource.CAPTIONS, timed("We painted the kitchen white last month. The floor is oak and the counter is new."))
+    calm_text = "We painted the kitchen white last month. The floor is oak and the counter is new."
+    calm = Transcript(TranscriptSource.CAPTIONS, timed(calm_text))
     unpaid = Transcript(TranscriptSource.CAPTIONS, timed(
         "Stay until the end, because I will reveal the one supplement that fixed my knees. "
         "Knee pain is common in runners. Stretching helps a little. Strength work helps more."
@@ -251,7 +254,8 @@ def long_video(words: int = 3000) -> str:
     middle: list[str] = []
     month = 1
     while len(" ".join([head, *middle, tail]).split()) < words:
-        middle.append(f"In month {month} of the plan, {FILLER[month % len(FILLER)][0].lower()}{FILLER[month % len(FILLER)][1:]}")
+        line = FILLER[month % len(FILLER)]
+        middle.append(f"In month {month} of the plan, {line[0].lower()}{line[1:]}")
         month += 1
     return " ".join([head, *middle, "The first rule" + tail])
 

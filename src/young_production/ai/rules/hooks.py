@@ -1,7 +1,7 @@
 """S06 by rules: the hook is the opening, classified by the cues it contains.
 
-Opening: with timestamps, the sentences that start in the first 15 s, stopping
-once 8 s are covered (at most 45 words); without timestamps, the first line
+Opening: with timestamps, the sentences that start in the first 15 s of speech,
+stopping once 8 s are covered (at most 45 words); without timestamps, the first line
 (plus the second when the first is short), skipping a repeated title, bylines
 and one- or two-word fragments.
 
@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import Sentence
+from .text import Sentence, words
 
 HOOK_MIN_SECONDS = 8.0
 HOOK_MAX_SECONDS = 15.0
@@ -76,16 +76,21 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\b(?:unpopular opinion|hot take|contrary to popular belief|the opposite is true)\b"),
         (3, r"\b(?:you'?ve been doing it wrong|you'?re doing it wrong|(?:nobody|no one) (?:tells|talks about))\b"),
         (3, r"\b(?:most|many) people (?:think|believe|assume)\b.*\b(?:but|wrong|actually)\b"),
-        (2.5, r"\bstop (?:doing|using|buying|trying|saying|eating|drinking|wasting)\b|\bforget (?:everything|what) you\b"),
+        (2.5, r"\bstop (?:doing|using|buying|trying|saying|eating|drinking|wasting)\b"),
+        (2.5, r"\bforget (?:everything|what) you\b"),
         (2, r"\b(?:myths?|misconceptions?)\b"),
     ),
     "story": _cues(
         (3, r"\b(?:when i was|(?:years|months) ago|once upon a time|i remember (?:when|the day)|so there i was)\b"),
-        (3, r"\b(?:let me tell you (?:a story|about the time)|this is the story of|back in (?:\d{4}|high school|college))\b"),
-        (2.5, r"\b(?:last|one) (?:year|summer|winter|night|morning|day|week|month|spring|fall|evening),? (?:i|my|we)\b"),
+        (3, r"\b(?:let me tell you (?:a story|about the time)|this is the story of)\b"),
+        (3, r"\bback in (?:\d{4}|high school|college)\b"),
+        (2.5, r"\b(?:last|one) (?:year|summer|winter|night|morning|day|week|month|spring|fall|evening),? "
+              r"(?:i|my|we)\b"),
         (2.5, r"^i (?:was|had|spent|slept|lost|left|quit|grew up|used to|\w+ed)\b"),
-        (2, r"\bmy (?:dad|mom|father|mother|friend|boss|wife|husband|brother|sister|grandfather|grandmother|teacher|coach)\b"),
-        (2, r"\bi was (?:sitting|standing|walking|working|driving|lying|\d+)\b|\bit was (?:a|the) (?:cold|hot|rainy|\w+day)\b"),
+        (2, r"\bmy (?:dad|mom|father|mother|friend|boss|wife|husband|brother|sister|grandfather|grandmother|"
+            r"teacher|coach)\b"),
+        (2, r"\bi was (?:sitting|standing|walking|working|driving|lying|\d+)\b"),
+        (2, r"\bit was (?:a|the) (?:cold|hot|rainy|\w+day)\b"),
     ),
     "question": _cues(
         (2.5, r"\?\s*$"),
@@ -94,9 +99,10 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
     ),
     "bold_claim": _cues(
         (3, r"\b(?:this|it|that)(?: \w+){0,3} (?:will|is going to|can) (?:change|transform|save|blow)\b"),
-        (3, r"\b(?:the )?(?:single )?(?:best|worst|most important|biggest|greatest|only)\b.{0,40}\b(?:ever|in the world|"
-            r"of all time|in history|you'?ll ever|you can)\b"),
-        (2.5, r"\bthe (?:truth|secret) (?:is|to)\b|\b(?:is|are) the (?:future|key|secret|answer)\b|\bchanged my life\b"),
+        (3, r"\b(?:the )?(?:single )?(?:best|worst|most important|biggest|greatest|only)\b.{0,40}"
+            r"\b(?:ever|in the world|of all time|in history|you'?ll ever|you can)\b"),
+        (2.5, r"\bthe (?:truth|secret) (?:is|to)\b|\b(?:is|are) the (?:future|key|secret|answer)\b"),
+        (2.5, r"\bchanged my life\b"),
         (2.5, r"\b(?:guaranteed|without a doubt|hands down|no question)\b"),
         (1.5, r"\b(?:best|worst|biggest|never|always|everything|nothing|everyone|nobody)\b"),
     ),
@@ -125,7 +131,6 @@ class Hook:
     confidence: float
     start: float | None
     end: float | None
-    sentences: tuple[Sentence, ...]
 
 
 def find_hook(sentences: Sequence[Sentence], title: str = "") -> Hook | None:
@@ -140,7 +145,6 @@ def find_hook(sentences: Sequence[Sentence], title: str = "") -> Hook | None:
         confidence=confidence,
         start=window[0].start,
         end=window[-1].end,
-        sentences=tuple(window),
     )
 
 
@@ -148,25 +152,24 @@ def opening(sentences: Sequence[Sentence], title: str = "") -> list[Sentence]:
     """The sentences that make up the hook (see the module notes)."""
     if not sentences:
         return []
-    if sentences[0].start is not None:
+    speech_starts = sentences[0].start
+    if speech_starts is not None:
         chosen: list[Sentence] = []
         for sentence in sentences:
             if chosen and (
                 sentence.start is None
-                or sentence.start >= HOOK_MAX_SECONDS
-                or (chosen[-1].end or 0.0) >= HOOK_MIN_SECONDS
+                or sentence.start - speech_starts >= HOOK_MAX_SECONDS
+                or (chosen[-1].end or speech_starts) - speech_starts >= HOOK_MIN_SECONDS
                 or sum(len(s.tokens) for s in chosen) + len(sentence.tokens) > HOOK_MAX_WORDS
             ):
                 break
             chosen.append(sentence)
         return chosen
-    title_tokens = tuple(s for s in title.lower().split() if s)
+    title_tokens = tuple(words(title))
     lines = [
         s
         for s in sentences[:12]
-        if len(s.tokens) >= 3
-        and not _BOILERPLATE.match(s.text)
-        and tuple(s.text.lower().rstrip(".!?:").split()) != title_tokens
+        if len(s.tokens) >= 3 and not _BOILERPLATE.match(s.text) and s.tokens != title_tokens
     ] or list(sentences[:1])
     if len(lines) > 1 and len(lines[0].tokens) < 15 and len(lines[0].tokens) + len(lines[1].tokens) <= HOOK_MAX_WORDS:
         return lines[:2]
@@ -178,7 +181,7 @@ def classify(window: Sequence[Sentence]) -> tuple[str, float]:
     scores = dict.fromkeys(PRIORITY, 0.0)
     for position, sentence in enumerate(window):
         weight = POSITION_WEIGHTS[min(position, len(POSITION_WEIGHTS) - 1)]
-        text = sentence.text.lower().replace("’", "'").strip()
+        text = sentence.lower.strip()
         for pattern, cues in CUES.items():
             strongest = max((strength for strength, rx in cues if rx.search(text)), default=0.0)
             scores[pattern] += weight * strongest

@@ -4,14 +4,15 @@
    one-letter words; every 1- to 3-word run inside the pieces is a candidate.
    Plurals fold ("habits" -> "habit"); a tag is shown in its most frequent form.
 2. Frequency: occurrences in the title and the transcript, plus `TITLE_BONUS`
-   for a phrase of the title that the transcript says too. A phrase nested in a longer candidate loses the occurrences the
-   longer one explains (as in C-value term extraction), so "morning routine"
-   beats "morning" when the two travel together.
+   for a phrase of the title that the transcript says too. A phrase nested in
+   a longer candidate loses the occurrences the longer one explains (as in
+   C-value term extraction), so "morning routine" beats "morning" when the two
+   travel together.
 3. Score: adjusted frequency x (1 + 0.6 per extra word). Single words from
    `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own, nor
    are words said more than half the time right after a subject or a verb
-   marker ("I quit", "to cut"): without a part-of-speech
-   tagger that is how verbs are told from nouns.
+   marker ("I quit", "to cut"): without a part-of-speech tagger that is how
+   verbs are told from nouns.
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
@@ -35,11 +36,12 @@ TITLE_BONUS = 2
 FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
-    people person time times day days week weeks month months year years minute minutes hour hours
-    part parts point points reason reasons idea ideas example examples question questions answer answers
-    problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent thousand million billion
-    life world work job lot way thing place today tomorrow yesterday morning night everyone guy man woman
-    kid kids friend friends hand head side top bottom level kind type sort version result results
+    people person time times day days week weeks month months year years minute minutes hour hours part
+    parts point points reason reasons idea ideas example examples question questions answer answers
+    problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent
+    thousand million billion life world work job lot way thing place today tomorrow yesterday morning
+    night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
+    version result results
     """.split()
 )
 VERB_MARKERS = frozenset(

@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .text import Sentence, content_stems, lowered, words
 
@@ -42,6 +41,11 @@ _ORDINALS = {
 }
 _BY_NUMBER = {v: k for k, pair in _ORDINALS.items() for v in pair if v}
 _ITEM = r"(?: one| tip| reason| thing| mistake| step| habit| item| secret| rule| lesson| trick| hack| idea)?"
+_NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in ('last', 'final'))}){_ITEM}\b")
+NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
+PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
+EXCERPT_WORDS = 30
+
 
 @dataclass(frozen=True)
 class Opener:
@@ -60,9 +64,13 @@ OPENERS: tuple[Opener, ...] = tuple(
         ("ordinal", 3, "surprise|shock|blow|change|amaze",
          rf"\b(?:the|number) ({'|'.join(_ORDINALS)}|\d+|{'|'.join(_BY_NUMBER)}){_ITEM}\b.{{0,30}}"
          r"\b(?:will|is going to|might|gonna) (?:surprise|shock|blow|change|amaze)"),
-        ("end", 3, " end", r"\b(?:stay|stick around|watch|hang on|keep watching|read)\b.{0,25}\b(?:until|till|til|to) the (?:very )?end\b"),
-        ("end", 3, " end", r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, " you", r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
+        ("end", 3, " end",
+         r"\b(?:stay|stick around|watch|hang on|keep watching|read)\b.{0,25}"
+         r"\b(?:until|till|til|to) the (?:very )?end\b"),
+        ("end", 3, " end",
+         r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
+        ("promise", 3, " you",
+         r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
         ("later", 3, "later| to th| to it",
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
@@ -77,26 +85,31 @@ OPENERS: tuple[Opener, ...] = tuple(
     )
 )
 
-_PAYOFF_RX = r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|\bhere(?:'s| is) (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
+_PAYOFF_RX = (
+    r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|"
+    r"\bhere(?:'s| is) (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
+)
 RESOLVERS: dict[str, re.Pattern[str]] = {
     kind: re.compile(rx)
     for kind, rx in {
         "end": rf"{_PAYOFF_RX}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
-        "promise": rf"{_PAYOFF_RX}|\bhere(?:'s| is) (?:how|what|the|my)\b|\blet me show you\b|\bthis is (?:how|what|the|my)\b|"
-                   r"\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
+        "promise": rf"{_PAYOFF_RX}|\bhere(?:'s| is) (?:how|what|the|my)\b|\blet me show you\b|"
+                   r"\bthis is (?:how|what|the|my)\b|\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
         "later": rf"{_PAYOFF_RX}|\b(?:as )?i (?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
-                 r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|\bcoming back to\b",
-        "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|let'?s (?:dive|jump|get) in)|"
-                 r"\banyway\b|\bwith that (?:out of the way|said)\b",
+                 r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|"
+                 r"\bcoming back to\b",
+        "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|"
+                 r"let'?s (?:dive|jump|get) in)|\banyway\b|\bwith that (?:out of the way|said)\b",
         "catch": r"\bthe (?:catch|twist|problem) is\b",
-        "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|the next (?:day|morning|week))\b",
-        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|\bhere(?:'s| is) why\b|\bthe reason\b",
+        "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
+                r"the next (?:day|morning|week))\b",
+        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|"
+                    r"\bhere(?:'s| is) why\b|\bthe reason\b",
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
 _NEEDS_SHARED_WORD = {"promise", "later", "question"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
-EXCERPT_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -139,7 +152,8 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
             payoff = _resolve(scan, kind, match, sentence)
             if kind == "question" and payoff is None:
                 continue
-            shown = sentence.text if match.end() <= len(sentence.lower) else f"{sentence.text} {scan.following(sentence)}"
+            own = match.end() <= len(sentence.lower)
+            shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
             loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
@@ -217,7 +231,10 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         return scan.first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
     if kind == "next":
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
-    topic = _topic_words(text[match.end() :] if kind == "promise" else text)
+    if kind == "promise":  # what follows "I'll show you"
+        topic = _topic_words(text[match.end() : match.end() + PROMISE_REACH])
+    else:
+        topic = _topic_words(text[: max(len(opener.lower), match.end())])
     candidates = [p for p in (scan.hit(RESOLVERS[kind], s) for s in later) if p]
     if kind in _NEEDS_SHARED_WORD:
         strong = [p for p in candidates if scan.hit(_PAYOFF, p.sentence)]
@@ -232,12 +249,6 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
     return candidates[0]
 
 
-_NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in ('last', 'final'))}){_ITEM}\b")
-
-
-NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
-
-
 def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:
     """('third', where it ends) when a promise names an item ("stay until the end: the third mistake ...")."""
     found = _NAMED_ORDINAL.search(text, cue.start(), cue.end() + NAMED_ITEM_REACH)
@@ -247,14 +258,9 @@ def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:
 def _ordinal_resolver(token: str) -> re.Pattern[str]:
     ordinal = _BY_NUMBER.get(token, token)
     if ordinal in ("last", "final"):
-        return _compiled(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
+        return re.compile(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
     digit, word = _ORDINALS.get(ordinal, (token, token))
-    return _compiled(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
-
-
-@lru_cache(maxsize=32)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return re.compile(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
 
 
 def _topic_words(text: str) -> set[str]:

@@ -136,5 +136,6 @@ class RuleProvider:
         try:
             value = schema.model_validate(fields)
         except ValidationError as exc:  # a schema subclass that adds required fields
-            raise AIError(f"the rule provider's answer does not fit {schema.__name__}: {exc.errors()[0]['msg']}") from None
+            reason = exc.errors()[0]["msg"]
+            raise AIError(f"the rule provider's answer does not fit {schema.__name__}: {reason}") from None
         return AIAnswer(value=value, usage=Usage(), provider=self.name, model=MODEL)

@@ -67,8 +67,8 @@ STOP_WORDS = frozenset(
     actually basically literally probably definitely totally honestly seriously simply pretty lot lots
     stuff guys hey hi hello welcome video videos channel subscribe subscribed comment comments
     know knew tell told look looking looks find found mean means come comes coming call called show
-    showed shown start started ask asked talk talking feel felt put puts thank thanks let's gonna
-    first second third last new good great big little bit also every able already else ago
+    showed shown start started ask asked talk talking feel felt puts thank thanks
+    first second third last new good great big little bit able already ago
     two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
     percent percentage dollars bucks cents
     """.split()
@@ -105,11 +105,6 @@ def lowered(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case word tokens (apostrophes kept, curly ones straightened)."""
     return _WORD.findall(lowered(text))
-
-
-def content_words(text: str) -> list[str]:
-    """Word tokens that are not stop words or bare numbers."""
-    return [w for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
 
 
 def stem(word: str) -> str:
@@ -228,9 +223,9 @@ def _is_terminal(text: str, following: str) -> bool:
         return False
     core = text.rstrip("\"'”’)]")
     if core.endswith((".", "…")) and not core.endswith(("!.", "?.")):
-        stem = core.rstrip(".…").lower().lstrip("(\"'“‘")
+        bare = core.rstrip(".…").lower().lstrip("(\"'“‘")
         if core.endswith(".") and not core.endswith("..") and (
-            stem in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha())
+            bare in _ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())
         ):
             return False
         if following[:1].islower():
