@@ -115,6 +115,17 @@ def test_a_greeting_first_opening_still_reads_the_whole_window() -> None:
     assert hook.text.startswith("Hey guys, welcome back")
 
 
+def test_the_hook_window_starts_when_speech_starts() -> None:
+    intro = [Segment("[Music]", 0.0, 20.0)]
+    speech = [Segment(s.text, s.start + 20.0, s.end + 20.0) for s in timed(HOOKS[HookPattern.STORY] + CONTINUATION)]
+
+    hook = find_hook(split_sentences(intro + speech))
+
+    assert hook is not None and hook.pattern == HookPattern.STORY.value
+    assert hook.text.startswith("Three years ago")
+    assert hook.start == 20.0 and 28.0 <= hook.end <= 36.0
+
+
 def test_every_rule_pattern_is_a_hook_pattern_value() -> None:
     assert set(CUES) | {FALLBACK} == {p.value for p in HookPattern}
     assert set(PRIORITY) == set(CUES)

@@ -86,7 +86,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\bback in (?:\d{4}|high school|college)\b"),
         (2.5, r"\b(?:last|one) (?:year|summer|winter|night|morning|day|week|month|spring|fall|evening),? "
               r"(?:i|my|we)\b"),
-        (2.5, r"^i (?:was|had|spent|slept|lost|left|quit|grew up|used to|\w+ed)\b"),
+        (2.5, r"^i (?:was|had|spent|slept|lost|left|quit|grew up|used to|\w*[^e\W]ed)\b"),  # past tense, not "need"
         (2, r"\bmy (?:dad|mom|father|mother|friend|boss|wife|husband|brother|sister|grandfather|grandmother|"
             r"teacher|coach)\b"),
         (2, r"\bi was (?:sitting|standing|walking|working|driving|lying|\d+)\b"),

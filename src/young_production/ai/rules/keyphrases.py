@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from .text import STOP_WORDS, Sentence, stem
 
@@ -51,39 +52,58 @@ VERB_MARKERS = frozenset(
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
 
 
+@dataclass
+class _Phrases:
+    """Counts of every candidate phrase, keyed by its stems."""
+
+    counts: Counter[tuple[str, ...]] = field(default_factory=Counter)  # occurrences + title bonus
+    occurrences: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
+    verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
+    surfaces: dict[tuple[str, ...], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     """3-6 short lower-case tags, best first (fewer only when the text is too short)."""
-    counts: Counter[tuple[str, ...]] = Counter()
-    said: Counter[str] = Counter()
-    verb_like: Counter[str] = Counter()
-    surfaces: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    first_seen: dict[tuple[str, ...], int] = {}
+    phrases = _count(sentences, title)
+    return [_shown(key, phrases.occurrences[key], phrases.surfaces[key]) for key in _pick(phrases)]
+
+
+def _count(sentences: Sequence[Sentence], title: str) -> _Phrases:
+    phrases = _Phrases()
     stems: dict[str, str] = {}
     for text in [title, *(s.text for s in sentences)]:
         for run in _runs(text):
-            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
-            said.update(run_stems)
-            verb_like.update(st for st, (_, after_subject) in zip(run_stems, run) if after_subject)
             words = [w for w, _ in run]
+            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w in words]
+            phrases.said.update(run_stems)
+            phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run) if after_subject)
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
-                counts[key] += 1
+                phrases.counts[key] += 1
                 if words[i:j] != run_stems[i:j]:  # a plural: remember how it was said
-                    surfaces[key][" ".join(words[i:j])] += 1
-                if key not in first_seen:
-                    first_seen[key] = len(first_seen)
-    occurrences = counts.copy()
+                    phrases.surfaces[key][" ".join(words[i:j])] += 1
+                if key not in phrases.first_seen:
+                    phrases.first_seen[key] = len(phrases.first_seen)
+    phrases.occurrences = phrases.counts.copy()
     for run in _runs(title):
         run_stems = [stems.get(w) or stem(w) for w, _ in run]
         for key in {tuple(run_stems[i:j]) for i, j in _spans(len(run))}:
-            if counts[key] > 1:  # said in the body as well as in the title
-                counts[key] += TITLE_BONUS
-    adjusted = _subtract_nested(counts)
-    candidates = [k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * verb_like[k[0]] > said[k[0]])]
+            if phrases.counts[key] > 1:  # said in the body as well as in the title
+                phrases.counts[key] += TITLE_BONUS
+    return phrases
+
+
+def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
+    counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
+    candidates = [
+        k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * phrases.verb_like[k[0]] > phrases.said[k[0]])
+    ]
     chosen: list[tuple[str, ...]] = []
     repeated = sorted(
         (k for k in candidates if counts[k] >= 2 and adjusted[k] > 0),
-        key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), first_seen[k]),
+        key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), phrases.first_seen[k]),
     )
     for key in repeated:
         if len(chosen) == MAX_TAGS:
@@ -94,13 +114,15 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
         ):
             chosen.append(key)
     # Short texts: fill up with phrases said once, two-word ones first (they name things best).
-    once = sorted((k for k in candidates if counts[k] < 2), key=lambda k: (FILL_ORDER[len(k)], first_seen[k]))
+    once = sorted(
+        (k for k in candidates if counts[k] < 2), key=lambda k: (FILL_ORDER[len(k)], phrases.first_seen[k])
+    )
     for key in once:
         if len(chosen) >= MIN_TAGS:
             break
         if not any(set(other) & set(key) for other in chosen):
             chosen.append(key)
-    return [_shown(key, occurrences[key], surfaces[key]) for key in chosen]
+    return chosen
 
 
 def _shown(key: tuple[str, ...], count: int, surfaces: Counter[str]) -> str:
