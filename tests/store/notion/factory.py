@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from young_production.config import NotionConfig, StoreConfig, substitute_env
-from young_production.store.notion.client import NotionClient, Pacer
+from young_production.store.notion.client import NotionClient, Pacer, RetryPolicy
 from young_production.store.notion.emulator import NotionEmulator
 from young_production.store.notion.setup import init_databases
 from young_production.store.notion.store import NotionStore
@@ -50,15 +50,18 @@ class NotionRig:
 
 @contextmanager
 def notion_rig(
-    rate: float = FAST_RATE, customize: Callable[[NotionConfig], None] | None = None
+    rate: float = FAST_RATE,
+    customize: Callable[[NotionConfig], None] | None = None,
+    policy: RetryPolicy | None = None,
+    seed: int | None = None,
 ) -> Iterator[NotionRig]:
     """An emulator, the databases (from the template mapping, after `customize`) and a store."""
-    with NotionEmulator() as emulator:
+    with NotionEmulator(seed=seed) as emulator:
         config = template_config(emulator, rate)
         if customize is not None:
             customize(config)
         config = with_databases(emulator, config)
-        store = NotionStore.from_config(config)
+        store = NotionStore(config, NotionClient.from_config(config, policy=policy))
         try:
             yield NotionRig(emulator, config, store)
         finally:

@@ -67,6 +67,7 @@ class Faults:
     - `drop_next_writes(n)` / `drop_rate`: a write (POST/PATCH/DELETE) is applied, then
       the connection is closed without an answer, like a response lost on the way back.
     - `latency`: seconds added to every request.
+    - `retry_after`: the Retry-After (whole seconds) of injected 429 answers.
     """
 
     def __init__(self, seed: int | None = None):
@@ -78,6 +79,9 @@ class Faults:
         self.fail_statuses: tuple[int, ...] = (500,)
         self.drop_rate = 0.0
         self.latency = 0.0
+        self.retry_after = 1
+        self.injected = 0  # error answers sent so far
+        self.dropped = 0  # writes left unanswered so far
 
     def configure(
         self,
@@ -86,8 +90,11 @@ class Faults:
         fail_statuses: Iterable[int] | None = None,
         drop_rate: float | None = None,
         latency: float | None = None,
+        retry_after: int | None = None,
     ) -> None:
         with self._lock:
+            if retry_after is not None:
+                self.retry_after = max(0, int(retry_after))
             if fail_rate is not None:
                 self.fail_rate = _probability(fail_rate, "fail_rate")
             if fail_statuses is not None:
@@ -105,7 +112,8 @@ class Faults:
         with self._lock:
             for status in statuses:
                 _check_status(status)
-                self._queued.append(InjectedFault(status, retry_after if status == 429 else None))
+                wait = self.retry_after if retry_after is None else retry_after
+                self._queued.append(InjectedFault(status, wait if status == 429 else None))
 
     def drop_next_writes(self, count: int = 1) -> None:
         with self._lock:
@@ -122,18 +130,24 @@ class Faults:
     def next_fault(self) -> InjectedFault | None:
         """The fault to inject for the request now arriving, if any."""
         with self._lock:
+            fault = None
             if self._queued:
-                return self._queued.popleft()
-            if self.fail_rate and self._random.random() < self.fail_rate:
-                return InjectedFault(self._random.choice(self.fail_statuses))
-            return None
+                fault = self._queued.popleft()
+            elif self.fail_rate and self._random.random() < self.fail_rate:
+                status = self._random.choice(self.fail_statuses)
+                fault = InjectedFault(status, self.retry_after if status == 429 else None)
+            self.injected += fault is not None
+            return fault
 
     def should_drop_write(self) -> bool:
         with self._lock:
             if self._drops:
                 self._drops -= 1
-                return True
-            return bool(self.drop_rate) and self._random.random() < self.drop_rate
+                drop = True
+            else:
+                drop = bool(self.drop_rate) and self._random.random() < self.drop_rate
+            self.dropped += drop
+            return drop
 
 
 def retry_after_seconds(wait: float) -> int:

@@ -36,6 +36,7 @@ ROUTES: list[Route] = [
     ("POST", re.compile(r"/v1/databases"), "databases.create"),
     ("GET", re.compile(rf"/v1/databases/{_ID}"), "databases.retrieve"),
     ("GET", re.compile(rf"/v1/data_sources/{_ID}"), "data_sources.retrieve"),
+    ("PATCH", re.compile(rf"/v1/data_sources/{_ID}"), "data_sources.update"),
     ("POST", re.compile(rf"/v1/data_sources/{_ID}/query"), "data_sources.query"),
     ("POST", re.compile(r"/v1/pages"), "pages.create"),
     ("GET", re.compile(rf"/v1/pages/{_ID}"), "pages.retrieve"),
@@ -146,6 +147,7 @@ class NotionEmulator:
             "databases.create": lambda: s.create_database(body),
             "databases.retrieve": lambda: s.retrieve_database(ids[0]),
             "data_sources.retrieve": lambda: s.retrieve_data_source(ids[0]),
+            "data_sources.update": lambda: s.update_data_source(ids[0], body),
             "data_sources.query": lambda: s.query(ids[0], body),
             "pages.create": lambda: s.create_page(body),
             "pages.retrieve": lambda: s.retrieve_page(ids[0]),
@@ -254,8 +256,8 @@ class _NotionHandler(BaseHTTPRequestHandler):
 
     def _send_fault(self, fault: InjectedFault) -> None:
         if fault.status == 429:
-            self._send(429, _rate_limited(fault.retry_after or 1).body(),
-                       {"Retry-After": str(fault.retry_after or 1)})
+            wait = 1 if fault.retry_after is None else fault.retry_after
+            self._send(429, _rate_limited(wait).body(), {"Retry-After": str(wait)})
         elif fault.status == 502:
             self._send_raw(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         else:

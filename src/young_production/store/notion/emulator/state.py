@@ -156,6 +156,34 @@ class NotionState:
         with self._lock:
             return self._render_source(self._source(raw_id))
 
+    def update_data_source(self, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Rename, retype or remove properties, as a person editing the columns would."""
+        with self._lock:
+            source = self._source(raw_id)
+            changes = body.get("properties") or {}
+            if not isinstance(changes, dict):
+                raise o.invalid("body failed validation: body.properties should be an object.")
+            for ref, spec in changes.items():
+                prop = find_property(source.properties, ref)
+                if spec is None:
+                    if prop["type"] == "title":
+                        raise o.invalid("Cannot delete the title property.")
+                    del source.properties[prop["name"]]
+                    continue
+                new_name = spec.get("name", prop["name"]) if isinstance(spec, dict) else prop["name"]
+                kind = next((k for k in o.PROPERTY_TYPES if isinstance(spec, dict) and k in spec), None)
+                updated = prop if kind in (None, prop["type"]) else {
+                    **o.parse_schema_property(new_name, {kind: spec[kind]}, self._rng), "id": prop["id"]
+                }
+                updated["name"] = new_name
+                del source.properties[prop["name"]]
+                source.properties[new_name] = updated
+                for node in self._nodes.values():
+                    if node.data_source_id == source.id and prop["name"] in node.values:
+                        value = node.values.pop(prop["name"])
+                        node.values[new_name] = value if updated is prop else o.empty_value(updated["type"])
+            return self._render_source(source)
+
     def _render_database(self, database: _Database) -> dict[str, Any]:
         return {
             "object": "database", "id": database.id, "title": database.title, "description": [],
