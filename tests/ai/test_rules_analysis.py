@@ -247,6 +247,41 @@ def test_untimed_loops_have_no_timestamps(kind: str) -> None:
     assert loop.opened_at is None and loop.resolved_at is None
 
 
+@pytest.mark.parametrize(
+    ("text", "opener", "payoff"),
+    [
+        (
+            "Three habits made me more money than my degree ever did. Stay until the end, because the third one "
+            "sounds crazy. Habit one: I write down every idea. Habit two: I publish every day. And habit three, "
+            "the crazy one: I pay myself first. Compound habits beat talent.",
+            "Stay until the end, because the third one sounds crazy.",
+            "And habit three, the crazy one",
+        ),
+        (
+            "Last year I almost quit my channel. But that's not the surprising part. I stopped chasing trends. "
+            "Here is the surprising part: it was the shortest video I had ever made.",
+            "But that's not the surprising part.",
+            "Here is the surprising part",
+        ),
+        (
+            "Most creators will tell you the answer is the thumbnail. But the thumbnail is not the real reason, and "
+            "by the end of this article you will see what is. Raw view counts lie. Packaging sets the ceiling. "
+            "Here is the real reason outliers happen. The first thirty seconds keep the promise.",
+            "by the end of this article",
+            "Here is the real reason outliers happen.",
+        ),
+    ],
+    ids=["item named by number", "not the surprising part", "the real reason"],
+)
+def test_loops_phrased_like_the_bundled_samples(text: str, opener: str, payoff: str) -> None:
+    sentences = split_sentences([Segment(text)])
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and opener in loop.text
+    assert loop.resolution_text is not None and loop.resolution_text.startswith(payoff)
+
+
 def test_no_loop_phrasing_means_no_loop() -> None:
     text = (
         "Here is my kitchen after the renovation. We painted the cabinets white. The counter is oak. "
@@ -322,6 +357,29 @@ def test_without_claim_cues_the_most_central_sentence_wins_and_calls_to_action_l
     assert perspective is not None
     assert "sourdough starter" in perspective
     assert "Subscribe" not in perspective and "cat" not in perspective
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Last year I almost quit my channel with forty seven subscribers. But that's not the surprising part. "
+            "I stopped chasing trends and answered the question my viewers kept asking in the comments. "
+            "Within ninety days, one video reached a million views. Here is the surprising part: it was the "
+            "shortest video I had ever made. Small creators win by solving one specific problem for one viewer.",
+            "Small creators win by solving one specific problem for one viewer.",
+        ),
+        (
+            "STOP POSTING DAILY.\nPost better, not more.\nOne great video beats\nthirty average ones.\n@creator",
+            "One great video beats thirty average ones.",
+        ),
+    ],
+    ids=["story with a moral", "quote card"],
+)
+def test_in_a_short_text_the_generalisation_beats_the_narration(text: str, claim: str) -> None:
+    perspective = find_perspective(split_sentences([Segment(line) for line in text.split("\n")]))
+
+    assert perspective == claim
 
 
 # --- S09 niche tags -------------------------------------------------------------------------

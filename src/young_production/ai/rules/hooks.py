@@ -76,7 +76,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\b(?:unpopular opinion|hot take|contrary to popular belief|the opposite is true)\b"),
         (3, r"\b(?:you'?ve been doing it wrong|you'?re doing it wrong|(?:nobody|no one) (?:tells|talks about))\b"),
         (3, r"\b(?:most|many) people (?:think|believe|assume)\b.*\b(?:but|wrong|actually)\b"),
-        (2.5, r"\bstop (?:doing|using|buying|trying|saying|eating|drinking|wasting)\b"),
+        (2.5, r"\bstop \w+ing\b"),
         (2.5, r"\bforget (?:everything|what) you\b"),
         (2, r"\b(?:myths?|misconceptions?)\b"),
     ),

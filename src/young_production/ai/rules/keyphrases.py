@@ -8,9 +8,10 @@
    a longer candidate loses the occurrences the longer one explains (as in
    C-value term extraction), so "morning routine" beats "morning" when the two
    travel together.
-3. Score: adjusted frequency x (1 + 0.6 per extra word). Single words from
-   `GENERIC_WORDS` ("people", "time", "tips") are never tags on their own, nor
-   are words said more than half the time right after a subject or a verb
+3. Score: adjusted frequency x (1 + 0.6 per extra word). Words from
+   `GENERIC_WORDS` ("people", "time", "tips", "crazy", "simple") never make a
+   tag on their own, nor do phrases made of them only ("surprising part"), nor
+   do words said more than half the time right after a subject or a verb
    marker ("I quit", "to cut"): without a part-of-speech tagger that is how
    verbs are told from nouns.
 4. Pick: best first, skipping a phrase that contains one already picked
@@ -19,7 +20,8 @@
    "gym buddy" when it also stands alone).
 5. Short texts: when fewer than `MIN_TAGS` phrases repeat, phrases said once
    fill up to `MIN_TAGS` (two-word ones first, then single words, then three),
-   each sharing no word with a tag already picked.
+   each sharing no word with a tag already picked and holding no verb-like word
+   (one said after a subject or verb marker, or a past tense in "-ed").
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ GENERIC_WORDS = frozenset(
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
     night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
     version result results
+    crazy single real true simple easy hard small huge different important special entire actual exact
+    amazing awesome incredible insane perfect quick fast slow bad better worse short long high low full
+    specific surprising interesting main whole
     """.split()
 )
 VERB_MARKERS = frozenset(
@@ -113,9 +118,11 @@ def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
             for other in chosen
         ):
             chosen.append(key)
-    # Short texts: fill up with phrases said once, two-word ones first (they name things best).
+    # Short texts: fill up with phrases said once, two-word ones first (they name things best),
+    # leaving out phrases with a verb in them ("stopped chasing"): one occurrence is weak evidence.
     once = sorted(
-        (k for k in candidates if counts[k] < 2), key=lambda k: (FILL_ORDER[len(k)], phrases.first_seen[k])
+        (k for k in candidates if counts[k] < 2 and not any(_verb_like(w, phrases) for w in k)),
+        key=lambda k: (FILL_ORDER[len(k)], phrases.first_seen[k]),
     )
     for key in once:
         if len(chosen) >= MIN_TAGS:
@@ -123,6 +130,11 @@ def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
         if not any(set(other) & set(key) for other in chosen):
             chosen.append(key)
     return chosen
+
+
+def _verb_like(word: str, phrases: _Phrases) -> bool:
+    """Said after a subject or verb marker, or a past tense ("stopped", "asked"; not "speed")."""
+    return phrases.verb_like[word] > 0 or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed"))
 
 
 def _shown(key: tuple[str, ...], count: int, surfaces: Counter[str]) -> str:
@@ -171,7 +183,10 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 
 def _eligible(key: tuple[str, ...]) -> bool:
-    if len(key) == 1 and (key[0] in GENERIC_WORDS or len(key[0]) < 3 and not key[0].isalpha()):
+    """Not made of generic words only ("surprising part"), not a short non-word, not too long."""
+    if all(word in GENERIC_WORDS for word in key):
+        return False
+    if len(key) == 1 and len(key[0]) < 3 and not key[0].isalpha():
         return False
     return sum(map(len, key)) + len(key) - 1 <= MAX_TAG_CHARS
 

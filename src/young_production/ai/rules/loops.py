@@ -6,7 +6,8 @@ catch", "later in this video", "what happened next", ...). Each kind of opener
 has its own resolvers, searched in the sentences after it:
 
 - `ordinal`: "the third one will surprise you" resolves where the third item is
-  named ("the third", "number three", "third,"; "finally" for the last one);
+  named ("the third", "number three", "habit three", "third,"; "finally" for
+  the last one);
   any other opener that names an item ("stay until the end: the third
   mistake ...") resolves there too when it is found;
 - `end`: "stay until the end" resolves on a pay-off phrase ("I promised",
@@ -14,7 +15,8 @@ has its own resolvers, searched in the sentences after it:
 - `promise` / `later`: resolve on a pay-off or callback phrase that shares a
   content word with what was promised;
 - `first`: "but first" resolves where the speaker returns ("now, back to");
-- `catch`: resolves on "the catch is", else on the next sentence;
+- `catch` ("here's the catch", "but that's not the surprising part"): resolves
+  on "the catch is" or "here's the surprising part", else on the next sentence;
 - `next`: resolves on "that's when", "it turned out", "here's what happened",
   else on the next sentence;
 - `question`: an early why/what/how question counts only when an answer cue
@@ -40,7 +42,8 @@ _ORDINALS = {
     "tenth": ("10", "ten"), "last": ("", ""), "final": ("", ""),
 }
 _BY_NUMBER = {v: k for k, pair in _ORDINALS.items() for v in pair if v}
-_ITEM = r"(?: one| tip| reason| thing| mistake| step| habit| item| secret| rule| lesson| trick| hack| idea)?"
+_ITEM_NOUNS = "tip|reason|thing|mistake|step|habit|item|secret|rule|lesson|trick|hack|idea"
+_ITEM = rf"(?: one| (?:{_ITEM_NOUNS}))?"
 _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in ('last', 'final'))}){_ITEM}\b")
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
@@ -75,9 +78,9 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
         ("first", 2, "first|before", r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
-        ("catch", 2, "catch|twist|problem|not all|whole story",
+        ("catch", 2, "catch|twist|problem|not all|whole story| part",
          r"\bhere(?:'s| is) the (?:catch|twist|problem)\b|\bthere(?:'s| is) (?:a|one) (?:catch|twist)\b|"
-         r"\bbut that'?s not (?:all|the whole story)\b"),
+         r"\bbut that'?s not (?:all|the whole story|the (?:\w+ )?part)\b"),
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
          r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
@@ -86,8 +89,8 @@ OPENERS: tuple[Opener, ...] = tuple(
 )
 
 _PAYOFF_RX = (
-    r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:answer|secret|trick|key|reason) (?:is|was)\b|"
-    r"\bhere(?:'s| is) (?:the (?:secret|answer|trick)|what (?:happened|i found))\b"
+    r"\bas (?:i )?promised\b|\bi promised\b|\bthe (?:real )?(?:answer|secret|trick|key|reason) (?:is|was)\b|"
+    r"\bhere(?:'s| is) (?:the (?:real )?(?:secret|answer|trick|reason|truth)|what (?:happened|i found))\b"
 )
 RESOLVERS: dict[str, re.Pattern[str]] = {
     kind: re.compile(rx)
@@ -100,7 +103,7 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
                  r"\bcoming back to\b",
         "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|"
                  r"let'?s (?:dive|jump|get) in)|\banyway\b|\bwith that (?:out of the way|said)\b",
-        "catch": r"\bthe (?:catch|twist|problem) is\b",
+        "catch": r"\bthe (?:catch|twist|problem) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b",
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
         "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|"
@@ -260,7 +263,7 @@ def _ordinal_resolver(token: str) -> re.Pattern[str]:
     if ordinal in ("last", "final"):
         return re.compile(r"\b(?:finally|last but not least|and lastly|the (?:last|final) (?:one|\w+))\b")
     digit, word = _ORDINALS.get(ordinal, (token, token))
-    return re.compile(rf"\b(?:the {ordinal}{_ITEM}|number (?:{digit}|{word})|{ordinal}(?:ly)?,)")
+    return re.compile(rf"\b(?:the {ordinal}{_ITEM}|(?:number|{_ITEM_NOUNS}) (?:{digit}|{word})\b|{ordinal}(?:ly)?,)")
 
 
 def _topic_words(text: str) -> set[str]:

@@ -5,16 +5,20 @@ Every sentence gets a score:
     centrality  cosine between the sentence's content words and the transcript's
                 centroid (content words said at least twice, weighted 1 + ln(count)
                 so a repeated refrain does not drown everything else),
-                scaled so the most central sentence scores 1 (MEAD-style
-                centroid ranking: linear time, unlike a full TextRank graph)
+                scaled so the most central sentence scores 1, or n/15 in a
+                text of n < 15 sentences (MEAD-style centroid ranking: linear
+                time, unlike a full TextRank graph)
   + title       up to 0.3 for sharing content words with the title
   + claim cues  1.5 for claim framing ("the truth is", "the real reason",
                 "most people think ... but", "the key is", "it's not about X,
                 it's about Y"), 0.4 for stance or consequence ("I believe",
-                "that's why", "should", "must"), 0.15 for superlatives
+                "that's why", "should", "must"), 0.6 for comparisons and
+                generalisations ("X beats Y", "wins", "better than", "the
+                ones who"), 0.15 for superlatives
   + position    0.1 in the first fifth or the last sixth (thesis and conclusion)
   - penalties   calls to action (-1), greetings (-0.8), questions (-0.5),
-                fragments under 6 words (-0.5)
+                fragments under 6 words (-0.5), first-person narration
+                ("I was", "I stopped": -0.3)
 
 The best sentence is the perspective. When it leans on the sentence before
 ("But ...", "That's why ...") that one is prepended; when it is short, the next
@@ -38,6 +42,8 @@ CLAIM_CUES: tuple[tuple[float, str], ...] = (
         (1.5, r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not) (?:about|because)\b.*\b(?:it'?s|it is|but)\b"),
         (1.5, r"\bthe (?:bottom line|lesson|point|takeaway) (?:is|here)\b"),
         (1.5, r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
+        (0.6, r"\b(?:beats?|wins?|outperforms?|trumps?)\b|\b(?:better|worse|more|less) than\b"),
+        (0.6, r"\bthe (?:ones|people|creators|companies) who\b"),
         (0.4, r"\b(?:i (?:believe|am convinced)|in my (?:opinion|experience))\b"),
         (0.4, r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
         (0.4, r"\b(?:should|must|need to|have to)\b"),
@@ -52,13 +58,16 @@ PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (weight, re.compile(rx))
     for weight, rx in (
         (-1.0, r"\b(?:subscribe|hit the (?:like|bell)|link (?:is )?in the description|sponsor(?:ed)?|patreon|"
-               r"comment below|in the comments|smash that)\b"),
+               r"smash that)\b"),
+        (-1.0, r"\b(?:let me know|tell me|leave a comment|drop a comment|comment) (?:down )?(?:below|in the comments)\b"),
+        (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
         (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
         (-0.5, r"\?\s*$"),
     )
 )
 _LEANS_BACK = re.compile(r"^(?:but|and|so|that'?s why|which|because|this is why|that is why)\b")
 MAX_WORDS = 60
+FULL_CENTRALITY_SENTENCES = 15
 
 
 def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[float]:
@@ -68,7 +77,8 @@ def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[floa
     centroid = {word: 1.0 + math.log(n) for word, n in counts.items() if n >= 2}
     norm = math.sqrt(sum(n * n for n in centroid.values())) or 1.0
     raw = [sum(centroid.get(w, 0) for w in bag) / (math.sqrt(len(bag)) * norm) if bag else 0.0 for bag in bags]
-    top = max(raw, default=0.0) or 1.0
+    # in a short text a few repeated words make a meaningless centroid: it counts for less
+    top = (max(raw, default=0.0) or 1.0) / min(1.0, len(sentences) / FULL_CENTRALITY_SENTENCES)
     title_words = set(content_stems(words(title)))
     head, tail = len(sentences) / 5, len(sentences) * 5 / 6
     scores: list[float] = []
