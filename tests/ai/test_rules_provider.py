@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from pydantic import BaseModel
 
@@ -144,3 +146,32 @@ def test_an_unknown_schema_is_refused_not_guessed() -> None:
 def test_nothing_to_analyse_is_an_ai_error(segments: list[Segment]) -> None:
     with pytest.raises(AIError, match="nothing to analyse"):
         RuleProvider().complete(request(segments=segments), DNAAnalysisAnswer)
+
+
+def test_odd_inputs_never_crash_and_always_fit_the_schema() -> None:
+    rng = random.Random(7)
+    vocabulary = (
+        "the third one stay until end but first here's catch why what? I'll show you 90% habits habit sleep "
+        "Dr. e.g. 3.5 [Music] ♪ >> \n \n\n 1. - • ALL CAPS … ! ? , : ; émigré 東京 🙂 $1,200 don’t you're"
+    ).split(" ")
+    provider = RuleProvider()
+    for _ in range(200):
+        timed = rng.random() < 0.6
+        segments, clock = [], 0.0
+        for _ in range(rng.randint(1, 12)):
+            text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 25)))
+            length = rng.uniform(-1.0, 6.0)  # includes segments that end before they start
+            end = None if rng.random() < 0.2 else clock + length
+            segments.append(Segment(text, clock, end) if timed else Segment(text))
+            clock += abs(length)
+        try:
+            answer = provider.complete(request(segments=segments), DNAAnalysisAnswer).value
+        except AIError as exc:
+            assert "nothing to analyse" in str(exc)
+            continue
+        assert answer.hook and answer.perspective
+        assert all(tag == tag.lower() and tag.strip() for tag in answer.niche_tags)
+        if answer.hook_start is not None and answer.hook_end is not None:
+            assert answer.hook_start <= answer.hook_end
+        if answer.opened_at is not None and answer.resolved_at is not None:
+            assert answer.opened_at <= answer.resolved_at

@@ -196,8 +196,12 @@ def test_no_open_loop_is_none_and_an_unpaid_promise_says_so() -> None:
 @pytest.mark.parametrize("mode", ["combined", "per_skill"])
 @pytest.mark.parametrize(
     "transcript",
-    [Transcript(TranscriptSource.CAPTIONS, []), Transcript(TranscriptSource.OCR, [Segment("  ")])],
-    ids=["no segments", "blank"],
+    [
+        Transcript(TranscriptSource.CAPTIONS, []),
+        Transcript(TranscriptSource.OCR, [Segment("  ")]),
+        Transcript(TranscriptSource.CAPTIONS, [Segment("[Music]", 0.0, 30.0), Segment("♪ ♪", 30.0, 60.0)]),
+    ],
+    ids=["no segments", "blank", "music only"],
 )
 def test_an_empty_transcript_is_an_ai_error(transcript: Transcript, mode: str) -> None:
     provider = Recording(RuleProvider())

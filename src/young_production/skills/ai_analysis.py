@@ -302,7 +302,7 @@ def _ask(
     max_output_tokens: int,
     body: str | None = None,
 ) -> AIAnswer[T]:
-    if not transcript:
+    if not split_sentences(transcript.segments):  # empty, or caption markup such as [Music] only
         raise AIError(f"nothing to analyse: the transcript of {title or 'this entry'} is empty")
     text = transcript.text if body is None else body
     request = _request(skill, instructions, text, transcript, title, source_type, workflow, entry_id, max_output_tokens)
