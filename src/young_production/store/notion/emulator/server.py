@@ -220,6 +220,10 @@ class _NotionHandler(BaseHTTPRequestHandler):
         except ApiError as error:
             self._send(error.status, error.body(), error.headers)
             return
+        except Exception as error:  # an emulator bug must not leave the client hanging
+            failure = ApiError(500, "internal_server_error", f"emulator error: {type(error).__name__}: {error}")
+            self._send(500, failure.body())
+            return
         if method != "GET" and emu.faults.should_drop_write():
             self._drop_connection()
             return

@@ -170,18 +170,19 @@ class NotionState:
                         raise o.invalid("Cannot delete the title property.")
                     del source.properties[prop["name"]]
                     continue
-                new_name = spec.get("name", prop["name"]) if isinstance(spec, dict) else prop["name"]
+                old_name = prop["name"]
+                new_name = spec.get("name", old_name) if isinstance(spec, dict) else old_name
                 kind = next((k for k in o.PROPERTY_TYPES if isinstance(spec, dict) and k in spec), None)
-                updated = prop if kind in (None, prop["type"]) else {
+                retyped = kind not in (None, prop["type"])
+                updated = {**prop, "name": new_name} if not retyped else {
                     **o.parse_schema_property(new_name, {kind: spec[kind]}, self._rng), "id": prop["id"]
                 }
-                updated["name"] = new_name
-                del source.properties[prop["name"]]
+                del source.properties[old_name]
                 source.properties[new_name] = updated
                 for node in self._nodes.values():
-                    if node.data_source_id == source.id and prop["name"] in node.values:
-                        value = node.values.pop(prop["name"])
-                        node.values[new_name] = value if updated is prop else o.empty_value(updated["type"])
+                    if node.data_source_id == source.id and old_name in node.values:
+                        value = node.values.pop(old_name)
+                        node.values[new_name] = o.empty_value(updated["type"]) if retyped else value
             return self._render_source(source)
 
     def _render_database(self, database: _Database) -> dict[str, Any]:
