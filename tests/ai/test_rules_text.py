@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from young_production.ai.rules.text import MAX_WORDS, content_stems, split_sentences, stem, words
 from young_production.transcript import Segment
 
@@ -95,7 +97,7 @@ def test_unpunctuated_auto_captions_are_cut_into_sentence_sized_pieces() -> None
     assert all(len(s.text.split()) <= MAX_WORDS for s in sentences)
     assert [s.text.split()[0] for s in sentences[1:4]] == ["so", "but", "now"]
     assert " ".join(s.text for s in sentences) == " ".join(spoken)  # nothing lost or repeated
-    assert all(a.end <= b.start + 1e-6 for a, b in zip(sentences, sentences[1:]))
+    assert all(a.end <= b.start + 1e-6 for a, b in pairwise(sentences))
 
 
 def test_segments_without_end_times_get_plausible_ones() -> None:

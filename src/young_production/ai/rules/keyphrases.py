@@ -83,7 +83,7 @@ def _count(sentences: Sequence[Sentence], title: str) -> _Phrases:
             words = [w for w, _ in run]
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w in words]
             phrases.said.update(run_stems)
-            phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run) if after_subject)
+            phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject)
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
                 phrases.counts[key] += 1

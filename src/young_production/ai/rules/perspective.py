@@ -59,7 +59,8 @@ PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     for weight, rx in (
         (-1.0, r"\b(?:subscribe|hit the (?:like|bell)|link (?:is )?in the description|sponsor(?:ed)?|patreon|"
                r"smash that)\b"),
-        (-1.0, r"\b(?:let me know|tell me|leave a comment|drop a comment|comment) (?:down )?(?:below|in the comments)\b"),
+        (-1.0, r"\b(?:let me know|tell me|leave a comment|drop a comment|comment) (?:down )?"
+               r"(?:below|in the comments)\b"),
         (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
         (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
         (-0.5, r"\?\s*$"),
@@ -82,7 +83,7 @@ def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[floa
     title_words = set(content_stems(words(title)))
     head, tail = len(sentences) / 5, len(sentences) * 5 / 6
     scores: list[float] = []
-    for sentence, bag, centrality in zip(sentences, bags, raw):
+    for sentence, bag, centrality in zip(sentences, bags, raw, strict=True):
         text = sentence.lower
         score = centrality / top
         if title_words:
