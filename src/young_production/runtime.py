@@ -26,16 +26,20 @@ def open_store(workspace: Workspace) -> Store:
 
 
 def open_provider(workspace: Workspace, override: str | None = None) -> AIProvider:
-    """The AI provider the workspace's config/ai_config.yaml selects (or `override`)."""
+    """The AI provider the workspace's config/ai_config.yaml selects (or `override` for all skills).
+
+    Checks keys, models and prices before any work. The cost ledger (state/state.db)
+    is opened only when a paid provider is in use.
+    """
+    from .ai.ledger import CostLedger
+    from .ai.router import ProviderPlan, build_provider
     from .ai.rules import RuleProvider
 
     config = workspace.ai_config()
-    choice = override or config.provider
-    if choice == "rules":
+    plan = ProviderPlan(config, override)
+    plan.check()
+    if plan.providers_in_use() == {"rules"}:
         return RuleProvider()
-    from .ai.ledger import CostLedger
-    from .ai.router import build_provider
-
     return build_provider(config, ledger=CostLedger(workspace.state_dir), override=override)
 
 
