@@ -39,17 +39,10 @@ def init_command(
     ] = False,
 ) -> None:
     """Create Empires, Viral DNA, Productions and Reports under a page (reuses any already there)."""
-    from ..store.notion.client import NotionClient
-    from ..store.notion.setup import DATABASE_TITLES, init_databases, save_database_ids
+    from ..store.notion.setup import DATABASE_TITLES, init_workspace
 
     workspace = _workspace(ctx)
-    config = workspace.store_config().notion
-    client = NotionClient.from_config(config)
-    try:
-        setups = init_databases(client, parent, config)
-    finally:
-        client.close()
-    save_database_ids(workspace, setups, use_notion=not keep_store)
+    setups = init_workspace(workspace, parent, use_notion=not keep_store)
     for setup in setups:
         verb = "created" if setup.created else "found  "
         console.print(f"{verb} {DATABASE_TITLES.get(setup.collection, setup.collection):<12} {setup.database_id}")

@@ -21,7 +21,7 @@ from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Record
 from ..base import CollectionInfo, FieldInfo
 from .blocks import iter_children
-from .client import NotionClient
+from .client import NotionClient, Pacer
 from .mapping import CollectionMapping
 from .store import resolve_data_source
 
@@ -84,6 +84,20 @@ def init_databases(
         database = client.create_database(body, landed=landed)
         done[collection] = DatabaseSetup(collection, database["id"], database["data_sources"][0]["id"], True)
     return [done[c] for c in sorted(done, key=_creation_rank)]
+
+
+def init_workspace(
+    workspace: Workspace, parent_page: str, *, use_notion: bool = True, pacer: Pacer | None = None
+) -> list[DatabaseSetup]:
+    """`yp notion init`: the databases under `parent_page`, their ids saved in the workspace config."""
+    config = workspace.store_config().notion
+    client = NotionClient.from_config(config, pacer=pacer)
+    try:
+        setups = init_databases(client, parent_page, config)
+    finally:
+        client.close()
+    save_database_ids(workspace, setups, use_notion=use_notion)
+    return setups
 
 
 def save_database_ids(workspace: Workspace, setups: Iterable[DatabaseSetup], use_notion: bool = True) -> None:
