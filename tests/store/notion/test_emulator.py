@@ -64,7 +64,8 @@ def test_auth_and_version_headers_are_checked(api: Api) -> None:
     auth = {"Authorization": f"Bearer {api.emulator.api_key}"}
     assert_error(httpx.get(api.emulator.base_url + "/v1/users/me", headers=auth), 400, "missing_version")
     old = {**auth, "Notion-Version": "2022-06-28"}
-    assert_error(httpx.get(api.emulator.base_url + "/v1/users/me", headers=old), 400, "validation_error", NOTION_VERSION)
+    me = api.emulator.base_url + "/v1/users/me"
+    assert_error(httpx.get(me, headers=old), 400, "validation_error", NOTION_VERSION)
     assert_error(api("GET", "/nowhere"), 400, "invalid_request_url")
     assert_error(api("GET", f"/pages/{'0' * 32}"), 404, "object_not_found", "shared with your integration")
 
@@ -104,7 +105,8 @@ def test_block_limits_are_enforced(api: Api) -> None:
         return block
 
     api.ok("PATCH", f"/blocks/{page}/children", {"children": [nested(2)]})
-    assert_error(api("PATCH", f"/blocks/{page}/children", {"children": [nested(3)]}), 400, "validation_error", "nesting")
+    too_deep = api("PATCH", f"/blocks/{page}/children", {"children": [nested(3)]})
+    assert_error(too_deep, 400, "validation_error", "nesting")
     heading = api.ok("PATCH", f"/blocks/{page}/children",
                      {"children": [{"type": "heading_2", "heading_2": {"rich_text": text("h")}}]})["results"][0]
     assert_error(api("PATCH", f"/blocks/{heading['id']}/children", {"children": [para]}),
@@ -121,7 +123,8 @@ def test_children_paginate_and_append_after_a_block(api: Api) -> None:
     assert inserted["results"][0]["paragraph"]["rich_text"][0]["plain_text"] == "after 0"
     seen, cursor = [], None
     while True:
-        listing = api.ok("GET", f"/blocks/{page}/children", page_size=50, **({"start_cursor": cursor} if cursor else {}))
+        paging = {"start_cursor": cursor} if cursor else {}
+        listing = api.ok("GET", f"/blocks/{page}/children", page_size=50, **paging)
         seen += [b["paragraph"]["rich_text"][0]["plain_text"] for b in listing["results"]]
         if not listing["has_more"]:
             break
@@ -152,14 +155,15 @@ def test_queries_filter_sort_and_paginate(api: Api) -> None:
     second = api.ok("POST", f"/data_sources/{source}/query", {**query, "start_cursor": first["next_cursor"]})
     names = [p["properties"]["Name"]["title"][0]["plain_text"] for p in first["results"] + second["results"]]
     assert names == ["n6", "n4", "n2", "n1"] and first["has_more"] and not second["has_more"]
-    assert_error(api("POST", f"/data_sources/{source}/query", {"filter": {"property": "Nope", "number": {"equals": 1}}}),
-                 400, "validation_error", "Nope")
+    unknown = {"filter": {"property": "Nope", "number": {"equals": 1}}}
+    assert_error(api("POST", f"/data_sources/{source}/query", unknown), 400, "validation_error", "Nope")
     assert_error(api("POST", f"/data_sources/{source}/query", {"page_size": 101}), 400, "validation_error", "100")
 
 
 def test_trashed_pages_leave_queries_and_refuse_edits(api: Api) -> None:
     source = database(api, {"Name": {"title": {}}})
-    page = api.ok("POST", "/pages", {"parent": {"data_source_id": source}, "properties": {"Name": {"title": text("x")}}})
+    page = api.ok("POST", "/pages", {"parent": {"data_source_id": source},
+                                     "properties": {"Name": {"title": text("x")}}})
     api.ok("PATCH", f"/pages/{page['id']}", {"in_trash": True})
     assert api.ok("POST", f"/data_sources/{source}/query", {})["results"] == []
     assert api.ok("GET", f"/pages/{page['id']}")["in_trash"] is True

@@ -58,6 +58,15 @@ def invalid(message: str) -> ApiError:
     return ApiError(400, "validation_error", message)
 
 
+def failed(path: str, should: str, got: str) -> ApiError:
+    """Notion's wording for a request body that does not fit the schema."""
+    return invalid(f"body failed validation: {path} should be {should}, instead was {got}.")
+
+
+def too_long(path: str, limit: int, length: int) -> ApiError:
+    return failed(f"{path}.length", f"≤ `{limit}`", f"`{length}`")
+
+
 def not_found(kind: str, object_id: str) -> ApiError:
     return ApiError(
         404, "object_not_found",
@@ -106,24 +115,20 @@ def describe(value: Any) -> str:
 def parse_rich_text(items: Any, path: str) -> list[dict[str, Any]]:
     """Validate a rich text array from a request; return the rendered (stored) form."""
     if not isinstance(items, list):
-        raise invalid(f"body failed validation: {path} should be an array, instead was {describe(items)}.")
+        raise failed(path, "an array", describe(items))
     if len(items) > ARRAY_LIMIT:
-        raise invalid(
-            f"body failed validation: {path}.length should be ≤ `{ARRAY_LIMIT}`, instead was `{len(items)}`."
-        )
+        raise too_long(path, ARRAY_LIMIT, len(items))
     rendered = []
     for i, item in enumerate(items):
         where = f"{path}[{i}]"
         if not isinstance(item, dict) or item.get("type", "text") != "text" or not isinstance(item.get("text"), dict):
-            raise invalid(f"body failed validation: {where}.text should be defined, instead was `undefined`.")
+            raise failed(f"{where}.text", "defined", "`undefined`")
         content = item["text"].get("content")
         if not isinstance(content, str):
-            raise invalid(f"body failed validation: {where}.text.content should be a string, instead was {describe(content)}.")
+            raise failed(f"{where}.text.content", "a string", describe(content))
         length = utf16_len(content)
         if length > TEXT_LIMIT:
-            raise invalid(
-                f"body failed validation: {where}.text.content.length should be ≤ `{TEXT_LIMIT}`, instead was `{length}`."
-            )
+            raise too_long(f"{where}.text.content", TEXT_LIMIT, length)
         link = item["text"].get("link")
         url = link.get("url") if isinstance(link, dict) else None
         rendered.append({
@@ -185,7 +190,7 @@ def new_option(name: str, color: str = "default", where: str = "option") -> dict
     if "," in name:
         raise invalid(f"Invalid select option, commas not allowed: {name}")
     if len(name) > 100:
-        raise invalid(f"body failed validation: {where} name.length should be ≤ `100`, instead was `{len(name)}`.")
+        raise too_long(f"{where} name", 100, len(name))
     return {"id": str(uuid.uuid4())[:8], "name": name, "color": color, "description": None}
 
 
@@ -211,41 +216,41 @@ def parse_property_value(prop: dict[str, Any], value: Any) -> Any:
         return parse_rich_text(raw, f"{path}.{kind}")
     if kind == "number":
         if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
-            raise invalid(f"body failed validation: {path}.number should be a number or `null`, instead was {describe(raw)}.")
+            raise failed(f"{path}.number", "a number or `null`", describe(raw))
         return raw
     if kind == "checkbox":
         if not isinstance(raw, bool):
-            raise invalid(f"body failed validation: {path}.checkbox should be a boolean, instead was {describe(raw)}.")
+            raise failed(f"{path}.checkbox", "a boolean", describe(raw))
         return raw
     if kind in STRING_TYPES:
         if raw is not None and not isinstance(raw, str):
-            raise invalid(f"body failed validation: {path}.{kind} should be a string or `null`, instead was {describe(raw)}.")
+            raise failed(f"{path}.{kind}", "a string or `null`", describe(raw))
         if raw is not None and utf16_len(raw) > TEXT_LIMIT:
-            raise invalid(f"body failed validation: {path}.{kind}.length should be ≤ `{TEXT_LIMIT}`, instead was `{utf16_len(raw)}`.")
+            raise too_long(f"{path}.{kind}", TEXT_LIMIT, utf16_len(raw))
         return raw or None
     if kind in ("select", "status"):
         if raw is None:
             return None
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-            raise invalid(f"body failed validation: {path}.{kind}.name should be a string, instead was {describe(raw)}.")
+            raise failed(f"{path}.{kind}.name", "a string", describe(raw))
         return raw["name"]
     if kind == "multi_select":
         if not isinstance(raw, list) or not all(isinstance(o, dict) and isinstance(o.get("name"), str) for o in raw):
-            raise invalid(f"body failed validation: {path}.multi_select should be an array of options, instead was {describe(raw)}.")
+            raise failed(f"{path}.multi_select", "an array of options", describe(raw))
         if len(raw) > ARRAY_LIMIT:
-            raise invalid(f"body failed validation: {path}.multi_select.length should be ≤ `{ARRAY_LIMIT}`, instead was `{len(raw)}`.")
+            raise too_long(f"{path}.multi_select", ARRAY_LIMIT, len(raw))
         return list(dict.fromkeys(o["name"] for o in raw))
     if kind == "date":
         if raw is None:
             return None
         if not isinstance(raw, dict) or not isinstance(raw.get("start"), str) or not valid_date(raw["start"]):
-            raise invalid(f"body failed validation: {path}.date.start should be a valid ISO 8601 date string, instead was {describe(raw)}.")
+            raise failed(f"{path}.date.start", "a valid ISO 8601 date string", describe(raw))
         return {"start": raw["start"], "end": raw.get("end"), "time_zone": raw.get("time_zone")}
     if kind == "relation":
         if not isinstance(raw, list) or not all(isinstance(r, dict) and isinstance(r.get("id"), str) for r in raw):
-            raise invalid(f"body failed validation: {path}.relation should be an array of page references, instead was {describe(raw)}.")
+            raise failed(f"{path}.relation", "an array of page references", describe(raw))
         if len(raw) > ARRAY_LIMIT:
-            raise invalid(f"body failed validation: {path}.relation.length should be ≤ `{ARRAY_LIMIT}`, instead was `{len(raw)}`.")
+            raise too_long(f"{path}.relation", ARRAY_LIMIT, len(raw))
         return list(dict.fromkeys(normalize_id(r["id"]) for r in raw))
     raise invalid(f"{name} is expected to be {kind}.")
 
@@ -290,9 +295,9 @@ def parse_children(children: Any, path: str = "body.children", depth: int = 0) -
     with rich text rendered and without `children`.
     """
     if not isinstance(children, list):
-        raise invalid(f"body failed validation: {path} should be an array, instead was {describe(children)}.")
+        raise failed(path, "an array", describe(children))
     if len(children) > ARRAY_LIMIT:
-        raise invalid(f"body failed validation: {path}.length should be ≤ `{ARRAY_LIMIT}`, instead was `{len(children)}`.")
+        raise too_long(path, ARRAY_LIMIT, len(children))
     nodes = []
     for i, block in enumerate(children):
         where = f"{path}[{i}]"
@@ -300,7 +305,7 @@ def parse_children(children: Any, path: str = "body.children", depth: int = 0) -
         if kind is None and isinstance(block, dict):
             kind = next((k for k in (*TEXT_BLOCKS, "divider") if k in block), None)
         if kind not in (*TEXT_BLOCKS, "divider") or not isinstance(block.get(kind), dict):
-            raise invalid(f"body failed validation: {where} should be a supported block object, instead was {describe(block)}.")
+            raise failed(where, "a supported block object", describe(block))
         spec = dict(block[kind])
         nested = spec.pop("children", None)
         data: dict[str, Any] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .objects import STRING_TYPES, invalid, parse_date, plain_text
+from .objects import STRING_TYPES, describe, failed, invalid, parse_date, plain_text
 
 MAX_COMPOUND_DEPTH = 2
 
@@ -91,7 +91,7 @@ def _condition(kind: str, operator: str, operand: Any, name: str) -> Callable[[A
 
 def _text_condition(kind: str, operator: str, operand: Any, name: str) -> Callable[[Any], bool]:
     if not isinstance(operand, str):
-        raise invalid(f"body failed validation: body.filter.{kind}.{operator} should be a string, instead was `{operand!r}`.")
+        raise failed(f"body.filter.{kind}.{operator}", "a string", describe(operand))
     needle = operand.lower()
 
     def text(v: Any) -> str:
@@ -114,7 +114,7 @@ def _ordered_condition(
     operator: str, operand: Any, name: str, kind: str, key: Callable[[Any], Any]
 ) -> Callable[[Any], bool]:
     if kind == "number" and (isinstance(operand, bool) or not isinstance(operand, (int, float))):
-        raise invalid(f"body failed validation: body.filter.number.{operator} should be a number, instead was `{operand!r}`.")
+        raise failed(f"body.filter.number.{operator}", "a number", describe(operand))
     compare: dict[str, Callable[[Any, Any], bool]] = {
         "equals": lambda a, b: a == b,
         "does_not_equal": lambda a, b: a != b,
@@ -152,7 +152,10 @@ def _is_empty(kind: str, value: Any) -> bool:
 
 
 def _unsupported(kind: str, operator: str, name: str) -> Exception:
-    return invalid(f"body failed validation: body.filter.{kind}.{operator} is not a valid filter for property {name} of type {kind}.")
+    return invalid(
+        f"body failed validation: body.filter.{kind}.{operator} is not a valid filter "
+        f"for property {name} of type {kind}."
+    )
 
 
 def sort_key(spec: Any, schema: Schema) -> tuple[Callable[[Values, dict[str, Any]], Any], bool]:
@@ -166,7 +169,7 @@ def sort_key(spec: Any, schema: Schema) -> tuple[Callable[[Values, dict[str, Any
     if "timestamp" in spec:
         field = spec["timestamp"]
         if field not in ("created_time", "last_edited_time"):
-            raise invalid("body failed validation: body.sorts[].timestamp should be `created_time` or `last_edited_time`.")
+            raise failed("body.sorts[].timestamp", "`created_time` or `last_edited_time`", describe(field))
         return (lambda values, meta: meta[field]), descending
     prop = find_property(schema, spec.get("property"))
     name, kind = prop["name"], prop["type"]
@@ -188,7 +191,10 @@ def sort_key(spec: Any, schema: Schema) -> tuple[Callable[[Values, dict[str, Any
     return key, descending
 
 
-def apply_sorts(rows: list[tuple[Values, dict[str, Any]]], sorts: Any, schema: Schema) -> list[tuple[Values, dict[str, Any]]]:
+Row = tuple[Values, dict[str, Any]]  # property values, page meta (creation order, ...)
+
+
+def apply_sorts(rows: list[Row], sorts: Any, schema: Schema) -> list[Row]:
     """Stable multi-key sort; rows start in creation order, which breaks ties."""
     if sorts is None:
         return rows

@@ -120,7 +120,7 @@ class NotionState:
         with self._lock:
             parent = body.get("parent") or {}
             if parent.get("type", "page_id") != "page_id" or "page_id" not in parent:
-                raise o.invalid("body failed validation: body.parent.page_id should be defined, instead was `undefined`.")
+                raise o.failed("body.parent.page_id", "defined", "`undefined`")
             page = self._page(parent["page_id"])
             if self._trashed(page):
                 raise o.archived_error()
@@ -348,7 +348,9 @@ class NotionState:
         values = dict(node.values)
         for name, prop in source.properties.items():
             if prop["type"] == "relation":
-                values[name] = [i for i in values.get(name) or [] if i in self._nodes and not self._trashed(self._nodes[i])]
+                values[name] = [
+                    i for i in values.get(name) or [] if i in self._nodes and not self._trashed(self._nodes[i])
+                ]
         return values
 
     def _render_page(self, node: _Node) -> dict[str, Any]:
