@@ -108,13 +108,14 @@ def test_eight_threads_racing_a_tiny_limit_never_overshoot(tmp_path: Path) -> No
         emu.latency_sec = 0.02  # widen the window between booking and settling
         config = make_config("anthropic", anthropic=emu, limits={"daily_usd": limit})
         results: dict[str, int] = {"ok": 0, "refused": 0}
+        errors: list[str] = []
         lock = threading.Lock()
         start = threading.Barrier(8)
 
         def worker(n: int) -> None:
             provider = build_provider(config, ledger=CostLedger(tmp_path), run_id=f"run{n}")
             start.wait()
-            for i in range(20):
+            for i in range(200):  # the limit stops every worker long before this
                 data = f"Title: Entry {n}-{i}\nTranscript:\nEntry {n} number {i} talks about money and habits. " * 20
                 request = AIRequest("S05", DNA_INSTRUCTIONS, data, {}, "WF1", f"e{n}-{i}", 800)
                 try:
@@ -122,6 +123,9 @@ def test_eight_threads_racing_a_tiny_limit_never_overshoot(tmp_path: Path) -> No
                 except BudgetExceeded:
                     with lock:
                         results["refused"] += 1
+                    return
+                except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                    errors.append(repr(exc))
                     return
                 with lock:
                     results["ok"] += 1
@@ -134,6 +138,7 @@ def test_eight_threads_racing_a_tiny_limit_never_overshoot(tmp_path: Path) -> No
 
     ledger = CostLedger(tmp_path)
     spent = sum(row["cost_usd"] for row in ledger.calls())
+    assert errors == []
     assert results["refused"] == 8  # every worker ran into the limit
     assert results["ok"] == len(ledger.calls()) >= 3
     assert spent <= limit
