@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
-from young_production.ai.ledger import CostLedger
 from young_production.config import AIConfig
 from young_production.records import TranscriptSource
 from young_production.transcript import Segment, Transcript
@@ -61,11 +59,6 @@ def make_config(
     if openai is not None:
         data["openai"].update(api_key=openai.api_key or "", base_url=openai.base_url + "/v1")
     return AIConfig.model_validate(data)
-
-
-@pytest.fixture
-def ledger(tmp_path: Path) -> CostLedger:
-    return CostLedger(tmp_path / "state")
 
 
 def transcript_of(sentences: list[str], seconds_each: float = 4.0) -> Transcript:
