@@ -37,16 +37,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from young_production.ai.base import AIAnswer, AIRequest, T
+from young_production.ai.base import AIRequest
 from young_production.ai.batch import collect_batch, submit_batch
 from young_production.ai.emulators import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import build_provider
-from young_production.ai.rules import RuleProvider
 from young_production.config import AIConfig, Workspace
 from young_production.records import SourceType, TranscriptSource
 from young_production.skills.ai_analysis import (
+    DNAAnalysisAnswer,
     analyse_dna,
+    dna_request,
     extract_perspective,
     generate_hook,
     generate_open_loop,
@@ -178,27 +179,14 @@ def run_ours(config: AIConfig, entries: list[tuple[str, Transcript]], state: Pat
     return per_entry(ledger)
 
 
-class Recorder:
-    """Answers with the rules and keeps each request, to send the very same requests as a batch."""
-
-    name = "recorder"
-
-    def __init__(self) -> None:
-        self.rules = RuleProvider()
-        self.items: list[tuple[str, AIRequest, type[BaseModel]]] = []
-
-    def complete(self, request: AIRequest, schema: type[T]) -> AIAnswer[T]:
-        self.items.append((f"{request.entry_id}-{len(self.items)}", request, schema))
-        return self.rules.complete(request, schema)
-
-
 def run_ours_batch(config: AIConfig, entries: list[tuple[str, Transcript]], state: Path) -> dict[str, Tally]:
-    recorder = Recorder()
+    items: list[tuple[str, AIRequest, type[BaseModel]]] = []
     for index, (title, transcript) in enumerate(entries):
-        analyse_dna(recorder, transcript, title=title, source_type=SourceType.YOUTUBE_VIDEO, mode="combined",
-                    token_budget=config.condense_token_budget, entry_id=f"e{index}")
+        request = dna_request(transcript, title=title, source_type=SourceType.YOUTUBE_VIDEO,
+                              token_budget=config.condense_token_budget, entry_id=f"e{index}")
+        items.append((f"e{index}", request, DNAAnalysisAnswer))
     ledger = CostLedger(state)
-    submit_batch(recorder.items, ai_config=config, ledger=ledger, run_id="batch", workflow="WF1")
+    submit_batch(items, ai_config=config, ledger=ledger, run_id="batch", workflow="WF1")
     failures: list[str] = []
     collect_batch(lambda r: r.ok or failures.append(r.error or ""), ai_config=config, ledger=ledger)
     if failures:

@@ -288,6 +288,11 @@ def _request(
     return AIRequest(skill, instructions, data, inputs, workflow, entry_id, max_output_tokens)
 
 
+def _require_text(transcript: Transcript, title: str) -> None:
+    if not split_sentences(transcript.segments):  # empty, or caption markup such as [Music] only
+        raise AIError(f"nothing to analyse: the transcript of {title or 'this entry'} is empty")
+
+
 def _ask(
     provider: AIProvider,
     schema: type[T],
@@ -300,12 +305,10 @@ def _ask(
     workflow: str,
     entry_id: str | None,
     max_output_tokens: int,
-    body: str | None = None,
 ) -> AIAnswer[T]:
-    if not split_sentences(transcript.segments):  # empty, or caption markup such as [Music] only
-        raise AIError(f"nothing to analyse: the transcript of {title or 'this entry'} is empty")
-    text = transcript.text if body is None else body
-    request = _request(skill, instructions, text, transcript, title, source_type, workflow, entry_id, max_output_tokens)
+    _require_text(transcript, title)
+    request = _request(skill, instructions, transcript.text, transcript, title, source_type, workflow, entry_id,
+                       max_output_tokens)
     return provider.complete(request, schema)
 
 
@@ -345,6 +348,33 @@ def extract_niche_tags(
                 source_type=source_type, workflow=workflow, entry_id=entry_id, max_output_tokens=150)
 
 
+def dna_request(
+    transcript: Transcript,
+    *,
+    title: str,
+    source_type: SourceType,
+    token_budget: int = 1500,
+    workflow: str = "WF1",
+    entry_id: str | None = None,
+) -> AIRequest:
+    """The single combined request (answered as `DNAAnalysisAnswer`) over the condensed transcript.
+
+    Combined mode sends it at once; batch mode collects many and sends them later.
+    """
+    _require_text(transcript, title)
+    body = condense_transcript(transcript, token_budget)
+    return _request("S05", DNA_INSTRUCTIONS, body, transcript, title, source_type, workflow, entry_id, 800)
+
+
+def analysis_from_answer(answer: AIAnswer[DNAAnalysisAnswer]) -> DNAAnalysis:
+    """The display-ready analysis of a combined answer."""
+    v = answer.value
+    loop = OpenLoopAnswer(open_loop=v.open_loop, opened_at=v.opened_at, resolution=v.resolution,
+                          resolved_at=v.resolved_at)
+    return _analysis(v.perspective, v.hook, v.hook_pattern, v.hook_start, v.hook_end, v.hook_confidence,
+                     loop, v.niche_tags, answer.usage)
+
+
 def analyse_dna(
     provider: AIProvider,
     transcript: Transcript,
@@ -359,15 +389,8 @@ def analyse_dna(
     """Perspective, hook, open loop and niche tags of one entry, display-ready."""
     common: dict[str, Any] = dict(title=title, source_type=source_type, workflow=workflow, entry_id=entry_id)
     if mode == "combined":
-        answer = _ask(provider, DNAAnalysisAnswer, "S05", DNA_INSTRUCTIONS, transcript, max_output_tokens=800,
-                      body=condense_transcript(transcript, token_budget), **common)
-        v = answer.value
-        return _analysis(
-            v.perspective, v.hook, v.hook_pattern, v.hook_start, v.hook_end, v.hook_confidence,
-            OpenLoopAnswer(open_loop=v.open_loop, opened_at=v.opened_at, resolution=v.resolution,
-                           resolved_at=v.resolved_at),
-            v.niche_tags, answer.usage,
-        )
+        request = dna_request(transcript, token_budget=token_budget, **common)
+        return analysis_from_answer(provider.complete(request, DNAAnalysisAnswer))
     if mode != "per_skill":
         raise ValueError(f"unknown analysis mode {mode!r} (use 'combined' or 'per_skill')")
     perspective = extract_perspective(provider, transcript, **common)
