@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..ai.base import AIAnswer, AIProvider, AIRequest, T, Usage
+from ..ai.base import AIAnswer, AIProvider, AIRequest, Usage
 from ..ai.rules.hooks import opening
 from ..ai.rules.loops import find_loops, rank_loops
 from ..ai.rules.perspective import score_sentences
@@ -271,6 +271,31 @@ def _render(sentences: Sequence[Sentence], kept: set[int], stamped: set[int]) ->
 # Skills.
 
 
+COMBINED_MAX_OUTPUT_TOKENS = 800
+# The seed's separate calls: skill, answer schema, instructions, output token limit.
+PER_SKILL_CALLS: tuple[tuple[str, type[BaseModel], str, int], ...] = (
+    ("S05", PerspectiveAnswer, PERSPECTIVE_INSTRUCTIONS, 300),
+    ("S06", HookAnswer, HOOK_INSTRUCTIONS, 300),
+    ("S07", OpenLoopAnswer, OPEN_LOOP_INSTRUCTIONS, 400),
+    ("S09", NicheTagsAnswer, NICHE_TAGS_INSTRUCTIONS, 150),
+)
+_CALLS = {skill: (schema, instructions, tokens) for skill, schema, instructions, tokens in PER_SKILL_CALLS}
+
+
+def planned_requests(mode: str, token_budget: int) -> list[tuple[AIRequest, type[BaseModel]]]:
+    """Requests shaped like those `analyse_dna` sends for one entry whose transcript is not known yet.
+
+    The stand-in transcript is `token_budget` tokens long, which is what combined mode
+    condenses long transcripts to; used to estimate a run's cost before it starts.
+    """
+    data = "x" * (token_budget * 4)
+    if mode == "combined":
+        return [(AIRequest("S05", DNA_INSTRUCTIONS, data, max_output_tokens=COMBINED_MAX_OUTPUT_TOKENS),
+                 DNAAnalysisAnswer)]
+    return [(AIRequest(skill, instructions, data, max_output_tokens=tokens), schema)
+            for skill, schema, instructions, tokens in PER_SKILL_CALLS]
+
+
 def _request(
     skill: str,
     instructions: str,
@@ -295,18 +320,17 @@ def _require_text(transcript: Transcript, title: str) -> None:
 
 def _ask(
     provider: AIProvider,
-    schema: type[T],
     skill: str,
-    instructions: str,
     transcript: Transcript,
     *,
     title: str,
     source_type: SourceType,
     workflow: str,
     entry_id: str | None,
-    max_output_tokens: int,
-) -> AIAnswer[T]:
+) -> AIAnswer[Any]:
+    """One of the seed's separate calls, over the full transcript."""
     _require_text(transcript, title)
+    schema, instructions, max_output_tokens = _CALLS[skill]
     request = _request(skill, instructions, transcript.text, transcript, title, source_type, workflow, entry_id,
                        max_output_tokens)
     return provider.complete(request, schema)
@@ -317,8 +341,8 @@ def extract_perspective(
     workflow: str = "WF1", entry_id: str | None = None,
 ) -> AIAnswer[PerspectiveAnswer]:
     """S05: the central claim, from the full transcript."""
-    return _ask(provider, PerspectiveAnswer, "S05", PERSPECTIVE_INSTRUCTIONS, transcript, title=title,
-                source_type=source_type, workflow=workflow, entry_id=entry_id, max_output_tokens=300)
+    return _ask(provider, "S05", transcript, title=title, source_type=source_type, workflow=workflow,
+                entry_id=entry_id)
 
 
 def generate_hook(
@@ -326,8 +350,8 @@ def generate_hook(
     workflow: str = "WF1", entry_id: str | None = None,
 ) -> AIAnswer[HookAnswer]:
     """S06: the hook and its pattern, from the full transcript."""
-    return _ask(provider, HookAnswer, "S06", HOOK_INSTRUCTIONS, transcript, title=title,
-                source_type=source_type, workflow=workflow, entry_id=entry_id, max_output_tokens=300)
+    return _ask(provider, "S06", transcript, title=title, source_type=source_type, workflow=workflow,
+                entry_id=entry_id)
 
 
 def generate_open_loop(
@@ -335,8 +359,8 @@ def generate_open_loop(
     workflow: str = "WF1", entry_id: str | None = None,
 ) -> AIAnswer[OpenLoopAnswer]:
     """S07: the open loop and where it resolves, from the full transcript."""
-    return _ask(provider, OpenLoopAnswer, "S07", OPEN_LOOP_INSTRUCTIONS, transcript, title=title,
-                source_type=source_type, workflow=workflow, entry_id=entry_id, max_output_tokens=400)
+    return _ask(provider, "S07", transcript, title=title, source_type=source_type, workflow=workflow,
+                entry_id=entry_id)
 
 
 def extract_niche_tags(
@@ -344,8 +368,8 @@ def extract_niche_tags(
     workflow: str = "WF1", entry_id: str | None = None,
 ) -> AIAnswer[NicheTagsAnswer]:
     """S09: niche tags, from the full transcript and the title."""
-    return _ask(provider, NicheTagsAnswer, "S09", NICHE_TAGS_INSTRUCTIONS, transcript, title=title,
-                source_type=source_type, workflow=workflow, entry_id=entry_id, max_output_tokens=150)
+    return _ask(provider, "S09", transcript, title=title, source_type=source_type, workflow=workflow,
+                entry_id=entry_id)
 
 
 def dna_request(
@@ -363,7 +387,8 @@ def dna_request(
     """
     _require_text(transcript, title)
     body = condense_transcript(transcript, token_budget)
-    return _request("S05", DNA_INSTRUCTIONS, body, transcript, title, source_type, workflow, entry_id, 800)
+    return _request("S05", DNA_INSTRUCTIONS, body, transcript, title, source_type, workflow, entry_id,
+                    COMBINED_MAX_OUTPUT_TOKENS)
 
 
 def analysis_from_answer(answer: AIAnswer[DNAAnalysisAnswer]) -> DNAAnalysis:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from ..errors import BudgetExceeded, YPError
+from ..errors import BudgetExceeded, ConfigError, YPError
 from ..records import DNAStatus, SourceType, ViralDNA, utcnow
 from ..skills.ai_analysis import DNAAnalysis, analyse_dna
 from ..skills.classification import classify_info_type
@@ -39,6 +41,9 @@ from .base import (
 )
 
 WORKFLOW = "WF1"
+# Errors that are not about one entry: out of budget, a refused API key. They stop
+# the run and leave the remaining entries unprocessed instead of failing each one.
+RUN_STOPPING = (BudgetExceeded, ConfigError)
 
 
 class WF1Steps:
@@ -122,8 +127,8 @@ class WF1Steps:
 def encode_entry(steps: WF1Steps, entry: ViralDNA) -> EntryOutcome:
     """Run one entry's pipeline; failures are recorded on the entry, never raised.
 
-    BudgetExceeded is the exception: it propagates so the run stops and the entry
-    stays unprocessed rather than failed.
+    RUN_STOPPING errors are the exception: they propagate so the run stops and the
+    entry stays unprocessed rather than failed.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -147,7 +152,7 @@ def encode_entry(steps: WF1Steps, entry: ViralDNA) -> EntryOutcome:
             "niche_tags": analysis.niche_tags,
             "cost_usd": analysis.usage.cost_usd,
         }
-    except BudgetExceeded:
+    except RUN_STOPPING:
         raise
     except Exception as exc:  # one bad entry must never stop the run
         outcome.status = "failed"
@@ -209,7 +214,8 @@ def run_wf1(
                 result.entries.append(outcome)
                 reporter.entry_done(outcome)
         else:
-            _run_concurrently(steps, entries, options.workers or ctx.pipeline.workers, result, state, reporter)
+            work = partial(encode_entry, steps)
+            run_concurrently(work, entries, options.workers or ctx.pipeline.workers, result, state, reporter)
     except KeyboardInterrupt:
         result.stopped_reason = "interrupted"
         raise
@@ -225,15 +231,18 @@ def run_wf1(
     return result
 
 
-def _run_concurrently(
-    steps: WF1Steps,
+def run_concurrently(
+    work: Callable[[ViralDNA], EntryOutcome],
     entries: list[ViralDNA],
     workers: int,
     result: WorkflowResult,
     state: StateFiles,
     reporter: Reporter,
 ) -> None:
-    """A bounded pool; a budget stop lets running entries finish and starts no new ones."""
+    """Run `work` on each entry in a bounded pool, collecting outcomes into `result`.
+
+    A run-stopping error lets running entries finish and starts no new ones.
+    """
     stop = threading.Event()
     pending = iter(entries)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="wf1") as pool:
@@ -244,7 +253,7 @@ def _run_concurrently(
                 return
             entry = next(pending, None)
             if entry is not None:
-                running.add(pool.submit(encode_entry, steps, entry))
+                running.add(pool.submit(work, entry))
 
         for _ in range(max(1, workers)):
             submit_next()
@@ -255,9 +264,9 @@ def _run_concurrently(
                     running.discard(future)
                     try:
                         outcome = future.result()
-                    except BudgetExceeded as exc:
+                    except RUN_STOPPING as exc:
                         stop.set()
-                        result.stopped_reason = f"spending limit reached: {exc}"
+                        result.stopped_reason = _stop_reason(exc)
                         continue
                     result.entries.append(outcome)
                     if outcome.status == "done":
@@ -269,6 +278,12 @@ def _run_concurrently(
             for future in running:
                 future.cancel()
             raise
+
+
+def _stop_reason(exc: BaseException) -> str:
+    if isinstance(exc, BudgetExceeded):
+        return f"spending limit reached: {exc}"
+    return str(exc)
 
 
 def _merge_tags(existing: list[str], found: list[str]) -> list[str]:
