@@ -96,11 +96,14 @@ def emulate_command(
         raise YPError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise YPError(str(exc)) from None
-    console.print(f"Notion emulator on [bold]{emulator.base_url}[/] (rate {rate or 'unlimited'} req/s)")
-    console.print(f"root page: {emulator.root_page_id}")
-    console.print("In another shell:")
-    console.print(f"  export NOTION_BASE_URL={emulator.base_url} NOTION_API_KEY={api_key}")
-    console.print(f"  yp notion init --parent {emulator.root_page_id} && yp notion check")
+    for line in (
+        f"Notion emulator on [bold]{emulator.base_url}[/] (rate {rate or 'unlimited'} req/s)",
+        f"root page: {emulator.root_page_id}",
+        "In another shell:",
+        f"  export NOTION_BASE_URL={emulator.base_url} NOTION_API_KEY={api_key}",
+        f"  yp notion init --parent {emulator.root_page_id} && yp notion check",
+    ):
+        console.print(line, soft_wrap=True, highlight=False)
     try:
         emulator.serve_forever()
     except KeyboardInterrupt:
