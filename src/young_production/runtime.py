@@ -61,4 +61,5 @@ def open_context(workspace: Workspace, provider: str | None = None) -> RunContex
         ai=ai,
         state_dir=workspace.state_dir,
         media_dir=workspace.media_dir,
+        provider_override=provider,
     )

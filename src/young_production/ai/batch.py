@@ -207,6 +207,17 @@ def pending_batches(ledger: CostLedger) -> list[PendingBatch]:
     return [PendingBatch(**dict(row)) for row in rows]
 
 
+def pending_entry_ids(ledger: CostLedger) -> set[str]:
+    """Entries whose answer is in a batch not yet delivered: a new run must leave them alone."""
+    ensure_tables(ledger)
+    with ledger.connect() as db:
+        rows = db.execute(
+            "SELECT i.entry_id FROM ai_batch_items i JOIN ai_batches b ON b.batch_id = i.batch_id "
+            "WHERE b.status != 'collected' AND i.delivered_at IS NULL AND i.entry_id IS NOT NULL"
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
 def collect_batch(
     handler: Callable[[BatchResult], None],
     *,

@@ -16,6 +16,8 @@ from rich.console import Console
 
 from ..config import Workspace
 from ..errors import YPError
+from .costs import costs
+from .notion import notion_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.split("\n")[0])
 dna_app = typer.Typer(no_args_is_help=True, help="Viral DNA entries: add, list, show.")
@@ -24,6 +26,8 @@ db_app = typer.Typer(no_args_is_help=True, help="The store: inspect its schema, 
 app.add_typer(dna_app, name="dna")
 app.add_typer(run_app, name="run")
 app.add_typer(db_app, name="db")
+app.add_typer(notion_app, name="notion")
+app.command("costs")(costs)
 
 console = Console()
 
@@ -146,30 +150,39 @@ def dna_show(ctx: typer.Context, entry_id: Annotated[str, typer.Argument(metavar
 @run_app.command("wf1")
 def run_wf1_command(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be done; write nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be done and its cost; write nothing.")] = False,
     limit: Annotated[Optional[int], typer.Option(min=1, help="Process at most N entries.")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, max=32, help="Entries processed at once.")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry entries that failed before.")] = False,
     provider: Annotated[Optional[str], typer.Option(help="AI provider for this run: rules, anthropic, openai.")] = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Send the analysis as a Message Batch (half price).")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Collect batch answers and write them back.")] = False,
 ) -> None:
     """WF1: encode every Viral DNA entry whose perspective is empty."""
     from ..runtime import open_context
     from ..workflows.wf1 import WF1Options, run_wf1
+    from ..workflows.wf1_batch import collect_wf1_batch, submit_wf1_batch
     from .render import RichReporter, result_line, wf1_table
 
+    if batch and resume:
+        raise typer.BadParameter("use --batch to send a batch and --resume to collect it, not both")
     run_ctx = open_context(_workspace(ctx), provider=provider)
+    options = WF1Options(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed)
+    reporter = RichReporter(console, "WF1")
     try:
-        result = run_wf1(
-            run_ctx,
-            WF1Options(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed),
-            reporter=RichReporter(console, "WF1"),
-        )
+        if resume:
+            result = collect_wf1_batch(run_ctx, reporter=reporter)
+        elif batch:
+            result = submit_wf1_batch(run_ctx, options, reporter=reporter)
+        else:
+            result = run_wf1(run_ctx, options, reporter=reporter)
     finally:
         run_ctx.store.close()
     if result.entries:
         console.print(wf1_table(result))
     console.print(result_line(result))
-    if not result.ok:
+    pending_only = resume and result.stopped_reason and result.stopped_reason.startswith("batch still")
+    if result.failed or (result.stopped_reason and not pending_only):
         raise typer.Exit(1)
 
 

@@ -72,6 +72,9 @@ def wf1_table(result: WorkflowResult) -> Table:
             table.add_row(f"{_short(entry.title, 60)}\n[dim]{route}[/]", d.get("route", "-"))
         elif entry.status == "failed":
             table.add_row(f"{_short(entry.title, 60)}\n[red]failed[/]", f"[red]{entry.error}[/]", "", "")
+        elif entry.status != "done":  # prepared for a batch, or not answered yet
+            note = entry.error or "sent for analysis in a Message Batch: collect with --resume"
+            table.add_row(f"{_short(entry.title, 60)}\n[dim]{route}[/]", f"[yellow]{note}[/]", "", "")
         else:
             label = f"{_short(entry.title, 60)}\n[dim]{route} · {d.get('transcript_source', '-')}[/]"
             hook = f"[cyan]{d.get('hook_pattern', '')}[/] {_short(d.get('hook'), 160)}"
@@ -80,14 +83,18 @@ def wf1_table(result: WorkflowResult) -> Table:
 
 
 def result_line(result: WorkflowResult) -> str:
-    parts = [
-        f"selected {result.selected}",
-        f"encoded {result.successful}",
-        f"failed {result.failed}",
-    ]
-    if result.skipped:
-        parts.append(f"not started {result.skipped}")
-    parts.append(f"AI cost ${result.total_cost_usd:.4f}")
+    in_batch = sum(1 for e in result.entries if e.status == "prepared")
+    parts = [f"selected {result.selected}", f"encoded {result.successful}", f"failed {result.failed}"]
+    if in_batch:
+        parts.append(f"sent to batch {in_batch} ({', '.join(result.batch_ids)})")
+    elif result.batch_ids:
+        parts.append(f"collected from {', '.join(result.batch_ids)}")
+    if result.skipped - in_batch > 0:
+        parts.append(f"not done {result.skipped - in_batch}")
+    if result.dry_run and result.estimated_cost_usd is not None:
+        parts.append(f"estimated AI cost at most ${result.estimated_cost_usd:.4f}")
+    else:
+        parts.append(f"AI cost ${result.total_cost_usd:.4f}")
     line = ", ".join(parts)
     if result.stopped_reason:
         line += f" — stopped: {result.stopped_reason}"

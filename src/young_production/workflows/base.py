@@ -32,6 +32,7 @@ class RunContext:
     ai: AIConfig
     state_dir: Path
     media_dir: Path
+    provider_override: str | None = None  # `--provider`: one provider for every skill this run
 
 
 @dataclass
@@ -59,6 +60,8 @@ class WorkflowResult:
     failed: int = 0
     skipped: int = 0
     total_cost_usd: float = 0.0
+    estimated_cost_usd: float | None = None  # dry runs: the most the run could cost
+    batch_ids: list[str] = field(default_factory=list)  # Message Batches submitted or collected
     stopped_reason: str | None = None
     entries: list[EntryOutcome] = field(default_factory=list)
 
@@ -69,6 +72,14 @@ class WorkflowResult:
     @property
     def ok(self) -> bool:
         return self.failed == 0 and self.stopped_reason is None
+
+    def close(self) -> None:
+        """Stamp the end and count outcomes (entries never finished count as skipped)."""
+        self.completed_at = now_iso()
+        self.successful = sum(1 for e in self.entries if e.status == "done")
+        self.failed = sum(1 for e in self.entries if e.status == "failed")
+        self.skipped = self.selected - self.successful - self.failed
+        self.total_cost_usd = sum(e.detail.get("cost_usd", 0.0) for e in self.entries)
 
     def summary(self) -> dict[str, Any]:
         """The seed's last-run record, plus what we add."""
@@ -84,6 +95,8 @@ class WorkflowResult:
             "total_cost_usd": round(self.total_cost_usd, 6),
             "dry_run": self.dry_run,
             "stopped_reason": self.stopped_reason,
+            "estimated_cost_usd": self.estimated_cost_usd,
+            "batch_ids": self.batch_ids,
             "errors": [f"{e.id}: {e.error}" for e in self.entries if e.error],
         }
 

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..errors import BudgetExceeded, ConfigError, YPError
 from ..records import DNAStatus, SourceType, ViralDNA, utcnow
-from ..skills.ai_analysis import DNAAnalysis, analyse_dna
+from ..skills.ai_analysis import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
 from ..skills.scraping import ScrapedContent, address_guard, scrape_url_content
@@ -36,7 +37,6 @@ from .base import (
     StateFiles,
     WorkflowResult,
     new_result,
-    now_iso,
     run_step,
 )
 
@@ -183,6 +183,35 @@ class WF1Options:
     limit: int | None = None
     workers: int | None = None
     retry_failed: bool = False
+    batch: bool = False  # analysis through a Message Batch (see wf1_batch); prices dry-run estimates
+
+
+def estimate_wf1_cost(ctx: RunContext, entry_count: int, *, batch: bool = False) -> float:
+    """The most `entry_count` entries can cost with the configured provider, models and mode."""
+    from ..ai.router import estimate_cost
+
+    calls = planned_requests(ctx.ai.analysis_mode, ctx.ai.condense_token_budget) * entry_count
+    return estimate_cost(ctx.ai, calls, override=ctx.provider_override, batch=batch).usd
+
+
+def waiting_in_batches(ctx: RunContext) -> set[str]:
+    """Entries whose analysis is in a Message Batch not yet collected (none without a ledger)."""
+    if not (ctx.state_dir / LEDGER_DB).exists():
+        return set()
+    from ..ai.batch import pending_entry_ids
+    from ..ai.ledger import CostLedger
+
+    return pending_entry_ids(CostLedger(ctx.state_dir))
+
+
+def select_entries(ctx: RunContext, options: WF1Options) -> list[ViralDNA]:
+    """S17 with the run's options applied, leaving out entries waiting in a batch."""
+    waiting = waiting_in_batches(ctx)
+    entries = fetch_unprocessed_dna(
+        ctx.store, include_failed=options.retry_failed, limit=None if waiting else options.limit
+    )
+    entries = [e for e in entries if e.id not in waiting]
+    return entries[: options.limit] if options.limit else entries
 
 
 def run_wf1(
@@ -202,9 +231,7 @@ def run_wf1(
     state = StateFiles(ctx.state_dir)
     steps = WF1Steps(ctx, transcriber or Transcriber(ctx.pipeline.transcription))
 
-    entries = fetch_unprocessed_dna(
-        ctx.store, include_failed=options.retry_failed, limit=options.limit
-    )
+    entries = select_entries(ctx, options)
     result.selected = len(entries)
     reporter.start(len(entries))
     try:
@@ -213,6 +240,7 @@ def run_wf1(
                 outcome = plan_entry(steps, entry)
                 result.entries.append(outcome)
                 reporter.entry_done(outcome)
+            result.estimated_cost_usd = estimate_wf1_cost(ctx, len(entries), batch=options.batch)
         else:
             work = partial(encode_entry, steps)
             run_concurrently(work, entries, options.workers or ctx.pipeline.workers, result, state, reporter)
@@ -221,11 +249,7 @@ def run_wf1(
         raise
     finally:
         reporter.finish()
-        result.completed_at = now_iso()
-        result.successful = sum(1 for e in result.entries if e.status == "done")
-        result.failed = sum(1 for e in result.entries if e.status == "failed")
-        result.skipped = result.selected - result.successful - result.failed
-        result.total_cost_usd = sum(e.detail.get("cost_usd", 0.0) for e in result.entries)
+        result.close()
         if not options.dry_run:
             state.save_last_run(result)
     return result
