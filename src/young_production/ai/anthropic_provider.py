@@ -24,6 +24,7 @@ import httpx2
 from ..config import ProviderConfig
 from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
+from .configured import ConfiguredProvider
 from .pricing import Pricing
 from .prompting import ATTEMPTS, Prompt, RawAnswer, answer_with_retry, build_prompt
 
@@ -45,7 +46,7 @@ def _mark_spend_limit_final(response: httpx2.Response) -> None:
             response.headers["x-should-retry"] = "false"
 
 
-class AnthropicProvider:
+class AnthropicProvider(ConfiguredProvider):
     name = "anthropic"
 
     def __init__(
@@ -57,10 +58,7 @@ class AnthropicProvider:
     ):
         if not settings.api_key:
             raise ConfigError("the anthropic provider needs an API key: set ANTHROPIC_API_KEY")
-        self.settings = settings
-        self.pricing = pricing
-        self.skill_models = dict(skill_models or {})
-        self.skill_max_tokens = dict(skill_max_tokens or {})
+        super().__init__(settings, pricing, skill_models, skill_max_tokens)
         self.client = anthropic.Anthropic(
             api_key=settings.api_key,
             base_url=settings.base_url or DEFAULT_BASE_URL,
@@ -70,15 +68,6 @@ class AnthropicProvider:
         )
 
     # --- planning ---------------------------------------------------------------------
-
-    def model_for(self, request: AIRequest) -> str:
-        model = self.skill_models.get(request.skill) or self.settings.default_model
-        if not model:
-            raise ConfigError("ai_config.yaml: anthropic.default_model is empty")
-        return model
-
-    def max_tokens_for(self, request: AIRequest) -> int:
-        return self.skill_max_tokens.get(request.skill) or request.max_output_tokens
 
     def message_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
         """The Messages API parameters for a request (also what a batch item carries)."""

@@ -21,6 +21,7 @@ import openai
 from ..config import ProviderConfig
 from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
+from .configured import ConfiguredProvider
 from .pricing import Pricing
 from .prompting import ATTEMPTS, RawAnswer, answer_with_retry, build_prompt, strict_json_schema
 
@@ -51,7 +52,7 @@ def _mark_quota_final(response: httpx2.Response) -> None:
             response.headers["x-should-retry"] = "false"
 
 
-class OpenAICompatibleProvider:
+class OpenAICompatibleProvider(ConfiguredProvider):
     name = "openai"
 
     def __init__(
@@ -63,10 +64,7 @@ class OpenAICompatibleProvider:
     ):
         if is_official(settings.base_url) and not settings.api_key:
             raise ConfigError("the openai provider needs an API key for api.openai.com: set OPENAI_API_KEY")
-        self.settings = settings
-        self.pricing = pricing
-        self.skill_models = dict(skill_models or {})
-        self.skill_max_tokens = dict(skill_max_tokens or {})
+        super().__init__(settings, pricing, skill_models, skill_max_tokens)
         self.client = openai.OpenAI(
             api_key=settings.api_key or LOCAL_PLACEHOLDER_KEY,
             base_url=settings.base_url or OPENAI_BASE_URL,
@@ -74,15 +72,6 @@ class OpenAICompatibleProvider:
             timeout=settings.timeout_sec,
             http_client=openai.DefaultHttpxClient(event_hooks={"response": [_mark_quota_final]}),
         )
-
-    def model_for(self, request: AIRequest) -> str:
-        model = self.skill_models.get(request.skill) or self.settings.default_model
-        if not model:
-            raise ConfigError("ai_config.yaml: openai.default_model is empty")
-        return model
-
-    def max_tokens_for(self, request: AIRequest) -> int:
-        return self.skill_max_tokens.get(request.skill) or request.max_output_tokens
 
     def completion_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
         prompt = build_prompt(request, schema)

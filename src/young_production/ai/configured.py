@@ -1,0 +1,37 @@
+"""What the Claude and OpenAI-compatible providers share: model and output limit per skill, from config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..config import ProviderConfig
+from ..errors import ConfigError
+from .base import AIRequest
+from .pricing import Pricing
+
+
+class ConfiguredProvider:
+    """A provider whose model and output token limit come from config, per skill."""
+
+    name: str
+
+    def __init__(
+        self,
+        settings: ProviderConfig,
+        pricing: Pricing,
+        skill_models: Mapping[str, str] | None = None,
+        skill_max_tokens: Mapping[str, int] | None = None,
+    ):
+        self.settings = settings
+        self.pricing = pricing
+        self.skill_models = dict(skill_models or {})
+        self.skill_max_tokens = dict(skill_max_tokens or {})
+
+    def model_for(self, request: AIRequest) -> str:
+        model = self.skill_models.get(request.skill) or self.settings.default_model
+        if not model:
+            raise ConfigError(f"ai_config.yaml: {self.name}.default_model is empty")
+        return model
+
+    def max_tokens_for(self, request: AIRequest) -> int:
+        return self.skill_max_tokens.get(request.skill) or request.max_output_tokens
