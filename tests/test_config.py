@@ -93,3 +93,15 @@ def test_resolve_prefers_argument_then_yp_home(tmp_path: Path, monkeypatch: pyte
     monkeypatch.delenv("YP_HOME")
     monkeypatch.chdir(tmp_path)
     assert Workspace.resolve(None).root == (tmp_path / "young-workspace").resolve()
+
+
+def test_workspace_dotenv_fills_variables_under_the_environment(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace(tmp_path, env={})
+    ws.init()
+    (tmp_path / ".env").write_text("ANTHROPIC_API_KEY=from-dotenv\nNOTION_API_KEY=dotenv-notion\n")
+    monkeypatch.setenv("NOTION_API_KEY", "from-environment")
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    loaded = Workspace(tmp_path)
+    assert loaded.ai_config().anthropic.api_key == "from-dotenv"
+    assert loaded.store_config().notion.api_key == "from-environment"

@@ -5,6 +5,7 @@ A workspace is a folder:
     config/databases.yaml   where records live (sqlite | notion) and the Notion mapping
     config/ai_config.yaml   provider, models, prices, spending limits
     config/pipeline.yaml    sources guard, transcription models, workers
+    .env                    optional secrets (NOTION_API_KEY=...), under the process environment
     state/                  last-run files, processed entries, cost ledger
     media/                  per-entry download cache
     young.db                the embedded SQLite store
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -189,8 +191,14 @@ class Workspace:
     """Paths of one workspace, and its parsed config."""
 
     def __init__(self, root: Path, env: Mapping[str, str] | None = None):
+        """`env` defaults to the workspace's `.env` file overlaid by the process environment."""
         self.root = Path(root).expanduser().resolve()
-        self.env: Mapping[str, str] = dict(os.environ) if env is None else env
+        self.env: Mapping[str, str] = self._default_env() if env is None else env
+
+    def _default_env(self) -> dict[str, str]:
+        dotenv_file = self.root / ".env"
+        found = dotenv_values(dotenv_file) if dotenv_file.is_file() else {}
+        return {**{k: v for k, v in found.items() if v is not None}, **os.environ}
 
     config_dir = property(lambda self: self.root / "config")
     state_dir = property(lambda self: self.root / "state")
