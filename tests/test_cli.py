@@ -139,3 +139,28 @@ def test_bad_usage_exits_2(workspace: Path) -> None:
     proc = yp("-w", str(workspace), "run", "wf1", "--limit", "0")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_costs_on_a_fresh_workspace(workspace: Path) -> None:
+    proc = yp("-w", str(workspace), "costs", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert '"total_usd": 0' in proc.stdout
+
+
+def test_batch_mode_on_the_rule_provider_is_a_clear_error(workspace: Path) -> None:
+    assert_user_error(yp("-w", str(workspace), "run", "wf1", "--batch"), "Message Batches", "--provider anthropic")
+
+
+def test_chosen_provider_without_key_fails_before_any_work(workspace: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "young_production", "-w", str(workspace), "run", "wf1", "--provider", "anthropic"],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60,
+    )
+    assert_user_error(proc, "ANTHROPIC_API_KEY")
+    assert not (workspace / "state" / "wf1_last_run.json").exists()
+
+
+def test_notion_check_without_databases_is_a_clear_error(workspace: Path) -> None:
+    proc = yp("-w", str(workspace), "notion", "check", env={"NOTION_API_KEY": ""})
+    assert_user_error(proc, "NOTION_API_KEY")
