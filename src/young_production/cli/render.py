@@ -104,8 +104,11 @@ def result_line(result: WorkflowResult) -> str:
 def dna_table(entries: Sequence[ViralDNA]) -> Table:
     table = Table(title=f"Viral DNA ({len(entries)})", expand=True)
     table.add_column("ID", no_wrap=True)  # people copy it into `yp dna show`
-    for col, ratio in (("Title", 3), ("Type", 1), ("Status", 1), ("Tags", 2), ("Perspective", 4)):
-        table.add_column(col, ratio=ratio)
+    table.add_column("Title", ratio=3)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Tags", ratio=2)
+    table.add_column("Perspective", ratio=4)
     for e in entries:
         table.add_row(
             e.id or "",
@@ -147,9 +150,10 @@ def schema_tables(infos: Iterable[CollectionInfo]) -> list[Table]:
 
 def checks_table(checks: Sequence[tuple[str, bool, str]]) -> Table:
     table = Table(title="yp doctor", expand=True)
-    table.add_column("Check", ratio=1)
-    table.add_column("Status", ratio=1)
-    table.add_column("Detail", ratio=4)
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Detail")
     for name, ok, detail in checks:
-        table.add_row(name, "[green]ok[/]" if ok else "[red]problem[/]", detail)
+        detail = detail.removeprefix("ok: ").removeprefix("ok")
+        table.add_row(name, "[green]ok[/]" if ok else "[red]problem[/]", detail or "-")
     return table
