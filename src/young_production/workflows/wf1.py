@@ -22,7 +22,7 @@ from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..errors import BudgetExceeded, ConfigError, YPError
-from ..records import DNAStatus, SourceType, ViralDNA, utcnow
+from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..skills.ai_analysis import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
@@ -138,32 +138,42 @@ def encode_entry(steps: WF1Steps, entry: ViralDNA) -> EntryOutcome:
         content = run_step("scrape", lambda: steps.scrape(entry, source_type), timings)
         transcript = run_step("transcribe", lambda: steps.transcribe(content), timings)
         analysis = run_step("analyse", lambda: steps.analyse(entry, content, transcript), timings)
-        if not analysis.perspective.strip():
-            raise YPError("analysis found no perspective in the content")
         written = run_step("write", lambda: steps.write(entry, content, transcript, analysis), timings)
         outcome.title = written.title
-        outcome.detail = {
-            "source_type": content.source_type.value,
-            "transcript_source": transcript.source.value,
-            "perspective": analysis.perspective,
-            "hook": analysis.hook,
-            "hook_pattern": analysis.hook_pattern,
-            "open_loop": analysis.open_loop,
-            "niche_tags": analysis.niche_tags,
-            "cost_usd": analysis.usage.cost_usd,
-        }
+        outcome.detail = decoded_detail(content.source_type, transcript.source, analysis)
     except RUN_STOPPING:
         raise
     except Exception as exc:  # one bad entry must never stop the run
-        outcome.status = "failed"
-        outcome.error = _reason(exc)
-        try:
-            steps.record_failure(entry, outcome.error)
-        except Exception as write_exc:
-            outcome.error += f" (and the failure could not be recorded: {_reason(write_exc)})"
+        mark_failed(steps, entry, outcome, exc)
     outcome.seconds = round(time.perf_counter() - started, 3)
     outcome.step_seconds = timings
     return outcome
+
+
+def decoded_detail(
+    source_type: SourceType, transcript_source: TranscriptSource, analysis: DNAAnalysis
+) -> dict[str, Any]:
+    """What a finished entry shows in the run's summary."""
+    return {
+        "source_type": source_type.value,
+        "transcript_source": transcript_source.value,
+        "perspective": analysis.perspective,
+        "hook": analysis.hook,
+        "hook_pattern": analysis.hook_pattern,
+        "open_loop": analysis.open_loop,
+        "niche_tags": analysis.niche_tags,
+        "cost_usd": analysis.usage.cost_usd,
+    }
+
+
+def mark_failed(steps: WF1Steps, entry: ViralDNA, outcome: EntryOutcome, exc: BaseException) -> None:
+    """Record a failure on the entry, with a reason a person can read, and in the outcome."""
+    outcome.status = "failed"
+    outcome.error = _reason(exc)
+    try:
+        steps.record_failure(entry, outcome.error)
+    except Exception as write_exc:
+        outcome.error += f" (and the failure could not be recorded: {_reason(write_exc)})"
 
 
 def plan_entry(steps: WF1Steps, entry: ViralDNA) -> EntryOutcome:

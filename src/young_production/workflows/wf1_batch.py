@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,16 @@ from .base import (
     run_step,
     write_json_atomic,
 )
-from .wf1 import WORKFLOW, WF1Options, WF1Steps, run_concurrently, run_wf1, select_entries
+from .wf1 import (
+    WORKFLOW,
+    WF1Options,
+    WF1Steps,
+    decoded_detail,
+    mark_failed,
+    run_concurrently,
+    run_wf1,
+    select_entries,
+)
 
 
 @dataclass
@@ -120,9 +129,7 @@ def prepare_entry(steps: WF1Steps, prepared: dict[str, PreparedEntry], entry: Vi
         )
         outcome.detail = {"source_type": content.source_type.value, "transcript_source": transcript.source.value}
     except Exception as exc:  # recorded on the entry, like a normal run
-        outcome.status = "failed"
-        outcome.error = str(exc) if isinstance(exc, YPError) else f"{type(exc).__name__}: {exc}"
-        steps.record_failure(entry, outcome.error)
+        mark_failed(steps, entry, outcome, exc)
     outcome.step_seconds = timings
     return outcome
 
@@ -135,10 +142,9 @@ def submit_wf1_batch(
     transcriber: Transcriber | None = None,
 ) -> WorkflowResult:
     """Prepare every unprocessed entry locally and send their analysis as one Message Batch."""
-    options = options or WF1Options()
+    options = replace(options or WF1Options(), batch=True)
     _require_anthropic(ctx)
     ledger = CostLedger(ctx.state_dir)
-    options.batch = True
     if options.dry_run:
         return run_wf1(ctx, options, reporter=reporter, transcriber=transcriber)
 
@@ -226,7 +232,9 @@ def _write_back(steps: WF1Steps, prepared: PreparedEntries, batch_result: BatchR
         prepared.remove(entry_id)
         return None
     found = prepared.get(entry_id)
-    if entry.perspective or found is None:  # written by an earlier delivery of the same result
+    if entry.perspective or found is None:
+        # Written by an earlier delivery of the same result; or what the local steps found
+        # was lost, and the next normal run simply encodes the entry again.
         prepared.remove(entry_id)
         return None
     outcome = EntryOutcome(id=entry_id, title=entry.title, status="done")
@@ -236,17 +244,10 @@ def _write_back(steps: WF1Steps, prepared: PreparedEntries, batch_result: BatchR
         except YPError as exc:
             outcome.status, outcome.error = "failed", str(exc)
         else:
-            written = steps.write(entry, found.content(entry), found.transcript_obj(), analysis)
+            transcript = found.transcript_obj()
+            written = steps.write(entry, found.content(entry), transcript, analysis)
             outcome.title = written.title
-            outcome.detail = {
-                "source_type": found.source_type,
-                "transcript_source": found.transcript_source,
-                "perspective": analysis.perspective,
-                "hook": analysis.hook,
-                "hook_pattern": analysis.hook_pattern,
-                "open_loop": analysis.open_loop,
-                "cost_usd": analysis.usage.cost_usd,
-            }
+            outcome.detail = decoded_detail(SourceType(found.source_type), transcript.source, analysis)
     elif batch_result.retryable:
         outcome.status, outcome.error = "stopped", f"not answered ({batch_result.error}); the next run retries it"
     else:
