@@ -130,7 +130,7 @@ def test_db_sample_inspect_and_clear(workspace: Path) -> None:
 def test_doctor_reports_every_part(workspace: Path) -> None:
     proc = yp("-w", str(workspace), "doctor")
     assert "Traceback" not in proc.stderr
-    for part in ("workspace", "config", "store", "AI keys"):
+    for part in ("workspace", "config", "store", "whisper", "ocr", "AI"):
         assert part in proc.stdout
     assert proc.returncode == 0, proc.stdout
 

@@ -51,7 +51,7 @@ def run_checks(workspace: Workspace) -> list[Check]:
 
     if checks[1][1]:
         checks.extend(_media_checks(Transcriber(workspace.pipeline_config().transcription)))
-    checks.append(_safely("AI keys", lambda: _keys(workspace)))
+    checks.append(_safely("AI", lambda: _ai(workspace)))
     return checks
 
 
@@ -65,19 +65,15 @@ def _media_checks(transcriber: Transcriber) -> list[Check]:
     return [(name, not str(d).lower().startswith(failed), str(d)) for name, d in found.items()]
 
 
-def _keys(workspace: Workspace) -> str:
+def _ai(workspace: Workspace) -> str:
+    """The providers in use, with the same key/model/price checks a run makes at its start."""
+    from .ai.router import ProviderPlan
+
     ai = workspace.ai_config()
-    store = workspace.store_config()
-    status = {
-        "NOTION": bool(store.notion.api_key),
-        "ANTHROPIC": bool(ai.anthropic.api_key),
-        "OPENAI": bool(ai.openai.api_key),
-    }
-    needed = {ai.provider, *(s.provider for s in ai.skills.values() if s.provider)}
-    missing = [p for p in needed if p == "anthropic" and not status["ANTHROPIC"]]
-    if store.store == "notion" and not status["NOTION"]:
-        missing.append("notion")
-    summary = ", ".join(f"{k}: {'set' if v else 'not set'}" for k, v in status.items())
-    if missing:
-        raise YPError(f"missing key for {', '.join(missing)} ({summary})")
-    return summary
+    plan = ProviderPlan(ai)
+    problems = plan.problems()
+    if problems:
+        raise YPError("; ".join(problems))
+    keys = {"ANTHROPIC_API_KEY": ai.anthropic.api_key, "OPENAI_API_KEY": ai.openai.api_key}
+    found = ", ".join(f"{name} {'set' if value else 'not set'}" for name, value in keys.items())
+    return f"in use: {', '.join(sorted(plan.providers_in_use()))}; {found}"
