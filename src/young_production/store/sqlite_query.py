@@ -153,8 +153,8 @@ def from_column(field_kind: FieldKind, value: Any) -> Any:
 # --- filters -------------------------------------------------------------------------------
 
 
-def filter_sql(record_type: type[Record], flt: Filter, table: str) -> tuple[str, list[Any]]:
-    """One filter as an SQL condition on `table` (the collection's table or its alias)."""
+def filter_field(record_type: type[Record], flt: Filter) -> FieldRef:
+    """The filtered field, once the filter's op is one its kind supports (else StoreError)."""
     ref = field_ref(record_type, flt.field)
     allowed = OPS_BY_KIND[ref.kind]
     if flt.op not in allowed:
@@ -162,6 +162,47 @@ def filter_sql(record_type: type[Record], flt: Filter, table: str) -> tuple[str,
             f"cannot filter {ref.describe()} with {flt.op!r}; a {ref.kind} field supports "
             + ", ".join(sorted(allowed))
         )
+    return ref
+
+
+def filter_operand(ref: FieldRef, flt: Filter) -> Any:
+    """The filter's value checked against the field's kind, for any backend.
+
+    Enums become their values (a select with an Enum must name one of its options);
+    numbers, bools, text and dates (datetime, date or ISO text) come back as given.
+    """
+    value = flt.value
+    if value is None:
+        raise StoreError(
+            f"filter {flt.op!r} on {ref.describe()} needs a value; use is_empty for none"
+        )
+    if ref.kind == "select" and ref.enum is not None:
+        try:
+            return ref.enum(value).value
+        except ValueError:
+            options = ", ".join(str(member.value) for member in ref.enum)
+            raise StoreError(
+                f"{ref.describe()} has no option {value!r} (options: {options})"
+            ) from None
+    if isinstance(value, Enum):
+        value = value.value
+    if ref.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise StoreError(f"filter on {ref.describe()} needs a number, got {value!r}")
+    elif ref.kind == "date":
+        if not isinstance(value, (datetime, date, str)):
+            raise StoreError(f"filter on {ref.describe()} needs a date-time, got {value!r}")
+    elif ref.kind == "checkbox":
+        if not isinstance(value, bool):
+            raise StoreError(f"filter on {ref.describe()} needs true or false, got {value!r}")
+    elif not isinstance(value, str):
+        raise StoreError(f"filter on {ref.describe()} needs text, got {value!r}")
+    return value
+
+
+def filter_sql(record_type: type[Record], flt: Filter, table: str) -> tuple[str, list[Any]]:
+    """One filter as an SQL condition on `table` (the collection's table or its alias)."""
+    ref = filter_field(record_type, flt)
     if ref.kind == "relation":
         return _relation_condition(ref, flt, table)
     column = f"{table}.{quoted(ref.name)}"
@@ -199,36 +240,14 @@ def _relation_condition(ref: FieldRef, flt: Filter, table: str) -> tuple[str, li
 
 
 def _filter_value(ref: FieldRef, flt: Filter) -> Any:
-    """The filter's value checked against the field's kind and converted for SQL."""
-    value = flt.value
-    if value is None:
-        raise StoreError(
-            f"filter {flt.op!r} on {ref.describe()} needs a value; use is_empty for none"
-        )
-    if ref.kind == "select" and ref.enum is not None:
-        try:
-            return ref.enum(value).value
-        except ValueError:
-            options = ", ".join(str(member.value) for member in ref.enum)
-            raise StoreError(
-                f"{ref.describe()} has no option {value!r} (options: {options})"
-            ) from None
-    if isinstance(value, Enum) and ref.kind in ("select", "multi_select"):
-        value = value.value
+    """The filter's value checked (`filter_operand`) and converted as its column keeps it."""
+    value = filter_operand(ref, flt)
     if ref.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise StoreError(f"filter on {ref.describe()} needs a number, got {value!r}")
         return float(value)
     if ref.kind == "date":
-        if not isinstance(value, (datetime, date, str)):
-            raise StoreError(f"filter on {ref.describe()} needs a date-time, got {value!r}")
         return iso_utc(value)
     if ref.kind == "checkbox":
-        if not isinstance(value, bool):
-            raise StoreError(f"filter on {ref.describe()} needs true or false, got {value!r}")
         return int(value)
-    if not isinstance(value, str):
-        raise StoreError(f"filter on {ref.describe()} needs text, got {value!r}")
     return value
 
 

@@ -23,7 +23,7 @@ from ...config import NotionDatabase, PropertyMap
 from ...errors import StoreError
 from ...records import FieldKind, Record
 from ..base import Filter, Sort
-from ..sqlite_query import OPS_BY_KIND, field_ref
+from ..sqlite_query import FieldRef, field_ref, filter_field, filter_operand
 from .blocks import RICH_TEXT_ITEMS, TEXT_LIMIT, plain_text, rich_text
 
 log = logging.getLogger(__name__)
@@ -183,13 +183,7 @@ class CollectionMapping:
         return parts[0] if len(parts) == 1 else {"and": parts}
 
     def _condition(self, flt: Filter) -> Json:
-        ref = field_ref(self.record_type, flt.field)
-        allowed = OPS_BY_KIND[ref.kind]
-        if flt.op not in allowed:
-            raise StoreError(
-                f"cannot filter {ref.describe()} with {flt.op!r}; a {ref.kind} field supports "
-                + ", ".join(sorted(allowed))
-            )
+        ref = filter_field(self.record_type, flt)
         if ref.name == "created_at":
             if flt.op in ("is_empty", "is_not_empty"):
                 raise StoreError("created_at is never empty")
@@ -205,32 +199,11 @@ class CollectionMapping:
         operator = _ORDER_OPERATORS[ptype][flt.op] if ptype in _ORDER_OPERATORS else _EQUALITY[flt.op]
         return {**base, ptype: {operator: operand}}
 
-    def _operand(self, ref: Any, flt: Filter) -> Any:
-        value = flt.value
-        if value is None:
-            raise StoreError(f"filter {flt.op!r} on {ref.describe()} needs a value; use is_empty for none")
-        if ref.kind == "select" and ref.enum is not None:
-            try:
-                return ref.enum(value).value
-            except ValueError:
-                options = ", ".join(str(member.value) for member in ref.enum)
-                raise StoreError(f"{ref.describe()} has no option {value!r} (options: {options})") from None
-        if isinstance(value, Enum):
-            value = value.value
-        if ref.kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise StoreError(f"filter on {ref.describe()} needs a number, got {value!r}")
-            return value
+    @staticmethod
+    def _operand(ref: FieldRef, flt: Filter) -> Any:
+        value = filter_operand(ref, flt)
         if ref.kind == "date":
-            if not isinstance(value, (datetime, date, str)):
-                raise StoreError(f"filter on {ref.describe()} needs a date-time, got {value!r}")
             return _iso(value)
-        if ref.kind == "checkbox":
-            if not isinstance(value, bool):
-                raise StoreError(f"filter on {ref.describe()} needs true or false, got {value!r}")
-            return value
-        if not isinstance(value, str):
-            raise StoreError(f"filter on {ref.describe()} needs text, got {value!r}")
         return _option_name(value) if ref.kind in ("select", "multi_select") else value
 
     def sorts_json(self, sorts: Sequence[Sort]) -> list[Json]:
