@@ -8,10 +8,8 @@ property's presence and type, before any workflow spends anything.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from notion_client.helpers import extract_notion_id
@@ -20,6 +18,7 @@ from ...config import NotionConfig, Workspace
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Record
 from ..base import CollectionInfo, FieldInfo
+from ..sqlite_query import enum_of
 from .blocks import iter_children
 from .client import NotionClient, Pacer
 from .mapping import CollectionMapping
@@ -189,7 +188,8 @@ def _schema(mapping: CollectionMapping, done: Mapping[str, DatabaseSetup]) -> Js
     for name, prop in mapping.properties.items():
         config: Json = {}
         if prop.type in ("select", "multi_select", "status"):
-            config = {"options": [{"name": option} for option in _options(mapping.record_type, name)]}
+            options = enum_of(mapping.record_type, name) or ()
+            config = {"options": [{"name": str(option.value)} for option in options]}
         elif prop.type == "relation":
             target = RELATION_TARGETS.get(name)
             if target not in done:
@@ -199,14 +199,6 @@ def _schema(mapping: CollectionMapping, done: Mapping[str, DatabaseSetup]) -> Js
             config = {"format": "number"}
         schema[prop.name] = {prop.type: config}
     return schema
-
-
-def _options(record_type: type[Record], name: str) -> list[str]:
-    annotation = record_type.model_fields[name].annotation
-    for candidate in typing.get_args(annotation) or (annotation,):
-        if isinstance(candidate, type) and issubclass(candidate, Enum):
-            return [str(member.value) for member in candidate]
-    return []
 
 
 def _child_databases(client: NotionClient, page_id: str) -> dict[str, str]:
