@@ -9,6 +9,13 @@ from ..errors import ConfigError
 from .base import AIRequest
 from .pricing import Pricing
 
+OPENAI_HOST = "api.openai.com"
+
+
+def is_official_openai(base_url: str | None) -> bool:
+    """Whether an OpenAI-compatible base URL is OpenAI itself (which needs a key; local servers do not)."""
+    return not base_url or OPENAI_HOST in base_url
+
 
 class ConfiguredProvider:
     """A provider whose model and output token limit come from config, per skill."""

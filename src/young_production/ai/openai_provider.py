@@ -21,7 +21,7 @@ import openai
 from ..config import ProviderConfig
 from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
-from .configured import ConfiguredProvider
+from .configured import ConfiguredProvider, is_official_openai
 from .pricing import Pricing
 from .prompting import ATTEMPTS, RawAnswer, answer_with_retry, build_prompt, strict_json_schema
 
@@ -34,10 +34,6 @@ QUOTA_CODES = (
     "organization_usage_limit_exceeded",
     "credit_balance_exhausted",
 )
-
-
-def is_official(base_url: str | None) -> bool:
-    return not base_url or "api.openai.com" in base_url
 
 
 def is_quota_error(status: int, body_text: str) -> bool:
@@ -62,7 +58,7 @@ class OpenAICompatibleProvider(ConfiguredProvider):
         skill_models: Mapping[str, str] | None = None,
         skill_max_tokens: Mapping[str, int] | None = None,
     ):
-        if is_official(settings.base_url) and not settings.api_key:
+        if is_official_openai(settings.base_url) and not settings.api_key:
             raise ConfigError("the openai provider needs an API key for api.openai.com: set OPENAI_API_KEY")
         super().__init__(settings, pricing, skill_models, skill_max_tokens)
         self.client = openai.OpenAI(
@@ -76,7 +72,7 @@ class OpenAICompatibleProvider(ConfiguredProvider):
     def completion_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
         prompt = build_prompt(request, schema)
         # api.openai.com wants max_completion_tokens; local servers know max_tokens.
-        limit_key = "max_completion_tokens" if is_official(self.settings.base_url) else "max_tokens"
+        limit_key = "max_completion_tokens" if is_official_openai(self.settings.base_url) else "max_tokens"
         return {
             "model": self.model_for(request),
             limit_key: self.max_tokens_for(request),

@@ -28,12 +28,12 @@ from pydantic import BaseModel
 from ..config import AIConfig, ProviderConfig
 from ..errors import ConfigError
 from .base import AIAnswer, AIProvider, AIRequest, T
+from .configured import is_official_openai
 from .ledger import CostLedger
 from .pricing import Pricing
 from .prompting import build_prompt
 
 PROVIDERS = ("rules", "anthropic", "openai")
-LLM_PROVIDERS = ("anthropic", "openai")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class ProviderPlan:
         if "anthropic" in in_use and not self.config.anthropic.api_key:
             found.append("the anthropic provider needs an API key: set ANTHROPIC_API_KEY (or anthropic.api_key)")
         openai = self.config.openai
-        if "openai" in in_use and not openai.api_key and (not openai.base_url or "api.openai.com" in openai.base_url):
+        if "openai" in in_use and not openai.api_key and is_official_openai(openai.base_url):
             found.append("the openai provider needs OPENAI_API_KEY for api.openai.com (local servers need none)")
         pricing = Pricing(self.config.prices)
         for skill, route in sorted(self.routes().items()):
