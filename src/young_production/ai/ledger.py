@@ -311,11 +311,6 @@ class CostLedger:
             per_model=grouped("model"),
         )
 
-    def write_json(self) -> Path:
-        with self.connect() as db:
-            self.write_costs_json(db)
-        return self.json_path
-
     def write_costs_json(self, db: sqlite3.Connection) -> None:
         """Rewrite ai_costs.json atomically (callers inside a transaction keep writes ordered)."""
         data = self._totals(db).as_seed_json()

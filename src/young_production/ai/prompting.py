@@ -22,14 +22,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import AIError
-from .base import AIRequest, Usage
-
-T = TypeVar("T", bound=BaseModel)
+from .base import AIRequest, T, Usage
 
 DATA_RULES = (
     "Rules:\n"
@@ -175,5 +173,6 @@ def answer_with_retry(
 
 def spent_before(exc: BaseException) -> Usage:
     """What the attempts before a failure cost (an earlier answer may have been rejected)."""
-    usage = getattr(exc, "usage", None) if isinstance(exc, AnswerRejected) else None
-    return usage or getattr(exc, "spent_usage", None) or Usage()
+    if isinstance(exc, AnswerRejected):
+        return exc.usage
+    return getattr(exc, "spent_usage", None) or Usage()
