@@ -23,6 +23,12 @@ from pydantic import ValidationError
 from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
 from .base import CollectionInfo, Filter, Page, R, Sort
+from .checks import (
+    check_page_size,
+    check_record_type,
+    check_relation_targets,
+    check_update_fields,
+)
 from .sqlite_query import (
     CONTAINS_FUNCTION,
     after_condition,
@@ -48,7 +54,6 @@ from .sqlite_schema import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
-MAX_PAGE_SIZE = 100
 SECTION_HEADING = "heading_2"
 
 _EXPECTED: dict[FieldKind, str] = {
@@ -126,13 +131,9 @@ class SQLiteStore:
             except sqlite3.Error as exc:
                 raise StoreError(f"SQLite store {self.path}: {exc}") from exc
 
-    def _record_type(self, kind: type[R]) -> type[R]:
-        if self._types.get(getattr(kind, "collection", "")) is not kind:
-            raise StoreError(f"{kind.__name__} is not a record type this store keeps")
-        return kind
-
     def _table(self, kind: type[Record]) -> str:
-        return quoted(self._record_type(kind).collection)
+        check_record_type(self._types, kind)
+        return quoted(kind.collection)
 
     def _load(
         self, conn: sqlite3.Connection, kind: type[R], rows: Sequence[sqlite3.Row]
@@ -248,12 +249,7 @@ class SQLiteStore:
         cursor: str | None = None,
     ) -> Page[R]:
         table = self._table(kind)
-        if (
-            isinstance(page_size, bool)
-            or not isinstance(page_size, int)
-            or not 1 <= page_size <= MAX_PAGE_SIZE
-        ):
-            raise StoreError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size!r}")
+        check_page_size(page_size)
         conditions: list[str] = []
         params: list[Any] = []
         for flt in filters:
@@ -317,16 +313,7 @@ class SQLiteStore:
     def update(self, kind: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
         table = self._table(kind)
         kinds = kind.field_kinds()
-        for name in changes:
-            if name in ("id", "created_at"):
-                raise StoreError(
-                    f"{kind.collection}.{name} is set by the store and cannot be updated"
-                )
-            if name not in kinds:
-                raise StoreError(
-                    f"{kind.collection} has no field {name!r} to update "
-                    f"(fields: {', '.join(kinds)})"
-                )
+        check_update_fields(kind, changes)
         with self._session(write=True) as conn:
             current = self._load_one(conn, kind, record_id)
             try:
@@ -415,15 +402,8 @@ class SQLiteStore:
     def add_relations(
         self, kind: type[R], record_id: str, field_name: str, target_ids: Sequence[str]
     ) -> R:
-        self._record_type(kind)
-        field_kind = kind.field_kinds().get(field_name)
-        if field_kind != "relation":
-            raise StoreError(
-                f"{kind.collection}.{field_name} is not a relation field"
-                + (f" (it is {field_kind})" if field_kind else "")
-            )
-        if isinstance(target_ids, str) or not all(isinstance(t, str) and t for t in target_ids):
-            raise StoreError(f"{kind.collection}.{field_name} takes a list of record ids")
+        check_record_type(self._types, kind)
+        check_relation_targets(kind, field_name, target_ids)
         with self._session(write=True) as conn:
             self._load_one(conn, kind, record_id)
             self._add_links(conn, record_id, field_name, target_ids)

@@ -23,6 +23,7 @@ from ...config import NotionDatabase, PropertyMap
 from ...errors import StoreError
 from ...records import FieldKind, Record
 from ..base import Filter, Sort
+from ..checks import check_update_fields
 from ..sqlite_query import FieldRef, field_ref, filter_field, filter_operand
 from .blocks import RICH_TEXT_ITEMS, TEXT_LIMIT, plain_text, rich_text
 
@@ -80,14 +81,9 @@ class CollectionMapping:
 
     def coerce(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Changes checked against the record model, field by field (StoreError names the field)."""
+        check_update_fields(self.record_type, changes)
         values = {}
         for name, value in changes.items():
-            if name in ("id", "created_at"):
-                raise StoreError(f"{self.collection}.{name} is set by the store and cannot be updated")
-            if name not in self.kinds:
-                raise StoreError(
-                    f"{self.collection} has no field {name!r} to update (fields: {', '.join(self.kinds)})"
-                )
             annotation = self.record_type.model_fields[name].annotation
             try:
                 values[name] = TypeAdapter(annotation).validate_python(value)

@@ -24,6 +24,7 @@ from ...config import NotionConfig
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Block, Record
 from ..base import CollectionInfo, Filter, Page, R, Sort
+from ..checks import check_page_size, check_record_type, check_relation_targets
 from .blocks import batches, to_nodes
 from .body import PageBodies
 from .client import NotionClient, NotionRequestError, Pacer
@@ -32,7 +33,6 @@ from .mapping import CollectionMapping
 Json = dict[str, Any]
 
 AUTO_KEY_PREFIX = "yp-auto:"
-MAX_PAGE_SIZE = 100
 _ARCHIVED = "archived"
 
 
@@ -70,9 +70,8 @@ class NotionStore:
     # ---- collections -------------------------------------------------------------------
 
     def mapping(self, kind: type[Record]) -> CollectionMapping:
-        collection = getattr(kind, "collection", "")
-        if self._types.get(collection) is not kind:
-            raise StoreError(f"{kind.__name__} is not a record type this store keeps")
+        check_record_type(self._types, kind)
+        collection = kind.collection
         with self._lock:
             if collection not in self._mappings:
                 database = self.config.databases.get(collection)
@@ -112,8 +111,7 @@ class NotionStore:
         page_size: int = 100,
         cursor: str | None = None,
     ) -> Page[R]:
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise StoreError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size!r}")
+        check_page_size(page_size)
         mapping = self.mapping(kind)
         body: Json = {"page_size": page_size, "sorts": mapping.sorts_json(sorts)}
         condition = mapping.filter_json(filters)
@@ -196,15 +194,8 @@ class NotionStore:
         return self._record(mapping, page)
 
     def add_relations(self, kind: type[R], record_id: str, field_name: str, target_ids: Sequence[str]) -> R:
-        mapping = self.mapping(kind)
-        field_kind = mapping.kinds.get(field_name)
-        if field_kind != "relation":
-            raise StoreError(
-                f"{kind.collection}.{field_name} is not a relation field"
-                + (f" (it is {field_kind})" if field_kind else "")
-            )
-        if isinstance(target_ids, str) or not all(isinstance(t, str) and t for t in target_ids):
-            raise StoreError(f"{kind.collection}.{field_name} takes a list of record ids")
+        self.mapping(kind)
+        check_relation_targets(kind, field_name, target_ids)
         current = self.get(kind, record_id)
         linked: list[str] = list(getattr(current, field_name))
         merged = linked + [t for t in dict.fromkeys(target_ids) if t not in linked]
