@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 
 from young_production.ai.base import AIRequest
-from young_production.ai.batch import BatchResult, collect_batch, pending_batches, submit_batch
+from young_production.ai.batch import (
+    BatchResult,
+    collect_batch,
+    load_schema,
+    pending_batches,
+    schema_ref,
+    submit_batch,
+)
 from young_production.ai.emulators import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.pricing import Pricing
 from young_production.config import AIConfig
-from young_production.errors import AIError, BudgetExceeded
+from young_production.errors import AIError, BudgetExceeded, ConfigError
 from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
 
 from .conftest import FITNESS, MONEY, make_config
@@ -111,10 +118,12 @@ def test_a_failing_handler_leaves_its_result_for_the_next_collect(
     with pytest.raises(RuntimeError):
         collect_batch(crashes_on_the_second, ai_config=config, ledger=CostLedger(tmp_path))
     assert len(delivered) == 1 and len(CostLedger(tmp_path).calls()) == 1
+    assert json.loads((tmp_path / "ai_costs.json").read_text())["calls"] == 1  # what was delivered is on record
 
     collect_batch(lambda r: delivered.append(r.custom_id), ai_config=config, ledger=CostLedger(tmp_path))
     assert sorted(delivered) == ["dna-0", "dna-1", "dna-2"]
     assert len(CostLedger(tmp_path).calls()) == 3
+    assert json.loads((tmp_path / "ai_costs.json").read_text())["calls"] == 3
 
 
 def test_two_collectors_at_once_deliver_each_result_once(anthropic_emu: AnthropicEmulator, tmp_path: Path) -> None:
@@ -169,6 +178,14 @@ def test_custom_ids_must_be_unique_and_plain(anthropic_emu: AnthropicEmulator, t
         with pytest.raises(AIError):
             submit_batch(bad, ai_config=config, ledger=CostLedger(tmp_path), run_id="r")
     assert anthropic_emu.requests == []
+
+
+def test_a_schema_gone_since_submission_is_a_config_error() -> None:
+    assert load_schema(schema_ref(DNAAnalysisAnswer)) is DNAAnalysisAnswer
+    for ref in ("young_production.skills.ai_analysis:RenamedAnswer", "young_production.skills.gone:DNAAnalysisAnswer"):
+        with pytest.raises(ConfigError, match="no longer exists"):
+            load_schema(ref)
+    assert load_schema(ref, {ref: DNAAnalysisAnswer}) is DNAAnalysisAnswer
 
 
 def collect_results(config: AIConfig, ledger: CostLedger) -> list[BatchResult]:

@@ -129,9 +129,14 @@ def load_schema(ref: str, schemas: Mapping[str, type[BaseModel]] | None = None) 
     module_name, _, qualname = ref.partition(":")
     if not module_name.startswith("young_production."):
         raise ConfigError(f"batch result schema {ref} is not in this package: pass it in `schemas`")
-    target: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        target = getattr(target, part)
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError):
+        raise ConfigError(
+            f"batch result schema {ref} no longer exists in this version: pass it in `schemas`"
+        ) from None
     if not (isinstance(target, type) and issubclass(target, BaseModel)):
         raise ConfigError(f"batch result schema {ref} is not a pydantic model")
     return target
@@ -286,30 +291,33 @@ def _deliver(
                 "SELECT * FROM ai_batch_items WHERE batch_id = ? AND delivered_at IS NULL", (batch_id,)
             )
         }
-    for custom_id, outcome in claude.batch_results(batch_id):
-        item = items.pop(custom_id, None)
-        if item is None:
-            continue  # delivered before, or not ours
-        result, record = _result(claude, batch, item, outcome, schemas)
-        handler(result)
+    try:
+        for custom_id, outcome in claude.batch_results(batch_id):
+            item = items.pop(custom_id, None)
+            if item is None:
+                continue  # delivered before, or not ours
+            result, record = _result(claude, batch, item, outcome, schemas)
+            handler(result)
+            with ledger.transaction() as db:
+                db.execute(
+                    "UPDATE ai_batch_items SET delivered_at = ? WHERE batch_id = ? AND custom_id = ?",
+                    (datetime.now(timezone.utc).isoformat(timespec="seconds"), batch_id, custom_id),
+                )
+                if record is not None:
+                    ledger.insert_call(db, record)
+            report.delivered += 1
+            report.cost_usd += record.usage.cost_usd if record else 0.0
+    finally:
+        # ai_costs.json is rewritten once per batch (not per result), also when a handler stopped collection.
         with ledger.transaction() as db:
-            db.execute(
-                "UPDATE ai_batch_items SET delivered_at = ? WHERE batch_id = ? AND custom_id = ?",
-                (datetime.now(timezone.utc).isoformat(timespec="seconds"), batch_id, custom_id),
-            )
-            if record is not None:
-                ledger.insert_call(db, record)
-                ledger.write_costs_json(db)
-        report.delivered += 1
-        report.cost_usd += record.usage.cost_usd if record else 0.0
-    with ledger.transaction() as db:
-        left = db.execute(
-            "SELECT COUNT(*) FROM ai_batch_items WHERE batch_id = ? AND delivered_at IS NULL", (batch_id,)
-        ).fetchone()[0]
-        if left == 0:
-            db.execute("UPDATE ai_batches SET status = 'collected' WHERE batch_id = ?", (batch_id,))
-            if batch["reservation_id"]:
-                db.execute("DELETE FROM ai_reservations WHERE id = ?", (batch["reservation_id"],))
+            left = db.execute(
+                "SELECT COUNT(*) FROM ai_batch_items WHERE batch_id = ? AND delivered_at IS NULL", (batch_id,)
+            ).fetchone()[0]
+            if left == 0:
+                db.execute("UPDATE ai_batches SET status = 'collected' WHERE batch_id = ?", (batch_id,))
+                if batch["reservation_id"]:
+                    db.execute("DELETE FROM ai_reservations WHERE id = ?", (batch["reservation_id"],))
+            ledger.write_costs_json(db)
 
 
 def _result(
