@@ -1,3 +1,5 @@
+import ssl
+
 import pytest
 
 from young_production.errors import AddressRefused, SourceError, TransientError
@@ -69,3 +71,10 @@ def test_downloads_are_capped(sample_server: str) -> None:
 def test_page_without_text_is_a_clear_error() -> None:
     with pytest.raises(SourceError, match="no article text found"):
         web.extract_article("<html><head><title>Empty</title></head><body><div></div></body></html>", "http://x/")
+
+
+def test_fetches_share_one_verifying_tls_context() -> None:
+    context = web._tls_context()
+    assert context is web._tls_context()
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0  # httpx's default roots (certifi), loaded once

@@ -6,6 +6,7 @@ from yt_dlp.utils import DownloadError
 from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import ytdlp
 from young_production.media.sources import AddressGuard
+from young_production.sample_server import SampleServer, samples_dir
 
 LOOPBACK = AddressGuard(allow_private=True)
 
@@ -92,3 +93,24 @@ def test_caption_choice_prefers_uploaded_then_spoken_language() -> None:
     assert ytdlp.choose_captions(info, "en") == "en-orig"
     assert ytdlp.choose_captions({"subtitles": {"live_chat": tracks}}, "en") is None
     assert ytdlp.choose_captions({"subtitles": {"de": tracks}}, None) == "de"
+
+
+def test_the_thread_downloader_carries_nothing_from_one_call_to_the_next(
+    sample_http: SampleServer, tmp_path: Path
+) -> None:
+    clip = (samples_dir() / "speech" / "story.mp4").read_bytes()
+    sample_http.add_route("/cookie/clip.mp4", clip, content_type="video/mp4",
+                          headers={"Set-Cookie": "session=entry-one; Path=/"})
+    media = fetch(sample_http.url("cookie/clip.mp4"), tmp_path / "a")
+    ydl = ytdlp._local.downloaders[5]  # this thread's instance for a 5 s timeout
+    assert media.media_path is not None and [c.value for c in ydl.cookiejar] == ["entry-one"]
+
+    captions = fetch(sample_http.url("captioned/"), tmp_path / "b")
+    assert ytdlp._local.downloaders[5] is ydl  # reused, yet:
+    assert list(ydl.cookiejar) == []  # the first entry's cookie was not sent along
+    assert captions.media_path is None and captions.caption_segments  # the media pass's options did not stick
+    assert [p.name for p in (tmp_path / "b").iterdir()] == [
+        f"media-{ytdlp.url_hash(sample_http.url('captioned/'))}.en.vtt"
+    ]
+    again = fetch(sample_http.url("speech/story.mp4"), tmp_path / "c")
+    assert again.media_path is not None and again.caption_segments == []  # nor the caption pass's

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ..errors import SourceError, TransientError
+from ..errors import SourceError, TransientError, YPError
 from .sources import AddressGuard
 
 MAX_REDIRECTS = 5
@@ -46,8 +46,13 @@ class WebResponse:
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """One verifying TLS context for every fetch: loading the CA bundle costs ~40 ms each time."""
-    return ssl.create_default_context()
+    """One verifying TLS context for every fetch: loading the CA bundle costs ~40 ms each time.
+
+    Built as httpx builds its default (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), so
+    sharing it trusts the same roots as `verify=True` did. httpcore sets ALPN on it per
+    connection; every client here speaks HTTP/1.1 only, so the shared value never changes.
+    """
+    return httpx.create_ssl_context()
 
 
 def _charset(content_type: str) -> str:
@@ -114,15 +119,19 @@ def _origin(url: str) -> str:
 
 
 def _raise_for_status(status: int, url: str) -> None:
-    if status < 400:
-        return
+    if status >= 400:
+        raise http_status_error(status, url) or SourceError(f"server answered HTTP {status} for {url}")
+
+
+def http_status_error(status: int, url: str) -> YPError | None:
+    """Our error for an HTTP status with a clear meaning (gone, denied, retry later), else None."""
     if status in (404, 410):
-        raise SourceError(f"not found (HTTP {status}): {url}")
+        return SourceError(f"not found (HTTP {status}): {url}")
     if status in (401, 403):
-        raise SourceError(f"access denied (HTTP {status}): {url}")
+        return SourceError(f"access denied (HTTP {status}): {url}")
     if status in (408, 425, 429) or status >= 500:
-        raise TransientError(f"server answered HTTP {status} for {url}; try again later")
-    raise SourceError(f"server answered HTTP {status} for {url}")
+        return TransientError(f"server answered HTTP {status} for {url}; try again later")
+    return None
 
 
 @dataclass

@@ -21,6 +21,7 @@ from ..errors import SourceError, TransientError, YPError
 from ..transcript import Segment
 from .captions import parse_subtitles
 from .sources import AddressGuard
+from .web import http_status_error
 
 log = logging.getLogger(__name__)
 
@@ -111,18 +112,17 @@ def fetch_media(
     logger = _Logger()
     options = _options(url, work_dir, timeout=timeout, max_bytes=max_bytes, logger=logger)
     try:
-        ydl = _thread_downloader(options, {**options, **_METADATA_PASS})
+        ydl = _thread_downloader({**options, **_METADATA_PASS})
         info = ydl.extract_info(url, download=False)
         info = _first_entry(info, url)
         caption_key = choose_captions(info, language)
         if caption_key is not None:
-            step = {**options, "skip_download": True, "writesubtitles": True, "writeautomaticsub": True,
-                    "subtitleslangs": [caption_key]}
+            step = {"writesubtitles": True, "writeautomaticsub": True, "subtitleslangs": [caption_key]}
             _check_urls(guard, [_caption_url(info, caption_key)])
         else:
             if not info.get("formats") and not info.get("url"):
                 return _result(info, url)  # nothing to download: a text-only post
-            step = {**options, **_MEDIA_PASS}
+            step = {"skip_download": False}
             _check_urls(guard, [info.get("url")] + [f.get("url") for f in info.get("requested_formats") or []])
         ydl.params.update(step)
         info = ydl.process_ie_result(info, download=True)
@@ -140,30 +140,32 @@ def fetch_media(
     return result
 
 
-# Every option a pass sets is named in both, so nothing carries over from the last call.
+# The first pass's settings of every option the second pass changes: re-arming a
+# reused YoutubeDL with them means nothing carries over from the thread's last call.
 _METADATA_PASS: dict[str, Any] = {
     "skip_download": True, "writesubtitles": False, "writeautomaticsub": False, "subtitleslangs": [],
 }
-_MEDIA_PASS: dict[str, Any] = {**_METADATA_PASS, "skip_download": False}
 _local = threading.local()
 
 
-def _thread_downloader(options: dict[str, Any], params: dict[str, Any]) -> Any:
+def _thread_downloader(params: dict[str, Any]) -> Any:
     """This thread's YoutubeDL, re-armed with `params` for the call.
 
     Building a YoutubeDL costs ~0.1 s of CPU (it registers ~1800 extractors and makes
     a TLS context) and holds the GIL, so a fresh one per pass made scraping, not the
-    Notion rate limit, the bottleneck of bulk runs. Options fixed at construction
-    (timeouts, size cap) are part of the cache key; the rest are per-call params.
+    Notion rate limit, the bottleneck of bulk runs. yt-dlp reads its params when it
+    uses them, except the socket timeout, fixed in its HTTP handlers once built: that
+    is the cache key. Cookies are per call, as with a fresh instance.
     """
     import yt_dlp
 
-    key = (options["socket_timeout"], options["max_filesize"], options["ffmpeg_location"])
-    cache: dict[tuple[Any, ...], Any] = _local.__dict__.setdefault("downloaders", {})
-    ydl = cache.get(key)
+    cache: dict[float, Any] = _local.__dict__.setdefault("downloaders", {})
+    ydl = cache.get(params["socket_timeout"])
     if ydl is None:
-        ydl = cache[key] = yt_dlp.YoutubeDL(dict(params))
-    ydl.params.update(params)
+        ydl = cache[params["socket_timeout"]] = yt_dlp.YoutubeDL(dict(params))
+    else:
+        ydl.params.update(params)
+        ydl.cookiejar.clear()  # a cookie one entry's site set must not ride along to the next entry
     return ydl
 
 
@@ -279,13 +281,9 @@ def describe_download_error(exc: Exception, url: str) -> YPError:
     if status is None:
         match = re.search(r"HTTP Error (\d{3})", message)
         status = int(match.group(1)) if match else None
-    if status is not None:
-        if status in (404, 410):
-            return SourceError(f"not found (HTTP {status}): {url}")
-        if status in (401, 403):
-            return SourceError(f"access denied (HTTP {status}): {url}")
-        if status in (408, 425, 429) or status >= 500:
-            return TransientError(f"server answered HTTP {status} for {url}; try again later")
+    by_status = http_status_error(status, url) if status is not None else None
+    if by_status is not None:
+        return by_status
     for needle, reason in _PERMANENT_REASONS:
         if needle in lowered:
             return SourceError(f"{reason}: {url}")
