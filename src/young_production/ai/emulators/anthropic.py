@@ -110,8 +110,7 @@ class AnthropicEmulator(LoopbackServer):
             return 400, error_body(400, "anthropic-version header is required"), {}
         fault = self.faults.pop()
         if fault is not None:
-            extra = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else {}
-            return fault.status, fault.body, extra
+            return fault.reply()
         if self.spend_limit_reached:
             body_ = error_body(
                 429,

@@ -35,6 +35,11 @@ class Fault:
     body: dict[str, Any]
     retry_after: float | None = None
 
+    def reply(self) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """(status, body, headers) as an emulator's `handle` returns them."""
+        headers = {"retry-after": str(self.retry_after)} if self.retry_after is not None else {}
+        return self.status, self.body, headers
+
 
 class FaultQueue:
     """Failures to answer the next requests with, in order (thread-safe)."""
@@ -54,10 +59,6 @@ class FaultQueue:
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._queue)
 
 
 class Counter:

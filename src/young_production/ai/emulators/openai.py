@@ -57,8 +57,7 @@ class OpenAIEmulator(LoopbackServer):
             return 401, error_body("Incorrect API key provided", "invalid_request_error", "invalid_api_key"), {}
         fault = self.faults.pop()
         if fault is not None:
-            extra = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else {}
-            return fault.status, fault.body, extra
+            return fault.reply()
         if self.quota_exhausted:
             message = "You exceeded your current quota, please check your plan and billing details."
             return 429, error_body(message, "insufficient_quota", "insufficient_quota"), {}
