@@ -26,7 +26,7 @@ def probe(path: Path) -> MediaProbe:
             duration = container.duration / 1_000_000 if container.duration else None
             return MediaProbe(duration, bool(container.streams.audio), bool(video))
     except (av.FFmpegError, OSError, ValueError) as exc:
-        raise MediaError(f"could not read media file {path.name}: {_reason(exc)}") from None
+        raise MediaError(f"could not read media file {path.name}: {error_reason(exc)}") from None
 
 
 def _is_cover_art(stream: Any) -> bool:
@@ -55,9 +55,10 @@ def sample_frames(path: Path, count: int, duration: float | None) -> list[tuple[
                         frames.append((float(frame.time or target), frame.to_ndarray(format="bgr24")))
                         break
     except (av.FFmpegError, OSError, ValueError, IndexError) as exc:
-        raise MediaError(f"could not read video frames from {path.name}: {_reason(exc)}") from None
+        raise MediaError(f"could not read video frames from {path.name}: {error_reason(exc)}") from None
     return frames
 
 
-def _reason(exc: Exception) -> str:
+def error_reason(exc: Exception) -> str:
+    """What went wrong reading a file, in a few words (PyAV and OS errors)."""
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import MediaError
 from ..transcript import Segment
+from .video import error_reason
 
 BUNDLED_PREFIX = "bundled:"
 SAMPLE_RATE = 16_000
@@ -87,8 +88,7 @@ def decode_audio(path: Path) -> Any:
     try:
         audio = fw_decode(str(path), sampling_rate=SAMPLE_RATE)
     except (av.FFmpegError, OSError, ValueError, IndexError, StopIteration) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise MediaError(f"could not decode audio: {reason} ({path.name})") from None
+        raise MediaError(f"could not decode audio: {error_reason(exc)} ({path.name})") from None
     if len(audio) == 0:
         raise MediaError(f"could not decode audio: {path.name} has no audio samples")
     return audio
