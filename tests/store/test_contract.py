@@ -517,6 +517,15 @@ def test_add_relations_keeps_existing_dedupes_and_preserves_order(store: Store) 
         store.add_relations(Production, production.id, "title", [d1])
 
 
+def test_a_relation_with_more_links_than_a_notion_page_object_shows(store: Store) -> None:
+    # Notion cuts a relation at 25 links in page objects; the rest is read page by page.
+    dna = [store.create(ViralDNA(title=f"d{i:02d}")).id for i in range(30)]
+    production = store.create(Production(title="P", dna_ids=dna))
+    assert production.dna_ids == dna
+    assert store.get(Production, production.id).dna_ids == dna
+    assert [p.dna_ids for p in store.query(Production).items] == [dna]
+
+
 # --- page bodies ----------------------------------------------------------------------------
 
 

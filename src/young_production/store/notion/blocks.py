@@ -273,9 +273,14 @@ def read_tree(list_page: Callable[[str, str | None], Json], block_id: str) -> li
 
 
 def iter_children(list_page: Callable[[str, str | None], Json], block_id: str) -> Iterator[Json]:
+    return paginate(lambda cursor: list_page(block_id, cursor))
+
+
+def paginate(fetch: Callable[[str | None], Json]) -> Iterator[Json]:
+    """The results of a paginated Notion list, following `next_cursor` while `has_more`."""
     cursor: str | None = None
     while True:
-        page = list_page(block_id, cursor)
+        page = fetch(cursor)
         yield from page.get("results", [])
         cursor = page.get("next_cursor") if page.get("has_more") else None
         if not cursor:

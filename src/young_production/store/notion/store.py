@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,7 +25,7 @@ from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Block, Record
 from ..base import CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
-from .blocks import batches, to_nodes
+from .blocks import batches, paginate, to_nodes
 from .body import PageBodies
 from .client import NotionClient, NotionRequestError, Pacer
 from .mapping import CollectionMapping
@@ -249,7 +249,7 @@ class NotionStore:
         return record
 
     def _full_relation(self, page_id: str, property_id: str) -> list[str]:
-        return [item["relation"]["id"] for item in _paginate(
+        return [item["relation"]["id"] for item in paginate(
             lambda cursor: self.client.retrieve_page_property(page_id, property_id, cursor)
         )]
 
@@ -293,16 +293,6 @@ def resolve_data_source(client: NotionClient, configured: str) -> str | None:
         return client.retrieve_data_source(raw)["id"]
     except (NotFound, NotionRequestError):
         return None
-
-
-def _paginate(fetch: Callable[[str | None], Json]) -> Iterator[Json]:
-    cursor: str | None = None
-    while True:
-        answer = fetch(cursor)
-        yield from answer.get("results", [])
-        cursor = answer.get("next_cursor") if answer.get("has_more") else None
-        if not cursor:
-            return
 
 
 def _trashed(page: Json) -> bool:
