@@ -121,7 +121,7 @@ class Measurement:
         return self.wall / self.bound
 
 
-def measure(pages: Path, urls: list[str], workers: int, rate: float, latency: float) -> Measurement:
+def measure(urls: list[str], workers: int, rate: float, latency: float) -> Measurement:
     """One WF1 run over fresh entries on a fresh emulator."""
     with NotionEmulator() as emulator, tempfile.TemporaryDirectory(prefix="yp-bench-ws-") as ws:
         workspace = notion_workspace(Path(ws) / "ws", emulator, rate)
@@ -169,11 +169,11 @@ def main() -> None:
         urls = [server.url(path) for path in make_pages(Path(tmp), args.entries)]
         print(f"{args.entries} captioned pages on {server.base_url}; emulator at {args.rate:g} rps, "
               f"{args.latency_ms:g} ms latency; pacer at {args.rate:g} rps")
-        concurrent = measure(Path(tmp), urls, args.workers, args.rate, args.latency_ms / 1000)
+        concurrent = measure(urls, args.workers, args.rate, args.latency_ms / 1000)
         report("concurrent", concurrent)
         serial_ratio = float("nan")
         if not args.skip_serial:
-            serial = measure(Path(tmp), urls, 1, args.rate, args.latency_ms / 1000)
+            serial = measure(urls, 1, args.rate, args.latency_ms / 1000)
             report("serial", serial)
             serial_ratio = serial.ratio
     print(f"requests_per_entry={concurrent.per_entry:.2f} ratio_to_bound={concurrent.ratio:.2f} "

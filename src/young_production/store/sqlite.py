@@ -171,6 +171,10 @@ class SQLiteStore:
                 ) from None
         return records
 
+    def _load_by_key(self, conn: sqlite3.Connection, kind: type[R], key: str) -> R | None:
+        rows = conn.execute(f"SELECT * FROM {self._table(kind)} WHERE key = ?", (key,)).fetchall()
+        return self._load(conn, kind, rows)[0] if rows else None
+
     def _load_one(self, conn: sqlite3.Connection, kind: type[R], record_id: str) -> R:
         rows = conn.execute(
             f"SELECT * FROM {self._table(kind)} WHERE id = ?", (record_id,)
@@ -283,22 +287,16 @@ class SQLiteStore:
 
     def find_by_key(self, kind: type[R], key: str) -> R | None:
         with self._session() as conn:
-            rows = conn.execute(
-                f"SELECT * FROM {self._table(kind)} WHERE key = ?", (key,)
-            ).fetchall()
-            return self._load(conn, kind, rows)[0] if rows else None
+            return self._load_by_key(conn, kind, key)
 
     def create(self, record: R, body: Sequence[Block] = ()) -> R:
         kind = type(record)
         table = self._table(kind)
         columns = column_kinds(kind)
         with self._session(write=True) as conn:
-            if record.key is not None:
-                rows = conn.execute(
-                    f"SELECT * FROM {table} WHERE key = ?", (record.key,)
-                ).fetchall()
-                if rows:
-                    return self._load(conn, kind, rows)[0]
+            existing = None if record.key is None else self._load_by_key(conn, kind, record.key)
+            if existing is not None:
+                return existing
             record_id = str(uuid.uuid4())
             values = [record_id, iso_utc(utcnow())]
             values += [to_column(k, getattr(record, n)) for n, k in columns.items()]
