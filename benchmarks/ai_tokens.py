@@ -31,7 +31,7 @@ import random
 import sys
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -145,17 +145,16 @@ class Tally:
     def prompt(self) -> int:
         return self.input + self.cache_read + self.cache_write
 
+    def add(self, other: Tally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
 
 def per_entry(ledger: CostLedger) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for row in ledger.calls():
-        t = tallies[row["entry_id"]]
-        t.input += row["input_tokens"]
-        t.output += row["output_tokens"]
-        t.cache_read += row["cache_read_tokens"]
-        t.cache_write += row["cache_write_tokens"]
-        t.cost += row["cost_usd"]
-        t.calls += 1
+        tallies[row["entry_id"]].add(Tally(row["input_tokens"], row["output_tokens"], row["cache_read_tokens"],
+                                           row["cache_write_tokens"], row["cost_usd"], 1))
     return tallies
 
 
@@ -197,12 +196,7 @@ def run_ours_batch(config: AIConfig, entries: list[tuple[str, Transcript]], stat
 def total(tallies: dict[str, Tally]) -> Tally:
     out = Tally()
     for t in tallies.values():
-        out.input += t.input
-        out.output += t.output
-        out.cache_read += t.cache_read
-        out.cache_write += t.cache_write
-        out.cost += t.cost
-        out.calls += t.calls
+        out.add(t)
     return out
 
 
