@@ -77,8 +77,8 @@ def test_file_urls_and_private_addresses_are_refused(url: str, tmp_path: Path) -
     guard = address_guard(CONFIG)  # the default config: private addresses not allowed
     for source_type in (SourceType.ARTICLE, SourceType.MEDIA, SourceType.IMAGE):
         with pytest.raises(AddressRefused):
-            scrape(url, tmp_path, source_type, guard=guard)
-    assert list(tmp_path.iterdir()) == []
+            scrape(url, tmp_path / "entry", source_type, guard=guard)
+    assert list(tmp_path.iterdir()) == []  # refused before anything, even the entry's folder, was made
 
 
 def test_loopback_needs_the_config_switch(sample_server: str, tmp_path: Path) -> None:

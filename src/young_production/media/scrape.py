@@ -72,8 +72,8 @@ def scrape(
     target = target.strip()
     if not is_url(target):
         return _scrape_local(target, source_type)
-    guard.check(target)
-    work_dir.mkdir(parents=True, exist_ok=True)
+    # Both fetchers run the guard before they connect (web.fetch on every redirect hop),
+    # and create `work_dir` only once there is something to write.
     if source_type in YTDLP_TYPES:
         return _scrape_with_ytdlp(target, source_type, work_dir, config, guard)
     response = web.fetch(
@@ -96,13 +96,10 @@ def _scrape_response(
 ) -> ScrapedContent:
     kind = response.content_type
     if kind.startswith("image/") or (source_type is SourceType.IMAGE and not response.is_html):
-        path = work_dir / ("image" + _extension(kind, response.url, ".img"))
-        path.write_bytes(response.body)
+        path = _save(response, work_dir, "image", ".img")
         return ScrapedContent(target, SourceType.IMAGE, image_path=path, metadata={"final_url": response.url})
     if kind.startswith(("audio/", "video/")):
-        path = work_dir / ("media" + _extension(kind, response.url, ".bin"))
-        path.write_bytes(response.body)
-        return _local_media(target, path, {"final_url": response.url})
+        return _local_media(target, _save(response, work_dir, "media", ".bin"), {"final_url": response.url})
     if kind == "text/plain":
         return ScrapedContent(target, SourceType.ARTICLE, article_text=response.text().strip() or None,
                               metadata={"final_url": response.url})
@@ -211,6 +208,14 @@ def _local_media(target: str, path: Path, metadata: dict[str, Any]) -> ScrapedCo
     if not found.has_audio and not found.has_video:
         content.audio_path = path  # let the decoder say what is wrong with it
     return content
+
+
+def _save(response: web.WebResponse, work_dir: Path, stem: str, fallback_suffix: str) -> Path:
+    """Write a downloaded file under a fixed name, with the extension its URL or type implies."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    path = work_dir / (stem + _extension(response.content_type, response.url, fallback_suffix))
+    path.write_bytes(response.body)
+    return path
 
 
 def _extension(content_type: str, url: str, fallback: str) -> str:
