@@ -159,7 +159,7 @@ def test_cli_init_then_check_against_the_emulator(tmp_path: Path) -> None:
         assert isinstance(result.exception, YPError) and "NOTION_API_KEY" in str(result.exception)
 
 
-def test_cli_emulate_serves_until_interrupted(tmp_path: Path) -> None:
+def test_cli_emulate_serves_until_interrupted() -> None:
     script = "from young_production.cli.notion import notion_app; notion_app()"
     proc = subprocess.Popen(
         [sys.executable, "-c", script, "emulate", "--port", "0", "--rate", "50", "--latency-ms", "1"],
