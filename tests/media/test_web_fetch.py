@@ -78,3 +78,11 @@ def test_fetches_share_one_verifying_tls_context() -> None:
     assert context is web._tls_context()
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] > 0  # httpx's default roots (certifi), loaded once
+
+
+def test_unknown_charset_falls_back_to_utf8(sample_http: SampleServer) -> None:
+    body = "<html><body><p>Caf\u00e9 hooks</p></body></html>".encode()
+    sample_http.add_route("/odd-charset", body, content_type="text/html; charset=x-no-such-codec")
+    sample_http.add_route("/latin1", "Caf\u00e9".encode("latin-1"), content_type="text/plain; charset=ISO-8859-1")
+    assert "Caf\u00e9 hooks" in fetch(sample_http.url("odd-charset")).text()
+    assert fetch(sample_http.url("latin1")).text() == "Caf\u00e9"

@@ -7,6 +7,7 @@ failures become errors a person can act on.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import ssl
@@ -56,8 +57,14 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def _charset(content_type: str) -> str:
+    """The declared charset if Python knows it; UTF-8 otherwise (a server's typo is not our failure)."""
     match = re.search(r"charset=([\w.-]+)", content_type, re.IGNORECASE)
-    return match.group(1) if match else "utf-8"
+    if match:
+        try:
+            return codecs.lookup(match.group(1)).name
+        except LookupError:
+            pass
+    return "utf-8"
 
 
 def fetch(
