@@ -25,14 +25,13 @@ from pydantic import BaseModel, Field, field_validator
 
 from ..ai.base import AIAnswer, AIProvider, AIRequest, Usage
 from ..ai.rules.hooks import opening
+from ..ai.rules.keyphrases import MAX_TAGS
 from ..ai.rules.loops import find_loops, rank_loops
 from ..ai.rules.perspective import score_sentences
 from ..ai.rules.text import Sentence, content_stems, split_sentences
 from ..errors import AIError
 from ..records import SourceType
 from ..transcript import Transcript, format_timestamp
-
-MAX_TAGS = 6
 
 
 class HookPattern(str, Enum):
