@@ -73,6 +73,18 @@ def test_bad_local_targets(tmp_path: Path) -> None:
         run(str(archive), SourceType.UNKNOWN, tmp_path)
 
 
+def test_unreadable_local_text_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = tmp_path / "locked.md"
+    notes.write_text("secret")
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)  # chmod would not stop root
+    with pytest.raises(SourceError, match="could not read .*locked.md: Permission denied"):
+        run(str(notes), SourceType.ARTICLE, tmp_path)
+
+
 def test_server_content_type_decides_the_route(sample_http: SampleServer, tmp_path: Path) -> None:
     png = (samples_dir() / "images" / "quote-card.png").read_bytes()
     sample_http.add_route("/cards/latest", png, content_type="image/png")

@@ -186,7 +186,10 @@ def _scrape_local(target: str, source_type: SourceType) -> ScrapedContent:
     if source_type is SourceType.MEDIA:
         return _local_media(target, path, {})
     if source_type is SourceType.ARTICLE:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise SourceError(f"could not read {target}: {exc.strerror or exc}") from None
         if path.suffix.lower() in (".html", ".htm"):
             article = web.extract_article(text, path.as_uri())
             return ScrapedContent(target, SourceType.ARTICLE, title=article.title,
