@@ -28,19 +28,13 @@ def open_store(workspace: Workspace) -> Store:
 def open_provider(workspace: Workspace, override: str | None = None) -> AIProvider:
     """The AI provider the workspace's config/ai_config.yaml selects (or `override` for all skills).
 
-    Checks keys, models and prices before any work. The cost ledger (state/state.db)
-    is opened only when a paid provider is in use.
+    Checks keys, models and prices before any work; the cost ledger in
+    state/state.db is only created once a paid call is made.
     """
     from .ai.ledger import CostLedger
-    from .ai.router import ProviderPlan, build_provider
-    from .ai.rules import RuleProvider
+    from .ai.router import build_provider
 
-    config = workspace.ai_config()
-    plan = ProviderPlan(config, override)
-    plan.check()
-    if plan.providers_in_use() == {"rules"}:
-        return RuleProvider()
-    return build_provider(config, ledger=CostLedger(workspace.state_dir), override=override)
+    return build_provider(workspace.ai_config(), ledger=CostLedger(workspace.state_dir), override=override)
 
 
 def open_context(workspace: Workspace, provider: str | None = None) -> RunContext:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -137,16 +138,29 @@ class CostLedger:
         self.json_path = self.state_dir / COSTS_JSON
         self.clock = clock
         self.reservation_ttl_sec = reservation_ttl_sec
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        self._created = False
+        self._create_lock = threading.Lock()
 
     # --- connections ------------------------------------------------------------------
+
+    def _create(self) -> None:
+        """Make the database on first use, so a run that never pays writes nothing."""
+        with self._create_lock:
+            if self._created:
+                return
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+            finally:
+                db.close()
+            self._created = True
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A fresh autocommit connection (one per operation keeps threads independent)."""
+        self._create()
         db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         db.row_factory = sqlite3.Row
         try:
