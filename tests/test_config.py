@@ -105,3 +105,20 @@ def test_workspace_dotenv_fills_variables_under_the_environment(tmp_path: Path,
     loaded = Workspace(tmp_path)
     assert loaded.ai_config().anthropic.api_key == "from-dotenv"
     assert loaded.store_config().notion.api_key == "from-environment"
+
+
+def test_update_yaml_keeps_comments_and_variables(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path, env={})
+    ws.init()
+
+    def use_notion(data: dict) -> None:
+        data["store"] = "notion"
+        data["notion"]["databases"]["empires"]["id"] = "abc123"
+
+    ws.update_yaml("databases.yaml", use_notion)
+    text = (ws.config_dir / "databases.yaml").read_text()
+    assert "# Where Young Production keeps" in text  # the template's comments survive
+    assert "${NOTION_API_KEY:-}" in text and "${NOTION_VIRAL_DNA_DB_ID:-}" in text
+    config = ws.store_config()
+    assert config.store == "notion" and config.notion.databases["empires"].id == "abc123"
+    assert config.notion.databases["viral_dna"].properties["niche_tags"].name == "Tags (niche)"

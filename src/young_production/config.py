@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -249,9 +249,20 @@ class Workspace:
     def pipeline_config(self) -> PipelineConfig:
         return self._load("pipeline.yaml", PipelineConfig)
 
-    def update_yaml(self, filename: str, mutate: Any) -> None:
-        """Apply `mutate(dict)` to a config file's raw (unsubstituted) YAML and save it."""
+    def update_yaml(self, filename: str, mutate: Callable[[dict[str, Any]], None]) -> None:
+        """Apply `mutate(mapping)` to a config file's raw (unsubstituted) YAML and save it.
+
+        A round-trip load keeps the user's comments, key order and `${VAR}` references.
+        """
+        from ruamel.yaml import YAML
+
         path = self.config_dir / filename
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        editor = YAML()  # round-trip mode
+        editor.preserve_quotes = True
+        editor.width = 4096
+        data = editor.load(path.read_text(encoding="utf-8"))
+        if data is None:
+            data = {}
         mutate(data)
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as fh:
+            editor.dump(data, fh)
