@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
+from tests import speech
 from young_production.ai.rules.hooks import CUES, FALLBACK, PRIORITY, find_hook
 from young_production.ai.rules.keyphrases import niche_tags
 from young_production.ai.rules.loops import best_loop, find_loops
@@ -12,25 +15,12 @@ from young_production.ai.rules.text import STOP_WORDS, Sentence, split_sentences
 from young_production.skills.ai_analysis import HookPattern
 from young_production.transcript import Segment
 
-WORDS_PER_SECOND = 2.5
-
-
-def timed(text: str, words_per_segment: int = 8) -> list[Segment]:
-    """Whisper-like segments: a few words each, spoken at 150 words a minute."""
-    spoken = text.split()
-    return [
-        Segment(
-            " ".join(spoken[i : i + words_per_segment]),
-            round(i / WORDS_PER_SECOND, 2),
-            round(min(i + words_per_segment, len(spoken)) / WORDS_PER_SECOND, 2),
-        )
-        for i in range(0, len(spoken), words_per_segment)
-    ]
+timed = partial(speech.timed, words_per_segment=8)
 
 
 def spoken_at(text: str, phrase: str) -> float:
     """When `phrase` starts in `text` read by `timed`."""
-    return len(text[: text.index(phrase)].split()) / WORDS_PER_SECOND
+    return len(text[: text.index(phrase)].split()) / speech.WORDS_PER_SECOND
 
 
 def sentences_of(text: str, *, timed_text: bool = True) -> tuple[Sentence, ...]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
+from tests import speech
 from young_production.ai.base import AIAnswer, AIRequest, T, Usage
 from young_production.ai.rules import RuleProvider
 from young_production.errors import AIError
@@ -31,19 +33,7 @@ from young_production.skills.ai_analysis import (
 )
 from young_production.transcript import Segment, Transcript, format_timestamp
 
-WORDS_PER_SECOND = 2.5
-
-
-def timed(text: str, words_per_segment: int = 9) -> list[Segment]:
-    spoken = text.split()
-    return [
-        Segment(
-            " ".join(spoken[i : i + words_per_segment]),
-            round(i / WORDS_PER_SECOND, 2),
-            round(min(i + words_per_segment, len(spoken)) / WORDS_PER_SECOND, 2),
-        )
-        for i in range(0, len(spoken), words_per_segment)
-    ]
+timed = partial(speech.timed, words_per_segment=9)
 
 
 @dataclass
@@ -280,8 +270,8 @@ def test_long_transcripts_keep_the_opening_and_loop_timestamps_within_budget(bud
 
     assert estimate_tokens(condensed) <= budget
     assert condensed.startswith("[0:00] I paid off forty thousand dollars of debt")
-    opener_at = format_timestamp(len(text[: text.index("Stay until")].split()) / WORDS_PER_SECOND)
-    payoff_at = format_timestamp(len(text[: text.index("Finally, the last rule")].split()) / WORDS_PER_SECOND)
+    opener_at = format_timestamp(len(text[: text.index("Stay until")].split()) / speech.WORDS_PER_SECOND)
+    payoff_at = format_timestamp(len(text[: text.index("Finally, the last rule")].split()) / speech.WORDS_PER_SECOND)
     assert re.search(rf"\[{opener_at}\] Stay until the end", condensed)
     assert re.search(rf"\[{payoff_at}\] Finally, the last rule", condensed)
     assert condensed.endswith("[…]")  # the closing call to action was left out
