@@ -19,12 +19,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import anthropic
-import httpx2
 
 from ..config import ProviderConfig
 from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
-from .configured import ConfiguredProvider
+from .configured import ConfiguredProvider, never_retry_when
 from .pricing import Pricing
 from .prompting import ATTEMPTS, Prompt, RawAnswer, answer_with_retry, build_prompt
 
@@ -37,13 +36,6 @@ def is_spend_limit(status: int, body_text: str) -> bool:
     text = body_text.lower()
     return status in (400, 429) and any(marker in text for marker in SPEND_LIMIT_MARKERS)
 
-
-def _mark_spend_limit_final(response: httpx2.Response) -> None:
-    """httpx response hook: tell the SDK's retry loop not to retry a spend-limit answer."""
-    if response.status_code in (400, 429):
-        response.read()
-        if is_spend_limit(response.status_code, response.text):
-            response.headers["x-should-retry"] = "false"
 
 
 class AnthropicProvider(ConfiguredProvider):
@@ -64,7 +56,7 @@ class AnthropicProvider(ConfiguredProvider):
             base_url=settings.base_url or DEFAULT_BASE_URL,
             max_retries=settings.max_retries,
             timeout=settings.timeout_sec,
-            http_client=anthropic.DefaultHttpxClient(event_hooks={"response": [_mark_spend_limit_final]}),
+            http_client=anthropic.DefaultHttpxClient(event_hooks={"response": [never_retry_when(is_spend_limit)]}),
         )
 
     # --- planning ---------------------------------------------------------------------

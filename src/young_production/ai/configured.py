@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from ..config import ProviderConfig
 from ..errors import ConfigError
 from .base import AIRequest
 from .pricing import Pricing
+
+if TYPE_CHECKING:  # the router imports this module and must not load an SDK's HTTP stack
+    import httpx2
 
 OPENAI_HOST = "api.openai.com"
 
@@ -42,3 +46,18 @@ class ConfiguredProvider:
 
     def max_tokens_for(self, request: AIRequest) -> int:
         return self.skill_max_tokens.get(request.skill) or request.max_output_tokens
+
+
+def never_retry_when(is_final: Callable[[int, str], bool]) -> Callable[[httpx2.Response], None]:
+    """An httpx response hook telling the SDK's retry loop not to retry the answers `is_final` picks.
+
+    Spend-limit and quota answers come back as 400/429, which the SDKs would retry.
+    """
+
+    def hook(response: httpx2.Response) -> None:
+        if response.status_code in (400, 429):
+            response.read()
+            if is_final(response.status_code, response.text):
+                response.headers["x-should-retry"] = "false"
+
+    return hook

@@ -15,15 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx2
 import openai
 
 from ..config import ProviderConfig
 from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
-from .configured import ConfiguredProvider, is_official_openai
+from .configured import ConfiguredProvider, is_official_openai, never_retry_when
 from .pricing import Pricing
-from .prompting import ATTEMPTS, RawAnswer, answer_with_retry, build_prompt, strict_json_schema
+from .prompting import (
+    ATTEMPTS,
+    RawAnswer,
+    answer_with_retry,
+    build_prompt,
+    strict_json_schema,
+)
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 LOCAL_PLACEHOLDER_KEY = "not-needed"
@@ -39,13 +44,6 @@ QUOTA_CODES = (
 def is_quota_error(status: int, body_text: str) -> bool:
     return status == 429 and any(code in body_text for code in QUOTA_CODES)
 
-
-def _mark_quota_final(response: httpx2.Response) -> None:
-    """httpx response hook: tell the SDK's retry loop not to retry a quota answer."""
-    if response.status_code == 429:
-        response.read()
-        if is_quota_error(429, response.text):
-            response.headers["x-should-retry"] = "false"
 
 
 class OpenAICompatibleProvider(ConfiguredProvider):
@@ -66,7 +64,7 @@ class OpenAICompatibleProvider(ConfiguredProvider):
             base_url=settings.base_url or OPENAI_BASE_URL,
             max_retries=settings.max_retries,
             timeout=settings.timeout_sec,
-            http_client=openai.DefaultHttpxClient(event_hooks={"response": [_mark_quota_final]}),
+            http_client=openai.DefaultHttpxClient(event_hooks={"response": [never_retry_when(is_quota_error)]}),
         )
 
     def completion_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
