@@ -45,6 +45,12 @@ class NotFound(StoreError):
     """No record with that id."""
 
 
+class AccountError(YPError):
+    """The account or the machine cannot serve any entry: no credit, a revoked key, a missing
+    model, a database the integration cannot see. The run stops with this message and leaves
+    the remaining entries untouched instead of failing each one."""
+
+
 class AIError(YPError):
     """An AI provider call failed or returned an answer that does not fit its schema."""
 

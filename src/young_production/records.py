@@ -121,6 +121,7 @@ class ViralDNA(Record):
     error_reason: str | None = kind("text", default=None)
     processed_at: datetime | None = kind("date", default=None)
     views: float | None = kind("number", default=None)
+    duration_seconds: float | None = kind("number", default=None)
     empire_ids: list[str] = kind("relation", default_factory=list)
 
 
@@ -134,10 +135,16 @@ class Production(Record):
     format: VideoFormat = kind("select", default=VideoFormat.VIDEO)
     empire_ids: list[str] = kind("relation", default_factory=list)
     dna_ids: list[str] = kind("relation", default_factory=list)
+    notes: str | None = kind("text", default=None)
     youtube_url: str | None = kind("url", default=None)
+    video_id: str | None = kind("text", default=None)
     published_at: datetime | None = kind("date", default=None)
+    duration_seconds: float | None = kind("number", default=None)
     views: float | None = kind("number", default=None)
+    likes: float | None = kind("number", default=None)
+    comments: float | None = kind("number", default=None)
     outlier_score: float | None = kind("number", default=None)
+    outlier_basis: str | None = kind("text", default=None)  # sample size, interval, or "too early"
 
 
 class Report(Record):

@@ -7,11 +7,11 @@ from functools import partial
 import pytest
 
 from tests import speech
-from young_production.ai.rules.hooks import CUES, FALLBACK, PRIORITY, find_hook
-from young_production.ai.rules.keyphrases import niche_tags
-from young_production.ai.rules.loops import best_loop, find_loops
-from young_production.ai.rules.perspective import find_perspective
-from young_production.ai.rules.text import STOP_WORDS, Sentence, split_sentences
+from young_production.text.hooks import CUES, FALLBACK, PRIORITY, find_hook
+from young_production.text.keyphrases import niche_tags
+from young_production.text.loops import best_loop, find_loops
+from young_production.text.perspective import find_perspective
+from young_production.text.sentences import STOP_WORDS, Sentence, split_sentences
 from young_production.skills.ai_analysis import HookPattern
 from young_production.transcript import Segment
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from young_production.ai.rules.text import MAX_WORDS, content_stems, split_sentences, stem, words
+from young_production.text.sentences import MAX_WORDS, content_stems, split_sentences, stem, words
 from young_production.transcript import Segment
 
 

@@ -19,17 +19,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from ..ai.base import AIAnswer, AIProvider, AIRequest, Usage
-from ..ai.rules.hooks import opening
-from ..ai.rules.keyphrases import MAX_TAGS
-from ..ai.rules.loops import find_loops, rank_loops
-from ..ai.rules.perspective import score_sentences
-from ..ai.rules.text import Sentence, content_stems, split_sentences
+from ..text.hooks import opening
+from ..text.keyphrases import MAX_TAGS
+from ..text.loops import find_loops, rank_loops
+from ..text.perspective import score_sentences
+from ..text.sentences import Sentence, content_stems, split_sentences
 from ..errors import AIError
+from . import dna_rules
 from ..records import SourceType
 from ..transcript import Transcript, format_timestamp
 
@@ -58,10 +59,12 @@ def normalise_tags(tags: list[str]) -> list[str]:
 
 
 class PerspectiveAnswer(BaseModel):
+    answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._perspective))
     perspective: str = Field(description="The central claim or point of view, in one or two sentences.")
 
 
 class HookAnswer(BaseModel):
+    answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._hook))
     hook: str = Field(description="The opening lines that grab attention, quoted.")
     pattern: HookPattern
     start: float | None = Field(default=None, description="Hook start in seconds, null when untimed.")
@@ -70,6 +73,7 @@ class HookAnswer(BaseModel):
 
 
 class OpenLoopAnswer(BaseModel):
+    answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._open_loop))
     open_loop: str | None = Field(description="The promise or curiosity gap, quoted; null when there is none.")
     opened_at: float | None = Field(description="When it opens, in seconds; null when untimed or none.")
     resolution: str | None = Field(description="The passage that pays it off, quoted; null when unresolved.")
@@ -77,6 +81,7 @@ class OpenLoopAnswer(BaseModel):
 
 
 class NicheTagsAnswer(BaseModel):
+    answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._niche_tags))
     tags: list[str] = Field(description="3 to 6 short lower-case topic tags, 1-3 words each.")
 
     @field_validator("tags")
@@ -86,6 +91,7 @@ class NicheTagsAnswer(BaseModel):
 
 
 class DNAAnalysisAnswer(BaseModel):
+    answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._dna))
     perspective: str = Field(description="The central claim or point of view, in one or two sentences.")
     hook: str = Field(description="The opening lines that grab attention, quoted.")
     hook_pattern: HookPattern

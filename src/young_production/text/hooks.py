@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import Sentence, words
+from .sentences import Sentence, words
 
 HOOK_MIN_SECONDS = 8.0
 HOOK_MAX_SECONDS = 15.0

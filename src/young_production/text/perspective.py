@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .text import Sentence, content_stems, words
+from .sentences import Sentence, content_stems, words
 
 CLAIM_CUES: tuple[tuple[float, str], ...] = (
         (1.5, r"\bthe (?:truth|reality) is\b|\bhere(?:'s| is) the (?:thing|truth)\b"),

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .text import STOP_WORDS, Sentence, stem
+from .sentences import STOP_WORDS, Sentence, stem
 
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...transcript import Segment
+from ..transcript import Segment
 
 MAX_WORDS = 40
 MIN_CHUNK_WORDS = 8

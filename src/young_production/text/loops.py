@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import Sentence, content_stems, lowered, words
+from .sentences import Sentence, content_stems, lowered, words
 
 _ORDINALS = {
     "second": ("2", "two"), "third": ("3", "three"), "fourth": ("4", "four"), "fifth": ("5", "five"),
