@@ -1,4 +1,4 @@
-"""Run bookkeeping shared by every workflow: state files and step retries."""
+"""Run bookkeeping shared by every workflow: state files."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ import json
 import threading
 from pathlib import Path
 
-import pytest
-
-from young_production.errors import SourceError, TransientError
-from young_production.workflows.base import StateFiles, new_result, run_step
+from young_production.workflows.base import StateFiles, new_result
 
 
 def test_last_run_file_has_the_seed_shape(tmp_path: Path) -> None:
@@ -35,32 +32,3 @@ def test_mark_processed_is_idempotent_and_thread_safe(tmp_path: Path) -> None:
     data = state.processed()
     assert sorted(data["viral_dna"]) == sorted(ids)
     assert data["productions"] == []
-
-
-def test_run_step_retries_transient_failures_only() -> None:
-    calls = {"n": 0}
-
-    def flaky() -> str:
-        calls["n"] += 1
-        if calls["n"] < 3:
-            raise TransientError("timeout")
-        return "ok"
-
-    timings: dict[str, float] = {}
-    assert run_step("scrape", flaky, timings, backoff_sec=0) == "ok"
-    assert calls["n"] == 3 and "scrape" in timings
-
-    permanent = {"n": 0}
-
-    def broken() -> None:
-        permanent["n"] += 1
-        raise SourceError("private video")
-
-    with pytest.raises(SourceError):
-        run_step("scrape", broken, {}, backoff_sec=0)
-    assert permanent["n"] == 1
-
-
-def test_run_step_gives_up_after_attempts() -> None:
-    with pytest.raises(TransientError):
-        run_step("scrape", lambda: (_ for _ in ()).throw(TransientError("down")), {}, attempts=2, backoff_sec=0)

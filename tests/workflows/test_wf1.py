@@ -14,30 +14,33 @@ import pytest
 
 from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace
+from young_production.runtime import Runtime
+from young_production.workflows.engine import plan_workflow
 from young_production.records import DNAStatus, RECORD_TYPES, TranscriptSource, ViralDNA
-from young_production.runtime import open_context, open_store
+from young_production.runtime import open_store
 from young_production.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
-from young_production.store.base import iter_records
-from young_production.workflows.base import RunContext, WorkflowResult
-from young_production.workflows.wf1 import WF1Options, run_wf1
+from young_production.store.base import Store, iter_records
+from young_production.workflows.base import RunOptions, WorkflowResult
+
+from .running import run
 
 pytestmark = pytest.mark.slow
 
 
-def _dump(ctx: RunContext) -> dict[str, list[dict]]:
+def _dump(store: Store) -> dict[str, list[dict]]:
     return {
-        name: [r.model_dump(mode="json") for r in iter_records(ctx.store, kind)]
+        name: [r.model_dump(mode="json") for r in iter_records(store, kind)]
         for name, kind in RECORD_TYPES.items()
     }
 
 
-def _add_samples(ctx: RunContext, server: SampleServer) -> dict[str, str]:
+def _add_samples(store: Store, server: SampleServer) -> dict[str, str]:
     """Add every bundled sample; returns sample path -> entry id."""
     ids = {}
     for sample in SAMPLES:
-        entry, created = add_dna(ctx.store, server.url(sample.path), title=sample.title, tags=["test"])
+        entry, created = add_dna(store, server.url(sample.path), title=sample.title, tags=["test"])
         assert created
         ids[sample.path] = entry.id
     return ids
@@ -46,11 +49,11 @@ def _add_samples(ctx: RunContext, server: SampleServer) -> dict[str, str]:
 class Encoded:
     """A workspace where WF1 ran once over the samples plus three bad inputs."""
 
-    def __init__(self, workspace: Workspace, ctx: RunContext, result: WorkflowResult, ids: dict[str, str]):
-        self.workspace, self.ctx, self.result, self.ids = workspace, ctx, result, ids
+    def __init__(self, workspace: Workspace, store: Store, result: WorkflowResult, ids: dict[str, str]):
+        self.workspace, self.store, self.result, self.ids = workspace, store, result, ids
 
     def entry(self, key: str) -> ViralDNA:
-        return self.ctx.store.get(ViralDNA, self.ids[key])
+        return self.store.get(ViralDNA, self.ids[key])
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +63,17 @@ def encoded(
     transcriber: Transcriber,
 ) -> Encoded:
     workspace = prepare_demo_workspace(tmp_path_factory.mktemp("wf1") / "ws")
-    ctx = open_context(workspace)
-    ids = _add_samples(ctx, sample_http)
+    store = open_store(workspace)
+    ids = _add_samples(store, sample_http)
     bad = {
         "missing": sample_http.url("no/such/video.mp4"),
         "corrupt": sample_http.url("corrupt.mp4"),
         "refused": "http://127.0.0.1:9/clip.mp4",  # discard port: nothing listens
     }
     for name, url in bad.items():
-        ids[name] = add_dna(ctx.store, url, title=f"bad input: {name}")[0].id
-    result = run_wf1(ctx, WF1Options(workers=2), transcriber=transcriber)
-    return Encoded(workspace, ctx, result, ids)
+        ids[name] = add_dna(store, url, title=f"bad input: {name}")[0].id
+    result = run(workspace, options=RunOptions(workers=2), transcriber=transcriber)
+    return Encoded(workspace, store, result, ids)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s.route.value)
@@ -113,44 +116,45 @@ def test_state_files_record_the_run(encoded: Encoded) -> None:
 
 
 def test_rerun_processes_nothing_and_duplicates_nothing(encoded: Encoded, transcriber: Transcriber) -> None:
-    before = _dump(encoded.ctx)
-    again = run_wf1(encoded.ctx, transcriber=transcriber)
+    before = _dump(encoded.store)
+    again = run(encoded.workspace, transcriber=transcriber)
     assert again.selected == 0 and again.total_processed == 0
-    assert _dump(encoded.ctx) == before
+    assert _dump(encoded.store) == before
 
 
 def test_retry_failed_reprocesses_only_failed_entries(encoded: Encoded, transcriber: Transcriber) -> None:
-    encoded_before = {e.id: e.model_dump() for e in iter_records(encoded.ctx.store, ViralDNA)
+    encoded_before = {e.id: e.model_dump() for e in iter_records(encoded.store, ViralDNA)
                       if e.status is DNAStatus.ENCODED}
-    retry = run_wf1(encoded.ctx, WF1Options(retry_failed=True), transcriber=transcriber)
+    retry = run(encoded.workspace, options=RunOptions(retry_failed=True), transcriber=transcriber)
     assert retry.selected == 3 and retry.failed == 3
-    after = {e.id: e.model_dump() for e in iter_records(encoded.ctx.store, ViralDNA)
+    after = {e.id: e.model_dump() for e in iter_records(encoded.store, ViralDNA)
              if e.status is DNAStatus.ENCODED}
     assert after == encoded_before
-    assert sum(1 for _ in iter_records(encoded.ctx.store, ViralDNA)) == len(SAMPLES) + 3
+    assert sum(1 for _ in iter_records(encoded.store, ViralDNA)) == len(SAMPLES) + 3
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, sample_http: SampleServer, transcriber: Transcriber) -> None:
     workspace = prepare_demo_workspace(tmp_path / "ws")
-    ctx = open_context(workspace)
-    _add_samples(ctx, sample_http)
-    before = _dump(ctx)
-    result = run_wf1(ctx, WF1Options(dry_run=True), transcriber=transcriber)
+    store = open_store(workspace)
+    _add_samples(store, sample_http)
+    before = _dump(store)
+    with Runtime(workspace) as runtime:
+        result = plan_workflow(runtime, "wf1", RunOptions(dry_run=True))
     assert result.selected == len(SAMPLES)
     assert {e.status for e in result.entries} == {"planned"}
     assert {e.detail["source_type"] for e in result.entries} >= {"media", "article", "image"}
-    assert _dump(ctx) == before
+    assert _dump(store) == before
     assert list(workspace.state_dir.iterdir()) == []
     assert list(workspace.media_dir.iterdir()) == []
 
 
 def test_limit_processes_only_n(tmp_path: Path, sample_http: SampleServer, transcriber: Transcriber) -> None:
     workspace = prepare_demo_workspace(tmp_path / "ws")
-    ctx = open_context(workspace)
-    ids = _add_samples(ctx, sample_http)
-    result = run_wf1(ctx, WF1Options(limit=1), transcriber=transcriber)
+    store = open_store(workspace)
+    ids = _add_samples(store, sample_http)
+    result = run(workspace, options=RunOptions(limit=1), transcriber=transcriber)
     assert result.selected == 1 and result.successful == 1
-    statuses = [ctx.store.get(ViralDNA, i).status for i in ids.values()]
+    statuses = [store.get(ViralDNA, i).status for i in ids.values()]
     assert statuses.count(DNAStatus.ENCODED) == 1
 
 
@@ -183,18 +187,18 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, sample_http: Samp
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 
-    ctx = open_context(workspace)
-    done_before = [e for e in iter_records(ctx.store, ViralDNA) if e.status is DNAStatus.ENCODED]
+    store = open_store(workspace)
+    done_before = [e for e in iter_records(store, ViralDNA) if e.status is DNAStatus.ENCODED]
     assert 1 <= len(done_before) < len(targets)
 
-    resumed = run_wf1(ctx, WF1Options(workers=2), transcriber=transcriber)
+    resumed = run(workspace, options=RunOptions(workers=2), transcriber=transcriber)
     assert resumed.selected == len(targets) - len(done_before)
     assert resumed.failed == 0
-    entries = list(iter_records(ctx.store, ViralDNA))
+    entries = list(iter_records(store, ViralDNA))
     assert len(entries) == len(targets)
     assert all(e.status is DNAStatus.ENCODED for e in entries)
     ids = json.loads(processed.read_text())["viral_dna"]
     assert sorted(ids) == sorted(e.id for e in entries) and len(ids) == len(set(ids))
     # Entries finished before the kill were not touched again.
     for entry in done_before:
-        assert ctx.store.get(ViralDNA, entry.id or "").processed_at == entry.processed_at
+        assert store.get(ViralDNA, entry.id or "").processed_at == entry.processed_at

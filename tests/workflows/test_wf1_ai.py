@@ -21,12 +21,15 @@ from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace
 from young_production.errors import ConfigError
 from young_production.records import DNAStatus, TranscriptSource, ViralDNA
-from young_production.runtime import open_context
+from young_production.runtime import Runtime, open_store
 from young_production.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
-from young_production.workflows.wf1 import WF1Options, run_wf1
-from young_production.workflows.wf1_batch import collect_wf1_batch, submit_wf1_batch
+from young_production.workflows.base import RunOptions, WorkflowResult
+from young_production.workflows.engine import Engine, plan_workflow
+from young_production.workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
+
+from .running import run
 
 HAIKU = "claude-haiku-5-5"
 PRICES = {HAIKU: {"input": 1.0, "output": 5.0}, "llama3.2": {"input": 0.0, "output": 0.0}}
@@ -42,11 +45,11 @@ def anthropic_emu() -> Iterator[AnthropicEmulator]:
 def _workspace(tmp_path: Path, server: SampleServer, ai: dict[str, Any]) -> Workspace:
     workspace = prepare_demo_workspace(tmp_path / "ws")
     workspace.update_yaml("ai_config.yaml", lambda data: data.update(ai))
-    ctx = open_context(workspace, provider="rules")
+    store = open_store(workspace)
     for sample in SAMPLES:
         if sample.route in FAST_ROUTES:
-            add_dna(ctx.store, server.url(sample.path), title=sample.title)
-    ctx.store.close()
+            add_dna(store, server.url(sample.path), title=sample.title)
+    store.close()
     return workspace
 
 
@@ -61,18 +64,32 @@ def _claude(emu: AnthropicEmulator, **limits: float) -> dict[str, Any]:
 
 
 def _entries(workspace: Workspace) -> list[ViralDNA]:
-    ctx = open_context(workspace, provider="rules")
+    store = open_store(workspace)
     try:
-        return list(iter_records(ctx.store, ViralDNA))
+        return list(iter_records(store, ViralDNA))
     finally:
-        ctx.store.close()
+        store.close()
+
+
+def _plan(workspace: Workspace, **options: Any) -> WorkflowResult:
+    with Runtime(workspace, provider_override=options.get("provider")) as runtime:
+        return plan_workflow(runtime, "wf1", RunOptions(dry_run=True, **options))
+
+
+def _submit(workspace: Workspace) -> WorkflowResult:
+    with Engine(workspace) as engine:
+        return submit_wf1_batch(engine, RunOptions())
+
+
+def _collect(workspace: Workspace) -> WorkflowResult:
+    with Engine(workspace) as engine:
+        return collect_wf1_batches(engine, wait_sec=10)
 
 
 def test_claude_run_is_priced_and_recorded(tmp_path: Path, sample_http: SampleServer,
                                            anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
-    ctx = open_context(workspace)
-    result = run_wf1(ctx)
+    result = run(workspace)
     assert result.successful == len(FAST_ROUTES) and result.failed == 0
     assert result.total_cost_usd > 0
     assert len(anthropic_emu.message_requests()) == len(FAST_ROUTES)  # one combined call per entry
@@ -88,7 +105,7 @@ def test_claude_run_is_priced_and_recorded(tmp_path: Path, sample_http: SampleSe
 def test_scraped_text_is_fenced_as_data(tmp_path: Path, sample_http: SampleServer,
                                         anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
-    run_wf1(open_context(workspace), WF1Options(limit=1))
+    run(workspace, options=RunOptions(limit=1))
     request = json.dumps(anthropic_emu.message_requests()[0])
     assert "untrusted" in request.lower()
 
@@ -97,19 +114,19 @@ def test_spend_limit_answer_stops_the_run_and_fails_nothing(tmp_path: Path, samp
                                                              anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
     anthropic_emu.spend_limit_reached = True
-    result = run_wf1(open_context(workspace), WF1Options(workers=1))
+    result = run(workspace, options=RunOptions(workers=1))
     assert result.stopped_reason and "limit" in result.stopped_reason
     assert result.failed == 0 and result.successful == 0
     assert all(e.status is DNAStatus.NEW and not e.perspective for e in _entries(workspace))
     anthropic_emu.spend_limit_reached = False
-    again = run_wf1(open_context(workspace))
+    again = run(workspace)
     assert again.successful == len(FAST_ROUTES)
 
 
 def test_own_daily_limit_stops_before_overshooting(tmp_path: Path, sample_http: SampleServer,
                                                    anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu, daily_usd=0.000001))
-    result = run_wf1(open_context(workspace))
+    result = run(workspace)
     assert result.stopped_reason and "limit" in result.stopped_reason
     assert anthropic_emu.message_requests() == []  # refused before the call was made
     assert all(e.status is DNAStatus.NEW for e in _entries(workspace))
@@ -121,18 +138,18 @@ def test_missing_key_fails_before_any_work(tmp_path: Path, sample_http: SampleSe
     ai["anthropic"]["api_key"] = ""
     workspace = _workspace(tmp_path, sample_http, ai)
     with pytest.raises(ConfigError, match="ANTHROPIC_API_KEY"):
-        open_context(workspace)
+        run(workspace)
     assert all(e.status is DNAStatus.NEW for e in _entries(workspace))
 
 
 def test_dry_run_estimates_cost_and_writes_nothing(tmp_path: Path, sample_http: SampleServer,
                                                    anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
-    paid = run_wf1(open_context(workspace), WF1Options(dry_run=True))
+    paid = _plan(workspace)
     assert paid.estimated_cost_usd and paid.estimated_cost_usd > 0
-    batch = run_wf1(open_context(workspace), WF1Options(dry_run=True, batch=True))
+    batch = _plan(workspace, extra={"batch": True})
     assert batch.estimated_cost_usd == pytest.approx(paid.estimated_cost_usd / 2)
-    free = run_wf1(open_context(workspace, provider="rules"), WF1Options(dry_run=True))
+    free = _plan(workspace, provider="rules")
     assert free.estimated_cost_usd == 0
     assert anthropic_emu.message_requests() == []
     assert not (workspace.state_dir / "wf1_last_run.json").exists()
@@ -146,7 +163,7 @@ def test_openai_compatible_provider_runs_wf1(tmp_path: Path, sample_http: Sample
             "openai": {"api_key": emu.api_key or "", "base_url": emu.base_url + "/v1", "default_model": "llama3.2"},
         }
         workspace = _workspace(tmp_path, sample_http, ai)
-        result = run_wf1(open_context(workspace))
+        result = run(workspace)
     assert result.successful == len(FAST_ROUTES), [e.error for e in result.entries]
     assert all(e.status is DNAStatus.ENCODED for e in _entries(workspace))
 
@@ -154,34 +171,32 @@ def test_openai_compatible_provider_runs_wf1(tmp_path: Path, sample_http: Sample
 def test_batch_survives_a_restart_and_writes_back_once(tmp_path: Path, sample_http: SampleServer,
                                                        anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
-    anthropic_emu.batch_polls_until_ended = 1  # the first collect finds it still running
-    submitted = submit_wf1_batch(open_context(workspace))
+    anthropic_emu.batch_polls_until_ended = 1  # the first look finds it still running
+    submitted = _submit(workspace)
     assert len(submitted.batch_ids) == 1 and submitted.successful == 0
     last = json.loads((workspace.state_dir / "wf1_last_run.json").read_text())
     assert last["batch_ids"] == submitted.batch_ids
     assert all(not e.perspective for e in _entries(workspace))
 
     # A normal run meanwhile leaves the entries waiting in the batch alone; so does a second submit.
-    assert run_wf1(open_context(workspace)).selected == 0
-    assert submit_wf1_batch(open_context(workspace)).selected == 0
+    assert run(workspace).selected == 0
+    assert _submit(workspace).selected == 0
 
-    early = collect_wf1_batch(open_context(workspace))  # "a new process": fresh context and ledger
-    assert early.successful == 0 and early.stopped_reason and "still processing" in early.stopped_reason
-
-    collected = collect_wf1_batch(open_context(workspace))
+    # "A new process": a fresh engine adopts the batch's durable workflow and collects it.
+    collected = _collect(workspace)
     assert collected.successful == len(FAST_ROUTES), [e.error for e in collected.entries]
     assert collected.total_cost_usd > 0
     entries = _entries(workspace)
     assert all(e.status is DNAStatus.ENCODED and e.perspective for e in entries)
     stamps = {e.id: e.processed_at for e in entries}
+    assert sum(1 for r in anthropic_emu.requests if r['method'] == 'POST' and r['path'] == '/v1/messages/batches') == 1
 
-    again = collect_wf1_batch(open_context(workspace))
+    again = _collect(workspace)
     assert again.successful == 0 and again.entries == []
     assert {e.id: e.processed_at for e in _entries(workspace)} == stamps
-    assert not json.loads((workspace.state_dir / "wf1_batch_items.json").read_text())
 
 
 def test_batch_needs_claude(tmp_path: Path, sample_http: SampleServer) -> None:
     workspace = _workspace(tmp_path, sample_http, {"provider": "rules"})
     with pytest.raises(ConfigError, match="Message Batches"):
-        submit_wf1_batch(open_context(workspace))
+        _submit(workspace)

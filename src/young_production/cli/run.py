@@ -22,11 +22,15 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the run's result as 
 
 def execute(ctx: typer.Context, name: str, options: RunOptions, *, as_json: bool = False) -> WorkflowResult:
     """Run one workflow through the engine with a progress bar; the shared body of `yp run wfN`."""
-    from ..workflows.engine import Engine
+    from ..runtime import Runtime
+    from ..workflows.engine import Engine, plan_workflow
     from .render import RichReporter
 
     workspace = workspace_of(ctx)
     reporter = None if as_json else RichReporter(console, name.upper())
+    if options.dry_run:  # no engine: a dry run writes nothing, not even checkpoints
+        with Runtime(workspace.require(), provider_override=options.provider) as runtime:
+            return plan_workflow(runtime, name, options, reporter=reporter)
     with Engine(workspace, provider_override=options.provider, verbose=verbose_of(ctx)) as engine:
         return engine.run(name, options, reporter=reporter)
 
@@ -53,14 +57,38 @@ def run_wf1_command(
     workers: Workers = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry entries that failed before.")] = False,
     provider: Provider = None,
+    batch: Annotated[bool, typer.Option("--batch", help="Send the analysis as a Message Batch (half price).")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Collect batch answers now and write them back.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """WF1: encode every Viral DNA entry whose perspective is empty."""
-    from .render import wf1_table
+    from ..workflows.engine import Engine
+    from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
+    from .render import RichReporter, wf1_table
 
+    require_one_of(batch=batch, resume=resume)
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider)
-    result = execute(ctx, "wf1", options, as_json=as_json)
-    finish(result, wf1_table(result), as_json=as_json)
+    if not (batch or resume):
+        result = execute(ctx, "wf1", options, as_json=as_json)
+        finish(result, wf1_table(result), as_json=as_json)
+        return
+    if dry_run:
+        options.extra["batch"] = batch
+        result = execute(ctx, "wf1", options, as_json=as_json)
+        finish(result, wf1_table(result), as_json=as_json)
+        return
+    if batch:
+        from ..workflows.wf1_batch import require_claude_for_batches
+
+        require_claude_for_batches(workspace_of(ctx).ai_config(), provider)
+    reporter = None if as_json else RichReporter(console, "WF1")
+    with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
+        if resume:
+            result = collect_wf1_batches(engine, reporter=reporter)
+        else:
+            result = submit_wf1_batch(engine, options, reporter=reporter)
+    pending_only = resume and bool(result.stopped_reason and result.stopped_reason.startswith("batch still"))
+    finish(result, wf1_table(result), as_json=as_json, ok_when_pending=pending_only)
 
 
 @runs_app.callback()

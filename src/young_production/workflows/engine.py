@@ -51,6 +51,8 @@ APP_NAME = "young-production"
 REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
 }
+DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
+"""Modules with durable workflows of their own (beyond entry workflows), imported before launch."""
 """Workflow name -> the module that defines its `WORKFLOW` (a `WorkflowDef`)."""
 
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
@@ -223,7 +225,7 @@ class Engine:
         global _active
         if _active is not None:
             raise YPError("an engine is already running in this process")
-        for module in REGISTRY.values():  # DBOS must know every workflow before launch (recovery)
+        for module in (*REGISTRY.values(), *DURABLE_MODULES):  # DBOS must know every workflow before launch
             importlib.import_module(module)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
@@ -255,6 +257,9 @@ class Engine:
         self._stop.set()
         if not interrupted:
             DBOS.destroy(workflow_completion_timeout_sec=0)
+            # Workflows still waiting in this process (a batch's durable wait) resume in the next
+            # one; what their threads say when they find DBOS gone is noise, not news.
+            logging.getLogger("dbos").setLevel(logging.CRITICAL + 1)
             self.runtime.close()
         if self.records is not None and self.slot is not None:
             try:
@@ -306,7 +311,7 @@ class Engine:
         result = new_result(workflow.name, options.dry_run)
         self.runtime.provider(options.provider)  # a bad key or price stops here, before any work
         if options.dry_run:
-            return self._plan(workflow, options, result, reporter)
+            return plan_workflow(self.runtime, name, options, reporter=reporter)
         state = StateFiles(self.state_dir)
         with RunLock(self.state_dir, workflow.name, result.run_id):
             self.records.start_run(result.run_id, workflow.name, self.executor_id, _options_json(options), "running")
@@ -326,20 +331,6 @@ class Engine:
                     "stopped" if result.stopped_reason else "finished"
                 )
                 self.records.finish_run(result.run_id, status, result.summary())
-        return result
-
-    def _plan(self, workflow: WorkflowDef, options: RunOptions, result: WorkflowResult, reporter: Reporter) -> WorkflowResult:
-        entries = workflow.select(self.runtime, options)
-        result.selected = len(entries)
-        reporter.start(len(entries))
-        for entry in entries:
-            outcome = workflow.plan(self.runtime, entry, options)
-            result.entries.append(outcome)
-            reporter.entry_done(outcome)
-        if workflow.estimate is not None:
-            result.estimated_cost_usd = workflow.estimate(self.runtime, len(entries), options)
-        reporter.finish()
-        result.close()
         return result
 
     def _run_entries(
@@ -461,6 +452,29 @@ def adopt_pending(executor_ids: list[str]) -> None:
         _fork(status.workflow_id, f"{base}~{int(number or 1) + 1}", start, version)
         DBOS.cancel_workflow(status.workflow_id)
     DBOS._recover_pending_workflows(executor_ids)  # noqa: SLF001 (the documented recovery entry point)
+
+
+def plan_workflow(
+    runtime: Runtime, name: str, options: RunOptions | None = None, *, reporter: Reporter | None = None
+) -> WorkflowResult:
+    """A dry run: what the workflow would do and cost, with no engine, no network and no writes."""
+    options = options or RunOptions(dry_run=True)
+    reporter = reporter or SilentReporter()
+    workflow = load_workflow(name)
+    result = new_result(workflow.name, dry_run=True)
+    runtime.provider(options.provider)  # the same key and price checks a real run makes first
+    entries = workflow.select(runtime, options)
+    result.selected = len(entries)
+    reporter.start(len(entries))
+    for entry in entries:
+        outcome = workflow.plan(runtime, entry, options)
+        result.entries.append(outcome)
+        reporter.entry_done(outcome)
+    if workflow.estimate is not None:
+        result.estimated_cost_usd = workflow.estimate(runtime, len(entries), options)
+    reporter.finish()
+    result.close()
+    return result
 
 
 def _options_json(options: RunOptions) -> dict[str, Any]:

@@ -87,15 +87,13 @@ def analyse(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) 
     return {**asdict(analysis), "usage": asdict(analysis.usage)}
 
 
-@durable_step("wf1.write")
-def write(entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+def write_entry(entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """S03: one update with every decoded field; returns the title the entry ends with."""
     written = update_entry(active_runtime().store, ViralDNA, entry_id, changes)
     return {"title": written.title}
 
 
-@durable_step("wf1.record_failure")
-def record_failure(entry_id: str, reason: str) -> None:
+def mark_entry_failed(entry_id: str, reason: str) -> None:
     update_entry(
         active_runtime().store,
         ViralDNA,
@@ -104,15 +102,27 @@ def record_failure(entry_id: str, reason: str) -> None:
     )
 
 
+write = durable_step("wf1.write")(write_entry)
+record_failure = durable_step("wf1.record_failure")(mark_entry_failed)
+
+
 # ---- the entry's workflow --------------------------------------------------------------------
 
 
 @entry_workflow("yp.wf1.entry", NAME)
 def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
-    """Read, analyse, write; a failure of the entry is recorded on it, never raised."""
+    """Read, analyse, write; a failure of the entry is recorded on it, never raised.
+
+    In batch mode (`run["batch"]`) only the read step runs here: the outcome is
+    "prepared" and carries the source for the batch workflow (see wf1_batch).
+    """
     outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
     try:
         source = read_source(entry)
+        if run.get("batch"):
+            outcome.status = "prepared"
+            outcome.detail = {"source_type": source["source_type"], "transcript_source": source["transcript_source"]}
+            return {**outcome.to_dict(), "source": source}
         analysis = analyse(run, entry, source)
         written = write(entry["id"], decoded_changes(entry, source, analysis))
         outcome.title = written["title"]
@@ -197,17 +207,18 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
         runtime.store, include_failed=options.retry_failed, limit=None if waiting else options.limit
     )
     entries = [e for e in entries if e.id not in waiting][: options.limit or None]
-    return [entry_ref(e) for e in entries]
+    mode = "prepare" if options.extra.get("batch") else "encode"
+    return [entry_ref(e, mode) for e in entries]
 
 
-def entry_ref(entry: ViralDNA) -> EntryRef:
+def entry_ref(entry: ViralDNA, mode: str = "encode") -> EntryRef:
     """The entry as the workflow's input; its purpose changes when the entry does (a retry after
     a failure, an edited URL), so each state of an entry is encoded at most once."""
     payload = entry.model_dump(mode="json", exclude={"transcript", "perspective", "hook", "open_loop"})
     fingerprint = "|".join(
         str(x) for x in (entry.url, entry.status.value, entry.error_reason, entry.processed_at)
     )
-    purpose = "encode-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    purpose = f"{mode}-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
     return EntryRef(id=entry.id or "", title=entry.title, payload=payload, purpose=purpose)
 
 
