@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import SourceError
 
@@ -124,3 +124,25 @@ def long_playlist(channel_id: str) -> str:
 
 def live_playlist(channel_id: str) -> str:
     return "UULV" + _suffix(channel_id)
+
+
+_VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+def video_id_from_url(url: str | None) -> str | None:
+    """The 11-character id in a watch, youtu.be, Shorts, live or embed URL (or a bare id); else None."""
+    text = (url or "").strip()
+    if _VIDEO_ID.match(text):
+        return text
+    parts = urlsplit(text if "://" in text else f"https://{text}")
+    host = (parts.hostname or "").lower()
+    segments = [s for s in parts.path.split("/") if s]
+    candidate = None
+    if host == "youtu.be" and segments:
+        candidate = segments[0]
+    elif host in _HOSTS or host == "youtube-nocookie.com" or host.endswith(".youtube-nocookie.com"):
+        if segments[:1] == ["watch"]:
+            candidate = (parse_qs(parts.query).get("v") or [None])[0]
+        elif len(segments) >= 2 and segments[0] in ("shorts", "live", "embed", "v"):
+            candidate = segments[1]
+    return candidate if candidate and _VIDEO_ID.match(candidate) else None
