@@ -172,10 +172,19 @@ class TranscriptionConfig(_Section):
     max_ocr_video_sec: float = 90.0
 
 
+class EngineConfig(_Section):
+    # Where the durable engine keeps its checkpoints: empty = SQLite in state/ (one machine);
+    # a postgresql:// URL lets several `yp worker` processes share the work.
+    database_url: str | None = None
+    # Notion writes started per second across all workers (a global queue limit on Postgres).
+    notion_writes_per_sec: float = Field(default=2.0, gt=0, le=3)
+
+
 class PipelineConfig(_Section):
-    workers: int = 2
+    workers: int = Field(default=2, ge=1, le=32)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
+    engine: EngineConfig = Field(default_factory=EngineConfig)
 
 
 def _parse(model: type[BaseModel], data: dict[str, Any], filename: str) -> Any:

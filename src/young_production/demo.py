@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Workspace
-from .runtime import open_context
 from .sample_server import SAMPLES, SampleServer
 from .skills.crud import add_dna
 from .workflows.base import Reporter, WorkflowResult
-from .workflows.wf1 import WF1Options, run_wf1
+from .workflows.engine import Engine
 
 
 @dataclass
@@ -48,16 +47,12 @@ def run_demo(
     """Add every bundled sample as Viral DNA and encode them with WF1."""
     workspace = prepare_demo_workspace(directory)
     say(f"Demo workspace: {workspace.root}")
-    ctx = open_context(workspace)
-    try:
-        with SampleServer() as server:
-            say(f"Serving the bundled samples on {server.base_url}")
-            for sample in SAMPLES:
-                entry, created = add_dna(
-                    ctx.store, server.url(sample.path), title=sample.title, tags=["demo"]
-                )
-                say(f"  {'added' if created else 'have'} {entry.source_type.value if entry.source_type else '?':>10}  {sample.title}")
-            result = run_wf1(ctx, WF1Options(), reporter=reporter)
-    finally:
-        ctx.store.close()
+    with Engine(workspace) as engine, SampleServer() as server:
+        say(f"Serving the bundled samples on {server.base_url}")
+        for sample in SAMPLES:
+            entry, created = add_dna(
+                engine.runtime.store, server.url(sample.path), title=sample.title, tags=["demo"]
+            )
+            say(f"  {'added' if created else 'have'} {entry.source_type.value if entry.source_type else '?':>10}  {sample.title}")
+        result = engine.run("wf1", reporter=reporter)
     return DemoOutcome(workspace=workspace, result=result)

@@ -1,15 +1,22 @@
-"""Build the parts a run needs from a workspace's config: store, AI provider, run context.
+"""The parts a process needs, built once from a workspace's config: store, AI providers, transcriber.
 
 This is the one place that chooses implementations; everything below it receives
-its dependencies.
+its dependencies. A `Runtime` is a context manager: it opens what it is asked for,
+lazily and once, and closes it all at the end.
 """
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from .ai.base import AIProvider
-from .config import Workspace
+from .config import AIConfig, PipelineConfig, Workspace
 from .store.base import Store
-from .workflows.base import RunContext
+
+if TYPE_CHECKING:
+    from .skills.transcription import Transcriber
 
 
 def open_store(workspace: Workspace) -> Store:
@@ -21,8 +28,7 @@ def open_store(workspace: Workspace) -> Store:
         return NotionStore.from_config(config.notion)
     from .store.sqlite import SQLiteStore
 
-    path = workspace.root / config.sqlite_path
-    return SQLiteStore(path)
+    return SQLiteStore(workspace.root / config.sqlite_path)
 
 
 def open_provider(workspace: Workspace, override: str | None = None) -> AIProvider:
@@ -37,23 +43,69 @@ def open_provider(workspace: Workspace, override: str | None = None) -> AIProvid
     return build_provider(workspace.ai_config(), ledger=CostLedger(workspace.state_dir), override=override)
 
 
-def open_context(workspace: Workspace, provider: str | None = None) -> RunContext:
-    """Everything a workflow run needs, from the workspace's config."""
-    workspace.require()
-    pipeline = workspace.pipeline_config()
-    ai = workspace.ai_config()
-    store = open_store(workspace)
-    try:
-        ai_provider = open_provider(workspace, provider)
-    except BaseException:
-        store.close()
-        raise
-    return RunContext(
-        store=store,
-        provider=ai_provider,
-        pipeline=pipeline,
-        ai=ai,
-        state_dir=workspace.state_dir,
-        media_dir=workspace.media_dir,
-        provider_override=provider,
-    )
+class Runtime:
+    """Everything a workflow's steps need in this process, opened on first use."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        provider_override: str | None = None,
+        transcriber: Transcriber | None = None,
+    ):
+        self.workspace = workspace.require()
+        self.pipeline: PipelineConfig = workspace.pipeline_config()
+        self.ai: AIConfig = workspace.ai_config()
+        self.provider_override = provider_override
+        self._lock = threading.RLock()
+        self._store: Store | None = None
+        self._providers: dict[str | None, AIProvider] = {}
+        self._transcriber: Transcriber | None = transcriber  # tests share one loaded model
+
+    @property
+    def root(self) -> Path:
+        return self.workspace.root
+
+    @property
+    def state_dir(self) -> Path:
+        return self.workspace.state_dir
+
+    @property
+    def media_dir(self) -> Path:
+        return self.workspace.media_dir
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.workspace)
+            return self._store
+
+    def provider(self, override: str | None = None) -> AIProvider:
+        """The provider for `override` (default: this runtime's), built and checked once."""
+        name = override if override is not None else self.provider_override
+        with self._lock:
+            if name not in self._providers:
+                self._providers[name] = open_provider(self.workspace, name)
+            return self._providers[name]
+
+    @property
+    def transcriber(self) -> Transcriber:
+        with self._lock:
+            if self._transcriber is None:
+                from .skills.transcription import Transcriber
+
+                self._transcriber = Transcriber(self.pipeline.transcription)
+            return self._transcriber
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -10,12 +10,29 @@ overshoot it: the call that would is refused with `BudgetExceeded` before it is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 from ..config import LimitsConfig
 from .base import AIAnswer, AIRequest, T, Usage
 from .ledger import CallRecord, CostLedger
 from .prompting import AnswerRejected, spent_before
+
+
+_billed_run: ContextVar[str | None] = ContextVar("yp_billed_run", default=None)
+
+
+@contextmanager
+def billing_run(run_id: str | None) -> Iterator[None]:
+    """Book the calls made inside this block to `run_id` (the engine's one run id), whichever
+    process makes them: a workflow resumed by another process still bills its own run."""
+    token = _billed_run.set(run_id)
+    try:
+        yield
+    finally:
+        _billed_run.reset(token)
 
 
 class PricedProvider(Protocol):
@@ -38,13 +55,17 @@ class MeteredProvider:
         self.run_id = run_id
         self.name = inner.name
 
+    @property
+    def current_run_id(self) -> str:
+        return _billed_run.get() or self.run_id
+
     def model_for(self, request: AIRequest) -> str:
         return self.inner.model_for(request)
 
     def complete(self, request: AIRequest, schema: type[T]) -> AIAnswer[T]:
         ceiling = self.inner.cost_ceiling(request, schema)
         reservation = self.ledger.reserve(
-            ceiling, self.limits, self.run_id, note=f"{request.skill} {request.entry_id or ''}".strip()
+            ceiling, self.limits, self.current_run_id, note=f"{request.skill} {request.entry_id or ''}".strip()
         )
         try:
             answer = self.inner.complete(request, schema)
@@ -67,6 +88,6 @@ class MeteredProvider:
             workflow=request.workflow,
             skill=request.skill,
             entry_id=request.entry_id,
-            run_id=self.run_id,
+            run_id=self.current_run_id,
             outcome=outcome,
         )

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Sequence
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..records import ViralDNA
 from ..store.base import CollectionInfo
 from ..workflows.base import EntryOutcome, WorkflowResult
+from .output import cell, safe, short
 
 
 class RichReporter:
@@ -40,19 +42,12 @@ class RichReporter:
     def entry_done(self, outcome: EntryOutcome) -> None:
         if self.progress is None or self.task is None:
             return
-        mark = {"done": "[green]ok[/]", "failed": "[red]failed[/]"}.get(outcome.status, outcome.status)
-        self.progress.update(self.task, advance=1, last=f"{mark} {outcome.title[:40]}")
+        mark = {"done": "[green]ok[/]", "failed": "[red]failed[/]"}.get(outcome.status, safe(outcome.status))
+        self.progress.update(self.task, advance=1, last=f"{mark} {safe(outcome.title[:40])}")
 
     def finish(self) -> None:
         if self.progress is not None:
             self.progress.stop()
-
-
-def _short(text: str | None, width: int) -> str:
-    if not text:
-        return "-"
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def wf1_table(result: WorkflowResult) -> Table:
@@ -69,20 +64,25 @@ def wf1_table(result: WorkflowResult) -> Table:
         d = entry.detail
         route = d.get("source_type", "-")
         if result.dry_run:
-            table.add_row(f"{_short(entry.title, 60)}\n[dim]{route}[/]", d.get("route", "-"))
+            table.add_row(_label(entry.title, str(route)), cell(d.get("route")))
         elif entry.status == "failed":
-            table.add_row(f"{_short(entry.title, 60)}\n[red]failed[/]", f"[red]{entry.error}[/]", "", "")
+            table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "", "")
         elif entry.status != "done":  # prepared for a batch, or not answered yet
             note = entry.error or "sent for analysis in a Message Batch: collect with --resume"
-            table.add_row(f"{_short(entry.title, 60)}\n[dim]{route}[/]", f"[yellow]{note}[/]", "", "")
+            table.add_row(_label(entry.title, str(route)), cell(note, "yellow"), "", "")
         else:
-            label = f"{_short(entry.title, 60)}\n[dim]{route} · {d.get('transcript_source', '-')}[/]"
-            hook = f"[cyan]{d.get('hook_pattern', '')}[/] {_short(d.get('hook'), 160)}"
-            table.add_row(label, _short(d.get("perspective"), 220), hook, _short(d.get("open_loop"), 220))
+            label = _label(entry.title, f"{route} · {d.get('transcript_source', '-')}")
+            hook = Text.assemble((str(d.get("hook_pattern") or ""), "cyan"), " ", short(d.get("hook"), 160))
+            table.add_row(label, cell(short(d.get("perspective"), 220)), hook, cell(short(d.get("open_loop"), 220)))
     return table
 
 
+def _label(title: str, note: str, note_style: str = "dim") -> Text:
+    return Text.assemble(short(title, 60), "\n", (note, note_style))
+
+
 def result_line(result: WorkflowResult) -> str:
+    """One line saying what a run did (escaped: safe to print as markup)."""
     in_batch = sum(1 for e in result.entries if e.status == "prepared")
     parts = [f"selected {result.selected}", f"encoded {result.successful}", f"failed {result.failed}"]
     if in_batch:
@@ -98,11 +98,11 @@ def result_line(result: WorkflowResult) -> str:
     line = ", ".join(parts)
     if result.stopped_reason:
         line += f" — stopped: {result.stopped_reason}"
-    return line
+    return safe(line)
 
 
-def dna_table(entries: Sequence[ViralDNA]) -> Table:
-    table = Table(title=f"Viral DNA ({len(entries)})", expand=True)
+def dna_table(entries: Sequence[ViralDNA], title: str | None = None) -> Table:
+    table = Table(title=title or f"Viral DNA ({len(entries)})", expand=True)
     table.add_column("ID", no_wrap=True)  # people copy it into `yp dna show`
     table.add_column("Title", ratio=3)
     table.add_column("Type", no_wrap=True)
@@ -111,24 +111,24 @@ def dna_table(entries: Sequence[ViralDNA]) -> Table:
     table.add_column("Perspective", ratio=4)
     for e in entries:
         table.add_row(
-            e.id or "",
-            _short(e.title, 50),
-            e.source_type.value if e.source_type else "-",
-            e.status.value,
-            ", ".join(e.niche_tags) or "-",
-            _short(e.perspective or e.error_reason, 120),
+            cell(e.id),
+            cell(short(e.title, 50)),
+            cell(e.source_type.value if e.source_type else None),
+            cell(e.status.value),
+            cell(", ".join(e.niche_tags)),
+            cell(short(e.perspective or e.error_reason, 120)),
         )
     return table
 
 
 def record_table(fields: dict[str, object], title: str) -> Table:
-    table = Table(title=title, show_header=False, show_lines=True, expand=True)
+    table = Table(title=Text(title), show_header=False, show_lines=True, expand=True)
     table.add_column("Field", style="bold", ratio=1)
     table.add_column("Value", ratio=5)
     for name, value in fields.items():
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value) or "-"
-        table.add_row(name, "-" if value in (None, "") else str(value))
+        table.add_row(name, cell(value))
     return table
 
 
@@ -136,14 +136,14 @@ def schema_tables(infos: Iterable[CollectionInfo]) -> list[Table]:
     tables = []
     for info in infos:
         count = "?" if info.count is None else str(info.count)
-        table = Table(title=f"{info.collection} — {info.location} ({count} records)", expand=True)
+        table = Table(title=Text(f"{info.collection} — {info.location} ({count} records)"), expand=True)
         table.add_column("Field")
         table.add_column("Kind")
         table.add_column("Stored as")
         table.add_column("Check")
         for f in info.fields:
-            check = "[green]ok[/]" if f.ok else f"[red]{f.problem}[/]"
-            table.add_row(f.name, f.kind, f.stored_as, check)
+            check = cell("ok", "green") if f.ok else cell(f.problem, "red")
+            table.add_row(cell(f.name), cell(f.kind), cell(f.stored_as), check)
         tables.append(table)
     return tables
 
@@ -155,5 +155,5 @@ def checks_table(checks: Sequence[tuple[str, bool, str]]) -> Table:
     table.add_column("Detail")
     for name, ok, detail in checks:
         detail = detail.removeprefix("ok: ").removeprefix("ok")
-        table.add_row(name, "[green]ok[/]" if ok else "[red]problem[/]", detail or "-")
+        table.add_row(name, cell("ok", "green") if ok else cell("problem", "red"), cell(detail))
     return table

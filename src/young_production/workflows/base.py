@@ -1,38 +1,29 @@
-"""What every workflow shares: its context, its result, last-run state and step retries."""
+"""What every workflow shares: run options, entry outcomes, the run result, last-run state files."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
 import threading
-import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-from ..ai.base import AIProvider
-from ..config import AIConfig, PipelineConfig
-from ..errors import TransientError
-from ..store.base import Store
-
-T = TypeVar("T")
+from typing import Any, Protocol
 
 
 @dataclass
-class RunContext:
-    """Everything a workflow run needs, passed in (never read from globals)."""
+class RunOptions:
+    """What a person asked of one run; every workflow reads the fields it knows."""
 
-    store: Store
-    provider: AIProvider
-    pipeline: PipelineConfig
-    ai: AIConfig
-    state_dir: Path
-    media_dir: Path
-    provider_override: str | None = None  # `--provider`: one provider for every skill this run
+    dry_run: bool = False
+    limit: int | None = None
+    workers: int | None = None
+    retry_failed: bool = False
+    provider: str | None = None  # `--provider`: one provider for every skill this run
+    extra: dict[str, Any] = field(default_factory=dict)  # workflow-specific (WF2: min_score, top, ...)
 
 
 @dataclass
@@ -46,6 +37,15 @@ class EntryOutcome:
     error: str | None = None
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
+    workflow_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EntryOutcome:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -154,8 +154,10 @@ class StateFiles:
         return json.loads(self.processed_path.read_text(encoding="utf-8"))
 
     def mark_processed(self, collection: str, record_id: str) -> None:
-        """Record an entry as processed (idempotent; safe from worker threads)."""
-        with self._lock:
+        """Record an entry as processed (idempotent; safe across threads and processes)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.dir / ".processed.lock", "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             data = self.processed()
             ids = data.setdefault(collection, [])
             if record_id not in ids:
@@ -182,25 +184,3 @@ class SilentReporter:
 
     def finish(self) -> None:
         pass
-
-
-def run_step(
-    name: str,
-    func: Callable[[], T],
-    timings: dict[str, float],
-    attempts: int = 3,
-    backoff_sec: float = 1.0,
-) -> T:
-    """Run one pipeline step, retrying only transient failures, and time it."""
-    started = time.perf_counter()
-    try:
-        for attempt in range(1, attempts + 1):
-            try:
-                return func()
-            except TransientError:
-                if attempt == attempts:
-                    raise
-                time.sleep(backoff_sec * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
-    finally:
-        timings[name] = round(time.perf_counter() - started, 3)

@@ -1,0 +1,100 @@
+"""`yp dna`: add, list and show Viral DNA entries."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import YPError
+from .output import console, emit_json, safe, workspace_of
+
+dna_app = typer.Typer(no_args_is_help=True, help="Viral DNA: the references you learn from. Add, list, show.")
+
+DEFAULT_LIST_LIMIT = 100
+
+
+@dna_app.command("add")
+def dna_add(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="A URL (YouTube, TikTok, article, media, image) or a local file.")],
+    tag: Annotated[list[str], typer.Option("--tag", "-t", help="A niche tag (repeatable).")] = [],  # noqa: B006
+    title: Annotated[Optional[str], typer.Option(help="Title (default: from the page once encoded).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
+) -> None:
+    """Add a viral reference to the Viral DNA list (adding it twice is harmless; no network needed)."""
+    from ..runtime import open_store
+    from ..skills.crud import add_dna, record_summary
+
+    workspace = workspace_of(ctx).require()
+    store = open_store(workspace)
+    try:
+        entry, created = add_dna(store, target, title=title, tags=tag)
+    finally:
+        store.close()
+    if as_json:
+        emit_json({**record_summary(entry), "created": created})
+        return
+    verb = "added" if created else "already there"
+    kind = entry.source_type.value if entry.source_type else "-"
+    console.print(f"{verb}: {safe(entry.id)}  {safe(entry.title)}  \\[{kind}]", highlight=False)
+
+
+@dna_app.command("list")
+def dna_list(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option(help="Only this status: New, Encoded, Failed.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = DEFAULT_LIST_LIMIT,
+    show_all: Annotated[bool, typer.Option("--all", help="Every entry, however many.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+) -> None:
+    """List Viral DNA entries (the first 100 unless --limit or --all)."""
+    from ..records import DNAStatus, ViralDNA
+    from ..runtime import open_store
+    from ..skills.crud import fetch_entries, record_summary
+    from ..store.base import Filter
+    from .render import dna_table
+
+    filters = []
+    if status:
+        try:
+            filters.append(Filter.eq("status", DNAStatus(status.capitalize())))
+        except ValueError:
+            raise YPError(f"unknown status {status!r}: use New, Encoded or Failed") from None
+    store = open_store(workspace_of(ctx).require())
+    try:
+        entries = fetch_entries(store, ViralDNA, filters, limit=None if show_all else limit + 1)
+    finally:
+        store.close()
+    more = not show_all and len(entries) > limit
+    entries = entries if show_all else entries[:limit]
+    if as_json:
+        emit_json([record_summary(e) for e in entries])
+        return
+    title = f"Viral DNA (first {limit}; more exist: use --all or --limit)" if more else None
+    console.print(dna_table(entries, title))
+    if more:
+        console.print(f"showing the first {limit} entries; more exist: `yp dna list --all` or `--limit N`")
+
+
+@dna_app.command("show")
+def dna_show(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
+) -> None:
+    """Show one Viral DNA entry with everything decoded."""
+    from ..records import ViralDNA
+    from ..runtime import open_store
+    from ..skills.crud import record_summary
+    from .render import record_table
+
+    store = open_store(workspace_of(ctx).require())
+    try:
+        entry = store.get(ViralDNA, entry_id)
+    finally:
+        store.close()
+    if as_json:
+        emit_json(record_summary(entry))
+        return
+    console.print(record_table(record_summary(entry), entry.title))

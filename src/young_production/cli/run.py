@@ -1,0 +1,140 @@
+"""`yp run`, `yp runs`, `yp worker`: run workflows on the durable engine and look at past runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import YPError
+from ..workflows.base import RunOptions, WorkflowResult
+from .output import cell, console, emit_json, safe, verbose_of, workspace_of
+
+run_app = typer.Typer(no_args_is_help=True, help="Run a workflow (WF1 encode references, ...).")
+runs_app = typer.Typer(help="Past and running workflow runs: what each entry did and cost.", invoke_without_command=True)
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print what would be done and its cost; write nothing.")]
+Limit = Annotated[Optional[int], typer.Option(min=1, help="Process at most N entries.")]
+Workers = Annotated[Optional[int], typer.Option(min=1, max=32, help="Entries processed at once.")]
+Provider = Annotated[Optional[str], typer.Option(help="AI provider for this run: rules, anthropic, openai.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the run's result as JSON.")]
+
+
+def execute(ctx: typer.Context, name: str, options: RunOptions, *, as_json: bool = False) -> WorkflowResult:
+    """Run one workflow through the engine with a progress bar; the shared body of `yp run wfN`."""
+    from ..workflows.engine import Engine
+    from .render import RichReporter
+
+    workspace = workspace_of(ctx)
+    reporter = None if as_json else RichReporter(console, name.upper())
+    with Engine(workspace, provider_override=options.provider, verbose=verbose_of(ctx)) as engine:
+        return engine.run(name, options, reporter=reporter)
+
+
+def finish(result: WorkflowResult, table: Any, *, as_json: bool, ok_when_pending: bool = False) -> None:
+    """Print a run's table and line (or its JSON); exit 1 when anything failed or it stopped."""
+    from .render import result_line
+
+    if as_json:
+        emit_json({**result.summary(), "entries": [e.to_dict() for e in result.entries]})
+    else:
+        if result.entries and table is not None:
+            console.print(table)
+        console.print(result_line(result))
+    if result.failed or (result.stopped_reason and not ok_when_pending):
+        raise typer.Exit(1)
+
+
+@run_app.command("wf1")
+def run_wf1_command(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    limit: Limit = None,
+    workers: Workers = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also retry entries that failed before.")] = False,
+    provider: Provider = None,
+    as_json: AsJson = False,
+) -> None:
+    """WF1: encode every Viral DNA entry whose perspective is empty."""
+    from .render import wf1_table
+
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider)
+    result = execute(ctx, "wf1", options, as_json=as_json)
+    finish(result, wf1_table(result), as_json=as_json)
+
+
+@runs_app.callback()
+def runs_list(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many runs.")] = 20,
+    workflow: Annotated[Optional[str], typer.Option(help="Only runs of this workflow (wf1...).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
+) -> None:
+    """List recent runs, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from ..workflows.inspect import list_runs
+
+    runs = list_runs(workspace_of(ctx), limit=limit, workflow=workflow)
+    if as_json:
+        emit_json(runs)
+        return
+    table = Table(title=f"Runs ({len(runs)})", expand=True)
+    for column in ("Run", "Workflow", "Status", "Started", "Entries", "Done", "Failed", "Cost"):
+        table.add_column(column, no_wrap=column in ("Run", "Workflow", "Status"))
+    for run in runs:
+        s = run.get("summary") or {}
+        table.add_row(
+            cell(run["run_id"]),
+            cell(run["workflow"]),
+            cell(run["status"]),
+            cell(run["started_at"]),
+            cell(s.get("total_processed", run.get("entry_count", "-"))),
+            cell(s.get("successful", "-")),
+            cell(s.get("failed", "-")),
+            cell(f"${s.get('total_cost_usd', 0):.4f}" if s else "-"),
+        )
+    console.print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
+) -> None:
+    """One run: its options, and each entry's state, outcome and cost."""
+    from rich.table import Table
+
+    from ..workflows.inspect import show_run
+
+    run = show_run(workspace_of(ctx), run_id)
+    if as_json:
+        emit_json(run)
+        return
+    console.print(
+        f"run {safe(run['run_id'])} · {safe(run['workflow'])} · {safe(run['status'])} · "
+        f"started {safe(run['started_at'])} · finished {safe(run.get('finished_at') or '-')}",
+        highlight=False,
+    )
+    table = Table(expand=True)
+    for column in ("Entry", "Title", "State", "Outcome", "Cost", "Detail"):
+        table.add_column(column)
+    for entry in run["entries"]:
+        table.add_row(
+            cell(entry["entry_id"]),
+            cell(entry.get("title")),
+            cell(entry.get("state")),
+            cell(entry.get("outcome")),
+            cell(f"${entry['cost_usd']:.4f}" if entry.get("cost_usd") is not None else None),
+            cell(entry.get("error")),
+        )
+    console.print(table)
+
+
+def require_one_of(**flags: bool) -> None:
+    chosen = [name for name, on in flags.items() if on]
+    if len(chosen) > 1:
+        raise YPError(f"use only one of {', '.join('--' + n.replace('_', '-') for n in chosen)}")

@@ -1,0 +1,64 @@
+"""Read past and running runs without launching the engine (`yp runs`, `yp runs show`).
+
+Run records come from the engine's own tables; each entry's live state (pending,
+done, failed, waiting for a decision) and outcome come from DBOS through a
+read-only client on the same system database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Workspace
+from ..errors import YPError
+from .engine import system_database_url
+from .runs import RunRecords
+
+
+def _records(workspace: Workspace) -> RunRecords | None:
+    url = system_database_url(workspace.require())
+    if url.startswith("sqlite:///") and not (workspace.state_dir / "engine.sqlite").exists():
+        return None  # nothing has run yet
+    return RunRecords(url)
+
+
+def list_runs(workspace: Workspace, *, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
+    records = _records(workspace)
+    if records is None:
+        return []
+    try:
+        return records.list_runs(limit=limit, workflow=workflow)
+    finally:
+        records.close()
+
+
+def show_run(workspace: Workspace, run_id: str) -> dict[str, Any]:
+    """The run record with, per entry: state, outcome, error and cost."""
+    records = _records(workspace)
+    run = records.get_run(run_id) if records is not None else None
+    if records is not None:
+        records.close()
+    if run is None:
+        raise YPError(f"no run {run_id!r} in this workspace (see `yp runs`)")
+    statuses = _statuses(workspace, [e["workflow_id"] for e in run["entries"]])
+    for entry in run["entries"]:
+        status = statuses.get(entry["workflow_id"])
+        output = status.output if status is not None and isinstance(status.output, dict) else {}
+        entry["state"] = status.status.lower() if status is not None else "unknown"
+        entry["outcome"] = output.get("status")
+        entry["error"] = output.get("error")
+        entry["cost_usd"] = (output.get("detail") or {}).get("cost_usd")
+    return run
+
+
+def _statuses(workspace: Workspace, workflow_ids: list[str]) -> dict[str, Any]:
+    if not workflow_ids:
+        return {}
+    from dbos import DBOSClient
+
+    client = DBOSClient(system_database_url=system_database_url(workspace))
+    try:
+        found = client.list_workflows(workflow_ids=workflow_ids, load_input=False)
+    finally:
+        client.destroy()
+    return {s.workflow_id: s for s in found}

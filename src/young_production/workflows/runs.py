@@ -1,0 +1,209 @@
+"""The engine's own records, kept beside DBOS's tables in the system database.
+
+- `yp_runs`: one row per run (its id is the one id shared by the result, the cost
+  ledger, the state files and the DBOS workflow attributes), with its options and
+  final summary.
+- `yp_run_entries`: which durable workflow served which entry in which run.
+- `yp_executors`: a heartbeat per process, so a worker can tell that another one
+  (perhaps on another machine) is gone and adopt its pending work.
+- `yp_decisions`: every decision a person made (WF2 approvals), with what was shown.
+
+SQLAlchemy Core over the same URL DBOS uses: SQLite in the workspace by default, or
+the shared Postgres database when several workers split the work.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+runs_table = sa.Table(
+    "yp_runs",
+    metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("workflow", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    sa.Column("executor_id", sa.String(120)),
+    sa.Column("options", sa.Text),
+    sa.Column("summary", sa.Text),
+)
+
+run_entries_table = sa.Table(
+    "yp_run_entries",
+    metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("entry_id", sa.String(120), primary_key=True),
+    sa.Column("workflow_id", sa.String(300), nullable=False),
+    sa.Column("title", sa.Text),
+)
+
+executors_table = sa.Table(
+    "yp_executors",
+    metadata,
+    sa.Column("executor_id", sa.String(120), primary_key=True),
+    sa.Column("host", sa.String(120)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("heartbeat_at", sa.String(40), nullable=False),
+)
+
+decisions_table = sa.Table(
+    "yp_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(40)),
+    sa.Column("workflow", sa.String(16), nullable=False),
+    sa.Column("entry_id", sa.String(120), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("decided_at", sa.String(40), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class RunRecords:
+    """Reads and writes the engine's tables; safe to share between threads."""
+
+    def __init__(self, url: str):
+        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- runs ---------------------------------------------------------------------------
+    def start_run(self, run_id: str, workflow: str, executor_id: str, options: dict[str, Any], status: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                runs_table.insert().values(
+                    run_id=run_id,
+                    workflow=workflow,
+                    status=status,
+                    started_at=_iso(_now()),
+                    executor_id=executor_id,
+                    options=json.dumps(options, default=str),
+                )
+            )
+
+    def add_entry(self, run_id: str, entry_id: str, workflow_id: str, title: str) -> None:
+        with self.engine.begin() as db:
+            exists = db.execute(
+                sa.select(run_entries_table.c.run_id).where(
+                    run_entries_table.c.run_id == run_id, run_entries_table.c.entry_id == entry_id
+                )
+            ).first()
+            if exists is None:
+                db.execute(
+                    run_entries_table.insert().values(
+                        run_id=run_id, entry_id=entry_id, workflow_id=workflow_id, title=title
+                    )
+                )
+            else:
+                db.execute(
+                    run_entries_table.update()
+                    .where(run_entries_table.c.run_id == run_id, run_entries_table.c.entry_id == entry_id)
+                    .values(workflow_id=workflow_id)
+                )
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                runs_table.update()
+                .where(runs_table.c.run_id == run_id)
+                .values(status=status, finished_at=_iso(_now()), summary=json.dumps(summary, default=str))
+            )
+
+    def list_runs(self, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(runs_table).order_by(runs_table.c.started_at.desc(), runs_table.c.run_id).limit(limit)
+        if workflow:
+            query = query.where(runs_table.c.workflow == workflow.upper())
+        with self.engine.connect() as db:
+            return [_run_row(row._mapping) for row in db.execute(query)]
+
+    def get_run(self, run_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(runs_table).where(runs_table.c.run_id == run_id)).first()
+            if row is None:
+                return None
+            run = _run_row(row._mapping)
+            entries = db.execute(
+                sa.select(run_entries_table).where(run_entries_table.c.run_id == run_id)
+            ).fetchall()
+            run["entries"] = [dict(e._mapping) for e in entries]
+            return run
+
+    # ---- executors ----------------------------------------------------------------------
+    def heartbeat(self, executor_id: str, host: str, pid: int) -> None:
+        now = _iso(_now())
+        with self.engine.begin() as db:
+            updated = db.execute(
+                executors_table.update()
+                .where(executors_table.c.executor_id == executor_id)
+                .values(heartbeat_at=now, host=host, pid=pid)
+            ).rowcount
+            if not updated:
+                db.execute(executors_table.insert().values(executor_id=executor_id, host=host, pid=pid, heartbeat_at=now))
+
+    def forget_executor(self, executor_id: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(executors_table.delete().where(executors_table.c.executor_id == executor_id))
+
+    def silent_executors(self, older_than_sec: float) -> list[str]:
+        """Executors whose last heartbeat is older than `older_than_sec` (their process is gone)."""
+        cutoff = _iso(_now() - timedelta(seconds=older_than_sec))
+        with self.engine.connect() as db:
+            rows = db.execute(
+                sa.select(executors_table.c.executor_id).where(executors_table.c.heartbeat_at < cutoff)
+            )
+            return [r[0] for r in rows]
+
+    # ---- decisions ----------------------------------------------------------------------
+    def record_decision(
+        self, workflow: str, entry_id: str, action: str, data: dict[str, Any], run_id: str | None = None
+    ) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                decisions_table.insert().values(
+                    run_id=run_id,
+                    workflow=workflow,
+                    entry_id=entry_id,
+                    action=action,
+                    decided_at=_iso(_now()),
+                    data=json.dumps(data, default=str),
+                )
+            )
+
+    def decisions(self, workflow: str | None = None) -> list[dict[str, Any]]:
+        query = sa.select(decisions_table).order_by(decisions_table.c.id)
+        if workflow:
+            query = query.where(decisions_table.c.workflow == workflow)
+        with self.engine.connect() as db:
+            return [{**dict(r._mapping), "data": json.loads(r.data)} for r in db.execute(query)]
+
+
+def _run_row(row: Any) -> dict[str, Any]:
+    data = dict(row)
+    data["options"] = json.loads(data["options"]) if data.get("options") else {}
+    data["summary"] = json.loads(data["summary"]) if data.get("summary") else None
+    return data
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.close()
