@@ -1,0 +1,133 @@
+"""S13 charts as PNG bytes, drawn with matplotlib's object API on the Agg canvas.
+
+No pyplot: figures are plain objects, so drawing is thread-safe and sets no global
+backend. matplotlib is imported inside the functions (it costs ~0.3 s to load).
+Colours: Shorts orange, long videos blue, in every chart.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...records import VideoFormat
+from .outliers import OutlierScore, VideoPoint
+from .patterns import PatternLift
+
+COLOURS = {VideoFormat.SHORT: "#e8710a", VideoFormat.VIDEO: "#1a73e8"}
+LABELS = {VideoFormat.SHORT: "Shorts", VideoFormat.VIDEO: "Long videos"}
+MAX_BARS = 30  # per format in the outlier chart: the newest scored videos
+
+
+def _figure(width: float, height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _png(figure: Any) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", facecolor="white")
+    return buffer.getvalue()
+
+
+def views_over_time(points: Sequence[VideoPoint]) -> bytes:
+    """Views of every video by publish date, Shorts and long apart, log scale."""
+    figure = _figure(9, 4)
+    axes = figure.add_subplot()
+    for fmt in (VideoFormat.VIDEO, VideoFormat.SHORT):
+        chosen = sorted((p for p in points if p.format is fmt), key=lambda p: p.published_at)
+        if chosen:
+            axes.plot([p.published_at for p in chosen], [max(p.views, 1) for p in chosen], "o-",
+                      color=COLOURS[fmt], label=f"{LABELS[fmt]} ({len(chosen)})", markersize=4, linewidth=1)
+    axes.set_yscale("log")
+    _plain_log_ticks(axes.yaxis)
+    axes.set_ylabel("views")
+    axes.set_title("Views by publish date")
+    axes.grid(True, alpha=0.3)
+    if points:
+        axes.legend(loc="upper left")
+    figure.autofmt_xdate()
+    return _png(figure)
+
+
+def outlier_scores(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore]) -> bytes:
+    """Each scored video's outlier ratio with its interval; one panel per format; 1x marked."""
+    formats = [f for f in (VideoFormat.VIDEO, VideoFormat.SHORT)
+               if any(p.format is f and _scored(scores.get(p.video_id)) for p in points)]
+    figure = _figure(9, 3.2 * max(1, len(formats)))
+    if not formats:
+        axes = figure.add_subplot()
+        axes.text(0.5, 0.5, "no scored videos yet", ha="center", va="center")
+        axes.set_axis_off()
+        return _png(figure)
+    panels = figure.subplots(len(formats), 1, squeeze=False)[:, 0]
+    for axes, fmt in zip(panels, formats):
+        chosen = sorted((p for p in points if p.format is fmt and _scored(scores.get(p.video_id))),
+                        key=lambda p: p.published_at)[-MAX_BARS:]
+        ratios = [scores[p.video_id].ratio or 0.0 for p in chosen]
+        lows = [r - (_ratio_bound(scores[p.video_id], "low") or r) for r, p in zip(ratios, chosen)]
+        highs = [(_ratio_bound(scores[p.video_id], "high") or r) - r for r, p in zip(ratios, chosen)]
+        positions = range(len(chosen))
+        axes.bar(positions, ratios, color=COLOURS[fmt], alpha=0.85)
+        axes.errorbar(positions, ratios, yerr=[lows, highs], fmt="none", ecolor="#333333", capsize=2, linewidth=1)
+        axes.axhline(1.0, color="#555555", linestyle="--", linewidth=1)
+        axes.set_xticks(list(positions), [_short(p.title or p.video_id) for p in chosen], rotation=60,
+                        ha="right", fontsize=7)
+        axes.set_ylabel("x peers' baseline")
+        axes.set_title(f"Outlier scores: {LABELS[fmt]} (newest {len(chosen)})")
+    return _png(figure)
+
+
+def pattern_lift(lifts: Sequence[PatternLift], limit: int = 15) -> bytes:
+    """Each pattern's lift with its interval (log scale), count in the label; 1x marked."""
+    chosen = list(lifts)[:limit]
+    figure = _figure(9, max(2.5, 0.4 * len(chosen) + 1.2))
+    axes = figure.add_subplot()
+    if not chosen:
+        axes.text(0.5, 0.5, "no pattern on enough scored videos yet", ha="center", va="center")
+        axes.set_axis_off()
+        return _png(figure)
+    chosen = chosen[::-1]  # best at the top
+    rows = range(len(chosen))
+    lifts_ = [p.lift for p in chosen]
+    axes.errorbar(lifts_, rows, xerr=[[p.lift - p.low for p in chosen], [p.high - p.lift for p in chosen]],
+                  fmt="o", color="#1a73e8", ecolor="#333333", capsize=3)
+    axes.axvline(1.0, color="#555555", linestyle="--", linewidth=1)
+    axes.set_xscale("log")
+    _plain_log_ticks(axes.xaxis)
+    axes.set_yticks(list(rows), [f"{_short(p.label, 40)} (n={p.count})" for p in chosen], fontsize=8)
+    axes.set_xlabel(f"lift vs the Empire's other videos ({chosen[0].confidence * 100:.0f}% interval)")
+    axes.set_title("Which DNA patterns win")
+    axes.grid(True, axis="x", alpha=0.3)
+    return _png(figure)
+
+
+def _plain_log_ticks(axis: Any) -> None:
+    """'2', '1,000' on a log axis instead of '2x10^0'."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _scored(score: OutlierScore | None) -> bool:
+    return score is not None and score.status == "scored" and score.ratio is not None
+
+
+def _ratio_bound(score: OutlierScore, which: str) -> float | None:
+    """The interval bound on the ratio scale, whatever the method's own offset."""
+    bound = getattr(score, which)
+    if bound is None or score.score is None or score.ratio is None:
+        return None
+    return bound - score.score + score.ratio
+
+
+def _short(text: str, width: int = 28) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"

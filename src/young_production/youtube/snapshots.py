@@ -1,0 +1,123 @@
+"""Dated counts of every video we have read, so a video can be compared with its peers at the same age.
+
+One SQLite file in the workspace's state folder (the path is passed in). Each read
+adds a snapshot (video, taken_at, views, likes, comments, source); the same video
+read twice at the same moment replaces the first. `views_at_age` answers "how many
+views did this video have N days after it was published": interpolated between the
+two snapshots around that age, or the nearest one within a tolerance, else None
+(never extrapolated beyond what was seen).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .stats import VideoStats
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS videos (
+    video_id TEXT PRIMARY KEY, channel_id TEXT, title TEXT, published_at TEXT,
+    format TEXT, duration_seconds REAL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    video_id TEXT NOT NULL, taken_at TEXT NOT NULL, views REAL, likes REAL, comments REAL,
+    source TEXT NOT NULL, PRIMARY KEY (video_id, taken_at, source)
+);
+CREATE INDEX IF NOT EXISTS snapshots_by_video ON snapshots (video_id, taken_at);
+"""
+
+
+class SnapshotStore:
+    """Snapshots in `path` (created on first write)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=30)
+        connection.executescript(_SCHEMA)
+        return connection
+
+    def record(self, stats: Iterable[VideoStats], channel_id: str | None = None) -> int:
+        """Store one snapshot per video (views known); returns how many were stored."""
+        count = 0
+        with closing(self._connect()) as db, db:
+            for video in stats:
+                if video.views is None:
+                    continue
+                db.execute(
+                    "INSERT INTO videos (video_id, channel_id, title, published_at, format, duration_seconds) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(video_id) DO UPDATE SET "
+                    "channel_id = COALESCE(excluded.channel_id, channel_id), title = COALESCE(excluded.title, title), "
+                    "published_at = COALESCE(excluded.published_at, published_at), "
+                    "format = COALESCE(excluded.format, format), "
+                    "duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds)",
+                    (video.video_id, channel_id, video.title, _text(video.published_at),
+                     video.format.value if video.format else None, video.duration_seconds),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO snapshots (video_id, taken_at, views, likes, comments, source) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (video.video_id, _text(video.taken_at), video.views, video.likes, video.comments, video.source),
+                )
+                count += 1
+        return count
+
+    def history(self, video_id: str) -> list[tuple[datetime, float]]:
+        """(taken_at, views) of every snapshot of the video, oldest first."""
+        if not self.path.exists():
+            return []
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT taken_at, views FROM snapshots WHERE video_id = ? AND views IS NOT NULL ORDER BY taken_at",
+                (video_id,),
+            ).fetchall()
+        return [(_time(t), float(v)) for t, v in rows]
+
+    def published_at(self, video_id: str) -> datetime | None:
+        if not self.path.exists():
+            return None
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT published_at FROM videos WHERE video_id = ?", (video_id,)).fetchone()
+        return _time(row[0]) if row and row[0] else None
+
+    def views_at_age(self, video_id: str, published_at: datetime, age: timedelta) -> float | None:
+        """Views `age` after publication: interpolated between snapshots, or the nearest within tolerance."""
+        return views_at_age(self.history(video_id), published_at, age)
+
+
+def views_at_age(
+    history: list[tuple[datetime, float]], published_at: datetime, age: timedelta
+) -> float | None:
+    """Views at `age` from a (taken_at, views) history; tolerance is a tenth of the age, at least 12 hours."""
+    if not history:
+        return None
+    target = _aware(published_at) + age
+    tolerance = max(timedelta(hours=12), age / 10)
+    before = [(t, v) for t, v in history if t <= target]
+    after = [(t, v) for t, v in history if t >= target]
+    if before and after:
+        (t0, v0), (t1, v1) = before[-1], after[0]
+        if t1 == t0:
+            return v0
+        share = (target - t0) / (t1 - t0)
+        return v0 + (v1 - v0) * share
+    nearest_time, nearest_views = min(history, key=lambda item: abs(item[0] - target))
+    return nearest_views if abs(nearest_time - target) <= tolerance else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _text(moment: datetime | None) -> str | None:
+    return _aware(moment).astimezone(timezone.utc).isoformat() if moment else None
+
+
+def _time(text: str) -> datetime:
+    return _aware(datetime.fromisoformat(text))
