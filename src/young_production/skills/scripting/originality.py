@@ -168,15 +168,16 @@ def check_originality(
 ) -> list[Flag]:
     """Every run of more than `max_run_words` words the script shares with a source.
 
-    `sources` are (dna_id, title, transcript). Flags come in script order per source,
-    longest first overall.
+    `sources` are (dna_id, title, transcript). A stretch of the script that several
+    sources share is flagged once, with the first source given. Longest runs first,
+    then in script order.
     """
     if max_run_words < 1:
         raise ValueError("max_run_words must be at least 1")
     script = Tokens.of(script_text)
-    flags: list[Flag] = []
+    found: dict[tuple[int, int], Flag] = {}
     for dna_id, title, transcript in sources:
         source = Tokens.of(transcript or "")
         for start, length in shared_runs(script, source, max_run_words + 1):
-            flags.append(Flag(dna_id, title, length, script.excerpt(start, length)))
-    return sorted(flags, key=lambda f: -f.run_words)
+            found.setdefault((start, length), Flag(dna_id, title, length, script.excerpt(start, length)))
+    return [found[span] for span in sorted(found, key=lambda span: (-span[1], span[0]))]

@@ -26,6 +26,7 @@ from .scenes import Scene
 from .script import Beat
 
 SECTION = "Script"
+MAX_FLAGS_SHOWN = 20  # the longest runs; the rest are counted (every flag is in the JSON)
 _ROLE_NAMES = {"hook": "HOOK", "loop": "OPEN LOOP", "beat": "BEAT", "payoff": "PAYOFF", "cta": "CALL TO ACTION"}
 
 
@@ -43,7 +44,9 @@ def draft_blocks(draft: ProductionDraft) -> list[Block]:
             text=f"Originality: {len(draft.flags)} run(s) of more than {draft.max_run_words} words match a "
                  "reference word for word. Rewrite them in your own words:",
             children=[bullet(f"{f.run_words} words from '{f.title}' ({f.dna_id}): \u201c{f.excerpt}\u201d")
-                      for f in draft.flags],
+                      for f in draft.flags[:MAX_FLAGS_SHOWN]]
+            + ([paragraph(f"... and {len(draft.flags) - MAX_FLAGS_SHOWN} more (all of them in --json)")]
+               if len(draft.flags) > MAX_FLAGS_SHOWN else []),
         ))
     if draft.warnings:
         blocks.append(Block(type="quote", text="Notes:\n" + "\n".join(f"- {w}" for w in draft.warnings)))
