@@ -145,3 +145,19 @@ def test_a_model_that_empties_the_hook_is_refused(references: list[ViralDNA]) ->
     refs, _ = references_from_dna(references)
     with pytest.raises(AIError, match="hook is empty once the style's avoided words are removed"):
         generate_script(RuleProvider(), Production(id="p", title="t"), refs, style)
+
+
+def test_planned_requests_price_a_dry_run(references: list[ViralDNA]) -> None:
+    from tests.ai.conftest import make_config
+    from young_production.ai.router import estimate_cost
+    from young_production.skills.scripting.draft import planned_requests
+
+    inputs = DraftInputs(parse_style(PUNCHY), references)
+    calls = planned_requests(production(), inputs)
+    assert [r.skill for r, _ in calls] == ["S15", "S19", "S20", "S21"]
+    assert [r.skill for r, _ in planned_requests(production(), inputs, DraftOptions(scenes=False))] == \
+        ["S15", "S20", "S21"]
+    estimate = estimate_cost(make_config("anthropic"), calls)
+    assert estimate.calls == 4 and set(estimate.per_skill) == {"S15", "S19", "S20", "S21"} and estimate.usd > 0
+    with pytest.raises(DNANotReady):
+        planned_requests(production(), DraftInputs(inputs.style, [ViralDNA(id="x", title="new")]))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.ai.conftest import make_config
-from young_production.ai.emulators import AnthropicEmulator
+from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.prompting import build_prompt
 from young_production.ai.router import build_provider
@@ -131,14 +131,24 @@ def claude(tmp_path: Path) -> Iterator[tuple[AnthropicEmulator, object, CostLedg
         yield emulator, provider, ledger
 
 
+@pytest.fixture(params=["anthropic", "openai"])
+def model(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[object, object, CostLedger]]:
+    """Claude or an OpenAI-compatible model (priced), each through its real SDK and loopback emulator."""
+    emulator = AnthropicEmulator() if request.param == "anthropic" else OpenAIEmulator()
+    with emulator:
+        ledger = CostLedger(tmp_path / "state")
+        config = make_config(request.param, openai_model="gpt-local-priced", **{request.param: emulator})
+        yield emulator, build_provider(config, ledger=ledger, run_id="run-wf3"), ledger
+
+
 @pytest.mark.parametrize("fmt", ["short", "video"])
-def test_claude_script_gets_the_same_guarantees(claude: tuple, references: list[ViralDNA], fmt: str) -> None:
-    emulator, provider, ledger = claude
+def test_model_script_gets_the_same_guarantees(model: tuple, references: list[ViralDNA], fmt: str) -> None:
+    emulator, provider, ledger = model
     refs, _ = references_from_dna(references)
     style = parse_style(PUNCHY)
     script = generate_script(provider, production(fmt), refs, style)
 
-    assert script.provider == "anthropic" and script.usage.cost_usd > 0
+    assert script.provider in ("anthropic", "openai") and script.usage.cost_usd > 0
     assert_style_holds(script, style)  # whatever the model wrote
     labels = {r.label for r in refs}
     for beat in script.beats:  # a reference is one that was given, or none (with a note)
@@ -147,9 +157,10 @@ def test_claude_script_gets_the_same_guarantees(claude: tuple, references: list[
         assert [b.role for b in script.beats].count("loop") == 1
     [call] = ledger.calls()
     assert (call["skill"], call["workflow"], call["entry_id"], call["run_id"]) == ("S15", "WF3", "prod-1", "run-wf3")
-    [body] = emulator.message_requests()
-    assert body["output_config"]["format"]["type"] == "json_schema"
-    assert body["system"][0]["text"].startswith(INSTRUCTIONS[:60])
+    if isinstance(emulator, AnthropicEmulator):
+        [body] = emulator.message_requests()
+        assert body["output_config"]["format"]["type"] == "json_schema"
+        assert body["system"][0]["text"].startswith(INSTRUCTIONS[:60])
 
 
 def test_claude_answer_breaking_the_schema_is_a_clear_ai_error(claude: tuple, references: list[ViralDNA]) -> None:

@@ -11,16 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...ai.base import AIProvider, Usage
+from pydantic import BaseModel
+
+from ...ai.base import AIProvider, AIRequest, Usage
 from ...errors import NotFound
-from ...records import Empire, Production, ViralDNA
+from ...records import Empire, Production, VideoFormat, ViralDNA
 from ...store.base import Store
+from . import metadata as s21
+from . import packaging as s20
+from . import scenes as s19
 from .metadata import Metadata, youtube_metadata
 from .originality import DEFAULT_MAX_RUN_WORDS, Flag, check_originality
 from .packaging import Packaging, package
 from .references import references_from_dna
 from .scenes import Scenes, break_into_scenes
-from .script import Script, generate_script
+from .script import MAX_BEATS, MAX_OUTPUT_TOKENS, Script, ScriptAnswer, generate_script, script_request
 from .style import StyleRules, style_for_empire
 
 
@@ -133,3 +138,27 @@ def draft_production(
         draft.warnings += draft.metadata.warnings
     return draft
 
+
+
+def planned_requests(
+    production: Production, inputs: DraftInputs, options: DraftOptions = DraftOptions(), *, workflow: str = "WF3"
+) -> list[tuple[AIRequest, type[BaseModel]]]:
+    """The requests `draft_production` would send, for `estimate_cost` (`--dry-run`).
+
+    S15's is exact; S19-S21 read the script, which does not exist yet, so they are priced
+    on a stand-in as long as the longest script S15 may write.
+    """
+    references, _ = references_from_dna(inputs.dnas)
+    fmt = VideoFormat(production.format).value
+    calls: list[tuple[AIRequest, type[BaseModel]]] = [
+        (script_request(production, references, inputs.style, workflow=workflow), ScriptAnswer)]
+    stand_in = "x" * (MAX_OUTPUT_TOKENS[fmt] * 4)
+    words = MAX_OUTPUT_TOKENS[fmt] * 3 // 4
+    planned = ((options.scenes, "S19", s19.INSTRUCTIONS, s19.ScenesAnswer, s19.output_tokens(MAX_BEATS, words)),
+               (options.packaging, "S20", s20.INSTRUCTIONS, s20.PackagingAnswer, 900),
+               (options.metadata, "S21", s21.INSTRUCTIONS, s21.MetadataAnswer, 900))
+    for wanted, skill, instructions, schema, tokens in planned:
+        if wanted:
+            calls.append((AIRequest(skill, instructions, stand_in, workflow=workflow, entry_id=production.id,
+                                    max_output_tokens=tokens), schema))
+    return calls

@@ -100,8 +100,13 @@ def scenes_request(script: Script, *, entry_id: str | None = None, workflow: str
     lines = [f"Title: {script.title}", f"Format: {script.format}", "Beats:"]
     lines += [f"{i}. [{b.role}, {b.pattern}] {b.text}" for i, b in enumerate(script.beats, start=1)]
     beats = [{"role": b.role, "text": b.text, "pattern": b.pattern} for b in script.beats]
-    tokens = 600 + 40 * len(script.beats) + word_count(script.text) * 2
+    tokens = output_tokens(len(script.beats), word_count(script.text))
     return AIRequest("S19", INSTRUCTIONS, "\n".join(lines), {"beats": beats}, workflow, entry_id, tokens)
+
+
+def output_tokens(beats: int, words: int) -> int:
+    """The answer repeats the narration (~1.3 tokens a word) plus per-scene notes: room for both."""
+    return 600 + 40 * beats + 2 * words
 
 
 def break_into_scenes(

@@ -34,6 +34,7 @@ from .style import StyleRules
 
 Role = Literal["hook", "loop", "beat", "payoff", "cta"]
 MAX_OUTPUT_TOKENS = {"short": 1200, "video": 4000}
+MAX_BEATS = 36  # hook + 3 loops + 30 beats + payoff + call to action
 LineText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 ReferenceLabel = Literal[tuple(f"R{i}" for i in range(1, MAX_REFERENCES + 1)) + ("none",)]  # type: ignore[valid-type]
 
@@ -67,7 +68,7 @@ class ScriptAnswer(BaseModel):
     answer_by_rules: ClassVar = staticmethod(answer_by_rules)
     hook: BeatAnswer
     open_loops: list[BeatAnswer] = Field(min_length=1, max_length=3)
-    beats: list[BeatAnswer] = Field(min_length=1, max_length=30)
+    beats: list[BeatAnswer] = Field(min_length=1, max_length=MAX_BEATS - 6)
     payoff: BeatAnswer
     call_to_action: BeatAnswer
 
