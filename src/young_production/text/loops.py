@@ -19,8 +19,16 @@ has its own resolvers, searched in the sentences after it:
   on "the catch is" or "here's the surprising part", else on the next sentence;
 - `next`: resolves on "that's when", "it turned out", "here's what happened",
   else on the next sentence;
-- `question`: an early why/what/how question counts only when an answer cue
-  ("the answer is", "it turns out", "that's why") sharing a word with it follows.
+- `later` also covers "I'll explain that in due time", "we'll talk a little
+  later about ...", "you'll see why in a minute", "don't worry about that for
+  now": they resolve where the topic comes back with a callback or pay-off cue;
+- `withheld`: "I don't want to say anything more", "I will make you wait
+  until the next video", "in part 2": the answer is kept for later, so the loop
+  is reported open ("not resolved") unless a pay-off cue follows;
+- `wait`: "wait for it" resolves on the next sentence;
+- `question`: any question (not a tag question like "right?") resolves on the
+  later sentence that answers it (see `answers.find_answer`); an unanswered
+  question counts only in the opening fifth (a withheld answer).
 
 The reported loop is the strongest opener (a resolution found, then an opener
 in the first fifth of the transcript, weigh in); ties go to the earliest. No
@@ -34,6 +42,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .answers import find_answer, is_question, is_rhetorical, rarity
 from .sentences import Sentence, content_stems, lowered, words
 
 _ORDINALS = {
@@ -84,7 +93,17 @@ OPENERS: tuple[Opener, ...] = tuple(
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
          r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
-        ("question", 1, "?", r"^(?:so,? )?(?:why|what|how|which|who)\b[^?]*\?"),
+        ("later", 3, "later|due |minute|moment|now|see why|return|come back",
+         r"\b(?:i|we)(?:'ll| will|'re going to|'m going to| are going to| am going to|'re gonna|'m gonna) "
+         r"(?:\w+ ){0,3}(?:get to|come back to|return (?:back )?to|talk|explain|show|cover|look at)\b.{0,70}"
+         r"\b(?:later|in due (?:course|time)|in (?:just )?a (?:few )?(?:minutes?|moment|bit|second)|in a minute|"
+         r"by the end)\b|\b(?:don'?t worry about (?:that|this|it|all)\b.{0,60}\b(?:for now|later|in due time)|"
+         r"you'?ll see why\b|more on (?:all of )?(?:that|this) later|i promise (?:i'?ll|i will|to) explain)"),
+        ("withheld", 3, "more|wait|next|part|spoil|gratification",
+         r"\bi (?:won'?t|don'?t want to|will not) (?:say|tell you|spoil|reveal|give away) (?:anything |any )?"
+         r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
+         r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
+        ("wait", 2, "wait for", r"\bwait for it\b"),
     )
 )
 
@@ -106,12 +125,11 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
         "catch": r"\bthe (?:catch|twist|problem) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b",
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
-        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|"
-                    r"\bhere(?:'s| is) why\b|\bthe reason\b",
+        "withheld": _PAYOFF_RX,
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
-_NEEDS_SHARED_WORD = {"promise", "later", "question"}
+_NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
 
 
@@ -148,19 +166,33 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     scan = _Scan(sentences)
     loops: list[Loop] = []
     early = max(3, len(sentences) // 5)
+    weights: dict[str, float] | None = None
     for sentence in sentences:
+        if not scan.cues[sentence.index]:
+            if is_question(sentence) and not is_rhetorical(sentences, sentence.index):
+                weights = weights or rarity(sentences)
+                loop = _question_loop(sentences, sentence, weights, early)
+                if loop is not None:
+                    loops.append(loop)
+            continue
         for kind, strength, match in scan.cues[sentence.index]:
-            if kind == "question" and sentence.index > early:
-                continue
             payoff = _resolve(scan, kind, match, sentence)
-            if kind == "question" and payoff is None:
-                continue
             own = match.end() <= len(sentence.lower)
             shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
             loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
     return loops
+
+
+def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float],
+                   early: int) -> Loop | None:
+    """A question and the sentence that answers it; an unanswered one only in the opening fifth."""
+    answer = find_answer(sentences, question.index, weights)
+    if answer is None and question.index > early:
+        return None
+    payoff = Payoff(answer.sentence, answer.position) if answer else None
+    return Loop("question", 2 if answer else 1, question, question.start, _excerpt(question.text, 0), payoff)
 
 
 def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
@@ -234,6 +266,8 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         return scan.first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
     if kind == "next":
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
+    if kind == "wait":
+        return Payoff(later[0], 0) if later else None
     if kind == "promise":  # what follows "I'll show you"
         topic = _topic_words(text[match.end() : match.end() + PROMISE_REACH])
     else:

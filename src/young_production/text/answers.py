@@ -1,0 +1,93 @@
+"""Questions a text asks, and the later sentence that answers them (for S07's question loops).
+
+A question is answered by the later sentence that best combines:
+
+- the question's words, weighted by how rare they are in the text (the words
+  "Bitcoin" or "librarian" say more than "time"), as a share of the question's
+  own weight, doubled;
+- an answer cue: "the answer is", "it turns out", "the reason", "because",
+  "that's why", "the difference was", "what it is, is", "you get", ... (+1);
+- an echo of the question's opening words ("What keeps you here?" ...
+  "what keeps you in Berlin is love": +1.5);
+- minus 0.01 per sentence of distance, so a nearer answer wins a tie.
+
+It must reach `MIN_ANSWER_SCORE` and share a word or echo the question (the
+next sentence may also answer with a cue alone: "The answer is simple.").
+Tag questions ("right?", "don't you think?"), questions answered by a bare
+"Maybe not." or "Yes.", and further questions are never answers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .sentences import Sentence, content_stems
+
+MIN_ANSWER_SCORE = 1.0
+REACH = 150  # sentences after the question in which the answer may come
+DISTANCE_PENALTY = 0.01
+_FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
+ANSWER_CUES = re.compile(
+    r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason|because|"
+    r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|you get|"
+    r"the solution|the result is|is that|the truth is|(?:so|well),? |yes,? |no,? |we choose|i'?d say)"
+)
+_TAG_QUESTION = re.compile(
+    r"(?:^|\b)(?:right|ok|okay|you know|don'?t you think|isn'?t it|wasn'?t it|hasn'?t it|doesn'?t it|"
+    r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
+)
+_BARE_REPLY = re.compile(r"^(?:maybe|perhaps|yes|no|nope|yeah|sure|of course|not really|exactly|right)\b[^.!?]{0,20}[.!]?$")
+_WH_START = re.compile(r"^(?:(?:and|but|so|now|then),? )?((?:why|what|how|who|which|where|when|is|are|can|do|does)(?: \w+){1,2})")
+
+
+@dataclass(frozen=True)
+class Answer:
+    sentence: Sentence
+    position: int  # where the answer cue starts in the sentence (0 when there is none)
+
+
+def rarity(sentences: Sequence[Sentence]) -> dict[str, float]:
+    """Inverse sentence frequency of every content word: rare words weigh more."""
+    df = Counter(word for s in sentences for word in set(content_stems(s.tokens)))
+    total = max(len(sentences), 1)
+    return {word: math.log(1 + total / n) for word, n in df.items()}
+
+
+def is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip("\"'”’) ").endswith("?")
+
+
+def is_rhetorical(sentences: Sequence[Sentence], index: int) -> bool:
+    """A tag question, a question of three words or fewer, or one answered by a bare "Maybe not."."""
+    sentence = sentences[index]
+    if _TAG_QUESTION.search(sentence.lower.strip()) or len(sentence.tokens) <= 3:
+        return True
+    following = sentences[index + 1].lower.strip() if index + 1 < len(sentences) else ""
+    return bool(_BARE_REPLY.match(following))
+
+
+def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, float]) -> Answer | None:
+    """The later sentence that answers the question at `index`, or None (see the module notes)."""
+    question = sentences[index]
+    asked = {w for w in content_stems(question.tokens) if w not in _FILLER and len(w) > 2}
+    asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
+    echo = _WH_START.match(question.lower.strip())
+    echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None
+    best: tuple[float, Answer] | None = None
+    for sentence in sentences[index + 1 : index + 1 + REACH]:
+        if is_question(sentence) or len(sentence.tokens) < 3:
+            continue
+        shared = asked & set(content_stems(sentence.tokens))
+        cue = ANSWER_CUES.search(sentence.lower)
+        echoed = bool(echo_phrase) and echo_phrase in sentence.lower
+        if not shared and not echoed and not (cue and sentence.index == index + 1):
+            continue
+        score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
+        score += (1.0 if cue else 0.0) + (1.5 if echoed else 0.0) - DISTANCE_PENALTY * (sentence.index - index)
+        if score >= MIN_ANSWER_SCORE and (best is None or score > best[0]):
+            best = (score, Answer(sentence, cue.start() if cue else 0))
+    return best[1] if best else None
