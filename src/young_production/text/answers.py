@@ -9,7 +9,8 @@ A question is answered by the later sentence that best combines:
   "that's why", "the difference was", "what it is, is", "you get", ... (+1);
 - an echo of the question's opening words ("What keeps you here?" ...
   "what keeps you in Berlin is love": +1.5);
-- minus 0.01 per sentence of distance, so a nearer answer wins a tie.
+- plus 0.5 for the sentence right after the question, minus 0.05 per
+  sentence of distance: answers come soon, and a nearer one wins a tie.
 
 It must reach `MIN_ANSWER_SCORE` and share a word or echo the question (the
 next sentence may also answer with a cue alone: "The answer is simple.").
@@ -28,8 +29,9 @@ from dataclasses import dataclass
 from .sentences import Sentence, content_stems
 
 MIN_ANSWER_SCORE = 1.0
-REACH = 150  # sentences after the question in which the answer may come
-DISTANCE_PENALTY = 0.01
+REACH = 40  # sentences after the question in which the answer may come
+DISTANCE_PENALTY = 0.05
+NEXT_SENTENCE_BONUS = 0.5
 _FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
 ANSWER_CUES = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason|because|"
@@ -41,6 +43,7 @@ _TAG_QUESTION = re.compile(
     r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
 )
 _BARE_REPLY = re.compile(r"^(?:maybe|perhaps|yes|no|nope|yeah|sure|of course|not really|exactly|right)\b[^.!?]{0,20}[.!]?$")
+_SHORT_WH = re.compile(r"^(?:but |so |and )?(?:why|how|what happened|how come)\b")
 _WH_START = re.compile(r"^(?:(?:and|but|so|now|then),? )?((?:why|what|how|who|which|where|when|is|are|can|do|does)(?: \w+){1,2})")
 
 
@@ -62,32 +65,37 @@ def is_question(sentence: Sentence) -> bool:
 
 
 def is_rhetorical(sentences: Sequence[Sentence], index: int) -> bool:
-    """A tag question, a question of three words or fewer, or one answered by a bare "Maybe not."."""
+    """A tag question, a short question that is not a why/how ("Right?"), one answered by a bare "Maybe not."."""
     sentence = sentences[index]
-    if _TAG_QUESTION.search(sentence.lower.strip()) or len(sentence.tokens) <= 3:
+    text = sentence.lower.strip()
+    if _TAG_QUESTION.search(text) or (len(sentence.tokens) <= 3 and not _SHORT_WH.match(text)):
         return True
     following = sentences[index + 1].lower.strip() if index + 1 < len(sentences) else ""
     return bool(_BARE_REPLY.match(following))
 
 
-def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, float]) -> Answer | None:
-    """The later sentence that answers the question at `index`, or None (see the module notes)."""
+def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, float], last: int | None = None
+                ) -> Answer | None:
+    """The later sentence that answers the question at `index` (or the run of questions up to `last`)."""
     question = sentences[index]
-    asked = {w for w in content_stems(question.tokens) if w not in _FILLER and len(w) > 2}
+    last = index if last is None else last
+    asked = {w for s in sentences[index : last + 1] for w in content_stems(s.tokens) if w not in _FILLER and len(w) > 2}
     asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
     echo = _WH_START.match(question.lower.strip())
     echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None
     best: tuple[float, Answer] | None = None
-    for sentence in sentences[index + 1 : index + 1 + REACH]:
+    for sentence in sentences[last + 1 : last + 1 + REACH]:
         if is_question(sentence) or len(sentence.tokens) < 3:
             continue
         shared = asked & set(content_stems(sentence.tokens))
         cue = ANSWER_CUES.search(sentence.lower)
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
-        if not shared and not echoed and not (cue and sentence.index == index + 1):
+        following = sentence.index == last + 1
+        if not shared and not echoed and not (cue and following):
             continue
         score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
-        score += (1.0 if cue else 0.0) + (1.5 if echoed else 0.0) - DISTANCE_PENALTY * (sentence.index - index)
+        score += (1.0 if cue else 0.0) + (1.5 if echoed else 0.0) + (NEXT_SENTENCE_BONUS if following else 0.0)
+        score -= DISTANCE_PENALTY * (sentence.index - last)
         if score >= MIN_ANSWER_SCORE and (best is None or score > best[0]):
             best = (score, Answer(sentence, cue.start() if cue else 0))
     return best[1] if best else None

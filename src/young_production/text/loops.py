@@ -57,6 +57,7 @@ _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
+QUESTION_STRENGTH = 1.5  # below every explicit promise: a question is the weaker loop
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,17 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\b(?:until|till|til|to) the (?:very )?end\b"),
         ("end", 3, " end",
          r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, " you",
-         r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
+        ("promise", 3, " you|explain",
+         r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b|"
+         r"\bi want to (?:explain|show you|tell you|teach you)\b"),
         ("later", 3, "later| to th| to it",
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
         ("first", 2, "first|before", r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
-        ("catch", 2, "catch|twist|problem|not all|whole story| part",
+        ("catch", 2, "catch|twist|problem|not all|whole story| part|wild|crazy|insane|impossible|too good",
          r"\bhere(?:'s| is) the (?:catch|twist|problem)\b|\bthere(?:'s| is) (?:a|one) (?:catch|twist)\b|"
+         r"\b(?:seems?|feels?|sounds?) (?:completely |totally |absolutely )?(?:wild|crazy|insane|impossible|"
+         r"too good to be true)\b|"
          r"\bbut that'?s not (?:all|the whole story|the (?:\w+ )?part)\b"),
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
@@ -122,7 +126,8 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
                  r"\bcoming back to\b",
         "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|"
                  r"let'?s (?:dive|jump|get) in)|\banyway\b|\bwith that (?:out of the way|said)\b",
-        "catch": r"\bthe (?:catch|twist|problem) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b",
+        "catch": r"\bthe (?:catch|twist|problem|surprise|punchline|trick) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b|"
+                 r"\b(?:it )?turns out\b|\bthere are actually\b",
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
         "withheld": _PAYOFF_RX,
@@ -169,7 +174,10 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     weights: dict[str, float] | None = None
     for sentence in sentences:
         if not scan.cues[sentence.index]:
-            if is_question(sentence) and not is_rhetorical(sentences, sentence.index):
+            index = sentence.index
+            if is_question(sentence) and not is_rhetorical(sentences, index) and not (
+                index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
+            ):
                 weights = weights or rarity(sentences)
                 loop = _question_loop(sentences, sentence, weights, early)
                 if loop is not None:
@@ -188,11 +196,14 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
 def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float],
                    early: int) -> Loop | None:
     """A question and the sentence that answers it; an unanswered one only in the opening fifth."""
-    answer = find_answer(sentences, question.index, weights)
+    last = question.index
+    while last + 1 < len(sentences) and is_question(sentences[last + 1]) and last - question.index < 3:
+        last += 1
+    answer = find_answer(sentences, question.index, weights, last)
     if answer is None and question.index > early:
         return None
     payoff = Payoff(answer.sentence, answer.position) if answer else None
-    return Loop("question", 2 if answer else 1, question, question.start, _excerpt(question.text, 0), payoff)
+    return Loop("question", QUESTION_STRENGTH, question, question.start, _excerpt(question.text, 0), payoff)
 
 
 def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
@@ -202,12 +213,15 @@ def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
 
 
 def rank_loops(loops: Sequence[Loop], total_sentences: int) -> list[Loop]:
-    """Loops best first: strength, +1 when resolved, +0.5 when opened in the first fifth; then earliest."""
-    early = max(3, total_sentences // 5)
+    """Loops best first: strength, +0.75 when resolved, +1 when opened in the first tenth (+0.5 in the
+    first fifth); then the earliest."""
+    early, earliest = max(3, total_sentences // 5), max(2, total_sentences // 10)
 
     def rank(loop: Loop) -> tuple[float, int]:
-        score = loop.strength + (1.0 if loop.payoff else 0.0) + (0.5 if loop.opener.index <= early else 0.0)
-        return (-score, loop.opener.index)
+        index = loop.opener.index
+        score = loop.strength + (0.75 if loop.payoff else 0.0)
+        score += 1.0 if index <= earliest else 0.5 if index <= early else 0.0
+        return (-score, index)
 
     return sorted(loops, key=rank)
 
