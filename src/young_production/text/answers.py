@@ -14,8 +14,10 @@ A question is answered by the later sentence that best combines:
 
 It must reach `MIN_ANSWER_SCORE` and share a word or echo the question (the
 next sentence may also answer with a cue alone: "The answer is simple.").
-Tag questions ("right?", "don't you think?"), questions answered by a bare
-"Maybe not." or "Yes.", and further questions are never answers.
+A short "But why?" is about the sentence before it, whose words it borrows.
+Tag questions ("right?"), rhetorical ones ("what better way ...", "what if"
+past the opening), calls to action ("Need help? Visit ..."), questions answered
+by a bare "Maybe not." are not loops, and further questions are never answers.
 """
 
 from __future__ import annotations
@@ -36,12 +38,17 @@ _FILLER = frozenset("think know mean possible way thing really kind sort somethi
 ANSWER_CUES = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason|because|"
     r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|you get|"
-    r"the solution|the result is|is that|the truth is|(?:so|well),? |yes,? |no,? |we choose|i'?d say)"
+    r"the solution|the result is|is that|the truth is|the surprise is|we choose|i'?d say)"
 )
 _TAG_QUESTION = re.compile(
     r"(?:^|\b)(?:right|ok|okay|you know|don'?t you think|isn'?t it|wasn'?t it|hasn'?t it|doesn'?t it|"
     r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
 )
+_RHETORICAL_START = re.compile(
+    r"^(?:and |but |so )?(?:what if|what better|who (?:would|could) have|isn'?t (?:it|that)|how (?:cool|great|amazing|"
+    r"wonderful|crazy)|need|want|looking for|ready|interested in|curious|is there (?:something|anything) you)\b"
+)
+_CALL_TO_ACTION = re.compile(r"^(?:email|contact|subscribe|click|visit|call|sign up|follow|check out|join|tap|try)\b")
 _BARE_REPLY = re.compile(r"^(?:maybe|perhaps|yes|no|nope|yeah|sure|of course|not really|exactly|right)\b[^.!?]{0,20}[.!]?$")
 _SHORT_WH = re.compile(r"^(?:but |so |and )?(?:why|how|what happened|how come)\b")
 _WH_START = re.compile(r"^(?:(?:and|but|so|now|then),? )?((?:why|what|how|who|which|where|when|is|are|can|do|does)(?: \w+){1,2})")
@@ -70,8 +77,10 @@ def is_rhetorical(sentences: Sequence[Sentence], index: int) -> bool:
     text = sentence.lower.strip()
     if _TAG_QUESTION.search(text) or (len(sentence.tokens) <= 3 and not _SHORT_WH.match(text)):
         return True
+    if _RHETORICAL_START.match(text) and index > max(2, len(sentences) // 10):  # "what if" opening a piece is a hook
+        return True
     following = sentences[index + 1].lower.strip() if index + 1 < len(sentences) else ""
-    return bool(_BARE_REPLY.match(following))
+    return bool(_BARE_REPLY.match(following) or _CALL_TO_ACTION.match(following))
 
 
 def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, float], last: int | None = None
@@ -80,6 +89,8 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
     question = sentences[index]
     last = index if last is None else last
     asked = {w for s in sentences[index : last + 1] for w in content_stems(s.tokens) if w not in _FILLER and len(w) > 2}
+    if len(asked) < 2 and index:  # "But why?": the question is about the sentence before it
+        asked |= {w for w in content_stems(sentences[index - 1].tokens) if len(w) > 2}
     asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
     echo = _WH_START.match(question.lower.strip())
     echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None

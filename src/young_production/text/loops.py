@@ -57,6 +57,7 @@ _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
+TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
 QUESTION_STRENGTH = 1.5  # below every explicit promise: a question is the weaker loop
 
 
@@ -84,7 +85,7 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
         ("promise", 3, " you|explain",
          r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b|"
-         r"\bi want to (?:explain|show you|tell you|teach you)\b"),
+         r"\b(?:what )?i want to (?:explain|show you|tell you|teach you|talk (?:to you )?about|do here is show you)\b"),
         ("later", 3, "later| to th| to it",
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
@@ -134,6 +135,7 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
+_TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
 _NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
 
@@ -276,8 +278,11 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         if found or kind == "ordinal":
             return found
     if kind == "catch":
-        nearby = later[:5]
-        return scan.first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
+        nearby = later[:8]
+        found = scan.first(RESOLVERS["catch"], nearby)
+        if found or _TEASER.search(text):  # "seems completely wild" waits for its reveal
+            return found
+        return Payoff(nearby[0], 0) if nearby else None
     if kind == "next":
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
     if kind == "wait":
@@ -293,11 +298,22 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
     if kind == "end" and candidates:
         tail_from = int(len(scan.sentences) * 0.6)
         candidates = [p for p in candidates if p.sentence.index >= tail_from] or candidates
+    if not candidates and kind in ("promise", "later"):
+        return _topic_returns(scan, topic, later, opener.index)
     if not candidates:
         return None
     if kind in ("promise", "later", "end"):
         return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
     return candidates[0]
+
+
+def _topic_returns(scan: _Scan, topic: set[str], later: Sequence[Sentence], opened: int) -> Payoff | None:
+    """Where a promised topic comes back: the first sentence, a few sentences on, sharing two of its words."""
+    need = min(2, len(topic))
+    for sentence in later:
+        if need and sentence.index - opened >= TOPIC_RETURN_GAP and len(topic & _topic_words(sentence.text)) >= need:
+            return Payoff(sentence, 0)
+    return None
 
 
 def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:
