@@ -64,6 +64,8 @@ PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
         (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
         (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
         (-0.5, r"\?\s*$"),
+        (-0.4, r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
+        (-0.4, r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
     )
 )
 _LEANS_BACK = re.compile(r"^(?:but|and|so|that'?s why|which|because|this is why|that is why)\b")
