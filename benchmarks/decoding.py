@@ -220,7 +220,7 @@ def lemma(word: str) -> str:
 
 
 def tag_key(tag: str) -> tuple[str, ...]:
-    return tuple(lemma(w) for w in tokens(tag))
+    return tuple(lemma(w.removesuffix("'s")) for w in tokens(tag))
 
 
 def junk_tags(labelled: list[str], produced: list[str]) -> list[str]:

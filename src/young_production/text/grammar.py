@@ -89,7 +89,8 @@ COMMON_VERBS = frozenset(
     recognizes recognized recognizing realize realizes realized realizing notice notices noticed noticing
     engage engages engaged engaging deserve deserves deserved compute computes computed computing
     diagnose diagnosed diagnosing sample samples sampled sampling tweak tweaked tweaking post posted
-    posting describe describes described describing announce announced announcing claim claimed
+    posting describe describes described describing announce announced announcing claim claimed beat beats
+    sound sounds sounded
     """.split()
 )
 _NOT_ADVERB = frozenset(

@@ -36,7 +36,7 @@ PREFERRED_CHUNK_WORDS = 16
 SENTENCE_STARTERS = frozenset("so but now okay alright anyway".split())
 
 _NON_SPEECH = re.compile(
-    r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\)|[♪♫]+|>>",
+    r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\.?\)|[♪♫]+|>>",
     re.IGNORECASE,
 )
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-•*–])$")
@@ -46,7 +46,7 @@ _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m".split()
 )
 _NOT_PLURAL = ("ss", "us", "is", "'s", "ous", "ics")
-_SINGULAR_S = frozenset("news series species lens bias gas yes this has was does goes always perhaps".split())
+_SINGULAR_S = frozenset("news series species lens bias gas yes this has was does goes always perhaps states".split())
 _WORD = re.compile(r"[a-z0-9$£€#%]+(?:'[a-z]+)*(?:[.,][0-9]+)*%?")
 
 STOP_WORDS = frozenset(
@@ -75,7 +75,8 @@ STOP_WORDS = frozenset(
     know knew tell told look looking looks find found mean means come comes coming call called show
     showed shown start started ask asked talk talking feel felt puts thank thanks
     first second third last new good great big little bit able already ago
-    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred according
     percent percentage dollars bucks cents
     """.split()
 )
