@@ -5,15 +5,16 @@ A question is answered by the later sentence that best combines:
 - the question's words, weighted by how rare they are in the text (the words
   "Bitcoin" or "librarian" say more than "time"), as a share of the question's
   own weight, doubled;
-- an answer cue: "the answer is", "it turns out", "the reason", "because",
-  "that's why", "the difference was", "what it is, is", "you get", ... (+1);
+- an answer cue: "the answer is", "it turns out", "that's why", "the
+  difference was", "what it is, is" (+1.5, and enough without a shared word);
+  "because", "you get", "the reason" (+0.5);
 - an echo of the question's opening words ("What keeps you here?" ...
   "what keeps you in Berlin is love": +1.5);
 - plus 0.5 for the sentence right after the question, minus 0.05 per
   sentence of distance: answers come soon, and a nearer one wins a tie.
 
-It must reach `MIN_ANSWER_SCORE` and share a word or echo the question (the
-next sentence may also answer with a cue alone: "The answer is simple.").
+It must reach `MIN_ANSWER_SCORE` and share a word, echo the question or carry
+a strong cue ("The answer is simple.").
 A short "But why?" is about the sentence before it, whose words it borrows.
 Tag questions ("right?"), rhetorical ones ("what better way ...", "what if"
 past the opening), calls to action ("Need help? Visit ..."), questions answered
@@ -28,18 +29,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .sentences import Sentence, content_stems
+from .sentences import Sentence
 
 MIN_ANSWER_SCORE = 1.0
 REACH = 40  # sentences after the question in which the answer may come
 DISTANCE_PENALTY = 0.05
 NEXT_SENTENCE_BONUS = 0.5
 _FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
-ANSWER_CUES = re.compile(
-    r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason|because|"
-    r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|you get|"
-    r"the solution|the result is|is that|the truth is|the surprise is|we choose|i'?d say)"
+STRONG_ANSWER = re.compile(
+    r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
+    r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|"
+    r"the solution (?:is|was)|the truth is|the surprise is|we choose)\b"
 )
+WEAK_ANSWER = re.compile(r"\b(?:because|you get|is that|the result is|i'?d say|the reason)\b")
 _TAG_QUESTION = re.compile(
     r"(?:^|\b)(?:right|ok|okay|you know|don'?t you think|isn'?t it|wasn'?t it|hasn'?t it|doesn'?t it|"
     r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
@@ -62,7 +64,7 @@ class Answer:
 
 def rarity(sentences: Sequence[Sentence]) -> dict[str, float]:
     """Inverse sentence frequency of every content word: rare words weigh more."""
-    df = Counter(word for s in sentences for word in set(content_stems(s.tokens)))
+    df = Counter(word for s in sentences for word in s.stems)
     total = max(len(sentences), 1)
     return {word: math.log(1 + total / n) for word, n in df.items()}
 
@@ -88,9 +90,9 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
     """The later sentence that answers the question at `index` (or the run of questions up to `last`)."""
     question = sentences[index]
     last = index if last is None else last
-    asked = {w for s in sentences[index : last + 1] for w in content_stems(s.tokens) if w not in _FILLER and len(w) > 2}
+    asked = {w for s in sentences[index : last + 1] for w in s.stems if w not in _FILLER and len(w) > 2}
     if len(asked) < 2 and index:  # "But why?": the question is about the sentence before it
-        asked |= {w for w in content_stems(sentences[index - 1].tokens) if len(w) > 2}
+        asked |= {w for w in sentences[index - 1].stems if len(w) > 2}
     asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
     echo = _WH_START.match(question.lower.strip())
     echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None
@@ -98,14 +100,16 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
     for sentence in sentences[last + 1 : last + 1 + REACH]:
         if is_question(sentence) or len(sentence.tokens) < 3:
             continue
-        shared = asked & set(content_stems(sentence.tokens))
-        cue = ANSWER_CUES.search(sentence.lower)
+        shared = asked & sentence.stems
+        strong = STRONG_ANSWER.search(sentence.lower)
+        cue = strong or WEAK_ANSWER.search(sentence.lower)
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
         following = sentence.index == last + 1
-        if not shared and not echoed and not (cue and following):
+        if not shared and not echoed and not strong:
             continue
         score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
-        score += (1.0 if cue else 0.0) + (1.5 if echoed else 0.0) + (NEXT_SENTENCE_BONUS if following else 0.0)
+        score += (1.5 if strong else 0.5 if cue else 0.0) + (1.5 if echoed else 0.0)
+        score += NEXT_SENTENCE_BONUS if following else 0.0
         score -= DISTANCE_PENALTY * (sentence.index - last)
         if score >= MIN_ANSWER_SCORE and (best is None or score > best[0]):
             best = (score, Answer(sentence, cue.start() if cue else 0))

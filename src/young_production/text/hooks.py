@@ -270,8 +270,9 @@ def classify(window: Sequence[Sentence]) -> tuple[str, float]:
         text = sentence.lower.strip()
         found = {pattern: max((strength for strength, rx in cues if rx.search(text)), default=0.0)
                  for pattern, cues in CUES.items()}
-        for pattern, strength in _shapes(window, position).items():
-            found[pattern] = max(found[pattern], strength)
+        if not any(found.values()):  # a cue phrase says more than the sentence's shape
+            for pattern, strength in _shapes(window, position).items():
+                found[pattern] = strength
         for pattern, strength in found.items():
             scores[pattern] += weight * strength
     ranked = sorted(PRIORITY, key=lambda p: (-scores[p], PRIORITY.index(p)))
@@ -289,7 +290,7 @@ def _shapes(window: Sequence[Sentence], position: int) -> dict[str, float]:
     shapes: dict[str, float] = {}
     question = text.endswith("?")
     if not question and past_tense_verbs(sentence.tokens) and names_person(sentence.tokens, sentence.text):
-        shapes["story"] = 2.5  # a person, in the past tense: narration
+        shapes["story"] = 2.0  # a person, in the past tense: narration (a cue phrase outweighs it)
     following = window[position + 1].lower.strip() if position + 1 < len(window) else ""
     if not question and _SHORT_WHY.match(following):
         shapes["result_first"] = 3.0  # the outcome first, then "But why?"

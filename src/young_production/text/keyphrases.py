@@ -58,6 +58,7 @@ _NOT_CONTENT = re.compile(
     r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|[@#]\w+|\S+@\S+",
     re.IGNORECASE,
 )
+_MAYBE_NOT_CONTENT = re.compile(r"\w\.\w|[@#]|://")  # a cheap test before the costly one
 _CREDIT_LINE = re.compile(
     r"^(?:by |photo(?:graph)?s?\b|image\b|credit|picture\b|source:|copyright|©|\(c\)|illustration\b|"
     r"more information:|provided by|originally published|visit \w+|read more|related:|follow us|"
@@ -92,10 +93,15 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     Tags come from the content only: the title just weighs phrases the text says
     too, and a title that is a file name or a web address counts for nothing.
     """
-    texts = [_NOT_CONTENT.sub(" ", s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
-    phrases = _count(texts, _NOT_CONTENT.sub(" ", title))
+    texts = [_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
+    phrases = _count(texts, _content(title))
     speakers = _speakers(texts)
     return [" ".join(key) for key in _pick(phrases, speakers)]
+
+
+def _content(text: str) -> str:
+    """The text without web addresses, file names, handles and e-mail addresses."""
+    return _NOT_CONTENT.sub(" ", text) if _MAYBE_NOT_CONTENT.search(text) else text
 
 
 def _speakers(texts: Sequence[str]) -> frozenset[str]:
@@ -134,13 +140,15 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
 
 def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
-    candidates = [
-        k for k in counts
-        if _eligible(k) and not (len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers))
-    ]
+
+    def candidate(k: tuple[str, ...]) -> bool:
+        return _eligible(k) and not (
+            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers)
+        )
+
     chosen: list[tuple[str, ...]] = []
     repeated = sorted(
-        (k for k in candidates if counts[k] >= 2 and adjusted[k] > 0),
+        (k for k, n in counts.items() if n >= 2 and adjusted[k] > 0 and candidate(k)),
         key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), phrases.first_seen[k]),
     )
     for key in repeated:
@@ -153,8 +161,10 @@ def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tup
             chosen.append(key)
     # Short texts: fill up with phrases said once, two-word ones first (they name things best),
     # leaving out phrases with a verb in them ("stopped chasing"): one occurrence is weak evidence.
+    if len(chosen) >= MIN_TAGS:
+        return chosen
     once = sorted(
-        (k for k in candidates if counts[k] < 2 and not any(_verb_like(w, phrases) for w in k)),
+        (k for k, n in counts.items() if n < 2 and candidate(k) and not any(_verb_like(w, phrases) for w in k)),
         key=lambda k: (FILL_ORDER[len(k)], phrases.first_seen[k]),
     )
     for key in once:

@@ -28,7 +28,7 @@ has its own resolvers, searched in the sentences after it:
 - `wait`: "wait for it" resolves on the next sentence;
 - `question`: any question (not a tag question like "right?") resolves on the
   later sentence that answers it (see `answers.find_answer`); an unanswered
-  question counts only in the opening fifth (a withheld answer).
+  question counts only among the first three sentences (a withheld answer).
 
 The reported loop is the strongest opener (a resolution found, then an opener
 in the first fifth of the transcript, weigh in); ties go to the earliest. No
@@ -58,7 +58,8 @@ NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the thir
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
 TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
-QUESTION_STRENGTH = 1.5  # below every explicit promise: a question is the weaker loop
+QUESTION_STRENGTH = 1.5
+OPENING_QUESTION_INDEX = 2  # an unanswered question is a loop only in the opening three sentences  # below every explicit promise: a question is the weaker loop
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,6 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     """Every opener in the transcript with its pay-off (None when none is found), in order."""
     scan = _Scan(sentences)
     loops: list[Loop] = []
-    early = max(3, len(sentences) // 5)
     weights: dict[str, float] | None = None
     for sentence in sentences:
         if not scan.cues[sentence.index]:
@@ -181,7 +181,7 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
                 index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
             ):
                 weights = weights or rarity(sentences)
-                loop = _question_loop(sentences, sentence, weights, early)
+                loop = _question_loop(sentences, sentence, weights)
                 if loop is not None:
                     loops.append(loop)
             continue
@@ -195,14 +195,13 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     return loops
 
 
-def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float],
-                   early: int) -> Loop | None:
-    """A question and the sentence that answers it; an unanswered one only in the opening fifth."""
+def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float]) -> Loop | None:
+    """A question and the sentence that answers it; an unanswered one only in the opening sentences."""
     last = question.index
     while last + 1 < len(sentences) and is_question(sentences[last + 1]) and last - question.index < 3:
         last += 1
     answer = find_answer(sentences, question.index, weights, last)
-    if answer is None and question.index > early:
+    if answer is None and question.index > OPENING_QUESTION_INDEX:
         return None
     payoff = Payoff(answer.sentence, answer.position) if answer else None
     return Loop("question", QUESTION_STRENGTH, question, question.start, _excerpt(question.text, 0), payoff)

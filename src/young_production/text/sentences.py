@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..transcript import Segment
 
@@ -93,6 +93,11 @@ class Sentence:
     tokens: tuple[str, ...]
     lower: str  # lower-cased, curly apostrophes straightened: what the cue patterns read
 
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """The sentence's content words, folded (computed once: every rule reads them)."""
+        return frozenset(content_stems(self.tokens))
+
 
 @dataclass(slots=True)
 class _Word:
@@ -131,7 +136,12 @@ def stem(word: str) -> str:
 
 def content_stems(tokens: Iterable[str]) -> list[str]:
     """Stems of the tokens that are not stop words or bare numbers."""
-    return [stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
+    return [_stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return stem(word)
 
 
 def clean_text(text: str) -> str:
