@@ -1,4 +1,4 @@
-"""Fetch web pages and files with httpx, and extract article text with trafilatura.
+"""Fetch web pages and files with httpx, and extract article text (trafilatura, then `media.article`).
 
 We fetch ourselves instead of `trafilatura.fetch_url` so that every hop of a
 redirect chain passes the address guard, downloads are capped in size, and
@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import httpx
 
 from ..errors import SourceError, TransientError, YPError
+from .article import extract_parts
 from .sources import AddressGuard
 
 MAX_REDIRECTS = 5
@@ -152,24 +153,14 @@ class Article:
 
 
 def extract_article(html: str, url: str | None = None) -> Article:
-    """Main text and metadata of an HTML page; navigation, ads and footers are dropped."""
-    import trafilatura  # heavy import, only when an article is scraped
-
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
-    )
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not text:
-        raise SourceError(f"no article text found on {url or 'the page'}")
-    title = getattr(doc, "title", None)
-    lines = text.splitlines()
-    if title and len(lines) > 1 and lines[0].strip() == title.strip():
-        text = "\n".join(lines[1:]).strip()  # the headline is kept as the title, not repeated
+    """Main text and metadata of an HTML page; navigation, ads, footers, headlines, standfirst, bylines,
+    dates and photo credits are kept out of the text (see `media.article`)."""
+    parts = extract_parts(html, url)
     return Article(
-        title=title,
-        description=getattr(doc, "description", None),
-        text=text,
-        author=getattr(doc, "author", None),
-        date=getattr(doc, "date", None),
-        sitename=getattr(doc, "sitename", None),
+        title=parts.title,
+        description=parts.standfirst or parts.description,
+        text=parts.body,
+        author=parts.byline,
+        date=parts.date,
+        sitename=parts.sitename,
     )

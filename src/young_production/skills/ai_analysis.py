@@ -28,7 +28,7 @@ from ..text.hooks import opening
 from ..text.keyphrases import MAX_TAGS
 from ..text.loops import find_loops, rank_loops
 from ..text.perspective import score_sentences
-from ..text.sentences import Sentence, content_stems, split_sentences
+from ..text.sentences import Sentence, split_sentences
 from ..errors import AIError
 from . import dna_rules
 from ..records import SourceType
@@ -222,7 +222,7 @@ def condense_transcript(transcript: Transcript, token_budget: int) -> str:
     used = 0
     for index in wanted:
         cost = len(sentences[index].text) + 1 + _MARKER_CHARS + len(GAP) + 1  # at most: gap, marker, text
-        bag = set(content_stems(sentences[index].tokens))
+        bag = set(sentences[index].stems)
         if index in kept or used + cost > budget_chars or _repeats(bag, bags):
             continue
         kept.add(index)

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .grammar import is_adverb, is_verb
 from .sentences import STOP_WORDS, Sentence, stem
 
 MIN_TAGS, MAX_TAGS = 3, 6
@@ -47,8 +48,26 @@ GENERIC_WORDS = frozenset(
     version result results
     crazy single real true simple easy hard small huge different important special entire actual exact
     amazing awesome incredible insane perfect quick fast slow bad better worse short long high low full
-    specific surprising interesting main whole
+    specific surprising interesting main whole piece summary study
+    good free personal equal possible beautiful far inside red green blue yellow black white
     """.split()
+)
+# not content: web addresses, file names, handles; a line that is a credit, a byline or a footer
+_NOT_CONTENT = re.compile(
+    r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|gov|edu|io|co|uk|de|fr|tv|ly)(?:/\S*)?|"
+    r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|[@#]\w+|\S+@\S+",
+    re.IGNORECASE,
+)
+_MAYBE_NOT_CONTENT = re.compile(r"\w\.\w|[@#]|://")  # a cheap test before the costly one
+_CREDIT_LINE = re.compile(
+    r"^(?:by |photo(?:graph)?s?\b|image\b|credit|picture\b|source:|copyright|©|\(c\)|illustration\b|"
+    r"more information:|provided by|originally published|visit \w+|read more|related:|follow us|"
+    r"(?:getty|ap|afp|reuters|shutterstock)\b)|\b(?:getty images|shutterstock|ap photo|afp photo|photo credit)\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"\b([A-Z][a-z’']+)\s+(?:said|says|told|wrote|writes|explained|added|noted|recalled)\b|"
+    r"\b(?:said|says|told|according to)\s+(?:[A-Z][a-z’']+\s+)?([A-Z][a-z’']+)\b"
 )
 VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
@@ -65,20 +84,41 @@ class _Phrases:
     occurrences: Counter[tuple[str, ...]] = field(default_factory=Counter)
     said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
-    surfaces: dict[tuple[str, ...], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
-    """3-6 short lower-case tags, best first (fewer only when the text is too short)."""
-    phrases = _count(sentences, title)
-    return [_shown(key, phrases.occurrences[key], phrases.surfaces[key]) for key in _pick(phrases)]
+    """3-6 short lower-case tags, best first (fewer only when the text is too short).
+
+    Tags come from the content only: the title just weighs phrases the text says
+    too, and a title that is a file name or a web address counts for nothing.
+    """
+    texts = [_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
+    phrases = _count(texts, _content(title))
+    speakers = _speakers(texts)
+    return [" ".join(key) for key in _pick(phrases, speakers)]
 
 
-def _count(sentences: Sequence[Sentence], title: str) -> _Phrases:
+def _content(text: str) -> str:
+    """The text without web addresses, file names, handles and e-mail addresses."""
+    return _NOT_CONTENT.sub(" ", text) if _MAYBE_NOT_CONTENT.search(text) else text
+
+
+def _speakers(texts: Sequence[str]) -> frozenset[str]:
+    """Names mostly seen attributing a quote ("Dempsey said"): the source of the story, not its topic."""
+    attributed = Counter(
+        (m.group(1) or m.group(2)).lower().replace("’", "'") for text in texts for m in _ATTRIBUTION.finditer(text)
+    )
+    if not attributed:
+        return frozenset()
+    seen = Counter(w for text in texts for w in re.findall(r"\b[A-Z][a-z’']+\b", text) if w.lower() in attributed)
+    return frozenset(name for name, n in attributed.items() if 2 * n >= seen[name.capitalize()])
+
+
+def _count(texts: Sequence[str], title: str) -> _Phrases:
     phrases = _Phrases()
     stems: dict[str, str] = {}
-    for text in [title, *(s.text for s in sentences)]:
+    for text in texts:
         for run in _runs(text):
             words = [w for w, _ in run]
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w in words]
@@ -87,8 +127,6 @@ def _count(sentences: Sequence[Sentence], title: str) -> _Phrases:
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
                 phrases.counts[key] += 1
-                if words[i:j] != run_stems[i:j]:  # a plural: remember how it was said
-                    phrases.surfaces[key][" ".join(words[i:j])] += 1
                 if key not in phrases.first_seen:
                     phrases.first_seen[key] = len(phrases.first_seen)
     phrases.occurrences = phrases.counts.copy()
@@ -100,14 +138,17 @@ def _count(sentences: Sequence[Sentence], title: str) -> _Phrases:
     return phrases
 
 
-def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
+def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
-    candidates = [
-        k for k in counts if _eligible(k) and not (len(k) == 1 and 2 * phrases.verb_like[k[0]] > phrases.said[k[0]])
-    ]
+
+    def candidate(k: tuple[str, ...]) -> bool:
+        return _eligible(k) and not (
+            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers)
+        )
+
     chosen: list[tuple[str, ...]] = []
     repeated = sorted(
-        (k for k in candidates if counts[k] >= 2 and adjusted[k] > 0),
+        (k for k, n in counts.items() if n >= 2 and adjusted[k] > 0 and candidate(k)),
         key=lambda k: (-adjusted[k] * (1 + 0.6 * (len(k) - 1)), phrases.first_seen[k]),
     )
     for key in repeated:
@@ -120,8 +161,10 @@ def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
             chosen.append(key)
     # Short texts: fill up with phrases said once, two-word ones first (they name things best),
     # leaving out phrases with a verb in them ("stopped chasing"): one occurrence is weak evidence.
+    if len(chosen) >= MIN_TAGS:
+        return chosen
     once = sorted(
-        (k for k in candidates if counts[k] < 2 and not any(_verb_like(w, phrases) for w in k)),
+        (k for k, n in counts.items() if n < 2 and candidate(k) and not any(_verb_like(w, phrases) for w in k)),
         key=lambda k: (FILL_ORDER[len(k)], phrases.first_seen[k]),
     )
     for key in once:
@@ -134,14 +177,11 @@ def _pick(phrases: _Phrases) -> list[tuple[str, ...]]:
 
 def _verb_like(word: str, phrases: _Phrases) -> bool:
     """Said after a subject or verb marker, or a past tense ("stopped", "asked"; not "speed")."""
-    return phrases.verb_like[word] > 0 or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed"))
+    return phrases.verb_like[word] > 0 or _past_form(word)
 
 
-def _shown(key: tuple[str, ...], count: int, surfaces: Counter[str]) -> str:
-    """The form the phrase was said in most often (plural forms are recorded, the stem form is the rest)."""
-    stem_form = " ".join(key)
-    best = surfaces.most_common(1)
-    return best[0][0] if best and best[0][1] > count - sum(surfaces.values()) else stem_form
+def _past_form(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
 
 def _spans(length: int) -> Iterable[tuple[int, int]]:
@@ -161,6 +201,8 @@ def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
     previous = ""
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("’", "'").strip("'-")
+        if word.endswith("'s"):  # "hong kong's" is "hong kong"
+            word = word[:-2]
         if len(word) < 2 or word in STOP_WORDS or not any(c.isalpha() for c in word):
             if run:
                 yield run
@@ -183,8 +225,11 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 
 def _eligible(key: tuple[str, ...]) -> bool:
-    """Not made of generic words only ("surprising part"), not a short non-word, not too long."""
+    """Not made of generic words only ("surprising part"), not a verb or adverb ("reduce", "randomly",
+    "chasing trends"), not a short non-word, not too long."""
     if all(word in GENERIC_WORDS for word in key):
+        return False
+    if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
         return False
     if len(key) == 1 and len(key[0]) < 3 and not key[0].isalpha():
         return False

@@ -19,8 +19,16 @@ has its own resolvers, searched in the sentences after it:
   on "the catch is" or "here's the surprising part", else on the next sentence;
 - `next`: resolves on "that's when", "it turned out", "here's what happened",
   else on the next sentence;
-- `question`: an early why/what/how question counts only when an answer cue
-  ("the answer is", "it turns out", "that's why") sharing a word with it follows.
+- `later` also covers "I'll explain that in due time", "we'll talk a little
+  later about ...", "you'll see why in a minute", "don't worry about that for
+  now": they resolve where the topic comes back with a callback or pay-off cue;
+- `withheld`: "I don't want to say anything more", "I will make you wait
+  until the next video", "in part 2": the answer is kept for later, so the loop
+  is reported open ("not resolved") unless a pay-off cue follows;
+- `wait`: "wait for it" resolves on the next sentence;
+- `question`: any question (not a tag question like "right?") resolves on the
+  later sentence that answers it (see `answers.find_answer`); an unanswered
+  question counts only among the first three sentences (a withheld answer).
 
 The reported loop is the strongest opener (a resolution found, then an opener
 in the first fifth of the transcript, weigh in); ties go to the earliest. No
@@ -34,6 +42,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .answers import find_answer, is_question, is_rhetorical, rarity
 from .sentences import Sentence, content_stems, lowered, words
 
 _ORDINALS = {
@@ -48,6 +57,9 @@ _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
+TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
+QUESTION_STRENGTH = 1.5
+OPENING_QUESTION_INDEX = 2  # an unanswered question is a loop only in the opening three sentences  # below every explicit promise: a question is the weaker loop
 
 
 @dataclass(frozen=True)
@@ -72,19 +84,32 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\b(?:until|till|til|to) the (?:very )?end\b"),
         ("end", 3, " end",
          r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, " you",
-         r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b"),
+        ("promise", 3, " you|explain",
+         r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b|"
+         r"\b(?:what )?i want to (?:explain|show you|tell you|teach you|talk (?:to you )?about|do here is show you)\b"),
         ("later", 3, "later| to th| to it",
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
         ("first", 2, "first|before", r"\bbut first\b|\bbefore (?:we|i) (?:get|dive|jump) (?:into|to)\b"),
-        ("catch", 2, "catch|twist|problem|not all|whole story| part",
+        ("catch", 2, "catch|twist|problem|not all|whole story| part|wild|crazy|insane|impossible|too good",
          r"\bhere(?:'s| is) the (?:catch|twist|problem)\b|\bthere(?:'s| is) (?:a|one) (?:catch|twist)\b|"
+         r"\b(?:seems?|feels?|sounds?) (?:completely |totally |absolutely )?(?:wild|crazy|insane|impossible|"
+         r"too good to be true)\b|"
          r"\bbut that'?s not (?:all|the whole story|the (?:\w+ )?part)\b"),
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
          r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
-        ("question", 1, "?", r"^(?:so,? )?(?:why|what|how|which|who)\b[^?]*\?"),
+        ("later", 3, "later|due |minute|moment|now|see why|return|come back",
+         r"\b(?:i|we)(?:'ll| will|'re going to|'m going to| are going to| am going to|'re gonna|'m gonna) "
+         r"(?:\w+ ){0,3}(?:get to|come back to|return (?:back )?to|talk|explain|show|cover|look at)\b.{0,70}"
+         r"\b(?:later|in due (?:course|time)|in (?:just )?a (?:few )?(?:minutes?|moment|bit|second)|in a minute|"
+         r"by the end)\b|\b(?:don'?t worry about (?:that|this|it|all)\b.{0,60}\b(?:for now|later|in due time)|"
+         r"you'?ll see why\b|more on (?:all of )?(?:that|this) later|i promise (?:i'?ll|i will|to) explain)"),
+        ("withheld", 3, "more|wait|next|part|spoil|gratification",
+         r"\bi (?:won'?t|don'?t want to|will not) (?:say|tell you|spoil|reveal|give away) (?:anything |any )?"
+         r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
+         r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
+        ("wait", 2, "wait for", r"\bwait for it\b"),
     )
 )
 
@@ -103,15 +128,16 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
                  r"\bcoming back to\b",
         "first": r"\b(?:now|okay|ok|alright|so|anyway),? (?:back to|let'?s (?:get|go) (?:back )?to|on to|"
                  r"let'?s (?:dive|jump|get) in)|\banyway\b|\bwith that (?:out of the way|said)\b",
-        "catch": r"\bthe (?:catch|twist|problem) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b",
+        "catch": r"\bthe (?:catch|twist|problem|surprise|punchline|trick) is\b|\bhere(?:'s| is) the (?:\w+ )?part\b|"
+                 r"\b(?:it )?turns out\b|\bthere are actually\b",
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
-        "question": r"\bthe (?:answer|reason|truth) is\b|\bit turns out\b|\bturns out\b|\bthat'?s why\b|"
-                    r"\bhere(?:'s| is) why\b|\bthe reason\b",
+        "withheld": _PAYOFF_RX,
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
-_NEEDS_SHARED_WORD = {"promise", "later", "question"}
+_TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
+_NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
 
 
@@ -147,20 +173,38 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     """Every opener in the transcript with its pay-off (None when none is found), in order."""
     scan = _Scan(sentences)
     loops: list[Loop] = []
-    early = max(3, len(sentences) // 5)
+    weights: dict[str, float] | None = None
     for sentence in sentences:
+        if not scan.cues[sentence.index]:
+            index = sentence.index
+            if is_question(sentence) and not is_rhetorical(sentences, index) and not (
+                index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
+            ):
+                weights = weights or rarity(sentences)
+                loop = _question_loop(sentences, sentence, weights)
+                if loop is not None:
+                    loops.append(loop)
+            continue
         for kind, strength, match in scan.cues[sentence.index]:
-            if kind == "question" and sentence.index > early:
-                continue
             payoff = _resolve(scan, kind, match, sentence)
-            if kind == "question" and payoff is None:
-                continue
             own = match.end() <= len(sentence.lower)
             shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
             loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
     return loops
+
+
+def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float]) -> Loop | None:
+    """A question and the sentence that answers it; an unanswered one only in the opening sentences."""
+    last = question.index
+    while last + 1 < len(sentences) and is_question(sentences[last + 1]) and last - question.index < 3:
+        last += 1
+    answer = find_answer(sentences, question.index, weights, last)
+    if answer is None and question.index > OPENING_QUESTION_INDEX:
+        return None
+    payoff = Payoff(answer.sentence, answer.position) if answer else None
+    return Loop("question", QUESTION_STRENGTH, question, question.start, _excerpt(question.text, 0), payoff)
 
 
 def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
@@ -170,12 +214,15 @@ def best_loop(loops: Sequence[Loop], total_sentences: int) -> Loop | None:
 
 
 def rank_loops(loops: Sequence[Loop], total_sentences: int) -> list[Loop]:
-    """Loops best first: strength, +1 when resolved, +0.5 when opened in the first fifth; then earliest."""
-    early = max(3, total_sentences // 5)
+    """Loops best first: strength, +0.75 when resolved, +1 when opened in the first tenth (+0.5 in the
+    first fifth); then the earliest."""
+    early, earliest = max(3, total_sentences // 5), max(2, total_sentences // 10)
 
     def rank(loop: Loop) -> tuple[float, int]:
-        score = loop.strength + (1.0 if loop.payoff else 0.0) + (0.5 if loop.opener.index <= early else 0.0)
-        return (-score, loop.opener.index)
+        index = loop.opener.index
+        score = loop.strength + (0.75 if loop.payoff else 0.0)
+        score += 1.0 if index <= earliest else 0.5 if index <= early else 0.0
+        return (-score, index)
 
     return sorted(loops, key=rank)
 
@@ -230,10 +277,15 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         if found or kind == "ordinal":
             return found
     if kind == "catch":
-        nearby = later[:5]
-        return scan.first(RESOLVERS["catch"], nearby) or (Payoff(nearby[0], 0) if nearby else None)
+        nearby = later[:8]
+        found = scan.first(RESOLVERS["catch"], nearby)
+        if found or _TEASER.search(text):  # "seems completely wild" waits for its reveal
+            return found
+        return Payoff(nearby[0], 0) if nearby else None
     if kind == "next":
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
+    if kind == "wait":
+        return Payoff(later[0], 0) if later else None
     if kind == "promise":  # what follows "I'll show you"
         topic = _topic_words(text[match.end() : match.end() + PROMISE_REACH])
     else:
@@ -245,11 +297,22 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
     if kind == "end" and candidates:
         tail_from = int(len(scan.sentences) * 0.6)
         candidates = [p for p in candidates if p.sentence.index >= tail_from] or candidates
+    if not candidates and kind in ("promise", "later"):
+        return _topic_returns(scan, topic, later, opener.index)
     if not candidates:
         return None
     if kind in ("promise", "later", "end"):
         return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
     return candidates[0]
+
+
+def _topic_returns(scan: _Scan, topic: set[str], later: Sequence[Sentence], opened: int) -> Payoff | None:
+    """Where a promised topic comes back: the first sentence, a few sentences on, sharing two of its words."""
+    need = min(2, len(topic))
+    for sentence in later:
+        if need and sentence.index - opened >= TOPIC_RETURN_GAP and len(topic & _topic_words(sentence.text)) >= need:
+            return Payoff(sentence, 0)
+    return None
 
 
 def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:

@@ -31,6 +31,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .sentences import Sentence, content_stems, words
 
@@ -64,6 +65,8 @@ PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
         (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
         (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
         (-0.5, r"\?\s*$"),
+        (-0.4, r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
+        (-0.4, r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
     )
 )
 _LEANS_BACK = re.compile(r"^(?:but|and|so|that'?s why|which|because|this is why|that is why)\b")
@@ -72,8 +75,16 @@ FULL_CENTRALITY_SENTENCES = 15
 
 
 def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[float]:
-    """One score per sentence (see the module notes); same order as `sentences`."""
-    bags = [set(content_stems(s.tokens)) for s in sentences]
+    """One score per sentence (see the module notes); same order as `sentences`.
+
+    Memoised: condensing and the perspective both rank the same transcript.
+    """
+    return list(_scores(tuple(sentences), title))
+
+
+@lru_cache(maxsize=8)
+def _scores(sentences: tuple[Sentence, ...], title: str) -> tuple[float, ...]:
+    bags = [s.stems for s in sentences]
     counts = Counter(word for bag in bags for word in bag)
     centroid = {word: 1.0 + math.log(n) for word, n in counts.items() if n >= 2}
     norm = math.sqrt(sum(n * n for n in centroid.values())) or 1.0
@@ -95,7 +106,7 @@ def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[floa
         if sentence.index < head or sentence.index >= tail:
             score += 0.1
         scores.append(score)
-    return scores
+    return tuple(scores)
 
 
 def find_perspective(sentences: Sequence[Sentence], title: str = "") -> str | None:

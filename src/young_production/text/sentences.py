@@ -12,9 +12,11 @@ boxes (untimed: articles, OCR). `split_sentences` turns them into sentences:
   (or a segment boundary) ends one when the next line is a list item ("1.",
   "-", "•") or starts with a capital while the text so far is not all capitals
   (headings end, OCR lines of one all-caps slogan stay together);
-- runs longer than `MAX_WORDS` (unpunctuated auto-captions) are cut into
-  pieces before words that usually start a spoken sentence ("so", "but",
-  "now", ...) or where a caption segment ends.
+- runs longer than `MAX_WORDS` in unpunctuated text (auto-captions) are cut
+  into pieces before words that usually start a spoken sentence ("so",
+  "but", "now", ...) or where a caption segment ends; punctuated text keeps
+  its long sentences whole up to `MAX_PUNCTUATED_WORDS` (a speech's or a
+  lecture's 50-word opening sentence is one sentence).
 """
 
 from __future__ import annotations
@@ -22,17 +24,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..transcript import Segment
 
 MAX_WORDS = 40
+MAX_PUNCTUATED_WORDS = 90
+PUNCTUATED_WORDS_PER_STOP = 30  # text with a sentence end at least every 30 words is punctuated
 MIN_CHUNK_WORDS = 8
 PREFERRED_CHUNK_WORDS = 16
 SENTENCE_STARTERS = frozenset("so but now okay alright anyway".split())
 
 _NON_SPEECH = re.compile(
-    r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\)|[♪♫]+|>>",
+    r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\.?\)|[♪♫]+|>>",
     re.IGNORECASE,
 )
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-•*–])$")
@@ -41,6 +45,8 @@ _TERMINAL = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m".split()
 )
+_NOT_PLURAL = ("ss", "us", "is", "'s", "ous", "ics")
+_SINGULAR_S = frozenset("news series species lens bias gas yes this has was does goes always perhaps states".split())
 _WORD = re.compile(r"[a-z0-9$£€#%]+(?:'[a-z]+)*(?:[.,][0-9]+)*%?")
 
 STOP_WORDS = frozenset(
@@ -69,7 +75,8 @@ STOP_WORDS = frozenset(
     know knew tell told look looking looks find found mean means come comes coming call called show
     showed shown start started ask asked talk talking feel felt puts thank thanks
     first second third last new good great big little bit able already ago
-    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred according
     percent percentage dollars bucks cents
     """.split()
 )
@@ -85,6 +92,11 @@ class Sentence:
     end: float | None
     tokens: tuple[str, ...]
     lower: str  # lower-cased, curly apostrophes straightened: what the cue patterns read
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        """The sentence's content words, folded (computed once: every rule reads them)."""
+        return frozenset(content_stems(self.tokens))
 
 
 @dataclass(slots=True)
@@ -108,13 +120,28 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light plural fold ("habits" -> "habit") so counts and overlaps agree."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+    """The singular of a plural noun ("habits" -> "habit", "stories" -> "story", "boxes" -> "box").
+
+    A light fold so counts, overlaps and tags agree; words that only look plural
+    ("boss", "status", "analysis", "news", "physics") stay as they are.
+    """
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(_NOT_PLURAL) or word in _SINGULAR_S:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
+        return word[:-2]
+    return word[:-1]
 
 
 def content_stems(tokens: Iterable[str]) -> list[str]:
     """Stems of the tokens that are not stop words or bare numbers."""
-    return [stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
+    return [_stem(t) for t in tokens if t not in STOP_WORDS and not t.isdigit()]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return stem(word)
 
 
 def clean_text(text: str) -> str:
@@ -135,13 +162,15 @@ def split_sentences(segments: Sequence[Segment]) -> tuple[Sentence, ...]:
 def _split(segments: tuple[Segment, ...]) -> tuple[Sentence, ...]:
     timed = any(s.start is not None for s in segments)
     stream = _word_stream(segments, timed)
+    stops = sum(1 for w in stream if w.text[-1] in ".!?…")
+    longest = MAX_PUNCTUATED_WORDS if stops * PUNCTUATED_WORDS_PER_STOP >= len(stream) else MAX_WORDS
     sentences: list[Sentence] = []
     pending: list[_Word] = []
     last = len(stream) - 1
     for i, word in enumerate(stream):
         pending.append(word)
         if i == last or _ends_sentence(word, stream[i + 1], pending, timed):
-            for chunk in _chunks(pending):
+            for chunk in _chunks(pending, longest):
                 text = " ".join(w.text for w in chunk)
                 start, end = chunk[0].start, chunk[-1].end
                 sentences.append(
@@ -233,14 +262,15 @@ def _is_terminal(text: str, following: str) -> bool:
     return True
 
 
-def _chunks(run: list[_Word]) -> list[list[_Word]]:
+def _chunks(run: list[_Word], longest: int = MAX_WORDS) -> list[list[_Word]]:
     """Cut an over-long run (unpunctuated captions) into sentence-sized pieces.
 
-    A piece of at least MIN_CHUNK_WORDS ends before a word that usually starts
-    a spoken sentence ("so", "but", "now", ...); from PREFERRED_CHUNK_WORDS on it
-    also ends where a caption segment ends; it never exceeds MAX_WORDS.
+    A run of at most `longest` words stays whole. Otherwise a piece of at least
+    MIN_CHUNK_WORDS ends before a word that usually starts a spoken sentence
+    ("so", "but", "now", ...); from PREFERRED_CHUNK_WORDS on it also ends where a
+    caption segment ends; it never exceeds MAX_WORDS.
     """
-    if len(run) <= MAX_WORDS:
+    if len(run) <= longest:
         return [run]
     pieces: list[list[_Word]] = []
     current: list[_Word] = []

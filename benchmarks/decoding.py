@@ -1,0 +1,369 @@
+"""How well the rule provider decodes real references (WF1: hook, open loop, perspective, tags).
+
+Scores WF1's analysis, as the rule provider answers it (`dna_request` -> `RuleProvider`), against
+the labelled development set in `benchmarks/data/decoding/` (real captions, speeches, TED talks
+and articles; see its SOURCES.md for what the labels mean) and against the bundled samples.
+
+    .venv/bin/python benchmarks/decoding.py [--verbose] [--only ID ...]
+
+Per split (dev = looked at while tuning, heldout = never looked at) it prints:
+
+- hook span found: the produced hook holds >= 60 % of the labelled hook's words and starts at
+  the hook (at most 5 words before it: a greeting or a channel intro in front is a miss);
+- hook pattern right: the produced pattern is the labelled one or a labelled alternative
+  (strict: the labelled one only);
+- open loop presence: precision, recall and F1 of "this piece has an open loop";
+- pay-off located: of the pieces where both the labels and the rules have a loop, the share
+  where the reported loop is a labelled one and its reported resolution is one of that loop's
+  labelled pay-offs (or both say "not resolved");
+- perspective holds the claim: the perspective holds two thirds of the key words of one of the
+  labelled claim-word sets;
+- junk tags: tags matching none of the labelled tags (plural and singular fold), and repeats.
+
+Then the CPU time the rule provider takes per entry on a 20-minute transcript (the first 20
+minutes of each longer video, best of three runs).
+Last line (machine-readable): field=value pairs for the heldout split and the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from young_production.ai.rules import RuleProvider
+from young_production.media.web import extract_article
+from young_production.records import SourceType, TranscriptSource
+from young_production.sample_server import samples_dir
+from young_production.skills.ai_analysis import DNAAnalysisAnswer, dna_request
+from young_production.transcript import Segment, Transcript
+
+DATA = Path(__file__).parent / "data" / "decoding"
+TARGETS = {"hook_span": 0.95, "hook_pattern": 0.85, "loop_f1": 0.85, "payoff": 0.80, "perspective": 0.80}
+JUNK_TARGET = 0.05
+MS_TARGET = 50.0
+LONG_SECONDS = 20 * 60
+HOOK_SLACK_WORDS = 5
+
+
+@dataclass
+class Item:
+    id: str
+    split: str
+    kind: str
+    title: str
+    transcript: Transcript
+    labels: dict
+    duration: float | None = None
+
+
+@dataclass
+class Scores:
+    hook_span: list[bool] = field(default_factory=list)
+    hook_pattern: list[bool] = field(default_factory=list)
+    hook_pattern_strict: list[bool] = field(default_factory=list)
+    loop_pairs: list[tuple[bool, bool]] = field(default_factory=list)  # (labelled, produced)
+    payoff: list[bool] = field(default_factory=list)
+    perspective: list[bool] = field(default_factory=list)
+    tags: int = 0
+    junk: int = 0
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_items(folder: Path = DATA) -> list[Item]:
+    items = []
+    for path in sorted(folder.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if "segments" in raw:
+            segments = [Segment(text, start, end) for start, end, text in raw["segments"]]
+            transcript = Transcript(TranscriptSource.CAPTIONS, segments)
+            duration = segments[-1].end if segments else None
+        else:
+            transcript = _article(raw["text"])
+            duration = None
+        items.append(Item(raw["id"], raw["split"], raw["kind"], raw["title"], transcript, raw["labels"], duration))
+    return items
+
+
+def _article(text: str) -> Transcript:
+    """Text as WF1 reads an article: one segment per non-empty line."""
+    return Transcript(TranscriptSource.ARTICLE, [Segment(line.strip()) for line in text.splitlines() if line.strip()])
+
+
+def load_samples() -> list[Item]:
+    """The bundled samples, read the way WF1 reads them (the speech and the card from their scripts)."""
+    labels = json.loads((DATA / "samples" / "labels.json").read_text(encoding="utf-8"))
+    root = samples_dir()
+    items = []
+    for sample_id, spec in labels.items():
+        if spec["source"] == "vtt":
+            transcript = Transcript(TranscriptSource.CAPTIONS, _vtt((root / spec["path"]).read_text(encoding="utf-8")))
+        elif spec["source"] == "html":
+            article = extract_article((root / spec["path"]).read_text(encoding="utf-8"), "http://127.0.0.1/")
+            transcript = _article(article.text)
+        else:
+            transcript = _article(spec["text"])
+        items.append(Item(sample_id, "samples", spec["source"], spec["title"], transcript, spec["labels"]))
+    return items
+
+
+def _vtt(text: str) -> list[Segment]:
+    segments = []
+    for block in re.split(r"\n\s*\n", text):
+        match = re.search(r"(\d+):(\d+):(\d+\.\d+) --> (\d+):(\d+):(\d+\.\d+)\n(.+)", block, re.S)
+        if match:
+            h1, m1, s1, h2, m2, s2, cue = match.groups()
+            segments.append(Segment(" ".join(cue.split()), int(h1) * 3600 + int(m1) * 60 + float(s1),
+                                    int(h2) * 3600 + int(m2) * 60 + float(s2)))
+    return segments
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+def decode(item: Item, provider: RuleProvider) -> tuple[DNAAnalysisAnswer, float]:
+    """WF1's combined analysis by the rule provider, and the CPU seconds it took.
+
+    CPU time, not wall time: the figure should not depend on what else the machine is doing.
+    """
+    started = time.process_time()
+    source = SourceType.ARTICLE if item.kind == "article" else SourceType.YOUTUBE_VIDEO
+    request = dna_request(item.transcript, title=item.title, source_type=source)
+    answer = provider.complete(request, DNAAnalysisAnswer).value
+    return answer, time.process_time() - started
+
+
+def twenty_minutes_ms(item: Item, provider: RuleProvider) -> float:
+    """CPU milliseconds for the first 20 minutes of a long transcript (best of three)."""
+    cut = [s for s in item.transcript.segments if s.start is not None and s.start < LONG_SECONDS]
+    first = Item(item.id, item.split, item.kind, item.title, Transcript(item.transcript.source, cut), item.labels)
+    return min(decode(first, provider)[1] for _ in range(3)) * 1000
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def tokens(text: str | None) -> list[str]:
+    return _WORD.findall((text or "").lower().replace("’", "'").replace("‘", "'"))
+
+
+def overlap(part: str, whole: str | None) -> float:
+    """Share of `part`'s words (as a multiset) found in `whole`."""
+    want, have = Counter(tokens(part)), Counter(tokens(whole))
+    return sum((want & have).values()) / max(sum(want.values()), 1)
+
+
+def hook_span_found(labelled: str, produced: str) -> bool:
+    if overlap(labelled, produced) < 0.6:
+        return False
+    head, words = tokens(labelled)[:3], tokens(produced)
+    starts = [i for i in range(len(words) - len(head) + 1) if words[i : i + len(head)] == head]
+    if starts:
+        return starts[0] <= HOOK_SLACK_WORDS
+    return overlap(produced, labelled) >= 0.5  # begins inside the hook
+
+
+def passage_matches(labelled: str, produced: str | None) -> bool:
+    """A produced excerpt (maybe cut to ~30 words) matches a labelled passage (maybe longer)."""
+    if not produced:
+        return False
+    want, have = Counter(tokens(labelled)), Counter(tokens(produced))
+    shared = sum((want & have).values())
+    return shared / max(min(sum(want.values()), sum(have.values())), 1) >= 0.6
+
+
+def payoff_located(loops: list[dict], answer: DNAAnalysisAnswer) -> bool:
+    for loop in loops:
+        if not passage_matches(loop["opens"], answer.open_loop):
+            continue
+        if loop["pays_off"] is None:
+            if answer.resolution is None:
+                return True
+        elif any(passage_matches(p, answer.resolution) for p in loop["pays_off"]):
+            return True
+    return False
+
+
+def holds_claim(claim_sets: list[list[str]], perspective: str) -> bool:
+    text = " ".join(tokens(perspective))
+    words = text.split()
+    for claim in claim_sets:
+        found = sum(
+            (f" {' '.join(tokens(w))}" in f" {text}") if " " in w.strip() else any(t.startswith(w.lower()) for t in words)
+            for w in claim
+        )
+        if found >= math.ceil(len(claim) * 2 / 3):
+            return True
+    return False
+
+
+def lemma(word: str) -> str:
+    """A plural fold for comparing tags: "stories" -> "story", "cells" -> "cell", "glasses" -> "glass"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tag_key(tag: str) -> tuple[str, ...]:
+    return tuple(lemma(w.removesuffix("'s")) for w in tokens(tag))
+
+
+def junk_tags(labelled: list[str], produced: list[str]) -> list[str]:
+    """Produced tags that match no labelled tag, plus repeats of one already produced."""
+    good = [tag_key(t) for t in labelled]
+    seen: set[tuple[str, ...]] = set()
+    junk = []
+    for tag in produced:
+        key = tag_key(tag)
+        matches = any(key == g or (key and set(key) <= set(g)) or (g and set(g) <= set(key) and len(key) <= 3)
+                      for g in good)
+        if not matches or key in seen:
+            junk.append(tag)
+        seen.add(key)
+    return junk
+
+
+def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) -> None:
+    lab = item.labels
+    span = hook_span_found(lab["hook"], answer.hook)
+    patterns = {lab["hook_pattern"], *lab["hook_pattern_also"]}
+    pattern_ok = answer.hook_pattern.value in patterns
+    scores.hook_span.append(span)
+    scores.hook_pattern.append(pattern_ok)
+    scores.hook_pattern_strict.append(answer.hook_pattern.value == lab["hook_pattern"])
+    labelled_loop, produced_loop = bool(lab["loops"]), answer.open_loop is not None
+    scores.loop_pairs.append((labelled_loop, produced_loop))
+    located = None
+    if labelled_loop and produced_loop:
+        located = payoff_located(lab["loops"], answer)
+        scores.payoff.append(located)
+    claim = holds_claim(lab["claim_words"], answer.perspective)
+    scores.perspective.append(claim)
+    junk = junk_tags(lab["tags"], answer.niche_tags)
+    scores.tags += len(answer.niche_tags)
+    scores.junk += len(junk)
+    if verbose:
+        mark = lambda ok: "ok " if ok else "MISS"  # noqa: E731
+        print(f"\n== {item.id} [{item.split}]")
+        print(f"  hook {mark(span)} {answer.hook!r}")
+        print(f"  pattern {mark(pattern_ok)} {answer.hook_pattern.value} (labelled {lab['hook_pattern']})")
+        loop_ok = labelled_loop == produced_loop and located is not False
+        print(f"  loop {mark(loop_ok)} {answer.open_loop!r} -> {answer.resolution!r}"
+              f" (labelled: {'yes' if labelled_loop else 'none'})")
+        print(f"  perspective {mark(claim)} {answer.perspective!r}")
+        print(f"  tags {answer.niche_tags} junk={junk}")
+
+
+def share(values: list[bool]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def loop_f1(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float]:
+    tp = sum(1 for lab, prod in pairs if lab and prod)
+    fp = sum(1 for lab, prod in pairs if prod and not lab)
+    fn = sum(1 for lab, prod in pairs if lab and not prod)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def figures(scores: Scores) -> dict[str, float]:
+    precision, recall, f1 = loop_f1(scores.loop_pairs)
+    return {
+        "hook_span": share(scores.hook_span),
+        "hook_pattern": share(scores.hook_pattern),
+        "hook_pattern_strict": share(scores.hook_pattern_strict),
+        "loop_precision": precision,
+        "loop_recall": recall,
+        "loop_f1": f1,
+        "payoff": share(scores.payoff),
+        "perspective": share(scores.perspective),
+        "junk_tags": scores.junk / scores.tags if scores.tags else 0.0,
+        "tags_per_item": scores.tags / max(len(scores.hook_span), 1),
+    }
+
+
+def report(name: str, scores: Scores) -> dict[str, float]:
+    f = figures(scores)
+    n = len(scores.hook_span)
+
+    def line(label: str, key: str, detail: str = "") -> None:
+        target = TARGETS.get(key)
+        verdict = "" if target is None else ("  met" if f[key] >= target else f"  below target {target:.0%}")
+        print(f"  {label:<28}{f[key]:>7.0%}{detail}{verdict}")
+
+    print(f"\n{name}: {n} items")
+    line("hook span found", "hook_span")
+    line("hook pattern right", "hook_pattern", f"   (strict {f['hook_pattern_strict']:.0%})")
+    line("open loop presence F1", "loop_f1", f"   (precision {f['loop_precision']:.0%}, recall {f['loop_recall']:.0%})")
+    line("pay-off located", "payoff", f"   (of {len(scores.payoff)} loops found)")
+    line("perspective holds claim", "perspective")
+    verdict = "  met" if f["junk_tags"] <= JUNK_TARGET else f"  above target {JUNK_TARGET:.0%}"
+    print(f"  {'junk tags':<28}{f['junk_tags']:>7.0%}   ({scores.junk} of {scores.tags},"
+          f" {f['tags_per_item']:.1f} per item){verdict}")
+    return f
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--verbose", action="store_true", help="print every item's answer and misses")
+    parser.add_argument("--only", nargs="*", help="item ids to score")
+    parser.add_argument("--split", choices=["dev", "heldout", "samples"], help="print answers of one split only")
+    args = parser.parse_args()
+    provider = RuleProvider()
+    items = load_items()
+    samples = load_samples()
+    by_split: dict[str, Scores] = {"dev": Scores(), "heldout": Scores(), "samples": Scores()}
+    long_ms: list[float] = []
+    for item in [*items, *samples]:
+        if args.only and item.id not in args.only:
+            continue
+        answer, seconds = decode(item, provider)  # the first call also warms imports and patterns
+        if item.duration and item.duration >= LONG_SECONDS:
+            long_ms.append(twenty_minutes_ms(item, provider))
+        verbose = args.verbose and (args.split is None or args.split == item.split)
+        score(item, answer, by_split[item.split], verbose)
+    results = {name: report(title, by_split[name]) for name, title in
+               (("dev", "Development split (tuned on)"), ("heldout", "Held-out split (never tuned on)"),
+                ("samples", "Bundled samples"))}
+    everything = Scores()
+    for part in ("dev", "heldout"):
+        s = by_split[part]
+        everything.hook_span += s.hook_span
+        everything.hook_pattern += s.hook_pattern
+        everything.hook_pattern_strict += s.hook_pattern_strict
+        everything.loop_pairs += s.loop_pairs
+        everything.payoff += s.payoff
+        everything.perspective += s.perspective
+        everything.tags += s.tags
+        everything.junk += s.junk
+    report("Whole development set", everything)
+    ms = statistics.median(long_ms) if long_ms else float("nan")
+    worst = max(long_ms) if long_ms else float("nan")
+    verdict = "met" if ms <= MS_TARGET else f"above target {MS_TARGET:.0f} ms"
+    print(f"\nSpeed: {ms:.1f} ms CPU per entry (median; worst {worst:.1f} ms) on {len(long_ms)}"
+          f" 20-minute transcripts, {verdict}")
+    held = results["heldout"]
+    print(" ".join(f"{k}={held[k]:.3f}" for k in ("hook_span", "hook_pattern", "loop_f1", "payoff", "perspective",
+                                                  "junk_tags")) + f" ms_per_20min_entry={ms:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
