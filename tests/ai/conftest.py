@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.config import AIConfig
 from young_production.records import TranscriptSource
 from young_production.transcript import Segment, Transcript

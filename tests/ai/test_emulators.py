@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 
 SCHEMA = {
     "type": "object",

@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from young_production.ai.base import AIProvider, AIRequest
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.pricing import Pricing
 from young_production.ai.prompting import AnswerRejected

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
 from .base import CollectionInfo, Filter, Page, R, Sort
+from .fields import enum_of
 from .checks import (
     check_page_size,
     check_record_type,
@@ -34,7 +35,6 @@ from .sqlite_query import (
     after_condition,
     decode_cursor,
     encode_cursor,
-    enum_of,
     filter_sql,
     from_column,
     iso_utc,

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from young_production.store.notion.emulator import NOTION_VERSION, NotionEmulator
+from young_production.tools.notion_emulator import NOTION_VERSION, NotionEmulator
 
 
 class Api:

@@ -24,7 +24,7 @@ from ...errors import StoreError
 from ...records import FieldKind, Record
 from ..base import Filter, Sort
 from ..checks import check_update_fields
-from ..sqlite_query import FieldRef, field_ref, filter_field, filter_operand
+from ..fields import FieldRef, field_ref, filter_field, filter_operand
 from .blocks import RICH_TEXT_ITEMS, TEXT_LIMIT, plain_text, rich_text
 
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from ...config import NotionConfig, Workspace
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Record
 from ..base import CollectionInfo, FieldInfo
-from ..sqlite_query import enum_of
+from ..fields import enum_of
 from .blocks import iter_children
 from .client import NotionClient, Pacer
+from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
-from .store import resolve_data_source
 
 Json = dict[str, Any]
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from notion_client.helpers import extract_notion_id
 
 from ...config import NotionConfig
 from ...errors import NotFound, StoreError
@@ -27,8 +26,10 @@ from ..base import CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
 from .blocks import batches, paginate, to_nodes
 from .body import PageBodies
-from .client import NotionClient, NotionRequestError, Pacer
+from .client import NotionAccountError, NotionClient, NotionRequestError, Pacer
+from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
+from .setup import check_databases
 
 Json = dict[str, Any]
 
@@ -93,9 +94,10 @@ class NotionStore:
         configured = self.config.databases[collection].id
         found = resolve_data_source(self.client, configured)
         if found is None:
-            raise StoreError(
+            raise NotionAccountError(
                 f"Notion has no database {configured!r} for {collection}, or it is not shared with the "
-                "integration (open the database, … menu > Connections); run `yp notion check`"
+                "integration (open the database, … menu > Connections); run `yp notion check`",
+                status=404, code="object_not_found",
             )
         with self._lock:
             self._sources[collection] = found
@@ -232,8 +234,6 @@ class NotionStore:
     # ---- schema ------------------------------------------------------------------------
 
     def inspect(self) -> list[CollectionInfo]:
-        from .setup import check_databases
-
         return check_databases(self.client, self.config, self._types.values())
 
     # ---- helpers -----------------------------------------------------------------------
@@ -275,24 +275,6 @@ class NotionStore:
             if error.code == "validation_error" and "path failed validation" in error.notion_message:
                 raise NotFound(f"no {what} with id {record_id}") from None
             raise
-
-
-def resolve_data_source(client: NotionClient, configured: str) -> str | None:
-    """The data source id for a configured database id or URL (a data source id works too)."""
-    raw = extract_notion_id(configured) or configured
-    try:
-        database = client.retrieve_database(raw)
-    except NotFound:
-        database = None
-    except NotionRequestError:
-        return None
-    if database is not None:
-        sources = database.get("data_sources") or []
-        return sources[0]["id"] if sources else None
-    try:
-        return client.retrieve_data_source(raw)["id"]
-    except (NotFound, NotionRequestError):
-        return None
 
 
 def _trashed(page: Json) -> bool:

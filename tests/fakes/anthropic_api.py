@@ -29,7 +29,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .common import (
+from .http_common import (
     AnswerSynth,
     Counter,
     Fault,

@@ -23,7 +23,7 @@ import threading
 import time
 from typing import Any
 
-from .common import AnswerSynth, Counter, Fault, FaultQueue, LoopbackServer, bearer_or_key, count_tokens, schema_violation
+from .http_common import AnswerSynth, Counter, Fault, FaultQueue, LoopbackServer, bearer_or_key, count_tokens, schema_violation
 
 
 def error_body(message: str, error_type: str, code: str | None = None) -> dict[str, Any]:
