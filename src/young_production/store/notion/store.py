@@ -8,14 +8,23 @@ is one lookup plus one POST carrying the first 100 body blocks.
 Idempotent creates: every page carries our own key in the key property (records
 without one get a generated key, never shown to callers), so when a create's answer
 is lost the client looks the page up by that key before sending it again.
+
+Notion has no unique constraint, so concurrent creators of one key are handled in two
+layers. On one machine, `KeyLocks` (a file lock per key under the workspace's state
+folder) serialises "look up by key, create if missing" across threads and processes.
+Across machines, every creator queries the key again after its create: when it finds
+more than one page, all creators keep the same one (earliest `created_time`, then
+lowest id, since created_time has minute precision) and trash the others.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 
@@ -24,6 +33,7 @@ from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Block, Record
 from ..base import CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
+from ..key_locks import KeyLocks
 from .blocks import batches, paginate, to_nodes
 from .body import PageBodies
 from .client import NotionAccountError, NotionClient, NotionRequestError, Pacer
@@ -32,6 +42,7 @@ from .mapping import CollectionMapping
 from .setup import check_databases
 
 Json = dict[str, Any]
+log = logging.getLogger(__name__)
 
 AUTO_KEY_PREFIX = "yp-auto:"
 _ARCHIVED = "archived"
@@ -52,9 +63,12 @@ class NotionStore:
         client: NotionClient,
         *,
         record_types: Iterable[type[Record]] = RECORD_TYPES.values(),
+        key_locks: KeyLocks | None = None,
     ):
+        """`key_locks`: shared with the other processes of this machine (else threads only)."""
         self.config = config
         self.client = client
+        self.key_locks = key_locks or KeyLocks(None)
         self.bodies = PageBodies(client)
         self._types = {t.collection: t for t in record_types}
         self._mappings: dict[str, CollectionMapping] = {}
@@ -62,8 +76,11 @@ class NotionStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: NotionConfig, *, pacer: Pacer | None = None) -> NotionStore:
-        return cls(config, NotionClient.from_config(config, pacer=pacer))
+    def from_config(
+        cls, config: NotionConfig, *, pacer: Pacer | None = None, lock_dir: Path | None = None
+    ) -> NotionStore:
+        """`lock_dir`: where the create-by-key locks live (the workspace's `state/locks`)."""
+        return cls(config, NotionClient.from_config(config, pacer=pacer), key_locks=KeyLocks(lock_dir))
 
     def close(self) -> None:
         self.client.close()
@@ -145,21 +162,32 @@ class NotionStore:
         page = self._page_by_key(kind, key)
         return self._record(mapping, page) if page is not None else None
 
-    def _page_by_key(self, kind: type[Record], key: str) -> Json | None:
+    def _pages_by_key(self, kind: type[Record], key: str) -> list[Json]:
+        """Every page (not in the trash) that carries this key; normally one or none."""
         mapping = self.mapping(kind)
-        body = {"page_size": 1, "filter": mapping.filter_json([Filter.eq("key", key)]),
+        body = {"page_size": 100, "filter": mapping.filter_json([Filter.eq("key", key)]),
                 "sorts": mapping.sorts_json([])}
         results = self.client.query_data_source(self.data_source_id(kind), body)["results"]
-        return next((page for page in results if not _trashed(page)), None)
+        return [page for page in results if not _trashed(page)]
+
+    def _page_by_key(self, kind: type[Record], key: str) -> Json | None:
+        pages = self._pages_by_key(kind, key)
+        return min(pages, key=_age) if pages else None
 
     def create(self, record: R, body: Sequence[Block] = ()) -> R:
         kind = type(record)
         mapping = self.mapping(kind)
-        if record.key:
-            existing = self.find_by_key(kind, record.key)
+        if not record.key:
+            return self._record(mapping, self._create_page(mapping, record, body, f"{AUTO_KEY_PREFIX}{uuid.uuid4().hex}"))
+        with self.key_locks.hold(kind.collection, record.key):
+            existing = self._page_by_key(kind, record.key)
             if existing is not None:
-                return existing
-        key = record.key or f"{AUTO_KEY_PREFIX}{uuid.uuid4().hex}"
+                return self._record(mapping, existing)
+            page = self._create_page(mapping, record, body, record.key)
+            return self._record(mapping, self._converge(kind, record.key, page))
+
+    def _create_page(self, mapping: CollectionMapping, record: Record, body: Sequence[Block], key: str) -> Json:
+        kind = type(record)
         values = {name: getattr(record, name) for name in mapping.kinds}
         values["key"] = key
         request: Json = {
@@ -178,7 +206,21 @@ class NotionStore:
             self.bodies.complete(first, [b["id"] for b in self.bodies.children(page["id"])])
         for batch in pending:
             self.bodies.append_nodes(page["id"], batch.nodes)
-        return self._record(mapping, page)
+        return page
+
+    def _converge(self, kind: type[Record], key: str, ours: Json) -> Json:
+        """After a create: if another machine made a page with the same key, all keep the earliest."""
+        found = {page["id"]: page for page in self._pages_by_key(kind, key)}
+        found.setdefault(ours["id"], ours)  # a query may not list a page made a moment ago
+        keeper = min(found.values(), key=_age)
+        for page_id in sorted(set(found) - {keeper["id"]}):
+            log.warning("%s key %r was created twice at once; keeping page %s, trashing %s",
+                        kind.collection, key, keeper["id"], page_id)
+            try:
+                self.trash(kind, page_id)
+            except NotFound:
+                pass  # the other creator trashed it first
+        return keeper
 
     def update(self, kind: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
         mapping = self.mapping(kind)
@@ -275,6 +317,11 @@ class NotionStore:
             if error.code == "validation_error" and "path failed validation" in error.notion_message:
                 raise NotFound(f"no {what} with id {record_id}") from None
             raise
+
+
+def _age(page: Json) -> tuple[str, str]:
+    """Creation order as Notion reports it: created_time (to the minute), then id."""
+    return str(page.get("created_time") or ""), str(page["id"])
 
 
 def _trashed(page: Json) -> bool:
