@@ -40,6 +40,7 @@ from .client import NotionAccountError, NotionClient, NotionRequestError, Pacer
 from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
 from .setup import check_databases
+from .windows import Position, step, window_filter
 
 Json = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -130,22 +131,30 @@ class NotionStore:
         page_size: int = 100,
         cursor: str | None = None,
     ) -> Page[R]:
+        """One page of records; in creation order, past Notion's 10,000-result limit too (see windows.py)."""
         check_page_size(page_size)
         mapping = self.mapping(kind)
+        position = Position.decode(cursor)
+        newest_first = [(s.field, s.descending) for s in sorts] == [("created_at", True)]
+        windowable = not sorts or newest_first or [(s.field, s.descending) for s in sorts] == [("created_at", False)]
         body: Json = {"page_size": page_size, "sorts": mapping.sorts_json(sorts)}
-        condition = mapping.filter_json(filters)
+        condition = window_filter(mapping.filter_json(filters), position.since, newest_first)
         if condition is not None:
             body["filter"] = condition
-        if cursor:
-            body["start_cursor"] = cursor
+        if position.notion_cursor:
+            body["start_cursor"] = position.notion_cursor
         try:
             answer = self.client.query_data_source(self.data_source_id(kind), body)
         except NotionRequestError as error:
             if cursor and "start_cursor" in error.notion_message:
                 raise StoreError("invalid cursor: pass back the next_cursor of the same query unchanged") from None
             raise
-        items = [self._record(mapping, page) for page in answer["results"] if not _trashed(page)]
-        return Page(items=items, next_cursor=answer.get("next_cursor") if answer.get("has_more") else None)
+        advanced = step(position, answer, windowable=windowable, what=kind.collection)
+        if advanced.notice:
+            log.warning("%s", advanced.notice)
+        items = [self._record(mapping, page) for page in advanced.pages if not _trashed(page)]
+        following = advanced.next_position.encode() if advanced.next_position else None
+        return Page(items=items, next_cursor=following, notice=advanced.notice)
 
     def get(self, kind: type[R], record_id: str) -> R:
         mapping = self.mapping(kind)
