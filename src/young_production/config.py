@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import yaml
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError, WorkspaceError
@@ -99,6 +99,12 @@ class PropertyMap(_Section):
 class NotionDatabase(_Section):
     id: str = ""
     properties: dict[str, PropertyMap] = Field(default_factory=dict)
+    # fields whose mapping came from the shipped template, not from the user's file
+    _from_template: set[str] = PrivateAttr(default_factory=set)
+
+    @property
+    def from_template(self) -> frozenset[str]:
+        return frozenset(self._from_template)
 
 
 class NotionConfig(_Section):
@@ -113,6 +119,30 @@ class StoreConfig(_Section):
     store: Literal["sqlite", "notion"] = "sqlite"
     sqlite_path: str = "young.db"
     notion: NotionConfig = Field(default_factory=NotionConfig)
+
+
+def shipped_notion_template() -> NotionConfig:
+    """The Notion section of the shipped databases.yaml (variables at their defaults)."""
+    text = (resources.files("young_production") / "config_templates" / "databases.yaml").read_text("utf-8")
+    raw = substitute_env(yaml.safe_load(text) or {}, {})
+    return StoreConfig.model_validate(raw).notion
+
+
+def with_template_defaults(notion: NotionConfig, template: NotionConfig) -> NotionConfig:
+    """`notion` with every field mapping it lacks taken from `template`, marked as such.
+
+    A release that adds record fields ships their mapping in the template; a workspace
+    made by an earlier release has no entry for them and keeps working (`yp notion
+    check` reports them, `yp notion init` creates the properties and writes the entries).
+    """
+    filled = notion.model_copy(deep=True)
+    for collection, shipped in template.databases.items():
+        database = filled.databases.setdefault(collection, NotionDatabase())
+        for name, prop in shipped.properties.items():
+            if name not in database.properties:
+                database.properties[name] = prop.model_copy()
+                database._from_template.add(name)
+    return filled
 
 
 class ModelPrice(_Section):
@@ -241,7 +271,10 @@ class Workspace:
         return _parse(model, load_yaml(self.config_dir / filename, self.env), filename)
 
     def store_config(self) -> StoreConfig:
-        return self._load("databases.yaml", StoreConfig)
+        """The store config; Notion field mappings missing from the file come from the shipped template."""
+        config: StoreConfig = self._load("databases.yaml", StoreConfig)
+        config.notion = with_template_defaults(config.notion, shipped_notion_template())
+        return config
 
     def ai_config(self) -> AIConfig:
         return self._load("ai_config.yaml", AIConfig)

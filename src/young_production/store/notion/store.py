@@ -198,6 +198,9 @@ class NotionStore:
     def _create_page(self, mapping: CollectionMapping, record: Record, body: Sequence[Block], key: str) -> Json:
         kind = type(record)
         values = {name: getattr(record, name) for name in mapping.kinds}
+        for name in mapping.from_template:  # the database may predate these fields: leave empty ones out
+            if values.get(name) in (None, [], ""):
+                values.pop(name, None)
         values["key"] = key
         request: Json = {
             "parent": {"type": "data_source_id", "data_source_id": self.data_source_id(kind)},

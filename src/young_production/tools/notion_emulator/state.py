@@ -219,13 +219,16 @@ class NotionState:
             return self._render_source(self._source(raw_id))
 
     def update_data_source(self, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Rename, retype or remove properties, as a person editing the columns would."""
+        """Add, rename, retype or remove properties, as a person editing the columns would."""
         with self._lock:
             source = self._source(raw_id)
             changes = body.get("properties") or {}
             if not isinstance(changes, dict):
                 raise o.invalid("body failed validation: body.properties should be an object.")
             for ref, spec in changes.items():
+                if ref not in source.properties and not any(p["id"] == ref for p in source.properties.values()):
+                    self._add_property(source, ref, spec)
+                    continue
                 prop = find_property(source.properties, ref)
                 if spec is None:
                     if prop["type"] == "title":
@@ -246,6 +249,20 @@ class NotionState:
                         value = node.values.pop(old_name)
                         node.values[new_name] = o.empty_value(updated["type"]) if retyped else value
             return self._render_source(source)
+
+    def _add_property(self, source: _DataSource, name: str, spec: Any) -> None:
+        """A new column, as when a person adds one (existing pages get an empty value)."""
+        prop = o.parse_schema_property(name, spec, self._rng)
+        if prop["type"] == "title":
+            raise o.invalid("A data source has exactly one title property.")
+        if prop["type"] == "relation":
+            target = self._source(prop["relation"]["data_source_id"])
+            prop["relation"] = {"database_id": target.database_id, "data_source_id": target.id,
+                                "type": "single_property", "single_property": {}}
+        source.properties[name] = prop
+        for node in self._nodes.values():
+            if node.data_source_id == source.id:
+                node.values[name] = o.empty_value(prop["type"])
 
     def _render_database(self, database: _Database) -> dict[str, Any]:
         return {
