@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import yaml
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError, WorkspaceError
@@ -154,18 +154,56 @@ class ModelPrice(_Section):
     cache_write: float | None = None
 
 
+THINKING_MIN_BUDGET = 1024  # the smallest thinking budget the Messages API accepts
+ThinkingSetting = str | int  # "off", "adaptive" or a token budget; checked by _thinking_setting
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+
+
+def _thinking_setting(value: Any) -> Any:
+    """`off`, `adaptive` or a budget of at least 1024 tokens (YAML reads a bare `off` as false)."""
+    if value is None:
+        return None
+    if value is False:
+        return "off"
+    if value in ("off", "adaptive"):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= THINKING_MIN_BUDGET:
+        return value
+    raise ValueError(f"thinking must be off, adaptive or a token budget of at least {THINKING_MIN_BUDGET}, got {value!r}")
+
+
 class SkillAIConfig(_Section):
+    """Per-skill overrides. `thinking`/`effort`/`thinking_tokens` apply on Claude (see ProviderConfig)."""
+
     provider: str | None = None
     model: str | None = None
-    max_output_tokens: int | None = None
+    max_output_tokens: int | None = Field(None, ge=1)
+    thinking: ThinkingSetting | None = None
+    effort: Effort | None = None
+    thinking_tokens: int | None = Field(None, ge=1)
+
+    _thinking = field_validator("thinking", mode="before")(_thinking_setting)
 
 
 class ProviderConfig(_Section):
+    """One provider's connection and defaults.
+
+    Claude only: `thinking` is `off` (no thinking), `adaptive` (the model decides how much,
+    steered by `effort`) or a token budget (fixed, for models that still take one);
+    `thinking_tokens` is what an adaptive call may spend on thinking. Thinking counts
+    toward the output limit, so each call's `max_tokens` is the answer's budget plus this.
+    """
+
     api_key: str = ""
     base_url: str | None = None
     default_model: str = ""
     max_retries: int = 2
     timeout_sec: float = 120.0
+    thinking: ThinkingSetting = "adaptive"
+    effort: Effort | None = None
+    thinking_tokens: int = Field(4096, ge=1)
+
+    _thinking = field_validator("thinking", mode="before")(_thinking_setting)
 
 
 class LimitsConfig(_Section):
