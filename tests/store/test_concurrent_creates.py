@@ -145,10 +145,22 @@ def test_notion_processes_of_one_machine_make_one_page(slow_rig: NotionRig, tmp_
 
 
 def test_notion_creators_on_two_machines_converge_on_the_earliest_page(slow_rig: NotionRig, tmp_path: Path) -> None:
+    """Two machines (no shared lock folder) both find no page, both create, then both look again."""
     machines = [
         NotionStore(slow_rig.config, NotionClient.from_config(slow_rig.config), key_locks=KeyLocks(tmp_path / f"m{i}"))
         for i in range(2)
     ]
+    both_looked, both_created = threading.Barrier(2), threading.Barrier(2)
+    for store in machines:
+        send = store.client.create_page
+
+        def in_step(body: dict, landed: Any, send: Any = send) -> dict:
+            both_looked.wait()  # each has looked the key up and found nothing
+            page = send(body, landed)
+            both_created.wait()  # each page exists before either looks again
+            return page
+
+        store.client.create_page = in_step  # type: ignore[method-assign]
     try:
         ids = run_together(2, lambda i: machines[i].create(ViralDNA(key="dna:same", title=f"machine {i}")).id)
     finally:
@@ -157,9 +169,8 @@ def test_notion_creators_on_two_machines_converge_on_the_earliest_page(slow_rig:
     assert len(set(ids)) == 1, ids
     made = pages_with_key(slow_rig, "dna:same", include_trash=True)
     alive = pages_with_key(slow_rig, "dna:same")
-    assert len(made) == 2, "both machines should have raced into a create (raise LATENCY_SEC otherwise)"
+    assert len(made) == 2
     assert [p["id"] for p in alive] == ids[:1]
     assert ids[0] == min(made, key=lambda p: (p["created_time"], p["id"]))["id"]
     assert slow_rig.store.find_by_key(ViralDNA, "dna:same").id == ids[0]
     assert [r.id for r in slow_rig.store.query(ViralDNA, [Filter.eq("key", "dna:same")]).items] == ids[:1]
-
