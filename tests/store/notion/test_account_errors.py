@@ -17,6 +17,7 @@ from young_production.config import NotionConfig
 from young_production.errors import AccountError, NotFound
 from young_production.records import Empire, ViralDNA
 from young_production.store.notion.client import NOTION_VERSION, NotionClient, Pacer
+from young_production.store.notion.setup import check_databases
 from young_production.store.notion.store import NotionStore
 from young_production.tools.notion_emulator import NotionEmulator
 
@@ -120,3 +121,10 @@ def test_the_emulator_refuses_a_version_it_does_not_speak(version: str) -> None:
     body = answer.json()
     assert answer.status_code == 400 and body["code"] == "validation_error"
     assert "Notion-Version" in body["message"] and version in body["message"]
+
+
+def test_check_reports_a_restricted_database_and_checks_the_others(rig: NotionRig) -> None:
+    rig.emulator.state.restrict(rig.config.databases["productions"].id)
+    infos = {info.collection: info for info in check_databases(rig.store.client, rig.config)}
+    assert [f.problem for f in infos["productions"].fields if not f.ok][0].startswith("the Notion integration may not")
+    assert all(f.ok for f in infos["viral_dna"].fields)

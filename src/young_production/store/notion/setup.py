@@ -22,7 +22,7 @@ from ...records import RECORD_TYPES, Record
 from ..base import CollectionInfo, FieldInfo
 from ..fields import enum_of
 from .blocks import iter_children
-from .client import NotionClient, Pacer
+from .client import NotionAccountError, NotionClient, Pacer
 from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
 
@@ -172,10 +172,15 @@ def _check_collection(
         mapping = CollectionMapping(kind, database)
     except StoreError as error:
         return _broken(collection, location, str(error)), None
-    source_id = resolve_data_source(client, database.id)
-    if source_id is None:
-        return _broken(collection, location, "database not found, or not shared with the integration"), None
-    properties = client.retrieve_data_source(source_id).get("properties", {})
+    try:
+        source_id = resolve_data_source(client, database.id)
+        if source_id is None:
+            return _broken(collection, location, "database not found, or not shared with the integration"), None
+        properties = client.retrieve_data_source(source_id).get("properties", {})
+    except NotionAccountError as error:
+        if error.status == 401:
+            raise
+        return _broken(collection, location, str(error)), None  # one database refused: report, check the rest
     fields = []
     for name, kind_name in mapping.kinds.items():
         wanted = mapping.properties[name]
