@@ -22,7 +22,7 @@ from young_production.ai.pricing import Pricing
 from young_production.ai.prompting import AnswerRejected
 from young_production.ai.router import build_provider
 from young_production.config import AIConfig
-from young_production.errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError
+from young_production.errors import AccountError, AIError, BudgetExceeded, TransientError
 from young_production.records import SourceType
 from young_production.skills.ai_analysis import (
     DNA_INSTRUCTIONS,
