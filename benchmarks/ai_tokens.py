@@ -37,9 +37,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the emulator is a test double in tests/fakes
+from tests.fakes import AnthropicEmulator  # noqa: E402
 from young_production.ai.base import AIRequest
 from young_production.ai.batch import collect_batch, submit_batch
-from young_production.ai.emulators import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import build_provider
 from young_production.config import AIConfig, Workspace

@@ -26,7 +26,7 @@ from young_production.runtime import open_context
 from young_production.sample_server import SampleServer, samples_dir
 from young_production.skills.crud import add_dna
 from young_production.store.notion.client import Pacer
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
 from young_production.store.notion.store import NotionStore
 from young_production.workflows.wf1 import WF1Options, run_wf1

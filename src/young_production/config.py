@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import yaml
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError, WorkspaceError
@@ -99,6 +99,12 @@ class PropertyMap(_Section):
 class NotionDatabase(_Section):
     id: str = ""
     properties: dict[str, PropertyMap] = Field(default_factory=dict)
+    # fields whose mapping came from the shipped template, not from the user's file
+    _from_template: set[str] = PrivateAttr(default_factory=set)
+
+    @property
+    def from_template(self) -> frozenset[str]:
+        return frozenset(self._from_template)
 
 
 class NotionConfig(_Section):
@@ -115,6 +121,30 @@ class StoreConfig(_Section):
     notion: NotionConfig = Field(default_factory=NotionConfig)
 
 
+def shipped_notion_template() -> NotionConfig:
+    """The Notion section of the shipped databases.yaml (variables at their defaults)."""
+    text = (resources.files("young_production") / "config_templates" / "databases.yaml").read_text("utf-8")
+    raw = substitute_env(yaml.safe_load(text) or {}, {})
+    return StoreConfig.model_validate(raw).notion
+
+
+def with_template_defaults(notion: NotionConfig, template: NotionConfig) -> NotionConfig:
+    """`notion` with every field mapping it lacks taken from `template`, marked as such.
+
+    A release that adds record fields ships their mapping in the template; a workspace
+    made by an earlier release has no entry for them and keeps working (`yp notion
+    check` reports them, `yp notion init` creates the properties and writes the entries).
+    """
+    filled = notion.model_copy(deep=True)
+    for collection, shipped in template.databases.items():
+        database = filled.databases.setdefault(collection, NotionDatabase())
+        for name, prop in shipped.properties.items():
+            if name not in database.properties:
+                database.properties[name] = prop.model_copy()
+                database._from_template.add(name)
+    return filled
+
+
 class ModelPrice(_Section):
     """USD per million tokens."""
 
@@ -124,18 +154,56 @@ class ModelPrice(_Section):
     cache_write: float | None = None
 
 
+THINKING_MIN_BUDGET = 1024  # the smallest thinking budget the Messages API accepts
+ThinkingSetting = str | int  # "off", "adaptive" or a token budget; checked by _thinking_setting
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+
+
+def _thinking_setting(value: Any) -> Any:
+    """`off`, `adaptive` or a budget of at least 1024 tokens (YAML reads a bare `off` as false)."""
+    if value is None:
+        return None
+    if value is False:
+        return "off"
+    if value in ("off", "adaptive"):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= THINKING_MIN_BUDGET:
+        return value
+    raise ValueError(f"thinking must be off, adaptive or a token budget of at least {THINKING_MIN_BUDGET}, got {value!r}")
+
+
 class SkillAIConfig(_Section):
+    """Per-skill overrides. `thinking`/`effort`/`thinking_tokens` apply on Claude (see ProviderConfig)."""
+
     provider: str | None = None
     model: str | None = None
-    max_output_tokens: int | None = None
+    max_output_tokens: int | None = Field(None, ge=1)
+    thinking: ThinkingSetting | None = None
+    effort: Effort | None = None
+    thinking_tokens: int | None = Field(None, ge=1)
+
+    _thinking = field_validator("thinking", mode="before")(_thinking_setting)
 
 
 class ProviderConfig(_Section):
+    """One provider's connection and defaults.
+
+    Claude only: `thinking` is `off` (no thinking), `adaptive` (the model decides how much,
+    steered by `effort`) or a token budget (fixed, for models that still take one);
+    `thinking_tokens` is what an adaptive call may spend on thinking. Thinking counts
+    toward the output limit, so each call's `max_tokens` is the answer's budget plus this.
+    """
+
     api_key: str = ""
     base_url: str | None = None
     default_model: str = ""
     max_retries: int = 2
     timeout_sec: float = 120.0
+    thinking: ThinkingSetting = "adaptive"
+    effort: Effort | None = None
+    thinking_tokens: int = Field(4096, ge=1)
+
+    _thinking = field_validator("thinking", mode="before")(_thinking_setting)
 
 
 class LimitsConfig(_Section):
@@ -250,7 +318,10 @@ class Workspace:
         return _parse(model, load_yaml(self.config_dir / filename, self.env), filename)
 
     def store_config(self) -> StoreConfig:
-        return self._load("databases.yaml", StoreConfig)
+        """The store config; Notion field mappings missing from the file come from the shipped template."""
+        config: StoreConfig = self._load("databases.yaml", StoreConfig)
+        config.notion = with_template_defaults(config.notion, shipped_notion_template())
+        return config
 
     def ai_config(self) -> AIConfig:
         return self._load("ai_config.yaml", AIConfig)

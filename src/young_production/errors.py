@@ -3,14 +3,31 @@
 `YPError` is what a user can act on: the CLI prints its message on one line and
 exits non-zero, never a traceback. `TransientError` marks failures worth retrying
 (network hiccups, 5xx, rate limits); everything else is permanent for the entry
-it happened on.
+it happened on. `AccountError` is neither: the account or the machine cannot serve any
+entry, so a run stops.
+
+Every error here (and every subclass anywhere in the package) survives pickling with its
+message and attributes, whatever its `__init__` takes: durable runs pickle step errors.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Unpickle an error without calling its `__init__` (which may take other arguments)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class YPError(Exception):
     """A failure with a message a person can act on."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class ConfigError(YPError):

@@ -25,7 +25,7 @@ def open_store(workspace: Workspace) -> Store:
     if config.store == "notion":
         from .store.notion.store import NotionStore
 
-        return NotionStore.from_config(config.notion)
+        return NotionStore.from_config(config.notion, lock_dir=workspace.state_dir / "locks")
     from .store.sqlite import SQLiteStore
 
     return SQLiteStore(workspace.root / config.sqlite_path)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.config import AIConfig
 from young_production.records import TranscriptSource
 from young_production.transcript import Segment, Transcript
@@ -44,14 +44,18 @@ def make_config(
     limits: dict[str, Any] | None = None,
     skills: dict[str, Any] | None = None,
     max_retries: int = 2,
+    thinking: str | int = "off",
 ) -> AIConfig:
-    """An AIConfig whose providers talk to the given emulators."""
+    """An AIConfig whose providers talk to the given emulators.
+
+    Claude's thinking defaults to off, as the shipped config has it for the WF1 skills.
+    """
     data: dict[str, Any] = {
         "provider": provider,
         "prices": PRICES,
         "limits": limits or {"per_run_usd": None, "daily_usd": None, "monthly_usd": None},
         "skills": skills or {},
-        "anthropic": {"default_model": HAIKU, "max_retries": max_retries, "timeout_sec": 10},
+        "anthropic": {"default_model": HAIKU, "max_retries": max_retries, "timeout_sec": 10, "thinking": thinking},
         "openai": {"default_model": openai_model, "max_retries": max_retries, "timeout_sec": 10},
     }
     if anthropic is not None:

@@ -19,7 +19,7 @@ from young_production.ai.batch import (
     schema_ref,
     submit_batch,
 )
-from young_production.ai.emulators import AnthropicEmulator
+from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.pricing import Pricing
 from young_production.config import AIConfig

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 
 SCHEMA = {
     "type": "object",
@@ -34,8 +34,13 @@ def message(text: str, *, system: str = "Analyse the content.", cache: bool = Tr
         "system": [block],
         "messages": [{"role": "user", "content": f'<data name="content" trust="untrusted">\n{text}\n</data>'}],
         "output_config": {"format": {"type": "json_schema", "schema": SCHEMA}},
+        "thinking": {"type": "disabled"},
         **extra,
     }
+
+
+def text_of(reply: dict) -> str:
+    return "".join(block["text"] for block in reply["content"] if block["type"] == "text")
 
 
 def post(emu: AnthropicEmulator, path: str, body: dict, headers: dict | None = None) -> httpx.Response:
@@ -72,7 +77,7 @@ def test_anthropic_answers_fit_the_schema_and_follow_the_content(anthropic_emu: 
     again = post(anthropic_emu, "/v1/messages", message("Money is a tool. Most people never learn it.")).json()
     other = post(anthropic_emu, "/v1/messages", message("Sleep is the best training tool of all.")).json()
 
-    answer = json.loads(first["content"][0]["text"])
+    answer = json.loads(text_of(first))
     assert set(answer) == set(SCHEMA["properties"])
     assert answer["pattern"] in SCHEMA["properties"]["pattern"]["enum"]
     assert answer["perspective"] in ("Money is a tool.", "Most people never learn it.")
@@ -104,13 +109,75 @@ def test_anthropic_fault_knobs(anthropic_emu: AnthropicEmulator) -> None:
     assert overloaded.status_code == 529 and overloaded.json()["error"]["type"] == "overloaded_error"
 
     anthropic_emu.invalid_answers.set(1)
-    broken = json.loads(post(anthropic_emu, "/v1/messages", message("Text.")).json()["content"][0]["text"])
+    broken = json.loads(text_of(post(anthropic_emu, "/v1/messages", message("Text.")).json()))
     assert broken["perspective"] == 12345 and broken["tags"] == "not a list"
 
     anthropic_emu.spend_limit_reached = True
     spent = post(anthropic_emu, "/v1/messages", message("Text."))
     assert spent.status_code == 429 and "retry-after" not in spent.headers
     assert spent.json()["error"]["details"]["error_code"] == "enforced_spend_limit_reached"
+
+
+def test_anthropic_account_knobs(anthropic_emu: AnthropicEmulator) -> None:
+    anthropic_emu.credit_exhausted = True
+    broke = post(anthropic_emu, "/v1/messages", message("Text."))
+    assert broke.status_code == 400 and broke.json()["error"]["type"] == "invalid_request_error"
+    assert broke.json()["error"]["message"].startswith("Your credit balance is too low")
+    anthropic_emu.credit_exhausted = False
+    anthropic_emu.billing_problem = True
+    billing = post(anthropic_emu, "/v1/messages", message("Text."))
+    assert billing.status_code == 402 and billing.json()["error"]["type"] == "billing_error"
+    anthropic_emu.billing_problem = False
+    anthropic_emu.forbidden = True
+    assert post(anthropic_emu, "/v1/messages", message("Text.")).json()["error"]["type"] == "permission_error"
+    anthropic_emu.forbidden = False
+    anthropic_emu.models = {"claude-sonnet-5-5"}
+    missing = post(anthropic_emu, "/v1/messages", message("Text."))
+    assert missing.status_code == 404 and missing.json()["error"] == {
+        "type": "not_found_error", "message": "model: claude-haiku-5-5"}
+    anthropic_emu.fail_next(529, retry_after=3)
+    overloaded = post(anthropic_emu, "/v1/messages", message("Text."))
+    assert overloaded.status_code == 529 and overloaded.headers["retry-after"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("thinking", "effort", "thought"),
+    [
+        (None, None, 2000),  # current models think adaptively when the request says nothing
+        ({"type": "adaptive"}, "medium", 1000),
+        ({"type": "adaptive"}, "low", 500),
+        ({"type": "enabled", "budget_tokens": 1024}, None, 1024),
+        ({"type": "disabled"}, None, 0),
+    ],
+)
+def test_anthropic_thinking_blocks_count_toward_max_tokens(
+    anthropic_emu: AnthropicEmulator, thinking: dict | None, effort: str | None, thought: int
+) -> None:
+    anthropic_emu.thinking_tokens = 2000
+    body = message("Money is a tool. Most people never learn it.", max_tokens=4000)
+    body.pop("thinking")
+    if thinking is not None:
+        body["thinking"] = thinking
+    if effort is not None:
+        body["output_config"] = {**body["output_config"], "effort": effort}
+    reply = post(anthropic_emu, "/v1/messages", body).json()
+    blocks = [block["type"] for block in reply["content"]]
+    assert blocks == (["thinking", "text"] if thought else ["text"])
+    answer_tokens = -(-len(text_of(reply)) // 4)
+    assert reply["usage"]["output_tokens"] == thought + answer_tokens
+    assert reply["stop_reason"] == "end_turn"
+
+    small = post(anthropic_emu, "/v1/messages", {**body, "max_tokens": thought + 5}).json()
+    assert small["stop_reason"] == "max_tokens" and small["usage"]["output_tokens"] <= thought + 5
+
+
+@pytest.mark.parametrize(
+    "thinking",
+    [{"type": "enabled", "budget_tokens": 500}, {"type": "enabled", "budget_tokens": 5000}, {"type": "sometimes"}],
+)
+def test_anthropic_refuses_thinking_settings_the_api_refuses(anthropic_emu: AnthropicEmulator, thinking: dict) -> None:
+    reply = post(anthropic_emu, "/v1/messages", message("Text.", max_tokens=4000, thinking=thinking))
+    assert reply.status_code == 400 and reply.json()["error"]["type"] == "invalid_request_error"
 
 
 def test_anthropic_count_tokens_and_max_tokens_cut(anthropic_emu: AnthropicEmulator) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from young_production.ai.base import AIRequest, Usage
-from young_production.ai.emulators import AnthropicEmulator
+from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CallRecord, CostLedger
 from young_production.ai.router import build_provider
 from young_production.config import LimitsConfig

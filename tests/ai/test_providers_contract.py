@@ -16,13 +16,13 @@ import pytest
 from pydantic import BaseModel
 
 from young_production.ai.base import AIProvider, AIRequest
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.pricing import Pricing
 from young_production.ai.prompting import AnswerRejected
 from young_production.ai.router import build_provider
 from young_production.config import AIConfig
-from young_production.errors import AIError, BudgetExceeded, ConfigError, TransientError
+from young_production.errors import AccountError, AIError, BudgetExceeded, TransientError
 from young_production.records import SourceType
 from young_production.skills.ai_analysis import (
     DNA_INSTRUCTIONS,
@@ -250,9 +250,9 @@ def test_provider_spend_limit_stops_at_once(llm: LLMSubject) -> None:
     assert llm.ledger.totals().reserved_usd == 0
 
 
-def test_a_wrong_key_is_a_config_error(llm: LLMSubject) -> None:
+def test_a_wrong_key_is_an_account_error(llm: LLMSubject) -> None:
     llm.emulator.api_key = "another-key"
-    with pytest.raises(ConfigError, match="refused the API key"):
+    with pytest.raises(AccountError, match="refused the API key"):
         llm.provider.complete(request_for("S05", DNA_INSTRUCTIONS, MONEY), DNAAnalysisAnswer)
 
 

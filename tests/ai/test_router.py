@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from young_production.ai.base import AIRequest
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import ProviderPlan, build_provider, estimate_cost
 from young_production.ai.rules import RuleProvider

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace

@@ -7,10 +7,15 @@
   models reject all three.
 * The stable system prefix carries `cache_control`, so entries after the first read
   it from the cache (when it is long enough for the model's cache minimum).
-* The SDK retries 408/409/429/5xx/529 (`max_retries` from config). The organisation
-  spend-limit answer (429 `enforced_spend_limit_reached`, or 400 "reached your
-  specified API usage limits") is never retried: it raises `BudgetExceeded`, which
-  stops the run without marking the entry failed.
+* The SDK retries 408/409/429/5xx/529 (`max_retries` from config, honouring
+  Retry-After). The organisation spend-limit answer (429 `enforced_spend_limit_reached`,
+  or 400 "reached your specified API usage limits") is never retried: it raises
+  `BudgetExceeded`, which stops the run without marking the entry failed.
+* Answers that no entry could get stop the run with `AccountError`: an empty credit
+  balance (400 "Your credit balance is too low..."), 402 `billing_error`, 401/403 (a
+  revoked key, missing permission), 404 on the model (a model id that does not exist).
+* Thinking is set per skill (thinking.py), and `max_tokens` leaves room for it; an
+  answer that still stops at `max_tokens` is an `AnswerCutOff`, never half parsed.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from typing import Any
 import anthropic
 
 from ..config import ProviderConfig
-from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
+from ..errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
 from .configured import ConfiguredProvider, never_retry_when
 from .pricing import Pricing
+from .thinking import ThinkingPlan
 from .prompting import ATTEMPTS, Prompt, RawAnswer, answer_with_retry, build_prompt
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -40,6 +46,7 @@ def is_spend_limit(status: int, body_text: str) -> bool:
 
 class AnthropicProvider(ConfiguredProvider):
     name = "anthropic"
+    thinks = True
 
     def __init__(
         self,
@@ -47,10 +54,11 @@ class AnthropicProvider(ConfiguredProvider):
         pricing: Pricing,
         skill_models: Mapping[str, str] | None = None,
         skill_max_tokens: Mapping[str, int] | None = None,
+        skill_thinking: Mapping[str, ThinkingPlan] | None = None,
     ):
         if not settings.api_key:
             raise ConfigError("the anthropic provider needs an API key: set ANTHROPIC_API_KEY")
-        super().__init__(settings, pricing, skill_models, skill_max_tokens)
+        super().__init__(settings, pricing, skill_models, skill_max_tokens, skill_thinking)
         self.client = anthropic.Anthropic(
             api_key=settings.api_key,
             base_url=settings.base_url or DEFAULT_BASE_URL,
@@ -64,12 +72,16 @@ class AnthropicProvider(ConfiguredProvider):
     def message_params(self, request: AIRequest, schema: type[T]) -> dict[str, Any]:
         """The Messages API parameters for a request (also what a batch item carries)."""
         prompt = build_prompt(request, schema)
+        thinking = self.thinking_for(request).params()
+        output_config = {**thinking.pop("output_config", {}),
+                         "format": {"type": "json_schema", "schema": anthropic.transform_schema(schema)}}
         return {
             "model": self.model_for(request),
             "max_tokens": self.max_tokens_for(request),
             "system": [{"type": "text", "text": prompt.system, "cache_control": {"type": "ephemeral"}}],
             "messages": [{"role": "user", "content": prompt.user}],
-            "output_config": {"format": {"type": "json_schema", "schema": anthropic.transform_schema(schema)}},
+            **thinking,
+            "output_config": output_config,
         }
 
     def cost_ceiling(self, request: AIRequest, schema: type[T], *, batch: bool = False) -> float:
@@ -90,7 +102,8 @@ class AnthropicProvider(ConfiguredProvider):
             message = self._create(params)
             return self.raw_answer(model, message)
 
-        value, usage = answer_with_retry(attempt, schema, provider=self.name, model=model)
+        value, usage = answer_with_retry(attempt, schema, provider=self.name, model=model,
+                                         cut_off_hint=self.cut_off_hint(request))
         return AIAnswer(value=value, usage=usage, provider=self.name, model=model)
 
     def raw_answer(self, model: str, message: Any, *, batch: bool = False) -> RawAnswer:
@@ -148,11 +161,34 @@ def translate_error(exc: anthropic.APIStatusError) -> Exception:
             f"Anthropic reports the organisation's spend limit is reached ({message}); "
             "the run stops and the remaining entries stay unprocessed"
         )
-    if status in (401, 403):
-        return ConfigError(f"Anthropic refused the API key (HTTP {status}): {message}")
+    account = _account_problem(status, _error_type(exc), message)
+    if account:
+        return AccountError(f"{account} ({message}); the run stops and the remaining entries stay unprocessed")
     if status in (408, 409, 429) or status >= 500:
         return TransientError(f"Claude is busy or failing (HTTP {status}): {message}")
     return AIError(f"Claude rejected the request (HTTP {status}): {message}")
+
+
+def _account_problem(status: int, error_type: str, message: str) -> str | None:
+    """What is wrong with the account or setup, when no entry could be answered."""
+    lowered = message.lower()
+    if status == 402 or error_type == "billing_error":
+        return "Anthropic reports a billing problem: check Plans & Billing in the Claude Console"
+    if status == 400 and "credit balance" in lowered:
+        return "the Anthropic credit balance is too low: buy credits in the Claude Console (Plans & Billing)"
+    if status == 401:
+        return "Anthropic refused the API key (401): check ANTHROPIC_API_KEY; the key may be revoked"
+    if status == 403:
+        return "the Anthropic API key may not do this (403 permission_error): check its workspace and permissions"
+    if status == 404 and error_type == "not_found_error" and "model" in lowered:
+        return "Anthropic has no model by that name for this key: check the model ids in ai_config.yaml"
+    return None
+
+
+def _error_type(exc: anthropic.APIStatusError) -> str:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    return str(error.get("type") or "")
 
 
 def _error_message(exc: anthropic.APIStatusError) -> str:

@@ -357,6 +357,11 @@ def _result(
         run_id=batch["run_id"],
         batch=True,
     )
+    if raw.cut_off:  # never parse a half answer
+        record.outcome = "rejected"
+        result.error = (f"batch answer for {item['skill']} stopped at the output token limit: raise "
+                        f"skills.{item['skill']}.max_output_tokens or its thinking reserve in ai_config.yaml")
+        return result, record
     try:
         value = parse_answer(raw.text, load_schema(item["schema_ref"], schemas))
     except AIError as exc:

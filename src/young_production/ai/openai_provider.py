@@ -7,7 +7,9 @@ in `response_format`, one retry when an answer does not fit, usage priced from c
 servers ignore it, so a key is only required for api.openai.com.
 
 A quota / spend-limit answer (429 `insufficient_quota`, `*_spend_limit_exceeded`,
-`credit_balance_exhausted`) is not retried and raises `BudgetExceeded`.
+`credit_balance_exhausted`) is not retried and raises `BudgetExceeded`. A refused key
+(401/403), a model the server does not have (404) and a server that refuses every
+connection (Ollama not running) raise `AccountError`: no entry could be answered.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import openai
 
 from ..config import ProviderConfig
-from ..errors import AIError, BudgetExceeded, ConfigError, TransientError
+from ..errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
 from .configured import ConfiguredProvider, is_official_openai, never_retry_when
 from .pricing import Pricing
@@ -101,7 +103,8 @@ class OpenAICompatibleProvider(ConfiguredProvider):
             usage = self.pricing.priced(model, usage_of(completion.usage))
             return RawAnswer(text, usage, cut_off=bool(choice and choice.finish_reason == "length"), refused=refused)
 
-        value, usage = answer_with_retry(attempt, schema, provider=self.name, model=model)
+        value, usage = answer_with_retry(attempt, schema, provider=self.name, model=model,
+                                         cut_off_hint=self.cut_off_hint(request))
         return AIAnswer(value=value, usage=usage, provider=self.name, model=model)
 
     def _create(self, params: dict[str, Any]) -> Any:
@@ -109,8 +112,16 @@ class OpenAICompatibleProvider(ConfiguredProvider):
             return self.client.chat.completions.create(**params)
         except openai.APIStatusError as exc:
             raise translate_error(exc) from None
-        except (openai.APIConnectionError, openai.APITimeoutError) as exc:
-            raise TransientError(f"the OpenAI-compatible server could not be reached: {exc}") from None
+        except openai.APITimeoutError as exc:
+            raise TransientError(f"the OpenAI-compatible server did not answer in time: {exc}") from None
+        except openai.APIConnectionError as exc:
+            where = self.settings.base_url or OPENAI_BASE_URL
+            if _refused_connection(exc):  # after the SDK's own retries: nothing listens there
+                raise AccountError(
+                    f"no OpenAI-compatible server answers at {where} (connection refused): start it "
+                    "(for Ollama: `ollama serve`) or fix openai.base_url in ai_config.yaml"
+                ) from None
+            raise TransientError(f"the OpenAI-compatible server at {where} could not be reached: {exc}") from None
 
 
 def usage_of(sdk_usage: Any) -> Usage:
@@ -135,7 +146,30 @@ def translate_error(exc: openai.APIStatusError) -> Exception:
             "the run stops and the remaining entries stay unprocessed"
         )
     if status in (401, 403):
-        return ConfigError(f"the OpenAI-compatible server refused the API key (HTTP {status}): {message}")
+        return AccountError(
+            f"the OpenAI-compatible server refused the API key (HTTP {status}): {message}; check OPENAI_API_KEY"
+        )
+    if status == 404 and _names_a_missing_model(body):
+        return AccountError(
+            f"the OpenAI-compatible server has no such model ({message}): pull it (Ollama: `ollama pull MODEL`) "
+            "or fix the model in ai_config.yaml"
+        )
     if status in (408, 409, 429) or status >= 500:
         return TransientError(f"the OpenAI-compatible server is busy or failing (HTTP {status}): {message}")
     return AIError(f"the OpenAI-compatible server rejected the request (HTTP {status}): {message}")
+
+
+def _names_a_missing_model(body_text: str) -> bool:
+    """OpenAI says `model_not_found`; Ollama says 'model "x" not found, try pulling it first'."""
+    text = body_text.lower()
+    return "model_not_found" in text or ("model" in text and ("not found" in text or "does not exist" in text))
+
+
+def _refused_connection(exc: BaseException) -> bool:
+    """Whether a connection error is a refused connect (whichever HTTP library raised it)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError) or type(seen).__name__ == "ConnectError":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

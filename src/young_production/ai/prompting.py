@@ -57,6 +57,11 @@ class AnswerRejected(AIError):
         self.model = model
 
 
+class AnswerCutOff(AnswerRejected):
+    """The answer stopped at the output token limit: never parsed, never retried as is
+    (the same request would stop at the same limit); the message says which limit to raise."""
+
+
 @dataclass(frozen=True)
 class Prompt:
     system: str
@@ -146,8 +151,12 @@ def answer_with_retry(
     provider: str,
     model: str,
     attempts: int = ATTEMPTS,
+    cut_off_hint: str = "",
 ) -> tuple[T, Usage]:
-    """Run `attempt` until its answer fits `schema` (at most `attempts` times)."""
+    """Run `attempt` until its answer fits `schema` (at most `attempts` times).
+
+    An answer cut off at the output limit raises `AnswerCutOff` at once, unparsed.
+    """
     spent = Usage()
     reason = ""
     for _ in range(attempts):
@@ -157,6 +166,9 @@ def answer_with_retry(
             exc.spent_usage = spent  # type: ignore[attr-defined]  # read by spent_before()
             raise
         spent = spent + raw.usage
+        if raw.cut_off:
+            raise AnswerCutOff(cut_off_hint or f"{provider} answer stopped at the output token limit",
+                               spent, provider, model)
         if raw.refused:
             reason = "the model refused to answer"
             continue
@@ -164,8 +176,6 @@ def answer_with_retry(
             return parse_answer(raw.text, schema), spent
         except AIError as exc:
             reason = str(exc)
-            if raw.cut_off:
-                reason = f"answer was cut off at the output token limit ({reason})"
     raise AnswerRejected(
         f"{provider} answer rejected after {attempts} attempts: {reason}", spent, provider, model
     )

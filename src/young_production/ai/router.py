@@ -32,6 +32,7 @@ from .configured import is_official_openai
 from .ledger import CostLedger
 from .pricing import Pricing
 from .prompting import build_prompt
+from .thinking import NO_THINKING, ThinkingPlan, thinking_plan
 
 PROVIDERS = ("rules", "anthropic", "openai")
 
@@ -80,6 +81,15 @@ class ProviderPlan:
 
     def skill_max_tokens(self) -> dict[str, int]:
         return {s: c.max_output_tokens for s, c in self.config.skills.items() if c.max_output_tokens}
+
+    def thinking(self, skill: str, provider: str) -> ThinkingPlan:
+        """How a skill's calls think on `provider` (only Claude takes a thinking setting)."""
+        if provider != "anthropic":
+            return NO_THINKING
+        return thinking_plan(self.config.skills.get(skill), self.config.anthropic)
+
+    def skill_thinking(self, provider: str) -> dict[str, ThinkingPlan]:
+        return {skill: self.thinking(skill, provider) for skill in self.config.skills}
 
     def problems(self) -> list[str]:
         names = [("--provider", self.override), ("ai.provider", self.config.provider)]
@@ -131,7 +141,8 @@ def make_llm_provider(plan: ProviderPlan, provider: str, pricing: Pricing) -> AI
     if provider == "anthropic":
         from .anthropic_provider import AnthropicProvider
 
-        return AnthropicProvider(plan.config.anthropic, pricing, plan.skill_models(provider), plan.skill_max_tokens())
+        return AnthropicProvider(plan.config.anthropic, pricing, plan.skill_models(provider), plan.skill_max_tokens(),
+                                 plan.skill_thinking(provider))
     from .openai_provider import OpenAICompatibleProvider
 
     return OpenAICompatibleProvider(plan.config.openai, pricing, plan.skill_models(provider), plan.skill_max_tokens())
@@ -197,7 +208,9 @@ def estimate_cost(
         if route.provider == "rules" or not route.model:
             continue
         tokens = build_prompt(request, schema).estimated_input_tokens()
-        usd = pricing.ceiling(route.model, tokens, limits.get(request.skill) or request.max_output_tokens, batch=batch)
+        answer = limits.get(request.skill) or request.max_output_tokens
+        output = plan.thinking(request.skill, route.provider).max_tokens(answer)
+        usd = pricing.ceiling(route.model, tokens, output, batch=batch)
         estimate.usd += usd
         estimate.per_skill[request.skill] = estimate.per_skill.get(request.skill, 0.0) + usd
     return estimate

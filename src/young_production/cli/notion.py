@@ -87,7 +87,7 @@ def emulate_command(
     api_key: Annotated[str, typer.Option(help="The key the emulator accepts.")] = "secret_yp_emulator",
 ) -> None:
     """Run a Notion API emulator on 127.0.0.1 (in memory; stops with Ctrl-C)."""
-    from ..store.notion.emulator import NotionEmulator
+    from ..tools.notion_emulator import NotionEmulator
 
     try:
         emulator = NotionEmulator(port=port, rate=rate or None, latency=latency_ms / 1000, api_key=api_key)

@@ -55,10 +55,15 @@ class Sort:
 
 @dataclass
 class Page(Generic[R]):
-    """One page of query results; pass `next_cursor` back to get the next."""
+    """One page of query results; pass `next_cursor` back to get the next.
+
+    `notice`: something the caller may want to tell a person (e.g. that Notion cut a
+    long query off and the store is reading on in a second query).
+    """
 
     items: list[R]
     next_cursor: str | None = None
+    notice: str | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
 from .base import CollectionInfo, Filter, Page, R, Sort
+from .fields import enum_of
 from .checks import (
     check_page_size,
     check_record_type,
@@ -34,7 +35,6 @@ from .sqlite_query import (
     after_condition,
     decode_cursor,
     encode_cursor,
-    enum_of,
     filter_sql,
     from_column,
     iso_utc,
@@ -45,6 +45,7 @@ from .sqlite_query import (
 )
 from .sqlite_schema import (
     column_kinds,
+    enable_wal,
     inspect_collection,
     live_columns,
     migrate,
@@ -92,7 +93,7 @@ class SQLiteStore:
             )
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            enable_wal(self._conn, BUSY_TIMEOUT_MS / 1000)
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.create_function(CONTAINS_FUNCTION, 2, text_contains, deterministic=True)
             migrate(self._conn, self._types.values())
@@ -290,6 +291,11 @@ class SQLiteStore:
             return self._load_by_key(conn, kind, key)
 
     def create(self, record: R, body: Sequence[Block] = ()) -> R:
+        """One row per key: the UNIQUE index on `key` decides between concurrent creators.
+
+        A create whose key is taken (by an earlier call, another thread or another
+        process) inserts nothing and returns the record that holds the key.
+        """
         kind = type(record)
         table = self._table(kind)
         columns = column_kinds(kind)
@@ -302,7 +308,10 @@ class SQLiteStore:
             values += [to_column(k, getattr(record, n)) for n, k in columns.items()]
             names = ", ".join(["id", "created_at", *(quoted(n) for n in columns)])
             marks = ", ".join("?" * len(values))
-            conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+            keyed = " ON CONFLICT (key) DO NOTHING" if "key" in columns else ""
+            inserted = conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks}){keyed}", values)
+            if inserted.rowcount == 0 and record.key is not None:
+                return self._load_by_key(conn, kind, record.key)  # type: ignore[return-value]
             for field in relation_fields(kind):
                 self._add_links(conn, record_id, field, getattr(record, field))
             self._insert_blocks(conn, record_id, body, 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from ..errors import StoreError
@@ -107,22 +108,51 @@ def migrate(
     """Bring the database to the latest version: pending steps, then the model-derived tables.
 
     Each step runs in its own transaction together with its version bump, so an
-    interrupted upgrade resumes at the step that did not finish. `conn` must be in
-    autocommit mode (isolation_level=None).
+    interrupted upgrade resumes at the step that did not finish. The version is read
+    again inside each step's transaction: processes opening a new workspace at the same
+    moment each find the steps another one already made, and skip them. `conn` must be
+    in autocommit mode (isolation_level=None).
     """
-    version = schema_version(conn)
+    _refuse_newer(schema_version(conn), migrations)
+    while True:
+        with write_transaction(conn):
+            version = schema_version(conn)
+            _refuse_newer(version, migrations)
+            if version == len(migrations):
+                break
+            migrations[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    with write_transaction(conn):
+        for record_type in record_types:
+            _sync_record_table(conn, record_type)
+
+
+def _refuse_newer(version: int, migrations: Sequence[Migration]) -> None:
     if version > len(migrations):
         raise StoreError(
             f"the database is at schema version {version}, newer than this release knows "
             f"({len(migrations)}); upgrade young-production to open it"
         )
-    for number, step in enumerate(migrations[version:], start=version + 1):
-        with write_transaction(conn):
-            step(conn)
-            conn.execute(f"PRAGMA user_version = {number}")
-    with write_transaction(conn):
-        for record_type in record_types:
-            _sync_record_table(conn, record_type)
+
+
+def enable_wal(conn: sqlite3.Connection, timeout_sec: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Switch to WAL mode, waiting while another connection holds the new file.
+
+    Changing the journal mode needs the database to itself and does not wait on the
+    busy timeout, so two processes creating the same workspace would see "database is
+    locked"; once a database is in WAL mode the setting sticks and this is a read.
+    """
+    deadline = time.monotonic() + timeout_sec
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            sleep(0.02)
 
 
 def live_columns(conn: sqlite3.Connection, table: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ import yaml
 
 from young_production.config import NotionConfig, StoreConfig, substitute_env
 from young_production.store.notion.client import NotionClient, Pacer, RetryPolicy
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_databases
 from young_production.store.notion.store import NotionStore
 

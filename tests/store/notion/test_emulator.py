@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from young_production.store.notion.emulator import NOTION_VERSION, NotionEmulator
+from young_production.tools.notion_emulator import NOTION_VERSION, NotionEmulator
 
 
 class Api:
@@ -188,7 +188,7 @@ def test_injected_faults_and_dropped_answers(api: Api) -> None:
     api.emulator.faults.fail_next(409, 502, 529)
     assert_error(api("GET", "/users/me"), 409, "conflict_error")
     assert api("GET", "/users/me").status_code == 502
-    assert_error(api("GET", "/users/me"), 529, "service_unavailable")
+    assert_error(api("GET", "/users/me"), 529, "service_overload")
     source = database(api, {"Name": {"title": {}}})
     api.emulator.faults.drop_next_writes(1)
     with pytest.raises(httpx.RemoteProtocolError):

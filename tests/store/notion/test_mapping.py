@@ -15,7 +15,7 @@ from young_production.config import NotionConfig, NotionDatabase, PropertyMap
 from young_production.errors import StoreError
 from young_production.records import DNAStatus, Production, SourceType, ViralDNA
 from young_production.store.base import Filter, Sort
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.mapping import CollectionMapping
 from young_production.store.notion.store import NotionStore
 

@@ -7,7 +7,7 @@ import time
 
 from young_production.config import NotionConfig
 from young_production.store.notion.client import NotionClient, Pacer
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 
 
 def max_in_window(times: list[float], window: float) -> int:

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from young_production.cli.notion import notion_app
 from young_production.config import Workspace
-from young_production.errors import StoreError, YPError
+from young_production.errors import AccountError, StoreError, YPError
 from young_production.records import Empire, ViralDNA
 from young_production.store.notion.client import NotionClient, Pacer
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.store import NotionStore
 from young_production.store.notion.setup import DatabaseSetup, check_databases, init_databases, save_database_ids
 
@@ -113,7 +113,7 @@ def test_check_refuses_a_bad_key() -> None:
         config = template_config(emulator)
         config.api_key = "a-wrong-key"
         client = NotionClient.from_config(config)
-        with pytest.raises(StoreError, match="401"):
+        with pytest.raises(AccountError, match="401"):
             check_databases(client, config)
         client.close()
 

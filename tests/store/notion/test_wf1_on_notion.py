@@ -17,7 +17,7 @@ from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
 from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
 from young_production.workflows.wf1 import WF1Options, run_wf1
 

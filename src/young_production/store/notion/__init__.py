@@ -1,1 +1,1 @@
-"""Notion backend: the Store on the Notion API, its client, mapping, setup and emulator."""
+"""Notion backend: the Store on the Notion API, its client, mapping, bodies and database setup."""

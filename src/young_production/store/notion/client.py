@@ -6,11 +6,17 @@ on 5xx, where a create may or may not have landed. We turn its retries off
 (`retry=False`, so nothing is retried twice) and do it here:
 
 - every attempt first waits its turn at the `Pacer`, shared by all threads;
-- 429: wait Retry-After (holding every thread back; a notice when over a minute);
-- 409 conflict, 5xx/529, timeouts and dropped connections: exponential backoff
-  with jitter; for a write that may have landed (5xx, timeout, connection lost),
+- 429 `rate_limited` and 529 `service_overload`: wait Retry-After (holding every
+  thread back; a notice when over a minute), however long the overload lasts;
+- 409 conflict, other 5xx, timeouts and dropped connections: exponential backoff
+  with jitter; for a write that may have landed (5xx, 529, timeout, connection lost),
   the caller's `landed` check runs before anything is sent again;
-- anything else (400 validation, 401, 403, 404) is raised at once as a StoreError.
+- anything else is raised at once: 401 `unauthorized`, 403 `restricted_resource` and
+  404 on a database or data source as `NotionAccountError` (no entry can be served:
+  the run stops), 404 on a page as `NotFound`, 400 validation as `NotionRequestError`.
+
+The Notion-Version is pinned (`NOTION_VERSION`): the code speaks 2025-09-03 (data
+sources; `after` in block appends), whatever default a newer SDK would send.
 
 Notion JSON stays inside store/notion/: callers above the store never see it.
 """
@@ -30,15 +36,18 @@ from notion_client import Client, RequestTimeoutError
 from notion_client.errors import HTTPResponseError
 
 from ...config import NotionConfig
-from ...errors import NotFound, StoreError, TransientError
+from ...errors import AccountError, NotFound, StoreError, TransientError
 
 T = TypeVar("T")
 Json = dict[str, Any]
 
 log = logging.getLogger(__name__)
 
+NOTION_VERSION = "2025-09-03"
 LONG_WAIT_NOTICE_SEC = 60.0
-RETRYABLE_STATUSES = frozenset({409, 500, 502, 503, 504, 529})
+WAIT_STATUSES = frozenset({429, 529})  # the answer says how long to wait (Retry-After)
+RETRYABLE_STATUSES = frozenset({409, 500, 502, 503, 504})
+_CONTAINER_OPERATIONS = ("databases.", "data_sources.")
 
 
 class Pacer:
@@ -104,6 +113,15 @@ class NotionRequestError(StoreError):
         self.notion_message = notion_message
 
 
+class NotionAccountError(AccountError):
+    """Notion refused the integration itself (key, capabilities, a database it cannot see)."""
+
+    def __init__(self, message: str, *, status: int, code: str):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
 class NotionClient:
     """Paced, retried access to the Notion endpoints the store uses."""
 
@@ -138,6 +156,7 @@ class NotionClient:
             base_url=config.base_url.rstrip("/"),
             timeout_ms=int(config.timeout_sec * 1000),
             retry=False,
+            notion_version=NOTION_VERSION,
             logger=logging.getLogger(f"{__name__}.sdk"),
             log_level=logging.CRITICAL,
         )
@@ -176,11 +195,14 @@ class NotionClient:
             try:
                 return send()
             except HTTPResponseError as error:
-                if error.status == 429:
+                if error.status in WAIT_STATUSES:
+                    # 529 comes from an overloaded Notion: a write may have landed before it
+                    maybe_landed = maybe_landed or (not idempotent and error.status == 529)
                     rate_limited += 1
                     if rate_limited > self.policy.max_rate_limited:
+                        what = "rate-limiting" if error.status == 429 else "answering overloaded to"
                         raise TransientError(
-                            f"Notion kept rate-limiting {operation} ({rate_limited} times in a row)"
+                            f"Notion kept {what} {operation} ({rate_limited} times in a row)"
                         ) from None
                     self._wait_retry_after(operation, error)
                     continue
@@ -201,8 +223,9 @@ class NotionClient:
     def _wait_retry_after(self, operation: str, error: HTTPResponseError) -> None:
         wait = _retry_after(error)
         if wait > LONG_WAIT_NOTICE_SEC:
+            why = "rate limit" if error.status == 429 else "overload"
             self._notice(
-                f"Notion rate limit: asked to wait {wait:.0f} s before {operation}; waiting "
+                f"Notion {why}: asked to wait {wait:.0f} s before {operation}; waiting "
                 "(the run continues afterwards)"
             )
         self.pacer.hold(wait)
@@ -221,6 +244,11 @@ class NotionClient:
 
     def retrieve_data_source(self, data_source_id: str) -> Json:
         return self.call("data_sources.retrieve", lambda: self.sdk.data_sources.retrieve(data_source_id),
+                         idempotent=True)
+
+    def update_data_source(self, data_source_id: str, body: Json) -> Json:
+        """Schema edits (adding a property) are idempotent: the same edit twice leaves one property."""
+        return self.call("data_sources.update", lambda: self.sdk.data_sources.update(data_source_id, **body),
                          idempotent=True)
 
     def query_data_source(self, data_source_id: str, body: Json) -> Json:
@@ -276,16 +304,26 @@ def _code(error: HTTPResponseError) -> str:
     return getattr(error.code, "value", error.code)
 
 
-def _as_store_error(operation: str, error: HTTPResponseError) -> StoreError:
-    """A refusal as an error a person can act on."""
+def _as_store_error(operation: str, error: HTTPResponseError) -> StoreError | NotionAccountError:
+    """A refusal as an error a person can act on; refusals of the integration stop the run."""
     message = str(error)
     code = _code(error)
     if error.status == 401:
-        return StoreError("Notion refused the API key (401 unauthorized): check NOTION_API_KEY")
+        return NotionAccountError(
+            f"Notion refused the API key (401 {code}): check NOTION_API_KEY, or make a new "
+            "integration secret", status=401, code=code,
+        )
     if error.status == 403:
-        return StoreError(
-            f"the Notion integration may not do {operation} ({message}); share the page or "
-            "database with the integration (… menu > Connections)"
+        return NotionAccountError(
+            f"the Notion integration may not do {operation} (403 {code}: {message}); give it the "
+            "capability, or share the page or database with it (… menu > Connections)",
+            status=403, code=code,
+        )
+    if error.status == 404 and _names_a_container(operation, message):
+        return NotionAccountError(
+            f"Notion has no such database or data source, or it is not shared with the integration "
+            f"({message}); open the database, … menu > Connections, then run `yp notion check`",
+            status=404, code=code,
         )
     if error.status == 404:
         return NotFound(f"Notion has nothing at that id, or it is not shared with the integration ({message})")
@@ -293,3 +331,10 @@ def _as_store_error(operation: str, error: HTTPResponseError) -> StoreError:
         f"Notion refused {operation}: {message}", status=error.status, code=code, notion_message=message
     )
 
+
+def _names_a_container(operation: str, message: str) -> bool:
+    """Whether a 404 is about a database or data source (account-level), not one page."""
+    if operation.startswith(_CONTAINER_OPERATIONS):
+        return True
+    lowered = message.lower()
+    return "find database" in lowered or "find data_source" in lowered or "find data source" in lowered

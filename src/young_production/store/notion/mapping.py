@@ -24,7 +24,7 @@ from ...errors import StoreError
 from ...records import FieldKind, Record
 from ..base import Filter, Sort
 from ..checks import check_update_fields
-from ..sqlite_query import FieldRef, field_ref, filter_field, filter_operand
+from ..fields import FieldRef, field_ref, filter_field, filter_operand
 from .blocks import RICH_TEXT_ITEMS, TEXT_LIMIT, plain_text, rich_text
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ class CollectionMapping:
         self.collection = record_type.collection
         self.kinds = record_type.field_kinds()
         self.properties: dict[str, PropertyMap] = {}
+        # mapped from the shipped template: the database may predate the field
+        self.from_template = database.from_template
         for name, kind in self.kinds.items():
             prop = database.properties.get(name)
             if prop is None:
@@ -138,6 +140,8 @@ class CollectionMapping:
         props = page.get("properties", {})
         data: dict[str, Any] = {"id": page["id"], "created_at": _parse_datetime(page.get("created_time"))}
         for name, prop in self.properties.items():
+            if prop.name not in props and name in self.from_template:
+                continue  # a field newer than the database: the model's default until `yp notion init`
             if prop.name not in props:
                 raise StoreError(
                     f"the {self.collection} database has no property {prop.name!r} (field {name}); "
@@ -225,6 +229,9 @@ class CollectionMapping:
         by_length = sorted(self.properties.items(), key=lambda item: -len(item[1].name))
         for name, prop in by_length:
             if f"properties.{prop.name}." in notion_message or notion_message.startswith(f"{prop.name} is "):
+                if name in self.from_template and "not a property that exists" in notion_message:
+                    return (f"the {self.collection} database has no property {prop.name!r} for {name}, a field "
+                            "new in this release: run `yp notion init --parent PAGE_ID` to add it")
                 return f"Notion refused {self.describe(name)}: expected a {prop.type} value. {notion_message}"
         fields = ", ".join(self.describe(n) for n in sent) or "none"
         return f"Notion refused the {self.collection} properties ({fields}): {notion_message}"

@@ -1,7 +1,9 @@
 """Creating the four databases under a page, and checking a workspace's databases.
 
 `init_databases` is safe to run twice: a database already configured and reachable,
-or already under the parent page with the expected title, is reused, not recreated.
+or already under the parent page with the expected title, is reused, not recreated;
+a reused database gets the mapped properties it lacks (a release that adds record
+fields ships their mapping in the template, see `config.with_template_defaults`).
 `check_databases` verifies the key, access to each database, and every mapped
 property's presence and type, before any workflow spends anything.
 """
@@ -9,20 +11,20 @@ property's presence and type, before any workflow spends anything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from notion_client.helpers import extract_notion_id
 
-from ...config import NotionConfig, Workspace
+from ...config import NotionConfig, PropertyMap, Workspace
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Record
 from ..base import CollectionInfo, FieldInfo
-from ..sqlite_query import enum_of
+from ..fields import enum_of
 from .blocks import iter_children
-from .client import NotionClient, Pacer
+from .client import NotionAccountError, NotionClient, Pacer
+from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
-from .store import resolve_data_source
 
 Json = dict[str, Any]
 
@@ -37,6 +39,7 @@ class DatabaseSetup:
     database_id: str
     data_source_id: str
     created: bool
+    added_properties: list[str] = field(default_factory=list)  # Notion property names added to a reused database
 
 
 def init_databases(
@@ -64,11 +67,14 @@ def init_databases(
         configured = config.databases[collection].id
         source = resolve_data_source(client, configured) if configured else None
         if source is not None:
-            done[collection] = DatabaseSetup(collection, extract_notion_id(configured) or configured, source, False)
-            continue
-        if title in existing:
-            database_id = existing[title]
-            done[collection] = DatabaseSetup(collection, database_id, _first_source(client, database_id), False)
+            reused = DatabaseSetup(collection, extract_notion_id(configured) or configured, source, False)
+        elif title in existing:
+            reused = DatabaseSetup(collection, existing[title], _first_source(client, existing[title]), False)
+        else:
+            reused = None
+        if reused is not None:
+            reused.added_properties = _add_missing_properties(client, mapping, reused.data_source_id, done)
+            done[collection] = reused
             continue
         body = {
             "parent": {"type": "page_id", "page_id": parent_id},
@@ -88,25 +94,45 @@ def init_databases(
 def init_workspace(
     workspace: Workspace, parent_page: str, *, use_notion: bool = True, pacer: Pacer | None = None
 ) -> list[DatabaseSetup]:
-    """`yp notion init`: the databases under `parent_page`, their ids saved in the workspace config."""
+    """`yp notion init`: the databases under `parent_page`, their ids saved in the workspace config.
+
+    Field mappings the file lacked (taken from the shipped template) are written into it too.
+    """
     config = workspace.store_config().notion
     client = NotionClient.from_config(config, pacer=pacer)
     try:
         setups = init_databases(client, parent_page, config)
     finally:
         client.close()
-    save_database_ids(workspace, setups, use_notion=use_notion)
+    defaulted = {
+        collection: {name: database.properties[name] for name in sorted(database.from_template)}
+        for collection, database in config.databases.items() if database.from_template
+    }
+    save_database_ids(workspace, setups, use_notion=use_notion, properties=defaulted)
     return setups
 
 
-def save_database_ids(workspace: Workspace, setups: Iterable[DatabaseSetup], use_notion: bool = True) -> None:
-    """Write the database ids into config/databases.yaml (and select the Notion store)."""
+def save_database_ids(
+    workspace: Workspace,
+    setups: Iterable[DatabaseSetup],
+    use_notion: bool = True,
+    properties: Mapping[str, Mapping[str, PropertyMap]] | None = None,
+) -> None:
+    """Write the database ids (and any missing field mappings) into config/databases.yaml.
+
+    Also selects the Notion store unless `use_notion` is false. Entries already in the
+    file are never changed.
+    """
     ids = {s.collection: s.database_id for s in setups}
 
     def mutate(data: dict[str, Any]) -> None:
         databases = data.setdefault("notion", {}).setdefault("databases", {})
         for collection, database_id in ids.items():
             databases.setdefault(collection, {})["id"] = database_id
+        for collection, mapped in (properties or {}).items():
+            entries = databases.setdefault(collection, {}).setdefault("properties", {})
+            for name, prop in mapped.items():
+                entries.setdefault(name, {"name": prop.name, "type": prop.type})
         if use_notion:
             data["store"] = "notion"
 
@@ -146,17 +172,25 @@ def _check_collection(
         mapping = CollectionMapping(kind, database)
     except StoreError as error:
         return _broken(collection, location, str(error)), None
-    source_id = resolve_data_source(client, database.id)
-    if source_id is None:
-        return _broken(collection, location, "database not found, or not shared with the integration"), None
-    properties = client.retrieve_data_source(source_id).get("properties", {})
+    try:
+        source_id = resolve_data_source(client, database.id)
+        if source_id is None:
+            return _broken(collection, location, "database not found, or not shared with the integration"), None
+        properties = client.retrieve_data_source(source_id).get("properties", {})
+    except NotionAccountError as error:
+        if error.status == 401:
+            raise
+        return _broken(collection, location, str(error)), None  # one database refused: report, check the rest
     fields = []
     for name, kind_name in mapping.kinds.items():
         wanted = mapping.properties[name]
         found = properties.get(wanted.name)
-        info = FieldInfo(name=name, kind=kind_name, stored_as=f"{wanted.name} ({wanted.type})")
+        shipped = name in database.from_template
+        note = " [mapping from the shipped template]" if shipped else ""
+        info = FieldInfo(name=name, kind=kind_name, stored_as=f"{wanted.name} ({wanted.type}){note}")
         if found is None:
-            info.ok, info.problem = False, f"property {wanted.name!r} is missing (expected type {wanted.type})"
+            fix = "; `yp notion init --parent PAGE_ID` adds it" if shipped else ""
+            info.ok, info.problem = False, f"property {wanted.name!r} is missing (expected type {wanted.type}){fix}"
         elif found.get("type") != wanted.type:
             info.ok = False
             info.problem = f"property {wanted.name!r} is {found.get('type')}, expected {wanted.type}"
@@ -199,6 +233,22 @@ def _schema(mapping: CollectionMapping, done: Mapping[str, DatabaseSetup]) -> Js
             config = {"format": "number"}
         schema[prop.name] = {prop.type: config}
     return schema
+
+
+def _add_missing_properties(
+    client: NotionClient, mapping: CollectionMapping, data_source_id: str, done: Mapping[str, DatabaseSetup]
+) -> list[str]:
+    """Create the mapped properties a reused database lacks; returns their Notion names.
+
+    A property that exists with another type is left alone (`check` reports it): changing
+    a column's type in someone's workspace would lose their data.
+    """
+    present = client.retrieve_data_source(data_source_id).get("properties", {})
+    schema = _schema(mapping, done)
+    missing = {name: spec for name, spec in schema.items() if name not in present and "title" not in spec}
+    if missing:
+        client.update_data_source(data_source_id, {"properties": missing})
+    return sorted(missing)
 
 
 def _child_databases(client: NotionClient, page_id: str) -> dict[str, str]:

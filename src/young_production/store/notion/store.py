@@ -8,29 +8,42 @@ is one lookup plus one POST carrying the first 100 body blocks.
 Idempotent creates: every page carries our own key in the key property (records
 without one get a generated key, never shown to callers), so when a create's answer
 is lost the client looks the page up by that key before sending it again.
+
+Notion has no unique constraint, so concurrent creators of one key are handled in two
+layers. On one machine, `KeyLocks` (a file lock per key under the workspace's state
+folder) serialises "look up by key, create if missing" across threads and processes.
+Across machines, every creator queries the key again after its create: when it finds
+more than one page, all creators keep the same one (earliest `created_time`, then
+lowest id, since created_time has minute precision) and trash the others.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from notion_client.helpers import extract_notion_id
 
 from ...config import NotionConfig
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Block, Record
 from ..base import CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
+from ..key_locks import KeyLocks
 from .blocks import batches, paginate, to_nodes
 from .body import PageBodies
-from .client import NotionClient, NotionRequestError, Pacer
+from .client import NotionAccountError, NotionClient, NotionRequestError, Pacer
+from .data_sources import resolve_data_source
 from .mapping import CollectionMapping
+from .setup import check_databases
+from .windows import Position, step, window_filter
 
 Json = dict[str, Any]
+log = logging.getLogger(__name__)
 
 AUTO_KEY_PREFIX = "yp-auto:"
 _ARCHIVED = "archived"
@@ -51,9 +64,12 @@ class NotionStore:
         client: NotionClient,
         *,
         record_types: Iterable[type[Record]] = RECORD_TYPES.values(),
+        key_locks: KeyLocks | None = None,
     ):
+        """`key_locks`: shared with the other processes of this machine (else threads only)."""
         self.config = config
         self.client = client
+        self.key_locks = key_locks or KeyLocks(None)
         self.bodies = PageBodies(client)
         self._types = {t.collection: t for t in record_types}
         self._mappings: dict[str, CollectionMapping] = {}
@@ -61,8 +77,11 @@ class NotionStore:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_config(cls, config: NotionConfig, *, pacer: Pacer | None = None) -> NotionStore:
-        return cls(config, NotionClient.from_config(config, pacer=pacer))
+    def from_config(
+        cls, config: NotionConfig, *, pacer: Pacer | None = None, lock_dir: Path | None = None
+    ) -> NotionStore:
+        """`lock_dir`: where the create-by-key locks live (the workspace's `state/locks`)."""
+        return cls(config, NotionClient.from_config(config, pacer=pacer), key_locks=KeyLocks(lock_dir))
 
     def close(self) -> None:
         self.client.close()
@@ -93,9 +112,10 @@ class NotionStore:
         configured = self.config.databases[collection].id
         found = resolve_data_source(self.client, configured)
         if found is None:
-            raise StoreError(
+            raise NotionAccountError(
                 f"Notion has no database {configured!r} for {collection}, or it is not shared with the "
-                "integration (open the database, … menu > Connections); run `yp notion check`"
+                "integration (open the database, … menu > Connections); run `yp notion check`",
+                status=404, code="object_not_found",
             )
         with self._lock:
             self._sources[collection] = found
@@ -111,22 +131,30 @@ class NotionStore:
         page_size: int = 100,
         cursor: str | None = None,
     ) -> Page[R]:
+        """One page of records; in creation order, past Notion's 10,000-result limit too (see windows.py)."""
         check_page_size(page_size)
         mapping = self.mapping(kind)
+        position = Position.decode(cursor)
+        newest_first = [(s.field, s.descending) for s in sorts] == [("created_at", True)]
+        windowable = not sorts or newest_first or [(s.field, s.descending) for s in sorts] == [("created_at", False)]
         body: Json = {"page_size": page_size, "sorts": mapping.sorts_json(sorts)}
-        condition = mapping.filter_json(filters)
+        condition = window_filter(mapping.filter_json(filters), position.since, newest_first)
         if condition is not None:
             body["filter"] = condition
-        if cursor:
-            body["start_cursor"] = cursor
+        if position.notion_cursor:
+            body["start_cursor"] = position.notion_cursor
         try:
             answer = self.client.query_data_source(self.data_source_id(kind), body)
         except NotionRequestError as error:
             if cursor and "start_cursor" in error.notion_message:
                 raise StoreError("invalid cursor: pass back the next_cursor of the same query unchanged") from None
             raise
-        items = [self._record(mapping, page) for page in answer["results"] if not _trashed(page)]
-        return Page(items=items, next_cursor=answer.get("next_cursor") if answer.get("has_more") else None)
+        advanced = step(position, answer, windowable=windowable, what=kind.collection)
+        if advanced.notice:
+            log.warning("%s", advanced.notice)
+        items = [self._record(mapping, page) for page in advanced.pages if not _trashed(page)]
+        following = advanced.next_position.encode() if advanced.next_position else None
+        return Page(items=items, next_cursor=following, notice=advanced.notice)
 
     def get(self, kind: type[R], record_id: str) -> R:
         mapping = self.mapping(kind)
@@ -143,22 +171,36 @@ class NotionStore:
         page = self._page_by_key(kind, key)
         return self._record(mapping, page) if page is not None else None
 
-    def _page_by_key(self, kind: type[Record], key: str) -> Json | None:
+    def _pages_by_key(self, kind: type[Record], key: str) -> list[Json]:
+        """Every page (not in the trash) that carries this key; normally one or none."""
         mapping = self.mapping(kind)
-        body = {"page_size": 1, "filter": mapping.filter_json([Filter.eq("key", key)]),
+        body = {"page_size": 100, "filter": mapping.filter_json([Filter.eq("key", key)]),
                 "sorts": mapping.sorts_json([])}
         results = self.client.query_data_source(self.data_source_id(kind), body)["results"]
-        return next((page for page in results if not _trashed(page)), None)
+        return [page for page in results if not _trashed(page)]
+
+    def _page_by_key(self, kind: type[Record], key: str) -> Json | None:
+        pages = self._pages_by_key(kind, key)
+        return min(pages, key=_age) if pages else None
 
     def create(self, record: R, body: Sequence[Block] = ()) -> R:
         kind = type(record)
         mapping = self.mapping(kind)
-        if record.key:
-            existing = self.find_by_key(kind, record.key)
+        if not record.key:
+            return self._record(mapping, self._create_page(mapping, record, body, f"{AUTO_KEY_PREFIX}{uuid.uuid4().hex}"))
+        with self.key_locks.hold(kind.collection, record.key):
+            existing = self._page_by_key(kind, record.key)
             if existing is not None:
-                return existing
-        key = record.key or f"{AUTO_KEY_PREFIX}{uuid.uuid4().hex}"
+                return self._record(mapping, existing)
+            page = self._create_page(mapping, record, body, record.key)
+            return self._record(mapping, self._converge(kind, record.key, page))
+
+    def _create_page(self, mapping: CollectionMapping, record: Record, body: Sequence[Block], key: str) -> Json:
+        kind = type(record)
         values = {name: getattr(record, name) for name in mapping.kinds}
+        for name in mapping.from_template:  # the database may predate these fields: leave empty ones out
+            if values.get(name) in (None, [], ""):
+                values.pop(name, None)
         values["key"] = key
         request: Json = {
             "parent": {"type": "data_source_id", "data_source_id": self.data_source_id(kind)},
@@ -176,7 +218,21 @@ class NotionStore:
             self.bodies.complete(first, [b["id"] for b in self.bodies.children(page["id"])])
         for batch in pending:
             self.bodies.append_nodes(page["id"], batch.nodes)
-        return self._record(mapping, page)
+        return page
+
+    def _converge(self, kind: type[Record], key: str, ours: Json) -> Json:
+        """After a create: if another machine made a page with the same key, all keep the earliest."""
+        found = {page["id"]: page for page in self._pages_by_key(kind, key)}
+        found.setdefault(ours["id"], ours)  # a query may not list a page made a moment ago
+        keeper = min(found.values(), key=_age)
+        for page_id in sorted(set(found) - {keeper["id"]}):
+            log.warning("%s key %r was created twice at once; keeping page %s, trashing %s",
+                        kind.collection, key, keeper["id"], page_id)
+            try:
+                self.trash(kind, page_id)
+            except NotFound:
+                pass  # the other creator trashed it first
+        return keeper
 
     def update(self, kind: type[R], record_id: str, changes: Mapping[str, Any]) -> R:
         mapping = self.mapping(kind)
@@ -232,8 +288,6 @@ class NotionStore:
     # ---- schema ------------------------------------------------------------------------
 
     def inspect(self) -> list[CollectionInfo]:
-        from .setup import check_databases
-
         return check_databases(self.client, self.config, self._types.values())
 
     # ---- helpers -----------------------------------------------------------------------
@@ -277,22 +331,9 @@ class NotionStore:
             raise
 
 
-def resolve_data_source(client: NotionClient, configured: str) -> str | None:
-    """The data source id for a configured database id or URL (a data source id works too)."""
-    raw = extract_notion_id(configured) or configured
-    try:
-        database = client.retrieve_database(raw)
-    except NotFound:
-        database = None
-    except NotionRequestError:
-        return None
-    if database is not None:
-        sources = database.get("data_sources") or []
-        return sources[0]["id"] if sources else None
-    try:
-        return client.retrieve_data_source(raw)["id"]
-    except (NotFound, NotionRequestError):
-        return None
+def _age(page: Json) -> tuple[str, str]:
+    """Creation order as Notion reports it: created_time (to the minute), then id."""
+    return str(page.get("created_time") or ""), str(page["id"])
 
 
 def _trashed(page: Json) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import unquote
 
@@ -54,11 +56,32 @@ class _Database:
     created: str
 
 
-class NotionState:
-    """An in-memory Notion workspace with one root page shared with the integration."""
+QUERY_RESULT_LIMIT = 10_000  # results one data source query returns at most
+INCOMPLETE = {"type": "incomplete", "incomplete_reason": "query_result_limit_reached"}
 
-    def __init__(self, root_title: str = "Young Production (emulator)", seed: int | None = None):
+
+class NotionState:
+    """An in-memory Notion workspace with one root page shared with the integration.
+
+    `clock` gives "now" for created/edited times (Notion reports them to the minute);
+    `query_limit` is where a data source query stops, as Notion stops at 10,000 results.
+    `unshare(id)` and `restrict(id)` make a database unreachable (404) or forbidden (403),
+    as when a person removes the integration's connection or its capabilities.
+    """
+
+    def __init__(
+        self,
+        root_title: str = "Young Production (emulator)",
+        seed: int | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        query_limit: int = QUERY_RESULT_LIMIT,
+    ):
         self._lock = threading.RLock()
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.query_limit = query_limit
+        self.hidden: set[str] = set()
+        self.restricted: set[str] = set()
         self._rng = random.Random(seed)
         self._seq = itertools.count()
         self._nodes: dict[str, _Node] = {}
@@ -71,14 +94,17 @@ class NotionState:
     # ---- helpers ---------------------------------------------------------------------
 
     def _new_node(self, kind: str, parent: dict[str, Any]) -> _Node:
-        node = _Node(o.new_id(), kind, parent, next(self._seq), o.timestamp())
+        node = _Node(o.new_id(), kind, parent, next(self._seq), self._now())
         node.edited = node.created
         self._nodes[node.id] = node
         return node
 
+    def _now(self) -> str:
+        return o.timestamp(self.clock())
+
     def _node(self, raw_id: str, what: str = "block") -> _Node:
         node = self._nodes.get(o.normalize_id(raw_id))
-        if node is None:
+        if node is None or node.data_source_id in self.hidden:
             raise o.not_found(what, raw_id)
         return node
 
@@ -90,9 +116,45 @@ class NotionState:
 
     def _source(self, raw_id: str) -> _DataSource:
         source = self._sources.get(o.normalize_id(raw_id))
-        if source is None:
+        if source is None or source.id in self.hidden:
             raise o.not_found("data_source", raw_id)
         return source
+
+    # ---- access knobs (tests) --------------------------------------------------------
+
+    def _database_and_sources(self, raw_id: str) -> set[str]:
+        """A database id with its data source ids (a data source id gives the same set)."""
+        wanted = o.normalize_id(raw_id)
+        for database in self._databases.values():
+            if wanted == database.id or wanted in database.data_source_ids:
+                return {database.id, *database.data_source_ids}
+        raise o.not_found("database", raw_id)
+
+    def unshare(self, database_id: str) -> None:
+        """The integration loses its connection to a database: it and its pages answer 404."""
+        with self._lock:
+            self.hidden |= self._database_and_sources(database_id)
+
+    def restrict(self, database_id: str) -> None:
+        """The integration may no longer touch a database: requests about it answer 403."""
+        with self._lock:
+            self.restricted |= self._database_and_sources(database_id)
+
+    def check_access(self, ids: tuple[str, ...], body: dict[str, Any]) -> None:
+        """403 `restricted_resource` for a request that names a restricted database, source or page."""
+        with self._lock:
+            if not self.restricted:
+                return
+            named = {o.normalize_id(i) for i in ids if len(i.replace("-", "")) == 32}
+            parent = body.get("parent") if isinstance(body, dict) else None
+            if isinstance(parent, dict) and isinstance(parent.get("data_source_id"), str):
+                named.add(o.normalize_id(parent["data_source_id"]))
+            for object_id in list(named):
+                node = self._nodes.get(object_id)
+                if node is not None and node.data_source_id:
+                    named.add(node.data_source_id)
+            if named & self.restricted:
+                raise o.ApiError(403, "restricted_resource", "API token does not have access to this resource.")
 
     def _trashed(self, node: _Node) -> bool:
         """A node is in the trash when it or any ancestor is."""
@@ -105,7 +167,7 @@ class NotionState:
             node = self._nodes[parent_id]
 
     def _touch(self, node: _Node) -> None:
-        node.edited = o.timestamp()
+        node.edited = self._now()
 
     # ---- users -----------------------------------------------------------------------
 
@@ -134,7 +196,7 @@ class NotionState:
                     target = self._source(prop["relation"]["data_source_id"])
                     prop["relation"] = {"database_id": target.database_id, "data_source_id": target.id,
                                         "type": "single_property", "single_property": {}}
-            database = _Database(o.new_id(), title, page.id, [], o.timestamp())
+            database = _Database(o.new_id(), title, page.id, [], self._now())
             source = _DataSource(o.new_id(), database.id, title, properties, database.created, page.id)
             database.data_source_ids.append(source.id)
             self._databases[database.id] = database
@@ -148,7 +210,7 @@ class NotionState:
     def retrieve_database(self, raw_id: str) -> dict[str, Any]:
         with self._lock:
             database = self._databases.get(o.normalize_id(raw_id))
-            if database is None:
+            if database is None or database.id in self.hidden:
                 raise o.not_found("database", raw_id)
             return self._render_database(database)
 
@@ -157,13 +219,16 @@ class NotionState:
             return self._render_source(self._source(raw_id))
 
     def update_data_source(self, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Rename, retype or remove properties, as a person editing the columns would."""
+        """Add, rename, retype or remove properties, as a person editing the columns would."""
         with self._lock:
             source = self._source(raw_id)
             changes = body.get("properties") or {}
             if not isinstance(changes, dict):
                 raise o.invalid("body failed validation: body.properties should be an object.")
             for ref, spec in changes.items():
+                if ref not in source.properties and not any(p["id"] == ref for p in source.properties.values()):
+                    self._add_property(source, ref, spec)
+                    continue
                 prop = find_property(source.properties, ref)
                 if spec is None:
                     if prop["type"] == "title":
@@ -184,6 +249,20 @@ class NotionState:
                         value = node.values.pop(old_name)
                         node.values[new_name] = o.empty_value(updated["type"]) if retyped else value
             return self._render_source(source)
+
+    def _add_property(self, source: _DataSource, name: str, spec: Any) -> None:
+        """A new column, as when a person adds one (existing pages get an empty value)."""
+        prop = o.parse_schema_property(name, spec, self._rng)
+        if prop["type"] == "title":
+            raise o.invalid("A data source has exactly one title property.")
+        if prop["type"] == "relation":
+            target = self._source(prop["relation"]["data_source_id"])
+            prop["relation"] = {"database_id": target.database_id, "data_source_id": target.id,
+                                "type": "single_property", "single_property": {}}
+        source.properties[name] = prop
+        for node in self._nodes.values():
+            if node.data_source_id == source.id:
+                node.values[name] = o.empty_value(prop["type"])
 
     def _render_database(self, database: _Database) -> dict[str, Any]:
         return {
@@ -207,26 +286,35 @@ class NotionState:
         }
 
     def query(self, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One page of results; past `query_limit` matches the rest are cut off, as Notion does:
+        the last page says `has_more: false` and every page carries `request_status: incomplete`."""
         with self._lock:
             source = self._source(raw_id)
             page_size = _page_size(body.get("page_size"))
             test = compile_filter(body["filter"], source.properties) if body.get("filter") else None
-            rows = [
-                (self._visible_values(node), {"created_time": node.seq, "last_edited_time": node.edited, "id": node.id})
-                for node in self._nodes.values()
-                if node.kind == "page" and node.data_source_id == source.id and not self._trashed(node)
-                and (test is None or test(self._visible_values(node)))
-            ]
+            rows = []
+            for node in self._nodes.values():
+                if node.kind != "page" or node.data_source_id != source.id or self._trashed(node):
+                    continue
+                values = self._visible_values(node)
+                meta = {"created_time": node.created, "last_edited_time": node.edited, "id": node.id}
+                if test is None or test(values, meta):
+                    rows.append((values, {**meta, "created_time": node.seq}))  # ties keep creation order
             rows = apply_sorts(rows, body.get("sorts"), source.properties)
             ids = [meta["id"] for _, meta in rows]
+            capped = len(ids) > self.query_limit
+            ids = ids[: self.query_limit]
             start = _cursor_position(ids, body.get("start_cursor"))
             window = ids[start:start + page_size]
             more = start + page_size < len(ids)
-            return {
+            answer = {
                 "object": "list", "results": [self._render_page(self._nodes[i]) for i in window],
                 "next_cursor": ids[start + page_size] if more else None, "has_more": more,
                 "type": "page_or_data_source", "page_or_data_source": {},
             }
+            if capped:
+                answer["request_status"] = dict(INCOMPLETE)
+            return answer
 
     # ---- pages -----------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ authenticates with `Authorization: Bearer`; `api_key=None` accepts anything (as
 local servers do).
 
 Knobs: `fail_next(status, times, retry_after=...)`, `quota_exhausted = True` (429
-`insufficient_quota`), `invalid_answers.set(n)`.
+`insufficient_quota`), `invalid_answers.set(n)`, and `models = {...}`: any other model
+is answered 404 as Ollama does ('model "x" not found, try pulling it first').
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import threading
 import time
 from typing import Any
 
-from .common import AnswerSynth, Counter, Fault, FaultQueue, LoopbackServer, bearer_or_key, count_tokens, schema_violation
+from .http_common import AnswerSynth, Counter, Fault, FaultQueue, LoopbackServer, bearer_or_key, count_tokens, schema_violation
 
 
 def error_body(message: str, error_type: str, code: str | None = None) -> dict[str, Any]:
@@ -38,6 +39,7 @@ class OpenAIEmulator(LoopbackServer):
         self.faults = FaultQueue()
         self.invalid_answers = Counter()
         self.quota_exhausted = False
+        self.models: set[str] | None = None
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._seen_prefixes: set[str] = set()
@@ -70,6 +72,9 @@ class OpenAIEmulator(LoopbackServer):
     def _complete(self, body: Any) -> tuple[int, Any, dict[str, str]]:
         if not isinstance(body, dict) or not body.get("model") or not body.get("messages"):
             return 400, error_body("model and messages are required", "invalid_request_error"), {}
+        if self.models is not None and body["model"] not in self.models:
+            message = f'model "{body["model"]}" not found, try pulling it first'
+            return 404, error_body(message, "api_error"), {}
         texts = [_content_text(m.get("content")) for m in body["messages"]]
         prompt_tokens = sum(count_tokens(t) for t in texts)
         response_format = body.get("response_format") or {}

@@ -13,10 +13,22 @@ synthesised from the schema. Usage counts ~4 characters per token; the prefix up
 the last `cache_control` block is written to the cache on first sight and read from
 it afterwards, when it is at least `min_cache_tokens` long (as the real API does).
 
-Knobs: `fail_next(status, times, retry_after=...)` for 429/5xx/529,
-`spend_limit_reached = True` for the organisation spend-limit 429,
-`invalid_answers.set(n)` for n answers that break the schema, and
-`batch_polls_until_ended` for how many retrieves a batch stays in progress.
+Thinking, as current models do it: without a `thinking` parameter the model thinks
+adaptively; `{"type": "adaptive"}` thinks `thinking_tokens` scaled by `output_config.effort`
+(low 1/4, medium 1/2, high and unset 1, xhigh and max 3/2); `{"type": "enabled",
+"budget_tokens": n}` at most n (n must be >= 1024 and below max_tokens); `{"type":
+"disabled"}` not at all. Thinking comes back as a `thinking` block, counts in
+`output_tokens` and toward `max_tokens`: what it leaves is the answer's room, and an
+answer that does not fit stops with `stop_reason: max_tokens`.
+
+Knobs: `fail_next(status, times, retry_after=...)` for 429/5xx/529 (529 `overloaded_error`
+with Retry-After when given), `spend_limit_reached = True` for the organisation
+spend-limit 429, `credit_exhausted = True` for the 400 "credit balance is too low",
+`billing_problem = True` for 402 `billing_error`, `forbidden = True` for 403
+`permission_error`, `models = {...}` to answer 404 `not_found_error` for any other model,
+`thinking_tokens` for how much adaptive thinking uses, `invalid_answers.set(n)` for n
+answers that break the schema, and `batch_polls_until_ended` for how many retrieves a
+batch stays in progress.
 """
 
 from __future__ import annotations
@@ -29,7 +41,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .common import (
+from .http_common import (
     AnswerSynth,
     Counter,
     Fault,
@@ -43,6 +55,8 @@ from .common import (
 _ERROR_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
     404: "not_found_error",
     429: "rate_limit_error",
     500: "api_error",
@@ -50,6 +64,12 @@ _ERROR_TYPES = {
     529: "overloaded_error",
 }
 _SAMPLING = ("temperature", "top_p", "top_k")
+_EFFORT_SHARE = {"low": 0.25, "medium": 0.5, "high": 1.0, "xhigh": 1.5, "max": 1.5}
+THINKING_MIN_BUDGET = 1024
+CREDIT_MESSAGE = (
+    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade "
+    "or purchase credits."
+)
 
 
 class RequestRejected(Exception):
@@ -81,6 +101,11 @@ class AnthropicEmulator(LoopbackServer):
         self.faults = FaultQueue()
         self.invalid_answers = Counter()
         self.spend_limit_reached = False
+        self.credit_exhausted = False
+        self.billing_problem = False
+        self.forbidden = False
+        self.models: set[str] | None = None
+        self.thinking_tokens = 600
         self.batch_polls_until_ended = 0
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -111,6 +136,12 @@ class AnthropicEmulator(LoopbackServer):
         fault = self.faults.pop()
         if fault is not None:
             return fault.reply()
+        if self.credit_exhausted:
+            return 400, error_body(400, CREDIT_MESSAGE), {}
+        if self.billing_problem:
+            return 402, error_body(402, "There is an issue with your account's billing. Please check Plans & Billing."), {}
+        if self.forbidden:
+            return 403, error_body(403, "Your API key does not have permission to use the specified resource."), {}
         if self.spend_limit_reached:
             body_ = error_body(
                 429,
@@ -157,6 +188,30 @@ class AnthropicEmulator(LoopbackServer):
         choice = body.get("tool_choice") or {}
         if choice.get("type") in ("tool", "any"):
             raise RequestRejected(400, "forced tool use is not supported for this model")
+        if self.models is not None and body["model"] not in self.models:
+            raise RequestRejected(404, f"model: {body['model']}")
+        if not count_only:
+            self._thinking_budget(body)
+
+    def _thinking_budget(self, body: dict[str, Any]) -> int:
+        """How many tokens this request thinks (validating `thinking` as the API does)."""
+        thinking = body.get("thinking") or {"type": "adaptive"}  # current models think by default
+        kind = thinking.get("type")
+        effort = (body.get("output_config") or {}).get("effort")
+        if effort is not None and effort not in _EFFORT_SHARE:
+            raise RequestRejected(400, f"output_config.effort: Input should be one of {', '.join(_EFFORT_SHARE)}")
+        if kind == "disabled":
+            return 0
+        if kind == "adaptive":
+            return int(self.thinking_tokens * _EFFORT_SHARE.get(effort or "high", 1.0))
+        if kind == "enabled":
+            budget = thinking.get("budget_tokens")
+            if not isinstance(budget, int) or budget < THINKING_MIN_BUDGET:
+                raise RequestRejected(400, f"thinking.budget_tokens: Input should be greater than or equal to {THINKING_MIN_BUDGET}")
+            if budget >= body["max_tokens"]:
+                raise RequestRejected(400, "`max_tokens` must be greater than `thinking.budget_tokens`")
+            return min(budget, self.thinking_tokens)
+        raise RequestRejected(400, "thinking.type: Input should be 'enabled', 'adaptive' or 'disabled'")
 
     def answer(self, body: Any) -> dict[str, Any]:
         """The Message the API would return for this request body (also used for batches)."""
@@ -173,19 +228,28 @@ class AnthropicEmulator(LoopbackServer):
         else:
             text = json.dumps(AnswerSynth(schema, prompt_text, _user_text(body)).value())
         stop_reason = "end_turn"
-        if count_tokens(text) > body["max_tokens"]:
-            text, stop_reason = text[: body["max_tokens"] * 4], "max_tokens"
+        thought = min(self._thinking_budget(body), body["max_tokens"])
+        content: list[dict[str, Any]] = []
+        if thought:
+            reasoning = ("Let me look at what the material says and what the schema asks for. " * (thought // 16 + 1))
+            content.append({"type": "thinking", "thinking": reasoning[: thought * 4],
+                            "signature": hashlib.sha256(reasoning.encode()).hexdigest()})
+        room = body["max_tokens"] - thought
+        if count_tokens(text) > room:
+            text, stop_reason = text[: room * 4], "max_tokens"
+        if text:
+            content.append({"type": "text", "text": text})
         return {
             "id": f"msg_emu_{next(self._ids):06d}",
             "type": "message",
             "role": "assistant",
             "model": body["model"],
-            "content": [{"type": "text", "text": text}],
+            "content": content,
             "stop_reason": stop_reason,
             "stop_sequence": None,
             "usage": {
                 "input_tokens": total - cache_read - cache_write,
-                "output_tokens": count_tokens(text),
+                "output_tokens": thought + count_tokens(text),
                 "cache_creation_input_tokens": cache_write,
                 "cache_read_input_tokens": cache_read,
             },

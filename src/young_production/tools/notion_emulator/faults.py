@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 #: Statuses the emulator knows how to inject, with the body Notion sends for each.
 INJECTABLE_STATUSES = (409, 429, 500, 502, 503, 504, 529)
+WAIT_STATUSES = (429, 529)  # answered with Retry-After
 
 
 class TokenBucket:
@@ -67,7 +68,7 @@ class Faults:
     - `drop_next_writes(n)` / `drop_rate`: a write (POST/PATCH/DELETE) is applied, then
       the connection is closed without an answer, like a response lost on the way back.
     - `latency`: seconds added to every request.
-    - `retry_after`: the Retry-After (whole seconds) of injected 429 answers.
+    - `retry_after`: the Retry-After (whole seconds) of injected 429 and 529 answers.
     """
 
     def __init__(self, seed: int | None = None):
@@ -113,7 +114,7 @@ class Faults:
             for status in statuses:
                 _check_status(status)
                 wait = self.retry_after if retry_after is None else retry_after
-                self._queued.append(InjectedFault(status, wait if status == 429 else None))
+                self._queued.append(InjectedFault(status, wait if status in WAIT_STATUSES else None))
 
     def drop_next_writes(self, count: int = 1) -> None:
         with self._lock:
@@ -135,7 +136,7 @@ class Faults:
                 fault = self._queued.popleft()
             elif self.fail_rate and self._random.random() < self.fail_rate:
                 status = self._random.choice(self.fail_statuses)
-                fault = InjectedFault(status, self.retry_after if status == 429 else None)
+                fault = InjectedFault(status, self.retry_after if status in WAIT_STATUSES else None)
             self.injected += fault is not None
             return fault
 

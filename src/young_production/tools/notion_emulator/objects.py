@@ -47,6 +47,9 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.status, self.code, self.message, self.headers)
+
     def body(self) -> dict[str, Any]:
         return {
             "object": "error", "status": self.status, "code": self.code,

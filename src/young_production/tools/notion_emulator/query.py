@@ -11,6 +11,9 @@ MAX_COMPOUND_DEPTH = 2
 
 Schema = dict[str, dict[str, Any]]  # property name -> schema property
 Values = dict[str, Any]  # property name -> stored value
+Meta = dict[str, Any]  # page meta: created_time / last_edited_time (ISO, to the minute), id, order
+Predicate = Callable[[Values, Meta], bool]
+TIMESTAMPS = ("created_time", "last_edited_time")
 
 
 def find_property(schema: Schema, ref: Any) -> dict[str, Any]:
@@ -24,8 +27,8 @@ def find_property(schema: Schema, ref: Any) -> dict[str, Any]:
     raise invalid(f"Could not find property with name or id: {ref}")
 
 
-def compile_filter(spec: Any, schema: Schema, depth: int = 0) -> Callable[[Values], bool]:
-    """Validate a filter object and turn it into a predicate over stored page values."""
+def compile_filter(spec: Any, schema: Schema, depth: int = 0) -> Predicate:
+    """Validate a filter object and turn it into a predicate over a page's values and meta."""
     if not isinstance(spec, dict):
         raise invalid("body failed validation: body.filter should be an object.")
     for combinator in ("and", "or"):
@@ -37,8 +40,10 @@ def compile_filter(spec: Any, schema: Schema, depth: int = 0) -> Callable[[Value
                 raise invalid(f"body failed validation: body.filter.{combinator} should be an array.")
             tests = [compile_filter(p, schema, depth + 1) for p in parts]
             if combinator == "and":
-                return lambda values: all(t(values) for t in tests)
-            return lambda values: any(t(values) for t in tests)
+                return lambda values, meta: all(t(values, meta) for t in tests)
+            return lambda values, meta: any(t(values, meta) for t in tests)
+    if "timestamp" in spec:
+        return _timestamp_filter(spec)
     if "property" not in spec:
         raise invalid("body failed validation: body.filter.property should be defined, instead was `undefined`.")
     prop = find_property(schema, spec["property"])
@@ -52,7 +57,20 @@ def compile_filter(spec: Any, schema: Schema, depth: int = 0) -> Callable[[Value
     operator, operand = next(iter(condition.items()))
     test = _condition(kind, operator, operand, prop["name"])
     name = prop["name"]
-    return lambda values: test(values.get(name))
+    return lambda values, meta: test(values.get(name))
+
+
+def _timestamp_filter(spec: dict[str, Any]) -> Predicate:
+    """`{"timestamp": "created_time", "created_time": {"on_or_after": ...}}`: compared to the minute."""
+    field = spec["timestamp"]
+    if field not in TIMESTAMPS:
+        raise failed("body.filter.timestamp", "`created_time` or `last_edited_time`", describe(field))
+    condition = spec.get(field)
+    if not isinstance(condition, dict) or len(condition) != 1:
+        raise invalid(f"body failed validation: body.filter.{field} should be defined with exactly one condition.")
+    operator, operand = next(iter(condition.items()))
+    test = _condition("date", operator, operand, field)
+    return lambda values, meta: test({"start": meta[field]})
 
 
 def _condition(kind: str, operator: str, operand: Any, name: str) -> Callable[[Any], bool]:

@@ -3,10 +3,11 @@
     with NotionEmulator(rate=None) as emu:
         client = notion_client.Client(auth=emu.api_key, base_url=emu.base_url)
 
-Each request is checked for the bearer token and the Notion-Version header, then
-goes through the fault knobs (latency, rate limit, injected errors) before the
-in-memory state handles it. A "dropped" write is applied and its connection closed
-without an answer.
+Each request is checked for the bearer token and the Notion-Version header (the
+emulator speaks 2025-09-03 only: another version gets the 400 Notion sends for a
+version it does not know), then goes through the fault knobs (latency, rate limit,
+injected errors, access) before the in-memory state handles it. A "dropped" write is
+applied and its connection closed without an answer.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Faults, InjectedFault, TokenBucket, retry_after_seconds
 from .objects import ApiError
-from .state import NotionState
+from .state import QUERY_RESULT_LIMIT, NotionState
 
 NOTION_VERSION = "2025-09-03"
 DEFAULT_API_KEY = "secret_yp_emulator"
@@ -55,7 +57,7 @@ _FAULT_BODIES = {
     500: ("internal_server_error", "Unexpected error occurred."),
     503: ("service_unavailable", "Notion is unavailable, please try again later."),
     504: ("gateway_timeout", "Notion timed out, please try again later."),
-    529: ("service_unavailable", "Notion is overloaded, please try again later."),
+    529: ("service_overload", "Notion is overloaded, please try again later."),
 }
 
 
@@ -63,8 +65,9 @@ class NotionEmulator:
     """A Notion API emulator on 127.0.0.1; a context manager that starts and stops it.
 
     `rate` is requests/s for the 429 limiter (None: unlimited), `latency` seconds per
-    request. `faults` and `state` stay reachable for tests; `requests` counts every
-    request received by operation name (429 answers included).
+    request, `clock` the time pages are stamped with, `query_limit` where a query stops
+    (Notion: 10,000). `faults` and `state` stay reachable for tests; `requests` counts
+    every request received by operation name (429 answers included).
     """
 
     def __init__(
@@ -76,9 +79,11 @@ class NotionEmulator:
         latency: float = 0.0,
         api_key: str = DEFAULT_API_KEY,
         seed: int | None = None,
+        clock: Callable[[], datetime] | None = None,
+        query_limit: int = QUERY_RESULT_LIMIT,
     ):
         self.api_key = api_key
-        self.state = NotionState(seed=seed)
+        self.state = NotionState(seed=seed, clock=clock, query_limit=query_limit)
         self.faults = Faults(seed=seed)
         self.faults.configure(latency=latency)
         self.limiter = TokenBucket(rate, burst)
@@ -215,6 +220,7 @@ class _NotionHandler(BaseHTTPRequestHandler):
                 self._send_fault(fault)
                 return
             body = self._parse_json(raw) if method in ("POST", "PATCH") else {}
+            emu.state.check_access(ids, body)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             result = emu.dispatch(operation, ids, body, query)
         except ApiError as error:
@@ -244,7 +250,8 @@ class _NotionHandler(BaseHTTPRequestHandler):
                            "instead was `undefined`.")
         if version != NOTION_VERSION:
             raise ApiError(400, "validation_error",
-                           f"This emulator speaks Notion-Version {NOTION_VERSION} only, got {version}.")
+                           f"Notion-Version header failed validation: Notion-Version header should be "
+                           f"`{NOTION_VERSION}`, instead was `{version}`.")
 
     @staticmethod
     def _parse_json(raw: bytes) -> dict[str, Any]:
@@ -259,9 +266,10 @@ class _NotionHandler(BaseHTTPRequestHandler):
         return body
 
     def _send_fault(self, fault: InjectedFault) -> None:
-        if fault.status == 429:
+        if fault.status in (429, 529):
             wait = 1 if fault.retry_after is None else fault.retry_after
-            self._send(429, _rate_limited(wait).body(), {"Retry-After": str(wait)})
+            code, message = _FAULT_BODIES[fault.status]
+            self._send(fault.status, ApiError(fault.status, code, message).body(), {"Retry-After": str(wait)})
         elif fault.status == 502:
             self._send_raw(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         else:
