@@ -33,7 +33,7 @@ from young_production.skills.scripting.draft import draft_production, load_input
 from young_production.skills.scripting.render import SECTION, draft_blocks, write_draft
 from young_production.store.notion.blocks import BLOCKS_PER_APPEND, ELEMENTS_PER_REQUEST
 from young_production.store.notion.client import NotionClient, Pacer
-from young_production.store.notion.emulator import NotionEmulator
+from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_databases
 from young_production.store.notion.store import NotionStore
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.ai.conftest import make_config
-from young_production.ai.emulators import AnthropicEmulator, OpenAIEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.prompting import build_prompt
 from young_production.ai.router import build_provider
