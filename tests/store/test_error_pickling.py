@@ -47,6 +47,10 @@ SAMPLE_VALUES: dict[str, Any] = {
     "usage": Usage(input_tokens=12, output_tokens=34, cost_usd=0.5),
     "provider": "anthropic",
     "model": "claude-haiku-5-5",
+    "dna_id": "dna-1",
+    "title": "a reference",
+    "used": 9_950,
+    "budget": 10_000,
 }
 
 

@@ -61,7 +61,7 @@ def test_an_old_workspace_reads_checks_and_upgrades(tmp_path) -> None:
         finally:
             store.close()
 
-        result = runner.invoke(notion_app, ["check"], env=env)
+        result = runner.invoke(notion_app, ["check"], env={**env, "COLUMNS": "200"})
         assert result.exit_code == 1
         assert "Duration (s)" in result.output and "notion init" in result.output
 
@@ -69,7 +69,7 @@ def test_an_old_workspace_reads_checks_and_upgrades(tmp_path) -> None:
         assert result.exit_code == 0, result.output
         saved = yaml.safe_load((workspace.config_dir / "databases.yaml").read_text())
         assert saved["notion"]["databases"]["productions"]["properties"]["likes"] == {"name": "Likes", "type": "number"}
-        result = runner.invoke(notion_app, ["check"], env=env)
+        result = runner.invoke(notion_app, ["check"], env={**env, "COLUMNS": "200"})
         assert result.exit_code == 0, result.output
 
         store = NotionStore.from_config(Workspace(workspace.root, env=env).store_config().notion)

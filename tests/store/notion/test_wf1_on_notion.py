@@ -11,7 +11,6 @@ from typing import Any
 
 from young_production.config import Workspace
 from young_production.records import DNAStatus, ViralDNA
-from young_production.runtime import open_context
 from young_production.sample_server import SampleServer
 from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
@@ -19,7 +18,8 @@ from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
 from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
-from young_production.workflows.wf1 import WF1Options, run_wf1
+from young_production.workflows.base import RunOptions
+from young_production.workflows.engine import Engine
 
 from .factory import FAST_RATE
 
@@ -38,17 +38,15 @@ def workspace_at(root: Path, env: dict[str, str]) -> Workspace:
 
 def encode(workspace: Workspace, server: SampleServer, transcriber: Transcriber) -> dict[str, dict[str, Any]]:
     """Add the samples, run WF1 twice; the decoded fields by URL."""
-    ctx = open_context(workspace)
-    try:
+    with Engine(workspace, transcriber=transcriber) as engine:
+        store = engine.runtime.store
         for path in SAMPLE_PATHS:
-            add_dna(ctx.store, server.url(path), title=f"sample {path}")
-        first = run_wf1(ctx, WF1Options(workers=2), transcriber=transcriber)
+            add_dna(store, server.url(path), title=f"sample {path}")
+        first = engine.run("wf1", RunOptions(workers=2))
         assert first.selected == 3 and first.successful == 2 and first.failed == 1
-        again = run_wf1(ctx, WF1Options(workers=2, retry_failed=False), transcriber=transcriber)
+        again = engine.run("wf1", RunOptions(workers=2))
         assert again.selected == 0
-        entries = list(iter_records(ctx.store, ViralDNA))
-    finally:
-        ctx.store.close()
+        entries = list(iter_records(store, ViralDNA))
     assert len(entries) == 3
     assert all(e.processed_at is not None for e in entries)
     return {e.url or "": {name: getattr(e, name) for name in COMPARED} for e in entries}
