@@ -248,11 +248,23 @@ class EngineConfig(_Section):
     notion_writes_per_sec: float = Field(default=2.0, gt=0, le=3)
 
 
+class ScriptingConfig(_Section):
+    # WF3 scripts productions in `from_status` that have linked DNA, then moves them on.
+    from_status: str = "Researching"
+    next_status: str = "DNA matching"
+    scenes: bool = True  # S19 scene breakdown
+    packaging: bool = True  # S20 titles and thumbnail concepts
+    metadata: bool = True  # S21 description, chapters and tags
+    # A run of more than this many words shared with a reference is flagged as copied.
+    max_run_words: int = Field(default=12, ge=4, le=100)
+
+
 class PipelineConfig(_Section):
     workers: int = Field(default=2, ge=1, le=32)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
+    scripting: ScriptingConfig = Field(default_factory=ScriptingConfig)
 
 
 def _parse(model: type[BaseModel], data: dict[str, Any], filename: str) -> Any:

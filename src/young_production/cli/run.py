@@ -91,6 +91,25 @@ def run_wf1_command(
     finish(result, wf1_table(result), as_json=as_json, ok_when_pending=pending_only)
 
 
+@run_app.command("wf3")
+def run_wf3_command(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    limit: Limit = None,
+    workers: Workers = None,
+    provider: Provider = None,
+    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """WF3: draft a script (+ scenes, titles, metadata) for each production that has its references."""
+    from .render import wf3_table
+
+    extra = {"production": production} if production else {}
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
+    result = execute(ctx, "wf3", options, as_json=as_json)
+    finish(result, wf3_table(result), as_json=as_json)
+
+
 @runs_app.callback()
 def runs_list(
     ctx: typer.Context,

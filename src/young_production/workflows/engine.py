@@ -50,6 +50,7 @@ from .runs import RunRecords
 APP_NAME = "young-production"
 REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
+    "wf3": "young_production.workflows.wf3",
 }
 DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 """Modules with durable workflows of their own (beyond entry workflows), imported before launch."""
@@ -85,6 +86,9 @@ class WorkflowDef:
     select: Callable[[Runtime, RunOptions], list[EntryRef]]
     plan: Callable[[Runtime, EntryRef, RunOptions], EntryOutcome]
     estimate: Callable[[Runtime, int, RunOptions], float | None] | None = None
+    # Values from config the entries need, fixed at the start of the run (so a workflow
+    # resumed by another process, with another config, still does what this run meant).
+    run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
 
 
 def load_workflow(name: str) -> WorkflowDef:
@@ -343,6 +347,8 @@ class Engine:
         state: StateFiles,
     ) -> None:
         run_args = {"run_id": result.run_id, "provider": options.provider, **options.extra}
+        if workflow.run_args is not None:
+            run_args.update(workflow.run_args(self.runtime, options))
         workers = max(1, options.workers or self.runtime.pipeline.workers)
         pending = iter(entries)
         stop = False
