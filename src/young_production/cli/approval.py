@@ -65,12 +65,12 @@ class LinkDecision:
 
 def parse_selection(text: str, count: int) -> list[int]:
     """1-based positions from "1 3 5", "1,3" or "2-4" (mixed freely), in the order given, without repeats."""
-    tokens = [t for t in re.split(r"[\s,;]+", text.strip()) if t]
+    tokens = [t for t in re.split(r"[\s,;]+", re.sub(r"\s*[-–]\s*", "-", text.strip())) if t]
     if not tokens:
         raise SelectionError("pick at least one number")
     picked: list[int] = []
     for token in tokens:
-        match = re.fullmatch(r"(\d+)(?:\s*[-–]\s*(\d+))?", token)
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", token)
         if match is None:
             raise SelectionError(f"{token!r} is not a number or a range such as 2-4")
         first = int(match.group(1))

@@ -32,7 +32,7 @@ production already links is left out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -268,7 +268,3 @@ def _fields(dna: ViralDNA) -> dict[str, str | list[str] | None]:
         "transcript": dna.transcript,
     }
 
-
-def with_ai_reasons(suggestions: Sequence[LinkSuggestion], reasons: Sequence[str | None]) -> list[LinkSuggestion]:
-    """Copies of the suggestions carrying the model's one-line reasons, in the same order."""
-    return [replace(s, ai_reason=r) for s, r in zip(suggestions, reasons, strict=True)]
