@@ -36,7 +36,14 @@ from pathlib import Path
 from young_production.ai.rules import RuleProvider
 from young_production.records import Production, SourceType, TranscriptSource, ViralDNA, VideoFormat
 from young_production.skills.ai_analysis import analyse_dna
-from young_production.skills.linking.rank import DEFAULT_WEIGHTS, LinkRanker, LinkWeights, embedding_texts
+from young_production.skills.linking.rank import (
+    DEFAULT_WEIGHTS,
+    LinkRanker,
+    LinkSuggestion,
+    LinkWeights,
+    embedding_texts,
+    fuse,
+)
 from young_production.skills.linking.semantic import Embedder, EmbeddingCache, text_digest
 from young_production.transcript import Segment, Transcript
 
@@ -45,7 +52,7 @@ K = 5
 RRF_K = 60
 TIMING_POOL = 1000
 
-Ranking = Callable[[Production, Sequence[str]], list[str]]
+Ranking = Callable[[dict], list[str]]  # a labelled item -> DNA ids, best first
 
 
 def load_dna() -> list[ViralDNA]:
@@ -86,43 +93,50 @@ def ndcg_at(ranked: Sequence[str], relevant: set[str]) -> float:
 def evaluate(rank: Ranking, items: list[dict]) -> tuple[float, float]:
     recalls, ndcgs = [], []
     for item in items:
-        ranked = rank(as_production(item), item["empire_niche"])
+        ranked = rank(item)
         relevant = set(item["relevant"])
         recalls.append(recall_at(ranked, relevant))
         ndcgs.append(ndcg_at(ranked, relevant))
     return sum(recalls) / len(recalls), sum(ndcgs) / len(ndcgs)
 
 
-def weighted(ranker: LinkRanker, weights: LinkWeights) -> Ranking:
-    def rank(production: Production, empire: Sequence[str]) -> list[str]:
-        ranker.weights = weights
-        return [s.dna_id for s in ranker.rank(production, empire_tags=empire, top_k=None)]
+def score_parts(ranker: LinkRanker, items: list[dict]) -> dict[str, list[LinkSuggestion]]:
+    """Every DNA's score parts for every idea: computed once, then fused under any weights."""
+    return {item["id"]: ranker.rank(as_production(item), empire_tags=item["empire_niche"], top_k=None)
+            for item in items}
+
+
+def weighted(table: dict[str, list[LinkSuggestion]], weights: LinkWeights) -> Ranking:
+    """The library's ordering (`LinkRanker.rank`) under other weights."""
+    def rank(item: dict) -> list[str]:
+        scored = [(round(fuse(s.parts, weights), 4), s.dna_title.lower(), s.dna_id) for s in table[item["id"]]]
+        return [dna_id for _, _, dna_id in sorted(scored, key=lambda t: (-t[0], t[1], t[2]))]
     return rank
 
 
-def rrf(ranker: LinkRanker) -> Ranking:
-    lexical, semantic = weighted(ranker, LinkWeights(1, 0, 0, 0)), weighted(ranker, LinkWeights(0, 1, 0, 0))
+def rrf(table: dict[str, list[LinkSuggestion]]) -> Ranking:
+    lexical, semantic = weighted(table, LinkWeights(1, 0, 0, 0)), weighted(table, LinkWeights(0, 1, 0, 0))
 
-    def rank(production: Production, empire: Sequence[str]) -> list[str]:
+    def rank(item: dict) -> list[str]:
         scores: dict[str, float] = {}
-        for ranking in (lexical(production, empire), semantic(production, empire)):
+        for ranking in (lexical(item), semantic(item)):
             for position, dna_id in enumerate(ranking):
                 scores[dna_id] = scores.get(dna_id, 0.0) + 1 / (RRF_K + position + 1)
         return sorted(scores, key=lambda d: -scores[d])
     return rank
 
 
-def search_weights(ranker: LinkRanker, tune: list[dict]) -> LinkWeights:
+def search_weights(table: dict[str, list[LinkSuggestion]], tune: list[dict]) -> LinkWeights:
     best, best_score = DEFAULT_WEIGHTS, -1.0
     grid = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
-    for lexical, semantic, tags, fmt in itertools.product(grid, grid, [0.0, 0.05, 0.1, 0.2], [0.0, 0.05, 0.1]):
+    for lexical, semantic, tags, fmt in itertools.product(grid, grid, [0.0, 0.02, 0.05, 0.1], [0.0, 0.02, 0.05, 0.1]):
         if lexical + semantic == 0:
             continue
         weights = LinkWeights(lexical, semantic, tags, fmt)
-        recall, ndcg = evaluate(weighted(ranker, weights), tune)
+        recall, ndcg = evaluate(weighted(table, weights), tune)
         if ndcg + recall > best_score + 1e-9:
             best, best_score = weights, ndcg + recall
-            print(f"  search: {weights} -> nDCG@5 {ndcg:.3f} recall@5 {recall:.3f}")
+            print(f"  search: {weights} -> tuning nDCG@5 {ndcg:.3f} recall@5 {recall:.3f}")
     return best
 
 
@@ -173,12 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"indexing {len(dna)} DNA: {embed_seconds:.1f} s with embedding ({embed_seconds / len(dna) * 1000:.0f} ms "
           f"a DNA), {cached_seconds:.2f} s from the embedding cache")
 
-    weights = search_weights(ranker, splits["tune"]) if args.search else DEFAULT_WEIGHTS
+    table = score_parts(ranker, items)
+    weights = search_weights(table, splits["tune"]) if args.search else DEFAULT_WEIGHTS
     rankings: dict[str, Ranking] = {
-        "lexical": weighted(ranker, LinkWeights(1, 0, 0, 0)),
-        "semantic": weighted(ranker, LinkWeights(0, 1, 0, 0)),
-        "rrf": rrf(ranker),
-        "fused": weighted(ranker, weights),
+        "lexical": weighted(table, LinkWeights(1, 0, 0, 0)),
+        "semantic": weighted(table, LinkWeights(0, 1, 0, 0)),
+        "rrf": rrf(table),
+        "fused": weighted(table, weights),
     }
     print(f"fused weights: {weights}")
     print(f"{'ranking':10} " + " ".join(f"{name + ' R@5':>13} {name + ' nDCG@5':>15}" for name in splits))

@@ -26,7 +26,7 @@ def suggestions(production: int) -> list[LinkSuggestion]:
             dna_title=f"Reference {n} [red]not markup[/red]" if n == 2 else f"Reference {n}",
             relevance_score=round(0.9 - 0.2 * n, 2),
             parts={"lexical": 0.5, "semantic": 0.6},
-            reasoning=f"Shares the words 'sleep' ({n}0% word match)",
+            reasoning=f"Words 'sleep' ({n}0%); meaning close (50%)",
             matching_tags=["health", "sleep"],
         )
         for n in (1, 2, 3)

@@ -57,11 +57,16 @@ def default_model_path() -> Path:
 
 
 class Embedder:
-    """Sentence vectors from the ONNX model; loads on first use, then safe to share between threads."""
+    """Sentence vectors from the ONNX model; loads on first use, then safe to share between threads.
+
+    `threads` is onnxruntime's intra-op thread count (0: its default, one per core).
+    One is the default: on two cores it was faster than two for both one short
+    query (10 ms against 22) and batches of transcripts (85 ms a text against 106).
+    """
 
     model_id = MODEL_ID
 
-    def __init__(self, model_path: Path | None = None, tokenizer_path: Path = TOKENIZER_PATH, threads: int = 0):
+    def __init__(self, model_path: Path | None = None, tokenizer_path: Path = TOKENIZER_PATH, threads: int = 1):
         self._model_path = model_path
         self._tokenizer_path = tokenizer_path
         self._threads = threads
@@ -85,6 +90,7 @@ class Embedder:
                 tokenizer.enable_truncation(max_length=MAX_TOKENS)
                 options = ort.SessionOptions()
                 options.log_severity_level = 3
+                options.inter_op_num_threads = 1
                 if self._threads:
                     options.intra_op_num_threads = self._threads
                 session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
