@@ -248,6 +248,13 @@ class EngineConfig(_Section):
     notion_writes_per_sec: float = Field(default=2.0, gt=0, le=3)
 
 
+class LinkingConfig(_Section):
+    # WF2 suggests references for productions in this status.
+    from_status: str = "Researching"
+    # How many suggestions each production shows.
+    suggestions: int = Field(default=5, ge=1, le=20)
+
+
 class ScriptingConfig(_Section):
     # WF3 scripts productions in `from_status` that have linked DNA, then moves them on.
     from_status: str = "Researching"
@@ -264,6 +271,7 @@ class PipelineConfig(_Section):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
+    linking: LinkingConfig = Field(default_factory=LinkingConfig)
     scripting: ScriptingConfig = Field(default_factory=ScriptingConfig)
 
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from rich.console import Console
 
-from young_production.cli.approval import (
+from young_production.cli.approval import ask_link_approval
+from young_production.skills.linking.decisions import (
     LinkDecision,
     SelectionError,
-    ask_link_approval,
     non_interactive_decision,
     parse_selection,
 )

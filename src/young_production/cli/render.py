@@ -77,6 +77,24 @@ def wf1_table(result: WorkflowResult) -> Table:
     return table
 
 
+def wf2_table(result: WorkflowResult) -> Table:
+    """One row per production: what was decided and linked."""
+    table = Table(title=f"WF2 DNA linking{' (dry run)' if result.dry_run else ''}", show_lines=True, expand=True)
+    table.add_column("Production", ratio=3)
+    table.add_column("Decision", ratio=2)
+    table.add_column("Linked", ratio=4)
+    for entry in result.entries:
+        d = entry.detail
+        if result.dry_run:
+            table.add_row(cell(entry.title), cell(d.get("route")), cell(f"{d.get('linked_now', 0)} already"))
+        elif entry.status == "failed":
+            table.add_row(cell(entry.title), cell("failed", "red"), cell(entry.error, "red"))
+        else:
+            linked = "\n".join(d.get("selected", [])) or d.get("note") or "-"
+            table.add_row(cell(entry.title), cell(f"{d.get('action')} ({d.get('shown', 0)} shown)"), cell(linked))
+    return table
+
+
 def wf3_table(result: WorkflowResult) -> Table:
     """One row per production: the draft's shape, where it came from, and what to check."""
     title = f"WF3 Script generation{' (dry run)' if result.dry_run else ''}"
