@@ -112,18 +112,27 @@ def doctor(
 def main() -> None:
     """Console entry point: user errors as one line, never a traceback.
 
-    After Ctrl-C the process exits at once (`os._exit`) instead of waiting for a
-    transcription in another thread: every unfinished entry is a durable workflow that
-    the next run resumes at the step it had reached.
+    The process ends with `os._exit` rather than a normal interpreter exit: threads of
+    the durable engine may still be waiting (a workflow paused for a decision, a
+    transcription Ctrl-C cut short), and every unfinished entry is a durable workflow
+    that the next run resumes at the step it had reached, so there is nothing to wait for.
     """
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    code = 0
     try:
-        app()
+        result = app(standalone_mode=False)
+        code = result if isinstance(result, int) else 0
     except YPError as exc:
         errors.print(f"[red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
+        code = 1
+    except (KeyboardInterrupt, typer.Abort):
         errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+        code = 130
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.TyperException as exc:  # usage errors: typer's own message, exit code 2
+        exc.show()  # type: ignore[attr-defined]
+        code = getattr(exc, "exit_code", 2)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

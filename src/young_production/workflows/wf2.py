@@ -150,12 +150,10 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
 
 
 def entry_ref(production: Production) -> EntryRef:
-    """Its purpose changes with what the ranking reads (title, notes, format, Empire, links),
-    so a decision holds until the production changes."""
+    """Its purpose changes with what the ranking reads (title, notes, format, Empire), so a
+    decision holds until the production changes (the links it adds do not count as a change)."""
     fingerprint = json.dumps(
-        [production.title, production.notes, production.format.value, production.empire_ids,
-         sorted(production.dna_ids)],
-        sort_keys=True,
+        [production.title, production.notes, production.format.value, production.empire_ids], sort_keys=True
     )
     purpose = "link-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
     return EntryRef(id=production.id or "", title=production.title, payload=production.model_dump(mode="json"),
