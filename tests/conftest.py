@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from young_production.config import TranscriptionConfig
-from young_production.sample_server import SampleServer
+from young_production.tools.sample_server import SampleServer
 from young_production.skills.transcription import Transcriber
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})

@@ -11,7 +11,7 @@ from young_production.errors import SourceError
 from young_production.media.scrape import scrape
 from young_production.media.sources import AddressGuard
 from young_production.records import SourceType
-from young_production.sample_server import SampleServer, samples_dir
+from young_production.tools.sample_server import SampleServer, samples_dir
 
 LOOPBACK = AddressGuard(allow_private=True)
 

@@ -5,7 +5,7 @@ import pytest
 from young_production.errors import MediaError
 from young_production.media import video
 from young_production.media.ocr import load_image, reading_order
-from young_production.sample_server import samples_dir
+from young_production.tools.sample_server import samples_dir
 from young_production.skills.transcription import Transcriber
 
 

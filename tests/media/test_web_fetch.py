@@ -5,7 +5,7 @@ import pytest
 from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import web
 from young_production.media.sources import AddressGuard
-from young_production.sample_server import SampleServer
+from young_production.tools.sample_server import SampleServer
 
 LOOPBACK = AddressGuard(allow_private=True)
 

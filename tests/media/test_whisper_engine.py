@@ -4,7 +4,7 @@ import pytest
 
 from young_production.errors import MediaError
 from young_production.media.whisper import WhisperEngine, decode_audio, resolve_model
-from young_production.sample_server import samples_dir
+from young_production.tools.sample_server import samples_dir
 from young_production.skills.transcription import Transcriber
 
 CORRUPT = b"\x00\x13 not audio at all \xff" * 4000

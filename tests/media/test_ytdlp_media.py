@@ -6,7 +6,7 @@ from yt_dlp.utils import DownloadError
 from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import ytdlp
 from young_production.media.sources import AddressGuard
-from young_production.sample_server import SampleServer, samples_dir
+from young_production.tools.sample_server import SampleServer, samples_dir
 
 LOOPBACK = AddressGuard(allow_private=True)
 

@@ -1,7 +1,7 @@
 import pytest
 
 from young_production.records import SourceType
-from young_production.sample_server import SAMPLES
+from young_production.tools.sample_server import SAMPLES
 from young_production.skills.classification import classify_info_type
 
 

@@ -16,7 +16,7 @@ from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace
 from young_production.records import DNAStatus, RECORD_TYPES, TranscriptSource, ViralDNA
 from young_production.runtime import open_context, open_store
-from young_production.sample_server import SAMPLES, SampleServer
+from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
 from young_production.store.base import iter_records

@@ -89,15 +89,15 @@ def dna_add(
     title: Annotated[Optional[str], typer.Option(help="Title (default: from the page once encoded).")] = None,
 ) -> None:
     """Add a viral reference to the Viral DNA list (adding it twice is harmless)."""
-    from ..media.sources import AddressGuard
+    from ..media.guard import AddressGuard
     from ..runtime import open_store
     from ..skills.crud import add_dna
 
     workspace = _workspace(ctx).require()
-    guard = AddressGuard(allow_private=workspace.pipeline_config().sources.allow_private_addresses)
+    guard = AddressGuard.from_config(workspace.pipeline_config().sources)
     store = open_store(workspace)
     try:
-        entry, created = add_dna(store, target, title=title, tags=tag, guard=guard)
+        entry, created = add_dna(store, target, workspace_root=workspace.root, title=title, tags=tag, guard=guard)
     finally:
         store.close()
     verb = "added" if created else "already there"

@@ -7,13 +7,17 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import MediaError
+from ..errors import AccountError, MediaError
 
 MIN_SCORE = 0.5
 
 
 class OcrEngine:
-    """A lazily loaded rapidocr engine, safe to share between threads (one image at a time)."""
+    """A lazily loaded rapidocr engine, safe to share between threads (one image at a time).
+
+    An engine that cannot load (models missing, onnxruntime broken) raises `AccountError`:
+    a machine problem stops the run instead of failing every entry.
+    """
 
     def __init__(self, min_score: float = MIN_SCORE):
         self.min_score = min_score
@@ -28,8 +32,8 @@ class OcrEngine:
                     from rapidocr import RapidOCR
 
                     self._engine = RapidOCR(params={"Global.log_level": "error"})
-                except Exception as exc:  # missing models or onnxruntime problems: one clear message
-                    raise MediaError(f"the OCR engine (rapidocr) could not be loaded: {exc}") from None
+                except Exception as exc:  # missing models or onnxruntime problems: the machine's, not the entry's
+                    raise AccountError(f"the OCR engine (rapidocr) could not be loaded: {exc}") from None
             return self._engine
 
     def read_image(self, path: Path) -> list[str]:

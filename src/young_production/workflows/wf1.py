@@ -22,11 +22,12 @@ from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..errors import BudgetExceeded, ConfigError, YPError
+from ..media.guard import AddressGuard
+from ..media.scrape import ScrapedContent, scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..skills.ai_analysis import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
-from ..skills.scraping import ScrapedContent, address_guard, scrape_url_content
 from ..skills.transcription import Transcriber
 from ..transcript import Transcript
 from .base import (
@@ -52,7 +53,7 @@ class WF1Steps:
     def __init__(self, ctx: RunContext, transcriber: Transcriber):
         self.ctx = ctx
         self.transcriber = transcriber
-        self.guard = address_guard(ctx.pipeline)
+        self.guard = AddressGuard.from_config(ctx.pipeline.sources)
 
     def classify(self, entry: ViralDNA) -> SourceType:
         """S08: trust a type the team set, else classify the URL by rules."""
@@ -62,12 +63,13 @@ class WF1Steps:
         """S18: metadata, captions, article text or the media file itself."""
         if not entry.url:
             raise YPError("the entry has no URL or file path")
-        return scrape_url_content(
+        return scrape(
             entry.url,
             source_type,
             work_dir=self.ctx.media_dir / _safe_name(entry.id or "entry"),
             config=self.ctx.pipeline,
             guard=self.guard,
+            workspace_root=self.ctx.media_dir.parent,
         )
 
     def transcribe(self, content: ScrapedContent) -> Transcript:

@@ -25,9 +25,9 @@ from ..ai.batch import BatchResult, collect_batch, pending_batches, submit_batch
 from ..ai.ledger import CostLedger
 from ..ai.router import ProviderPlan
 from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
+from ..media.scrape import ScrapedContent
 from ..records import SourceType, TranscriptSource, ViralDNA
 from ..skills.ai_analysis import DNAAnalysisAnswer, analysis_from_answer, dna_request
-from ..skills.scraping import ScrapedContent
 from ..skills.transcription import Transcriber
 from ..transcript import Segment, Transcript
 from .base import (
