@@ -12,10 +12,12 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from young_production.config import TranscriptionConfig
+from young_production.media.guard import AddressGuard
 from young_production.tools.sample_server import SampleServer
 from young_production.skills.transcription import Transcriber
 
@@ -89,6 +91,22 @@ def sample_http() -> Iterator[SampleServer]:
 def sample_server(sample_http: SampleServer) -> str:
     """Base URL of the sample server, e.g. `http://127.0.0.1:41234/`."""
     return sample_http.base_url
+
+
+@pytest.fixture(scope="session")
+def sample_guard(sample_http: SampleServer) -> AddressGuard:
+    """A guard that allows exactly the sample server's loopback address and port."""
+    return AddressGuard([sample_http.allow_entry])
+
+
+@pytest.fixture
+def guard_for() -> Callable[..., AddressGuard]:
+    """`guard_for(url, ...)`: a guard allowing exactly the host:port of each URL, nothing else."""
+
+    def make(*urls: str) -> AddressGuard:
+        return AddressGuard([f"{urlsplit(u).hostname}:{urlsplit(u).port}" for u in urls])
+
+    return make
 
 
 @pytest.fixture

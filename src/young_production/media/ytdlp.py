@@ -147,6 +147,8 @@ def fetch_media(
         raise describe_download_error(exc, handler.failed_url or url) from None
     except yt_dlp.utils.YoutubeDLError as exc:
         raise SourceError(f"could not fetch {url}: {_strip(str(exc))}") from None
+    if handler.refusal is not None:  # yt-dlp shrugged it off (a skipped fragment, say): we do not
+        raise handler.refusal
 
     result = _result(info, url)
     if caption_key is not None:
