@@ -12,7 +12,6 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,16 +96,6 @@ def sample_server(sample_http: SampleServer) -> str:
 def sample_guard(sample_http: SampleServer) -> AddressGuard:
     """A guard that allows exactly the sample server's loopback address and port."""
     return AddressGuard([sample_http.allow_entry])
-
-
-@pytest.fixture
-def guard_for() -> Callable[..., AddressGuard]:
-    """`guard_for(url, ...)`: a guard allowing exactly the host:port of each URL, nothing else."""
-
-    def make(*urls: str) -> AddressGuard:
-        return AddressGuard([f"{urlsplit(u).hostname}:{urlsplit(u).port}" for u in urls])
-
-    return make
 
 
 @pytest.fixture
