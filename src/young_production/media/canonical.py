@@ -10,6 +10,7 @@ parameters sorted. Pure text work: no network.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -55,6 +56,8 @@ def _is_tracking(name: str) -> bool:
 
 def _ascii_host(host: str) -> str:
     host = host.lower().rstrip(".")
+    if ":" in host:
+        return str(ipaddress.IPv6Address(host))  # one spelling of the address (checked by check_url_syntax)
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:

@@ -33,7 +33,10 @@ class ImportedFile:
 
 
 def import_file(source: Path | str, workspace_root: Path) -> ImportedFile:
-    """Copy a user's file into the workspace (once per content) and return its reference."""
+    """Copy a user's file into the workspace (once per content) and return its reference.
+
+    Bytes already in the workspace under another name keep their first copy.
+    """
     path = Path(source).expanduser()
     if path.is_dir():
         raise SourceError(f"{source} is a directory: add the files in it one at a time")
@@ -44,8 +47,9 @@ def import_file(source: Path | str, workspace_root: Path) -> ImportedFile:
     try:
         digest = _sha256(path)
         folder = Path(workspace_root) / FILES_DIR / digest[:16]
-        target = folder / safe_name(path.name)
-        if not target.is_file():
+        copies = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
+        target = copies[0] if copies else folder / safe_name(path.name)  # the same bytes are kept once
+        if not copies:
             folder.mkdir(parents=True, exist_ok=True)
             _copy_atomically(path, target)
     except OSError as exc:

@@ -150,7 +150,7 @@ def stream_audio(
         buffered += len(block)
         if limit is not None and emitted + buffered > limit:
             raise MediaError(
-                f"{path.name} is longer than the {max_seconds / 60:.0f}-minute limit "  # type: ignore[operator]
+                f"{path.name} is longer than the {max_seconds / 60:.3g}-minute limit "  # type: ignore[operator]
                 "(transcription.max_media_minutes in pipeline.yaml)"
             )
         while buffered >= chunk:

@@ -122,7 +122,6 @@ def fetch_media(
     import yt_dlp
 
     check_url_syntax(url)
-    work_dir.mkdir(parents=True, exist_ok=True)
     logger = _Logger()
     options = _options(url, work_dir, timeout=timeout, max_bytes=max_bytes, logger=logger)
     ydl = _thread_downloader({**options, **_METADATA_PASS})
@@ -163,7 +162,7 @@ def _check_duration(info: dict[str, Any], url: str, max_seconds: float | None) -
     duration = info.get("duration")
     if max_seconds is not None and isinstance(duration, (int, float)) and duration > max_seconds:
         raise SourceError(
-            f"{url} is {duration / 60:.0f} minutes long, over the {max_seconds / 60:.0f}-minute limit "
+            f"{url} is {duration / 60:.0f} minutes long, over the {max_seconds / 60:.3g}-minute limit "
             "(transcription.max_media_minutes in pipeline.yaml)"
         )
 

@@ -109,6 +109,7 @@ def add_dna(
             raise SourceError(f"adding a local file needs a workspace to copy it into: {target}")
         imported = import_file(target, workspace_root)
         key_source, url = f"file:sha256:{imported.sha256}", imported.reference
+        title = title or Path(target).name  # the name the user knows, not the copy's safe name
     key = dna_key(key_source)
     existing = store.find_by_key(ViralDNA, key)
     if existing is not None:
