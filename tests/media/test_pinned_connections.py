@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from young_production.config import PipelineConfig
-from young_production.errors import AddressRefused
+from young_production.errors import AddressRefused, SourceError
 from young_production.media import web, ytdlp
 from young_production.media.guard import AddressGuard
 from young_production.media.scrape import scrape
@@ -168,3 +168,13 @@ def test_a_proxy_in_the_environment_is_not_used(site: SampleServer, monkeypatch:
         monkeypatch.setenv(name, "http://10.0.0.8:3128")
     assert web.fetch(site.url("article/"), guard=only(site), timeout=5, max_bytes=10**7, user_agent="t").status == 200
     assert fetch_media(site.url("captioned/"), only(site), tmp_path).caption_segments
+
+
+def test_formats_that_need_an_external_downloader_are_refused(site: SampleServer, tmp_path: Path) -> None:
+    """A live HLS stream would go to ffmpeg, which connects on its own, past the guard."""
+    site.add_route("/seg5.ts", CLIP, content_type="video/mp2t")
+    live = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:5\n#EXTINF:10.0,\n/seg5.ts\n"
+    site.add_route("/live/index.m3u8", live.encode(), content_type="application/vnd.apple.mpegurl")
+    with pytest.raises(SourceError, match="needs an external downloader"):
+        fetch_media(site.url("live/index.m3u8"), only(site), tmp_path)
+    assert "/seg5.ts" not in [r.path for r in site.requests]
