@@ -224,8 +224,9 @@ class TranscriptionConfig(_Section):
     max_ocr_video_sec: float = 90.0
     # Longer media fails with a clear reason before any transcription work.
     max_media_minutes: float = Field(default=240.0, gt=0)
-    # Whisper reads long media this many seconds at a time, so memory does not grow with duration.
-    chunk_seconds: float = Field(default=600.0, ge=30)
+    # Whisper reads long media this many seconds at a time, so memory does not grow with duration
+    # (faster-whisper holds the spectrogram of its whole input: ~25 MB per minute of audio).
+    chunk_seconds: float = Field(default=120.0, ge=30)
 
 
 class PipelineConfig(_Section):

@@ -122,4 +122,4 @@ def test_media_of_unknown_length_is_limited_while_decoding(tmp_path: Path, trans
 
 def test_transcription_config_has_the_long_media_settings() -> None:
     config = TranscriptionConfig()
-    assert config.max_media_minutes == 240 and config.chunk_seconds == 600
+    assert config.max_media_minutes == 240 and config.chunk_seconds == 120

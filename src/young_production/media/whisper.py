@@ -7,9 +7,11 @@ that cannot load is a machine problem (`AccountError`): the run stops instead of
 failing every entry.
 
 Long media in bounded memory: audio is decoded as a stream and transcribed in
-chunks of `chunk_seconds` (10 minutes by default), each cut at the quietest moment
+chunks of `chunk_seconds` (2 minutes by default), each cut at the quietest moment
 of its last few seconds so no word is split, with timestamps shifted by the
-chunk's offset. Peak memory stays that of one chunk whatever the duration. A
+chunk's offset. Peak memory stays that of one chunk whatever the duration (faster-
+whisper computes the spectrogram of its whole input at once, ~25 MB per minute, so
+chunks stay short; benchmarks/long_media.py measures it). A
 `should_stop` callback is polled between segments, so a run can stop within a
 couple of seconds.
 """
@@ -54,7 +56,7 @@ def resolve_model(name: str) -> str:
 class WhisperEngine:
     """A lazily loaded Whisper model. Audio decoding runs in parallel; inference is one at a time."""
 
-    def __init__(self, model: str = "bundled:tiny.en", *, compute_type: str = "int8", chunk_seconds: float = 600.0):
+    def __init__(self, model: str = "bundled:tiny.en", *, compute_type: str = "int8", chunk_seconds: float = 120.0):
         self.model_name = model
         self.compute_type = compute_type
         self.chunk_seconds = chunk_seconds
