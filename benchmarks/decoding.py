@@ -41,7 +41,7 @@ from pathlib import Path
 from young_production.ai.rules import RuleProvider
 from young_production.media.web import extract_article
 from young_production.records import SourceType, TranscriptSource
-from young_production.sample_server import samples_dir
+from young_production.tools.sample_server import samples_dir
 from young_production.skills.ai_analysis import DNAAnalysisAnswer, dna_request
 from young_production.transcript import Segment, Transcript
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from young_production.config import Workspace
 from young_production.runtime import open_context
-from young_production.sample_server import SampleServer, samples_dir
+from young_production.tools.sample_server import SampleServer, samples_dir
 from young_production.skills.crud import add_dna
 from young_production.store.notion.client import Pacer
 from young_production.tools.notion_emulator import NotionEmulator

@@ -114,6 +114,7 @@ def make_speech(tmp: Path) -> None:
     folder = SAMPLES / "speech"
     folder.mkdir(parents=True, exist_ok=True)
     length = speak(STORY_TEXT, tmp / "story.wav")
+    (folder / "story.txt").write_text(STORY_TEXT + "\n", encoding="utf-8")  # what speech tests score against
     card([("ONE QUESTION", 52, True), ("ONE MILLION VIEWS", 40, True)], (480, 270), "#111111", "#ffd166",
          tmp / "story.png")
     encode_video(tmp / "story.png", tmp / "story.wav", length, folder / "story.mp4")

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from young_production.config import TranscriptionConfig
-from young_production.sample_server import SampleServer
+from young_production.media.guard import AddressGuard
+from young_production.tools.sample_server import SampleServer
 from young_production.skills.transcription import Transcriber
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
@@ -89,6 +90,12 @@ def sample_http() -> Iterator[SampleServer]:
 def sample_server(sample_http: SampleServer) -> str:
     """Base URL of the sample server, e.g. `http://127.0.0.1:41234/`."""
     return sample_http.base_url
+
+
+@pytest.fixture(scope="session")
+def sample_guard(sample_http: SampleServer) -> AddressGuard:
+    """A guard that allows exactly the sample server's loopback address and port."""
+    return AddressGuard([sample_http.allow_entry])
 
 
 @pytest.fixture

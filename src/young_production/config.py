@@ -17,13 +17,14 @@ read at import time: callers build `Settings` and `Workspace` explicitly.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 from dotenv import dotenv_values
@@ -33,6 +34,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError, WorkspaceError
 
 CONFIG_FILES = ("databases.yaml", "ai_config.yaml", "pipeline.yaml")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -223,11 +225,61 @@ class AIConfig(_Section):
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
 
+class AllowedAddress(NamedTuple):
+    """One entry of `sources.allow_private_addresses`: a host (any port), a host:port, or a CIDR range."""
+
+    host: str | None = None
+    port: int | None = None
+    network: IPNetwork | None = None
+
+
+def parse_allowed_address(entry: str) -> AllowedAddress:
+    """`localhost`, `127.0.0.1:8000`, `[::1]:8000`, `::1` or `10.0.0.0/8` -> an AllowedAddress."""
+    text = entry.strip().lower()
+    if not text:
+        raise ValueError("an empty entry")
+    if "/" in text:
+        try:
+            return AllowedAddress(network=ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not a CIDR range like 10.0.0.0/8") from None
+    host, port = text, None
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest and not rest.startswith(":"):
+            raise ValueError(f"{entry!r} is not [IPv6 address]:port")
+        port = rest[1:] or None
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if port is not None:
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{entry!r} has no valid port (1-65535)")
+    host = host.rstrip(".")
+    if ":" in host:
+        try:
+            host = str(ipaddress.IPv6Address(host))
+        except ValueError:
+            raise ValueError(f"{entry!r} is not a host, host:port or CIDR range") from None
+    elif not host or not re.fullmatch(r"[a-z0-9_.-]+", host):
+        raise ValueError(f"{entry!r} is not a host, host:port or CIDR range")
+    return AllowedAddress(host=host, port=int(port) if port is not None else None)
+
+
 class SourcesConfig(_Section):
-    allow_private_addresses: bool = False
+    # false, true (every private range except link-local and cloud metadata), or a list of
+    # host, host:port and CIDR entries (the only way to allow a link-local address).
+    allow_private_addresses: bool | list[str] = False
     max_download_mb: int = 200
     request_timeout_sec: float = 30.0
     user_agent: str = "YoungProduction/0.1 (+https://github.com/young-production)"
+
+    @field_validator("allow_private_addresses")
+    @classmethod
+    def _entries_parse(cls, value: bool | list[str]) -> bool | list[str]:
+        if isinstance(value, list):
+            for entry in value:
+                parse_allowed_address(entry)
+        return value
 
 
 class TranscriptionConfig(_Section):
@@ -238,6 +290,11 @@ class TranscriptionConfig(_Section):
     beam_size: int = 1
     ocr_video_frames: int = 3
     max_ocr_video_sec: float = 90.0
+    # Longer media fails with a clear reason before any transcription work.
+    max_media_minutes: float = Field(default=240.0, gt=0)
+    # Whisper reads long media this many seconds at a time, so memory does not grow with duration
+    # (faster-whisper holds the spectrogram of its whole input: ~25 MB per minute of audio).
+    chunk_seconds: float = Field(default=120.0, ge=30)
 
 
 class EngineConfig(_Section):

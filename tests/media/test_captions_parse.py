@@ -1,5 +1,5 @@
 from young_production.media.captions import parse_subtitles, parse_timestamp
-from young_production.sample_server import samples_dir
+from young_production.tools.sample_server import samples_dir
 
 
 def test_timestamps() -> None:

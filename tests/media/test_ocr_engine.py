@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from young_production.errors import MediaError
+from young_production.errors import AccountError, MediaError
 from young_production.media import video
-from young_production.media.ocr import load_image, reading_order
-from young_production.sample_server import samples_dir
+from young_production.media.ocr import OcrEngine, load_image, reading_order
+from young_production.tools.sample_server import samples_dir
 from young_production.skills.transcription import Transcriber
 
 
@@ -43,3 +43,15 @@ def test_quote_card_is_read_in_order(transcriber: Transcriber) -> None:
 def test_text_in_a_video_frame_is_read(transcriber: Transcriber) -> None:
     _, pixels = video.sample_frames(samples_dir() / "captioned" / "habits.mp4", 1, None)[0]
     assert transcriber.ocr.read_pixels(pixels) == ["3 HABITS", "that beat talent"]
+
+
+def test_missing_detection_model_stops_the_run() -> None:
+    with pytest.raises(AccountError, match="OCR engine .* could not be loaded"):
+        OcrEngine(params={"Det.model_path": "/nonexistent/det.onnx"}).load()
+
+
+@pytest.mark.slow
+def test_missing_recognition_model_stops_the_run_at_first_text() -> None:
+    engine = OcrEngine(params={"Rec.model_path": "/nonexistent/rec.onnx"})
+    with pytest.raises(AccountError, match="could not load a model"):
+        engine.read_image(samples_dir() / "images" / "quote-card.png")

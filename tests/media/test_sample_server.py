@@ -1,7 +1,7 @@
 import httpx
 import pytest
 
-from young_production.sample_server import SAMPLES, SampleServer, samples_dir
+from young_production.tools.sample_server import SAMPLES, SampleServer, samples_dir
 
 
 def test_every_sample_is_served(sample_http: SampleServer) -> None:

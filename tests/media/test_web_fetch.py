@@ -4,14 +4,15 @@ import pytest
 
 from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import web
-from young_production.media.sources import AddressGuard
-from young_production.sample_server import SampleServer
+from young_production.media.guard import AddressGuard
+from young_production.media.pinned import tls_context
+from young_production.tools.sample_server import SampleServer
 
-LOOPBACK = AddressGuard(allow_private=True)
+from .guards import exact_guard
 
 
-def fetch(url: str, max_bytes: int = 5_000_000, guard: AddressGuard = LOOPBACK) -> web.WebResponse:
-    return web.fetch(url, guard=guard, timeout=5, max_bytes=max_bytes, user_agent="yp-tests")
+def fetch(url: str, max_bytes: int = 5_000_000, guard: AddressGuard | None = None) -> web.WebResponse:
+    return web.fetch(url, guard=guard or exact_guard(url), timeout=5, max_bytes=max_bytes, user_agent="yp-tests")
 
 
 def test_article_page_is_fetched_and_extracted(sample_server: str) -> None:
@@ -74,8 +75,8 @@ def test_page_without_text_is_a_clear_error() -> None:
 
 
 def test_fetches_share_one_verifying_tls_context() -> None:
-    context = web._tls_context()
-    assert context is web._tls_context()
+    context = tls_context()
+    assert context is tls_context()
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
     assert context.cert_store_stats()["x509_ca"] > 0  # httpx's default roots (certifi), loaded once
 

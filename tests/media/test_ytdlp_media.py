@@ -5,14 +5,15 @@ from yt_dlp.utils import DownloadError
 
 from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import ytdlp
-from young_production.media.sources import AddressGuard
-from young_production.sample_server import SampleServer, samples_dir
+from young_production.media.guard import AddressGuard
+from young_production.tools.sample_server import SampleServer, samples_dir
 
-LOOPBACK = AddressGuard(allow_private=True)
+from .guards import exact_guard
 
 
-def fetch(url: str, work_dir: Path, max_bytes: int = 50_000_000, guard: AddressGuard = LOOPBACK):
-    return ytdlp.fetch_media(url, work_dir=work_dir, guard=guard, timeout=5, max_bytes=max_bytes, language="en")
+def fetch(url: str, work_dir: Path, max_bytes: int = 50_000_000, guard: AddressGuard | None = None, **options):
+    return ytdlp.fetch_media(url, work_dir=work_dir, guard=guard or exact_guard(url), timeout=5,
+                             max_bytes=max_bytes, language="en", **options)
 
 
 def test_captioned_page_gives_captions_and_downloads_no_media(sample_server: str, tmp_path: Path) -> None:

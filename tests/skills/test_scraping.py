@@ -1,4 +1,4 @@
-"""S18 over the four sample routes on 127.0.0.1, and the bad inputs WF1 must survive."""
+"""S18 (media.scrape) over the four sample routes on 127.0.0.1, and the bad inputs WF1 must survive."""
 
 from pathlib import Path
 
@@ -6,17 +6,20 @@ import pytest
 
 from young_production.config import PipelineConfig, SourcesConfig
 from young_production.errors import AddressRefused, SourceError, TransientError
-from young_production.media.sources import AddressGuard
+from young_production.media import scrape as s18
+from young_production.media.guard import AddressGuard
 from young_production.records import SourceType, TranscriptSource
-from young_production.skills.scraping import address_guard, scrape_url_content
+from young_production.skills.classification import classify_info_type
+
+from ..media.guards import exact_guard
 
 CONFIG = PipelineConfig()
-LOOPBACK = AddressGuard(allow_private=True)
 
 
 def scrape(target: str, work_dir: Path, source_type: SourceType = SourceType.ARTICLE,
-           guard: AddressGuard = LOOPBACK):
-    return scrape_url_content(target, source_type, work_dir=work_dir, config=CONFIG, guard=guard)
+           guard: AddressGuard | None = None):
+    guard = guard or (exact_guard(target) if target.startswith("http") else AddressGuard())
+    return s18.scrape(target, source_type, work_dir=work_dir, config=CONFIG, guard=guard)
 
 
 def test_captioned_page_uses_its_captions(sample_server: str, tmp_path: Path) -> None:
@@ -74,20 +77,38 @@ def test_non_media_url_given_as_media_is_refused(sample_server: str, tmp_path: P
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://10.0.0.1/clip.mp4", "http://192.168.1.1/",
                                  "http://169.254.169.254/latest/meta-data/"])
 def test_file_urls_and_private_addresses_are_refused(url: str, tmp_path: Path) -> None:
-    guard = address_guard(CONFIG)  # the default config: private addresses not allowed
+    guard = AddressGuard.from_config(CONFIG.sources)  # the default config: private addresses not allowed
     for source_type in (SourceType.ARTICLE, SourceType.MEDIA, SourceType.IMAGE):
         with pytest.raises(AddressRefused):
             scrape(url, tmp_path / "entry", source_type, guard=guard)
     assert list(tmp_path.iterdir()) == []  # refused before anything, even the entry's folder, was made
 
 
-def test_loopback_needs_the_config_switch(sample_server: str, tmp_path: Path) -> None:
+def test_loopback_needs_the_config_switch(sample_http, tmp_path: Path) -> None:
+    url = sample_http.url("article/")
     with pytest.raises(AddressRefused, match="allow_private_addresses"):
-        scrape(sample_server + "article/", tmp_path, guard=address_guard(CONFIG))
-    allowed = PipelineConfig(sources=SourcesConfig(allow_private_addresses=True))
-    assert scrape(sample_server + "article/", tmp_path, guard=address_guard(allowed)).article_text
+        scrape(url, tmp_path, guard=AddressGuard.from_config(CONFIG.sources))
+    other_port = PipelineConfig(sources=SourcesConfig(allow_private_addresses=["127.0.0.1:1"]))
+    with pytest.raises(AddressRefused, match="allow_private_addresses"):
+        scrape(url, tmp_path, guard=AddressGuard.from_config(other_port.sources))
+    exact = PipelineConfig(sources=SourcesConfig(allow_private_addresses=[sample_http.allow_entry]))
+    assert scrape(url, tmp_path, guard=AddressGuard.from_config(exact.sources)).article_text
+
+
+@pytest.mark.parametrize("stored", ["/etc/passwd", "../../x", "/etc/hostname"])
+@pytest.mark.parametrize("declared", [SourceType.ARTICLE, SourceType.MEDIA, SourceType.YOUTUBE_VIDEO])
+def test_a_stored_type_never_turns_a_path_into_something_readable(stored: str, declared: SourceType,
+                                                                  tmp_path: Path) -> None:
+    """Notion mode: URL `/etc/passwd`, Source Type `article`: the target decides, and is refused."""
+    route = classify_info_type(stored, declared)
+    assert route is not declared or declared is SourceType.ARTICLE and route is SourceType.UNKNOWN
+    with pytest.raises(SourceError, match="refused local path"):
+        s18.scrape(stored, route, work_dir=tmp_path / "w", config=CONFIG, guard=AddressGuard(),
+                   workspace_root=tmp_path)
 
 
 def test_missing_local_file(tmp_path: Path) -> None:
+    (tmp_path / "media" / "files").mkdir(parents=True)
     with pytest.raises(SourceError, match="file not found"):
-        scrape(str(tmp_path / "clip.mp4"), tmp_path, SourceType.MEDIA)
+        s18.scrape("media/files/clip.mp4", SourceType.MEDIA, work_dir=tmp_path / "w", config=CONFIG,
+                   guard=AddressGuard(), workspace_root=tmp_path)

@@ -18,7 +18,7 @@ from young_production.runtime import Runtime
 from young_production.workflows.engine import plan_workflow
 from young_production.records import DNAStatus, RECORD_TYPES, TranscriptSource, ViralDNA
 from young_production.runtime import open_store
-from young_production.sample_server import SAMPLES, SampleServer
+from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
 from young_production.store.base import Store, iter_records

@@ -22,7 +22,7 @@ from young_production.demo import prepare_demo_workspace
 from young_production.errors import ConfigError
 from young_production.records import DNAStatus, TranscriptSource, ViralDNA
 from young_production.runtime import Runtime, open_store
-from young_production.sample_server import SAMPLES, SampleServer
+from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
 from young_production.workflows.base import RunOptions, WorkflowResult

@@ -23,13 +23,15 @@ def dna_add(
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
 ) -> None:
     """Add a viral reference to the Viral DNA list (adding it twice is harmless; no network needed)."""
+    from ..media.guard import AddressGuard
     from ..runtime import open_store
     from ..skills.crud import add_dna, record_summary
 
     workspace = workspace_of(ctx).require()
+    guard = AddressGuard.from_config(workspace.pipeline_config().sources)  # judges IP literals, offline
     store = open_store(workspace)
     try:
-        entry, created = add_dna(store, target, title=title, tags=tag)
+        entry, created = add_dna(store, target, workspace_root=workspace.root, title=title, tags=tag, guard=guard)
     finally:
         store.close()
     if as_json:

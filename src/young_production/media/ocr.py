@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import MediaError
+from ..errors import AccountError, MediaError
 
 MIN_SCORE = 0.5
 
 
 class OcrEngine:
-    """A lazily loaded rapidocr engine, safe to share between threads (one image at a time)."""
+    """A lazily loaded rapidocr engine, safe to share between threads (one image at a time).
 
-    def __init__(self, min_score: float = MIN_SCORE):
+    An engine that cannot load (models missing, onnxruntime broken) raises `AccountError`:
+    a machine problem stops the run instead of failing every entry.
+    """
+
+    def __init__(self, min_score: float = MIN_SCORE, *, params: Mapping[str, Any] | None = None):
+        """`params` are extra rapidocr settings, e.g. `{"Det.model_path": ...}` for other models."""
         self.min_score = min_score
+        self.params = dict(params or {})
         self._engine: Any = None
         self._lock = threading.Lock()
 
@@ -25,11 +32,14 @@ class OcrEngine:
             if self._engine is None:
                 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
                 try:
+                    import numpy as np
                     from rapidocr import RapidOCR
 
-                    self._engine = RapidOCR(params={"Global.log_level": "error"})
-                except Exception as exc:  # missing models or onnxruntime problems: one clear message
-                    raise MediaError(f"the OCR engine (rapidocr) could not be loaded: {exc}") from None
+                    engine = RapidOCR(params={"Global.log_level": "error", **self.params})
+                    engine(np.zeros((32, 32, 3), dtype=np.uint8))  # rapidocr loads its models on first use
+                except Exception as exc:  # missing models or onnxruntime problems: the machine's, not the entry's
+                    raise AccountError(f"the OCR engine (rapidocr) could not be loaded: {exc}") from None
+                self._engine = engine
             return self._engine
 
     def read_image(self, path: Path) -> list[str]:
@@ -40,7 +50,10 @@ class OcrEngine:
         """Lines of text in a BGR pixel array (a decoded video frame or image)."""
         engine = self.load()
         with self._lock:
-            result = engine(bgr)
+            try:
+                result = engine(bgr)
+            except (FileNotFoundError, FileExistsError) as exc:  # a model file loaded late is missing
+                raise AccountError(f"the OCR engine (rapidocr) could not load a model: {exc}") from None
         texts, boxes, scores = result.txts or (), result.boxes, result.scores or ()
         if boxes is None:
             return []

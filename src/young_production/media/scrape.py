@@ -4,10 +4,17 @@ Routes, cheapest first:
 - video platforms and direct media URLs: yt-dlp (captions when there are any,
   otherwise the audio);
 - images: downloaded with httpx (size-capped, guarded);
-- other web pages: fetched with httpx; a page that embeds a <video> or <audio>
-  goes to yt-dlp (its captions or media), anything else to trafilatura. If the
-  server answers with an image or media file instead of HTML, that file is used.
-- local files: used in place, by extension.
+- other web pages: fetched with httpx and read with trafilatura. A page that
+  embeds a <video> or <audio> goes to yt-dlp (its captions or media) unless its
+  article is long enough to be the page's subject (a news story with a sidebar
+  clip), and falls back to its article text when the video cannot be fetched. If
+  the server answers with an image or media file instead of HTML, that file is used.
+- local files: only inside the workspace's media/files folder (`local_files`), read
+  by extension.
+
+The route is decided by the target itself (`sources.route_type`): a type declared
+on the entry can refine a generic web URL, never turn a path into something else.
+Every connection, whichever library makes it, is judged by the address guard.
 
 Files land in `work_dir` (one folder per entry, given by the caller) under fixed
 names; yt-dlp's names carry a hash of the URL.
@@ -21,11 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from ..config import PipelineConfig
-from ..errors import MediaError, SourceError
+from ..errors import MediaError, SourceError, TransientError
 from ..records import SourceType, TranscriptSource
 from ..transcript import Transcript
 from . import video, web, ytdlp
-from .sources import IMAGE_EXTENSIONS, AddressGuard, is_url
+from .guard import AddressGuard
+from .local_files import resolve_reference
+from .sources import IMAGE_EXTENSIONS, classify_source, is_url, route_type
+
+# An article at least this long is what a page is about, even if it embeds a video.
+ARTICLE_WINS_WORDS = 300
 
 YTDLP_TYPES = frozenset(
     {
@@ -68,12 +80,20 @@ def scrape(
     work_dir: Path,
     config: PipelineConfig,
     guard: AddressGuard,
+    workspace_root: Path | None = None,
 ) -> ScrapedContent:
+    """Scrape an http(s) URL, or a file inside `workspace_root`'s media/files, into `work_dir`.
+
+    Raises `SourceError` for sources that cannot be used (refused address or path, 404,
+    unsupported page, too long), `TransientError` for failures worth retrying (timeouts,
+    5xx, refused connections), `MediaError` for unreadable media.
+    """
     target = target.strip()
     if not is_url(target):
-        return _scrape_local(target, source_type)
-    # Both fetchers run the guard before they connect (web.fetch on every redirect hop),
-    # and create `work_dir` only once there is something to write.
+        return _scrape_local(target, workspace_root)
+    source_type = route_type(target, source_type)
+    # Both fetchers judge every connection with the guard, and create `work_dir` only
+    # once there is something to write.
     if source_type in YTDLP_TYPES:
         return _scrape_with_ytdlp(target, source_type, work_dir, config, guard)
     response = web.fetch(
@@ -107,19 +127,27 @@ def _scrape_response(
         raise SourceError(f"{target} is not a web page, image or media file (content type {kind or 'unknown'})")
 
     html = response.text()
-    if response.embeds_media():
+    article = _try_article(html, response.url)
+    if response.embeds_media() and (article is None or _words(article.text) < ARTICLE_WINS_WORDS):
         try:
             scraped = _scrape_with_ytdlp(response.url, SourceType.MEDIA, work_dir, config, guard)
-        except SourceError:
-            scraped = None  # not a playable embed after all: read the page as an article
-        if scraped is not None:
-            page = _try_article(html, response.url)
-            scraped.target = target
-            scraped.title = (page.title if page else None) or scraped.title
-            scraped.description = scraped.description or (page.description if page else None)
-            scraped.metadata["final_url"] = response.url
-            return scraped
-    article = web.extract_article(html, response.url)
+        except (SourceError, TransientError) as exc:
+            if article is None:
+                raise type(exc)(f"the video embedded in {response.url} could not be used: {exc}") from None
+            content = _article_content(target, article, response.url)
+            content.metadata["embedded_media_error"] = str(exc)
+            return content
+        scraped.target = target
+        scraped.title = (article.title if article else None) or scraped.title
+        scraped.description = scraped.description or (article.description if article else None)
+        scraped.metadata["final_url"] = response.url
+        return scraped
+    if article is None:
+        raise SourceError(f"no article text found on {response.url}")
+    return _article_content(target, article, response.url)
+
+
+def _article_content(target: str, article: web.Article, url: str) -> ScrapedContent:
     return ScrapedContent(
         target,
         SourceType.ARTICLE,
@@ -128,11 +156,15 @@ def _scrape_response(
         article_text=article.text,
         metadata={
             k: v
-            for k, v in {"final_url": response.url, "author": article.author, "date": article.date,
+            for k, v in {"final_url": url, "author": article.author, "date": article.date,
                          "sitename": article.sitename}.items()
             if v
         },
     )
+
+
+def _words(text: str) -> int:
+    return len(text.split())
 
 
 def _try_article(html: str, url: str) -> web.Article | None:
@@ -152,6 +184,7 @@ def _scrape_with_ytdlp(
         timeout=config.sources.request_timeout_sec,
         max_bytes=config.sources.max_download_mb * 1024 * 1024,
         language=config.transcription.language,
+        max_seconds=config.transcription.max_media_minutes * 60,
     )
     metadata = {**fetched.metadata, "extractor": fetched.extractor, "webpage_url": fetched.webpage_url}
     content = ScrapedContent(
@@ -174,24 +207,21 @@ def _scrape_with_ytdlp(
     return content
 
 
-def _scrape_local(target: str, source_type: SourceType) -> ScrapedContent:
-    path = Path(target).expanduser()
-    if not path.exists():
-        raise SourceError(f"file not found: {target}")
-    if not path.is_file():
-        raise SourceError(f"not a regular file: {target}")
-    path = path.resolve()
-    if source_type is SourceType.IMAGE:
+def _scrape_local(target: str, workspace_root: Path | None) -> ScrapedContent:
+    """A file inside the workspace's media/files folder, read by its own extension."""
+    path = resolve_reference(target, workspace_root)
+    kind = classify_source(path.name)
+    if kind is SourceType.IMAGE:
         return ScrapedContent(target, SourceType.IMAGE, image_path=path)
-    if source_type is SourceType.MEDIA:
+    if kind is SourceType.MEDIA:
         return _local_media(target, path, {})
-    if source_type is SourceType.ARTICLE:
+    if kind is SourceType.ARTICLE:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise SourceError(f"could not read {target}: {exc.strerror or exc}") from None
         if path.suffix.lower() in (".html", ".htm"):
-            article = web.extract_article(text, path.as_uri())
+            article = web.extract_article(text, None)
             return ScrapedContent(target, SourceType.ARTICLE, title=article.title,
                                   description=article.description, article_text=article.text)
         return ScrapedContent(target, SourceType.ARTICLE, title=path.stem, article_text=text.strip() or None)

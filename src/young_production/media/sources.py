@@ -1,9 +1,10 @@
-"""What a target is (S08 rules) and whether we may fetch it (the address guard).
+"""What a target is (S08 rules), whether it is a well-formed URL, and its canonical key.
 
 A *target* is what a user typed: an http(s) URL or a local file path. The rules
 below look only at the text of the target, never at the network, so they are
-free and instant. Scraping may refine the answer after fetching (a web page that
-embeds a video is scraped as media).
+free, instant and work offline. Scraping may refine the answer after fetching (a
+web page that embeds a video is scraped as media). Whether an address may be
+fetched is the guard's business (`media.guard`), decided when connecting.
 
 Rules, first match wins:
 
@@ -12,7 +13,7 @@ Rules, first match wins:
 | youtube.com/shorts/ID                                       | YOUTUBE_SHORT |
 | youtube.com/watch?v=, /live/, /embed/, /v/, youtu.be/ID     | YOUTUBE_VIDEO |
 | tiktok.com, vm.tiktok.com                                   | TIKTOK        |
-| instagram.com (/p/, /reel/, /reels/, /tv/)                  | INSTAGRAM     |
+| instagram.com ([/user]/p/, /reel/, /reels/, /tv/)           | INSTAGRAM     |
 | x.com or twitter.com .../status/ID                          | X_POST        |
 | path ends in an image extension (.png .jpg ...)             | IMAGE         |
 | path ends in an audio/video extension (.mp4 .mp3 ...)       | MEDIA         |
@@ -24,11 +25,10 @@ Rules, first match wins:
 from __future__ import annotations
 
 import ipaddress
-import socket
 from pathlib import PurePath
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import AddressRefused, TransientError
+from ..errors import AddressRefused
 from ..records import SourceType
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
@@ -94,60 +94,54 @@ def classify_source(target: str) -> SourceType:
         return SourceType.YOUTUBE_VIDEO
     if _on(host, "tiktok.com"):
         return SourceType.TIKTOK
-    if _on(host, "instagram.com") and segments[:1] in (["p"], ["reel"], ["reels"], ["tv"]):
+    if _on(host, "instagram.com") and any(s in ("p", "reel", "reels", "tv") for s in segments[:2]):
         return SourceType.INSTAGRAM
     if (_on(host, "x.com") or _on(host, "twitter.com")) and "status" in segments:
         return SourceType.X_POST
     return _by_extension(path) or SourceType.ARTICLE
 
 
-class AddressGuard:
-    """Refuse URLs we must not fetch for a user: other schemes, and private addresses.
+def route_type(target: str, declared: SourceType | None = None) -> SourceType:
+    """How a target is read, decided by the target itself.
 
-    Every address the host name resolves to must be public (globally routable),
-    unless `allow_private` is set (the demo and tests set it to reach 127.0.0.1).
-    IP literals are judged without any lookup, so a refused private address is
-    never contacted. The check runs before every fetch and on every redirect.
+    A type declared on the entry may only refine a generic web URL (an ARTICLE by the
+    rules), e.g. mark a page as MEDIA; it never turns a local path, a platform URL or a
+    file extension into another route.
     """
+    by_rules = classify_source(target)
+    if declared is None or declared is SourceType.UNKNOWN or by_rules is not SourceType.ARTICLE:
+        return by_rules
+    return declared if is_url(target) else by_rules
 
-    def __init__(self, allow_private: bool = False):
-        self.allow_private = allow_private
 
-    def check(self, url: str) -> None:
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        if scheme not in ALLOWED_SCHEMES:
-            shown = f"'{scheme}:'" if scheme else "no scheme"
-            raise AddressRefused(f"only http and https URLs can be fetched, this one has {shown}: {url}")
+def check_url_syntax(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of an http(s) URL, or `AddressRefused` saying what is wrong with it.
+
+    Syntax only, no network: `yp dna add` works offline. IPv6 hosts come without brackets.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise AddressRefused(f"malformed address in URL: {url}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        shown = f"'{scheme}:'" if scheme else "no scheme"
+        raise AddressRefused(f"only http and https URLs can be fetched, this one has {shown}: {url}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise AddressRefused(f"malformed address in URL (the port must be a number from 1 to 65535): {url}") from None
+    if port == 0:
+        raise AddressRefused(f"malformed address in URL (the port must be a number from 1 to 65535): {url}")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise AddressRefused(f"URL has no host: {url}")
+    if ":" in host or parts.netloc.rpartition("@")[2].startswith("["):
         try:
-            host, port = parts.hostname, parts.port
+            ipaddress.IPv6Address(host)
         except ValueError:
-            raise AddressRefused(f"malformed address in URL: {url}") from None
-        if not host:
-            raise AddressRefused(f"URL has no host: {url}")
-        if self.allow_private:
-            return
-        for address in self._addresses(host, port or (443 if scheme == "https" else 80)):
-            if not _is_public(address):
-                raise AddressRefused(
-                    f"refused {url}: {host} is a private, loopback or reserved address ({address}); "
-                    "set sources.allow_private_addresses in pipeline.yaml to allow it"
-                )
-
-    @staticmethod
-    def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-        try:
-            return [ipaddress.ip_address(host.strip("[]"))]
-        except ValueError:
-            pass
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise TransientError(f"could not resolve host {host}: {exc}") from None
-        return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-
-
-def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+            raise AddressRefused(f"malformed address in URL (not an IPv6 address in brackets): {url}") from None
+    elif any(c.isspace() or c in "<>\\^`{|}\"" for c in host):
+        raise AddressRefused(f"malformed address in URL (bad characters in the host): {url}")
+    return scheme, host, port or (443 if scheme == "https" else 80)

@@ -1,16 +1,15 @@
 """Fetch web pages and files with httpx, and extract article text (trafilatura, then `media.article`).
 
 We fetch ourselves instead of `trafilatura.fetch_url` so that every hop of a
-redirect chain passes the address guard, downloads are capped in size, and
-failures become errors a person can act on.
+redirect chain passes the address guard (the connection itself is pinned to the
+checked address, see `pinned`), downloads are capped in size, and failures become
+errors a person can act on.
 """
 
 from __future__ import annotations
 
 import codecs
-import functools
 import re
-import ssl
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -18,7 +17,9 @@ import httpx
 
 from ..errors import SourceError, TransientError, YPError
 from .article import extract_parts
-from .sources import AddressGuard
+from .guard import AddressGuard
+from .pinned import pinned_client
+from .sources import check_url_syntax
 
 MAX_REDIRECTS = 5
 _EMBEDDED_MEDIA = re.compile(
@@ -46,17 +47,6 @@ class WebResponse:
         return self.is_html and bool(_EMBEDDED_MEDIA.search(self.body))
 
 
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """One verifying TLS context for every fetch: loading the CA bundle costs ~40 ms each time.
-
-    Built as httpx builds its default (certifi, or SSL_CERT_FILE / SSL_CERT_DIR), so
-    sharing it trusts the same roots as `verify=True` did. httpcore sets ALPN on it per
-    connection; every client here speaks HTTP/1.1 only, so the shared value never changes.
-    """
-    return httpx.create_ssl_context()
-
-
 def _charset(content_type: str) -> str:
     """The declared charset if Python knows it; UTF-8 otherwise (a server's typo is not our failure)."""
     match = re.search(r"charset=([\w.-]+)", content_type, re.IGNORECASE)
@@ -76,12 +66,10 @@ def fetch(
     max_bytes: int,
     user_agent: str,
 ) -> WebResponse:
-    """GET `url`, following up to 5 redirects (each target re-checked by the guard)."""
-    with httpx.Client(
-        timeout=timeout, follow_redirects=False, headers={"User-Agent": user_agent}, verify=_tls_context()
-    ) as client:
+    """GET `url`, following up to 5 redirects; every connection is judged by `guard` and pinned."""
+    with pinned_client(guard, timeout=timeout, follow_redirects=False, headers={"User-Agent": user_agent}) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            guard.check(url)
+            check_url_syntax(url)  # scheme and form; the address is judged when connecting
             response = _get(client, url, timeout=timeout, max_bytes=max_bytes)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])

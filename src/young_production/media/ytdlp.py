@@ -5,10 +5,16 @@ list of captions; then either the chosen caption file or the media (`bestaudio/b
 is downloaded from that same info, so the page is fetched once. yt-dlp types never
 leave this module; every `DownloadError` becomes a `SourceError` (permanent) or a
 `TransientError` with a reason a person understands.
+
+Every request yt-dlp makes (the page, each redirect, media, captions, manifests,
+fragments) goes through `GuardedRH`, the only request handler of our YoutubeDL, so
+the address guard judges each connection. yt-dlp never runs an external program on a
+URL (ffmpeg, rtmpdump ... would connect on their own): such formats are refused.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -20,7 +26,8 @@ from typing import Any
 from ..errors import SourceError, TransientError, YPError
 from ..transcript import Segment
 from .captions import parse_subtitles
-from .sources import AddressGuard
+from .guard import AddressGuard
+from .sources import check_url_syntax
 from .web import http_status_error
 
 log = logging.getLogger(__name__)
@@ -68,8 +75,6 @@ def url_hash(url: str) -> str:
 
 
 def _options(url: str, work_dir: Path, *, timeout: float, max_bytes: int, logger: _Logger) -> dict[str, Any]:
-    import imageio_ffmpeg
-
     stem = f"media-{url_hash(url)}"
     return {
         "quiet": True,
@@ -83,8 +88,12 @@ def _options(url: str, work_dir: Path, *, timeout: float, max_bytes: int, logger
         "format": "bestaudio/best",
         "subtitlesformat": "vtt/srt/best",
         "outtmpl": {"default": str(work_dir / f"{stem}.%(ext)s"), "subtitle": str(work_dir / f"{stem}.%(ext)s")},
-        "ffmpeg_location": imageio_ffmpeg.get_ffmpeg_exe(),
-        "fixup": "never",  # fixups need ffprobe, which imageio-ffmpeg does not ship; PyAV reads the raw file
+        # No ffmpeg for yt-dlp: it would fetch HLS/live URLs itself, past the guard. Nothing we ask
+        # for needs it (one format, no merging, no fixups: PyAV reads the raw file).
+        "ffmpeg_location": str(work_dir / ".no-ffmpeg"),
+        "external_downloader": {"default": "native"},
+        "proxy": "",
+        "fixup": "never",
         "cachedir": False,
         "retries": 2,
         "fragment_retries": 2,
@@ -103,33 +112,42 @@ def fetch_media(
     timeout: float,
     max_bytes: int,
     language: str | None,
+    max_seconds: float | None = None,
 ) -> MediaFetch:
-    """Metadata plus captions in `language` if the source has them, else the media file itself."""
+    """Metadata plus captions in `language` if the source has them, else the media file itself.
+
+    Media longer than `max_seconds` (when the source states its duration) is refused
+    before anything is downloaded.
+    """
     import yt_dlp
 
-    guard.check(url)  # yt-dlp connects to the URL itself
-    work_dir.mkdir(parents=True, exist_ok=True)
+    check_url_syntax(url)
     logger = _Logger()
     options = _options(url, work_dir, timeout=timeout, max_bytes=max_bytes, logger=logger)
+    ydl = _thread_downloader({**options, **_METADATA_PASS})
+    handler = ydl.guarded_handler
+    handler.guard, handler.refusal, handler.failed_url = guard, None, None
     try:
-        ydl = _thread_downloader({**options, **_METADATA_PASS})
         info = ydl.extract_info(url, download=False)
         info = _first_entry(info, url)
+        _check_duration(info, url, max_seconds)
         caption_key = choose_captions(info, language)
         if caption_key is not None:
             step = {"writesubtitles": True, "writeautomaticsub": True, "subtitleslangs": [caption_key]}
-            _check_urls(guard, [_caption_url(info, caption_key)])
         else:
             if not info.get("formats") and not info.get("url"):
                 return _result(info, url)  # nothing to download: a text-only post
             step = {"skip_download": False}
-            _check_urls(guard, [info.get("url")] + [f.get("url") for f in info.get("requested_formats") or []])
         ydl.params.update(step)
         info = ydl.process_ie_result(info, download=True)
     except yt_dlp.utils.DownloadError as exc:
-        raise describe_download_error(exc, url) from None
+        if handler.refusal is not None:
+            raise handler.refusal from None
+        raise describe_download_error(exc, handler.failed_url or url) from None
     except yt_dlp.utils.YoutubeDLError as exc:
         raise SourceError(f"could not fetch {url}: {_strip(str(exc))}") from None
+    if handler.refusal is not None:  # yt-dlp shrugged it off (a skipped fragment, say): we do not
+        raise handler.refusal
 
     result = _result(info, url)
     if caption_key is not None:
@@ -138,6 +156,15 @@ def fetch_media(
     else:
         result.media_path = _downloaded_file(info, logger, url, max_bytes)
     return result
+
+
+def _check_duration(info: dict[str, Any], url: str, max_seconds: float | None) -> None:
+    duration = info.get("duration")
+    if max_seconds is not None and isinstance(duration, (int, float)) and duration > max_seconds:
+        raise SourceError(
+            f"{url} is {duration / 60:.0f} minutes long, over the {max_seconds / 60:.3g}-minute limit "
+            "(transcription.max_media_minutes in pipeline.yaml)"
+        )
 
 
 # The first pass's settings of every option the second pass changes: re-arming a
@@ -157,12 +184,10 @@ def _thread_downloader(params: dict[str, Any]) -> Any:
     uses them, except the socket timeout, fixed in its HTTP handlers once built: that
     is the cache key. Cookies are per call, as with a fresh instance.
     """
-    import yt_dlp
-
     cache: dict[float, Any] = _local.__dict__.setdefault("downloaders", {})
     ydl = cache.get(params["socket_timeout"])
     if ydl is None:
-        ydl = cache[params["socket_timeout"]] = yt_dlp.YoutubeDL(dict(params))
+        ydl = cache[params["socket_timeout"]] = _guarded_downloader_class()(dict(params))
     else:
         ydl.params.update(params)
         ydl.cookiejar.clear()  # a cookie one entry's site set must not ride along to the next entry
@@ -200,18 +225,37 @@ def choose_captions(info: dict[str, Any], language: str | None) -> str | None:
     return None
 
 
-def _caption_url(info: dict[str, Any], key: str) -> str | None:
-    for tracks in (info.get("subtitles") or {}, info.get("automatic_captions") or {}):
-        for entry in tracks.get(key) or []:
-            if entry.get("url"):
-                return entry["url"]
-    return None
+@functools.cache
+def _guarded_downloader_class() -> type:
+    """YoutubeDL whose only request handler is `GuardedRH` and which runs no external downloader.
 
+    Built on first use: importing yt-dlp costs ~0.3 s.
+    """
+    import yt_dlp
+    from yt_dlp.downloader import get_suitable_downloader
+    from yt_dlp.downloader.external import ExternalFD
 
-def _check_urls(guard: AddressGuard, urls: list[str | None]) -> None:
-    """A public page may point its media at a private address: check what yt-dlp will fetch next."""
-    for url in dict.fromkeys(u for u in urls if u and u.startswith(("http://", "https://"))):
-        guard.check(url)
+    from .ytdlp_handler import GuardedRH
+
+    class GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
+        @functools.cached_property
+        def _request_director(self) -> Any:
+            return self.build_request_director([GuardedRH])
+
+        @property
+        def guarded_handler(self) -> GuardedRH:
+            return self._request_director.handlers[GuardedRH.RH_KEY]
+
+        def dl(self, name: str, info: dict[str, Any], subtitle: bool = False, test: bool = False) -> Any:
+            downloader = get_suitable_downloader(info, self.params, to_stdout=(name == "-"))
+            if issubclass(downloader, ExternalFD):
+                raise yt_dlp.utils.DownloadError(
+                    f"this format needs an external downloader ({downloader.get_basename()}), "
+                    "which would connect past the address guard; not supported"
+                )
+            return super().dl(name, info, subtitle=subtitle, test=test)
+
+    return GuardedYoutubeDL
 
 
 def _result(info: dict[str, Any], url: str) -> MediaFetch:

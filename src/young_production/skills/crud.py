@@ -11,10 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ..errors import SourceError
-from ..media.sources import AddressGuard, classify_source
+from ..media.canonical import canonical_target
+from ..media.guard import AddressGuard
+from ..media.local_files import import_file
+from ..media.sources import classify_source, is_url
 from ..records import DNAStatus, Record, ViralDNA
 from ..store.base import Filter, R, Sort, Store, iter_records
 
@@ -46,29 +49,25 @@ def fetch_unprocessed_dna(
 
 
 def normalise_target(target: str) -> str:
-    """A canonical form of a URL or local path, used for the idempotency key."""
+    """The canonical spelling of an http(s) URL, for the entry's key (no network).
+
+    Seven spellings of one YouTube video give one string; see `media.canonical`.
+    Local files are not targets here: `add_dna` copies them into the workspace.
+    """
     target = target.strip()
     if not target:
         raise SourceError("empty URL or path")
-    parts = urlsplit(target)
-    if parts.scheme in ("http", "https"):
-        host = (parts.hostname or "").lower()
-        if not host:
-            raise SourceError(f"not a valid URL: {target!r}")
-        netloc = host if parts.port is None else f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
-    if parts.scheme and len(parts.scheme) > 1:  # a scheme, not a Windows drive letter
+    if not is_url(target):
+        raise SourceError(f"not a URL: {target!r}")
+    if urlsplit(target).scheme.lower() not in ("http", "https"):
         raise SourceError(
             f"unsupported address {target!r}: only http(s) URLs and local file paths are accepted"
         )
-    path = Path(target).expanduser()
-    if not path.is_file():
-        raise SourceError(f"no such file: {target}")
-    return str(path.resolve())
+    return canonical_target(target)
 
 
-def dna_key(normalised_target: str) -> str:
-    return "dna:" + hashlib.sha256(normalised_target.encode()).hexdigest()[:20]
+def dna_key(canonical: str) -> str:
+    return "dna:" + hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
 def default_title(target: str) -> str:
@@ -83,26 +82,43 @@ def add_dna(
     store: Store,
     target: str,
     *,
+    workspace_root: Path | None = None,
     title: str | None = None,
     tags: Iterable[str] = (),
     guard: AddressGuard | None = None,
 ) -> tuple[ViralDNA, bool]:
     """S02: add a reference as a Viral DNA entry; adding the same one twice returns the first.
 
-    Returns the entry and whether it was created now.
+    A URL is checked offline (syntax, scheme, port; with `guard`, IP-literal hosts
+    too): adding works without a network, the address is judged when fetched. Its
+    key is canonical, so `youtu.be/ID` and `youtube.com/watch?v=ID&t=3` are one
+    entry, while `url` keeps what the user wrote. A local file is copied into
+    `workspace_root`'s media/files folder and the entry refers to that copy
+    (keyed by content). Returns the entry and whether it was created now.
     """
-    normalised = normalise_target(target)
-    if guard is not None and normalised.startswith(("http://", "https://")):
-        guard.check(normalised)
-    key = dna_key(normalised)
+    target = target.strip()
+    if not target:
+        raise SourceError("empty URL or path")
+    if is_url(target):
+        key_source = normalise_target(target)
+        if guard is not None:
+            guard.check_offline(target)
+        url = target
+    else:
+        if workspace_root is None:
+            raise SourceError(f"adding a local file needs a workspace to copy it into: {target}")
+        imported = import_file(target, workspace_root)
+        key_source, url = f"file:sha256:{imported.sha256}", imported.reference
+        title = title or Path(target).name  # the name the user knows, not the copy's safe name
+    key = dna_key(key_source)
     existing = store.find_by_key(ViralDNA, key)
     if existing is not None:
         return existing, False
     record = ViralDNA(
         key=key,
-        title=title or default_title(normalised),
-        url=normalised,
-        source_type=classify_source(normalised),
+        title=title or default_title(url),
+        url=url,
+        source_type=classify_source(url),
         niche_tags=sorted({t.strip().lower() for t in tags if t.strip()}),
     )
     return store.create(record), True

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..config import TranscriptionConfig
-from ..errors import MediaError
+from ..errors import AccountError, MediaError
 from ..media import video
 from ..media.ocr import OcrEngine
 from ..media.scrape import ScrapedContent
@@ -37,16 +39,23 @@ class Transcriber:
         ocr: OcrEngine | None = None,
     ):
         self.config = config
-        self.whisper = whisper or WhisperEngine(config.whisper_model, compute_type=config.compute_type)
+        self.whisper = whisper or WhisperEngine(
+            config.whisper_model, compute_type=config.compute_type, chunk_seconds=config.chunk_seconds
+        )
         self.ocr = ocr or OcrEngine()
 
-    def transcribe(self, content: ScrapedContent) -> Transcript:
+    def transcribe(self, content: ScrapedContent, *, should_stop: Callable[[], bool] | None = None) -> Transcript:
+        """The cheapest transcript of `content`.
+
+        `should_stop` is polled while Whisper runs (a runner's Ctrl-C): when it returns
+        True, `TranscriptionStopped` is raised within a couple of seconds.
+        """
         if content.captions:
             return content.captions
         if content.article_text and content.article_text.strip():
             return _article(content.article_text)
         if content.audio_path or content.video_path:
-            transcript = self._media(content)
+            transcript = self._media(content, should_stop)
             if transcript:
                 return transcript
         if content.image_path:
@@ -57,15 +66,23 @@ class Transcriber:
             return Transcript(TranscriptSource.DESCRIPTION, [Segment(content.description.strip())])
         raise MediaError(f"no speech or text found in {content.target}")
 
-    def _media(self, content: ScrapedContent) -> Transcript | None:
+    def _media(self, content: ScrapedContent, should_stop: Callable[[], bool] | None) -> Transcript | None:
         speech: list[Segment] = []
         language = self.config.language
+        limit = self.config.max_media_minutes * 60
+        if content.duration is not None and content.duration > limit:
+            raise MediaError(
+                f"{content.target} is {content.duration / 60:.0f} minutes long, over the "
+                f"{self.config.max_media_minutes:g}-minute limit (transcription.max_media_minutes in pipeline.yaml)"
+            )
         if content.audio_path:
             speech, language = self.whisper.transcribe(
                 content.audio_path,
                 language=self.config.language,
                 vad=self.config.vad,
                 beam_size=self.config.beam_size,
+                max_seconds=limit,
+                should_stop=should_stop,
             )
         on_screen = [Segment(line) for line in self._on_screen_text(content)]
         if speech:
@@ -101,12 +118,12 @@ class Transcriber:
         try:
             self.whisper.load()
             status["whisper"] = f"ok: {self.config.whisper_model} ({self.whisper.model_path()})"
-        except MediaError as exc:
+        except AccountError as exc:
             status["whisper"] = f"error: {exc}"
         try:
             self.ocr.load()
             status["ocr"] = "ok: rapidocr"
-        except MediaError as exc:
+        except AccountError as exc:
             status["ocr"] = f"error: {exc}"
         return status
 
@@ -115,7 +132,3 @@ def _article(text: str) -> Transcript:
     paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     return Transcript(TranscriptSource.ARTICLE, [Segment(p) for p in paragraphs])
 
-
-def transcribe_content(content: ScrapedContent, transcriber: Transcriber) -> Transcript:
-    """S04 as a function, for workflows that pass the run's shared transcriber."""
-    return transcriber.transcribe(content)

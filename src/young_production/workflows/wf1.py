@@ -26,12 +26,13 @@ from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..errors import YPError
+from ..media.guard import AddressGuard
+from ..media.scrape import scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
 from ..skills.ai_analysis import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
-from ..skills.scraping import address_guard, scrape_url_content
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
 from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
@@ -50,12 +51,13 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
     if not record.url:
         raise YPError("the entry has no URL or file path")
     source_type = classify_info_type(record.url, record.source_type)
-    content = scrape_url_content(
+    content = scrape(
         record.url,
         source_type,
         work_dir=entry_media_dir(runtime, record.id or "entry"),
         config=runtime.pipeline,
-        guard=address_guard(runtime.pipeline),
+        guard=AddressGuard.from_config(runtime.pipeline.sources),
+        workspace_root=runtime.root,
     )
     transcript = runtime.transcriber.transcribe(content)
     views = content.metadata.get("view_count") if content.metadata else None

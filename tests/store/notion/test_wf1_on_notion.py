@@ -11,7 +11,7 @@ from typing import Any
 
 from young_production.config import Workspace
 from young_production.records import DNAStatus, ViralDNA
-from young_production.sample_server import SampleServer
+from young_production.tools.sample_server import SampleServer
 from young_production.skills.crud import add_dna
 from young_production.skills.transcription import Transcriber
 from young_production.store.base import iter_records

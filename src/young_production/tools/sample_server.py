@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .records import SourceType, TranscriptSource
+from ..records import SourceType, TranscriptSource
 
 _CONTENT_TYPES = {
     ".vtt": "text/vtt",
@@ -78,6 +78,15 @@ def samples_dir() -> Path:
     return Path(str(resources.files("young_production") / "samples"))
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request the server answered: tests check who was (not) contacted, with which Host."""
+
+    method: str
+    path: str
+    host: str
+
+
 @dataclass
 class _Route:
     body: bytes
@@ -97,12 +106,18 @@ class _Handler(SimpleHTTPRequestHandler):
         return _CONTENT_TYPES.get(suffix) or super().guess_type(path)
 
     def do_GET(self) -> None:
+        self._record()
         if not self._send_route(with_body=True):
             super().do_GET()
 
     def do_HEAD(self) -> None:
+        self._record()
         if not self._send_route(with_body=False):
             super().do_HEAD()
+
+    def _record(self) -> None:
+        with self.server.log_lock:
+            self.server.log.append(Request(self.command, self.path, self.headers.get("Host", "")))
 
     def _send_route(self, with_body: bool) -> bool:
         route = self.server.routes.get(urlsplit(self.path).path)
@@ -122,6 +137,8 @@ class _Handler(SimpleHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     routes: dict[str, _Route]
+    log: list[Request]
+    log_lock: threading.Lock
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients (yt-dlp probing a file) often hang up mid-body; that is not an error."""
@@ -143,6 +160,8 @@ class SampleServer:
         self._routes: dict[str, _Route] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._log: list[Request] = []
+        self._log_lock = threading.Lock()
 
     def add_route(
         self,
@@ -167,6 +186,7 @@ class SampleServer:
 
         self._server = _Server(("127.0.0.1", self._port), handler)
         self._server.routes = self._routes
+        self._server.log, self._server.log_lock = self._log, self._log_lock
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="yp-sample-server", daemon=True
         )
@@ -183,10 +203,28 @@ class SampleServer:
         self._server = self._thread = None
 
     @property
-    def base_url(self) -> str:
+    def requests(self) -> list[Request]:
+        """Every request answered so far, oldest first."""
+        with self._log_lock:
+            return list(self._log)
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """(host, port) the server listens on, e.g. for `sources.allow_private_addresses`."""
         if self._server is None:
             raise RuntimeError("sample server is not running (call start())")
         host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def allow_entry(self) -> str:
+        """`host:port` of this server: the one allow-list entry a guard needs to reach it."""
+        host, port = self.address
+        return f"{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.address
         return f"http://{host}:{port}/"
 
     def url(self, path: str = "") -> str:
