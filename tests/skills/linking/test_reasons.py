@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from young_production.ai.base import AIRequest
-from young_production.ai.emulators import AnthropicEmulator
+from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import build_provider
 from young_production.ai.rules import RuleProvider
