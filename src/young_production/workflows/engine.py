@@ -50,6 +50,8 @@ from .runs import RunRecords
 APP_NAME = "young-production"
 REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
+    "wf4": "young_production.workflows.wf4",
+    "wf5": "young_production.workflows.wf5",
 }
 DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 """Modules with durable workflows of their own (beyond entry workflows), imported before launch."""

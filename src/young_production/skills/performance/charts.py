@@ -131,3 +131,21 @@ def _ratio_bound(score: OutlierScore, which: str) -> float | None:
 def _short(text: str, width: int = 28) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def score_bars(rows: Sequence[tuple[str, float, str]], title: str, xlabel: str) -> bytes:
+    """Horizontal bars, best at the top: (label, value, colour) per row (WF5's idea strengths)."""
+    figure = _figure(9, max(2.5, 0.4 * len(rows) + 1.2))
+    axes = figure.add_subplot()
+    if not rows:
+        axes.text(0.5, 0.5, "nothing to show yet", ha="center", va="center")
+        axes.set_axis_off()
+        return _png(figure)
+    shown = list(rows)[::-1]
+    positions = range(len(shown))
+    axes.barh(list(positions), [value for _, value, _ in shown], color=[colour for _, _, colour in shown])
+    axes.set_yticks(list(positions), [_short(label, 48) for label, _, _ in shown], fontsize=8)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    axes.grid(True, axis="x", alpha=0.3)
+    return _png(figure)

@@ -159,16 +159,16 @@ class EmpireReport:
         return f"{self.empire_name}: review {self.period}"
 
     def markdown(self) -> str:
-        lines = [f"# {_md(self.title)}", "", f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "",
-                 "## Summary", "", _md(self.summary), "", "## Review", "", _md(self.review.review), ""]
+        lines = [f"# {md_escape(self.title)}", "", f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "",
+                 "## Summary", "", md_escape(self.summary), "", "## Review", "", md_escape(self.review.review), ""]
         if self.review.next_steps:
-            lines += ["### Next steps", ""] + [f"- {_md(s)}" for s in self.review.next_steps] + [""]
+            lines += ["### Next steps", ""] + [f"- {md_escape(s)}" for s in self.review.next_steps] + [""]
         lines += _md_scores(self.facts)
         lines += _md_patterns(self.facts)
         for key, name in CHART_FILES.items():
             if key in self.charts:
                 lines += [f"## {CHART_TITLES[key]}", "", f"![{CHART_TITLES[key]}](charts/{name})", ""]
-        lines += [f"- {_md(n)}" for n in self.notes]
+        lines += [f"- {md_escape(n)}" for n in self.notes]
         return "\n".join(lines).rstrip() + "\n"
 
     def html(self) -> str:
@@ -177,7 +177,7 @@ class EmpireReport:
         parts = [
             "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
-            f"<title>{e(self.title)}</title>", f"<style>{_CSS}</style></head><body>",
+            f"<title>{e(self.title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
             f"<h1>{e(self.title)}</h1>", f"<p class=meta>Generated {self.generated_at:%Y-%m-%d %H:%M} UTC</p>",
             f"<h2>Summary</h2><p>{e(self.summary)}</p>", f"<h2>Review</h2><p>{e(self.review.review)}</p>",
         ]
@@ -305,7 +305,7 @@ def _pattern_line(p: Mapping[str, Any]) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
@@ -314,14 +314,14 @@ def _md_scores(facts: Mapping[str, Any]) -> list[str]:
     for fmt, data in facts.get("formats", {}).items():
         if data.get("top"):
             lines += [f"## Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}", ""]
-            lines += [f"- {_md(_score_line(s))}" for s in data["top"]] + [""]
+            lines += [f"- {md_escape(_score_line(s))}" for s in data["top"]] + [""]
     return lines
 
 
 def _md_patterns(facts: Mapping[str, Any]) -> list[str]:
     if not facts.get("patterns"):
         return []
-    return ["## Pattern lift", ""] + [f"- {_md(_pattern_line(p))}" for p in facts["patterns"][:15]] + [""]
+    return ["## Pattern lift", ""] + [f"- {md_escape(_pattern_line(p))}" for p in facts["patterns"][:15]] + [""]
 
 
 def _html_tables(facts: Mapping[str, Any]) -> str:
@@ -341,7 +341,7 @@ def _html_tables(facts: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-_CSS = (
+REPORT_CSS = (
     "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#202124}"
     "img{max-width:100%;height:auto;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}.meta{color:#5f6368;font-size:90%}"
