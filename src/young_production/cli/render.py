@@ -84,7 +84,8 @@ def _label(title: str, note: str, note_style: str = "dim") -> Text:
 def result_line(result: WorkflowResult) -> str:
     """One line saying what a run did (escaped: safe to print as markup)."""
     in_batch = sum(1 for e in result.entries if e.status == "prepared")
-    parts = [f"selected {result.selected}", f"encoded {result.successful}", f"failed {result.failed}"]
+    done = {"WF4": "reviewed", "WF5": "prospected"}.get(result.workflow, "encoded")
+    parts = [f"selected {result.selected}", f"{done} {result.successful}", f"failed {result.failed}"]
     if in_batch:
         parts.append(f"sent to batch {in_batch} ({', '.join(result.batch_ids)})")
     elif result.batch_ids:

@@ -36,6 +36,7 @@ from ..skills.performance.fetch import (
     channel_keys,
     choose_route,
     fetch_performance,
+    find_empire,
 )
 from ..skills.performance.notion_images import chart_blocks
 from ..skills.performance.outliers import OutlierScore, VideoPoint, outlier_settings, points_from_stats, score_videos
@@ -200,14 +201,10 @@ def review_period(options: RunOptions) -> str:
 
 def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
     """`--empire` (a name, any case, or an id), else every Empire not merely proposed."""
-    empires = list(iter_records(runtime.store, Empire))
     wanted = str(options.extra.get("empire") or "").strip()
     if wanted:
-        chosen = [e for e in empires if e.id == wanted or e.name.casefold() == wanted.casefold()]
-        if not chosen:
-            raise YPError(f"no Empire named {wanted!r} (see the Empires list; names are matched ignoring case)")
-    else:
-        chosen = [e for e in empires if (e.status or "") != PROPOSED]
+        return [find_empire(runtime.store, wanted)]
+    chosen = [e for e in iter_records(runtime.store, Empire) if (e.status or "") != PROPOSED]
     return chosen[: options.limit or None]
 
 

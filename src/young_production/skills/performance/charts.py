@@ -8,6 +8,7 @@ Colours: Shorts orange, long videos blue, in every chart.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,9 @@ def _png(figure: Any) -> bytes:
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor="white")
+    with warnings.catch_warnings():  # emoji in titles: the font draws a box, which is all we can do
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        figure.savefig(buffer, format="png", facecolor="white")
     return buffer.getvalue()
 
 
