@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.workflows.review_rig import store_workspace
 from young_production.records import Empire, Production, ProductionStatus, Report
 from young_production.skills.performance.fetch import SNAPSHOTS_FILE
@@ -21,9 +23,10 @@ STUDIO = Path(__file__).resolve().parents[1] / "data" / "studio"
 PERIOD = "2025-06-01"
 
 
-def test_review_from_a_real_studio_export(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["sqlite", "notion"])
+def test_review_from_a_real_studio_export(tmp_path: Path, kind: str) -> None:
     export = read_studio_export(STUDIO / "buildwithadi_content.csv")
-    with store_workspace("sqlite", tmp_path / "ws") as (workspace, _):
+    with store_workspace(kind, tmp_path / kind) as (workspace, _):
         from young_production.runtime import open_store
 
         store = open_store(workspace)
