@@ -248,6 +248,24 @@ class EngineConfig(_Section):
     notion_writes_per_sec: float = Field(default=2.0, gt=0, le=3)
 
 
+class LinkingConfig(_Section):
+    # WF2 suggests references for productions in this status.
+    from_status: str = "Researching"
+    # How many suggestions each production shows.
+    suggestions: int = Field(default=5, ge=1, le=20)
+
+
+class ScriptingConfig(_Section):
+    # WF3 scripts productions in `from_status` that have linked DNA, then moves them on.
+    from_status: str = "Researching"
+    next_status: str = "DNA matching"
+    scenes: bool = True  # S19 scene breakdown
+    packaging: bool = True  # S20 titles and thumbnail concepts
+    metadata: bool = True  # S21 description, chapters and tags
+    # A run of more than this many words shared with a reference is flagged as copied.
+    max_run_words: int = Field(default=12, ge=4, le=100)
+
+
 class YouTubeConfig(_Section):
     """S10: the Data API (with a key) or the keyless yt-dlp route (without one)."""
 
@@ -273,6 +291,8 @@ class PipelineConfig(_Section):
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     engine: EngineConfig = Field(default_factory=EngineConfig)
+    linking: LinkingConfig = Field(default_factory=LinkingConfig)
+    scripting: ScriptingConfig = Field(default_factory=ScriptingConfig)
     youtube: YouTubeConfig = Field(default_factory=YouTubeConfig)
     outliers: OutlierConfig = Field(default_factory=OutlierConfig)
 

@@ -8,8 +8,9 @@ lazily and once, and closes it all at the end.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .ai.base import AIProvider
 from .config import AIConfig, PipelineConfig, Workspace
@@ -17,6 +18,8 @@ from .store.base import Store
 
 if TYPE_CHECKING:
     from .skills.transcription import Transcriber
+
+T = TypeVar("T")
 
 
 def open_store(workspace: Workspace) -> Store:
@@ -61,6 +64,7 @@ class Runtime:
         self._store: Store | None = None
         self._providers: dict[str | None, AIProvider] = {}
         self._transcriber: Transcriber | None = transcriber  # tests share one loaded model
+        self._shared: dict[str, tuple[object, object]] = {}
 
     @property
     def root(self) -> Path:
@@ -97,6 +101,16 @@ class Runtime:
 
                 self._transcriber = Transcriber(self.pipeline.transcription)
             return self._transcriber
+
+    def shared(self, name: str, factory: Callable[[], T], *, generation: object = None) -> T:
+        """One `factory()` per process and name (rebuilt when `generation` changes): a loaded
+        model, a ranker built over this run's pool of references."""
+        with self._lock:
+            held = self._shared.get(name)
+            if held is None or held[0] != generation:
+                held = (generation, factory())
+                self._shared[name] = held
+            return held[1]  # type: ignore[return-value]
 
     def close(self) -> None:
         with self._lock:

@@ -20,6 +20,7 @@ from .analytics import analytics_app
 from .costs import costs
 from .db import db_app
 from .dna import dna_app
+from .lists import empire_app, production_app
 from .notion import notion_app
 from .output import console, errors, safe, workspace_of
 from .run import run_app, runs_app
@@ -32,7 +33,9 @@ app = typer.Typer(
         "your planned videos, draft scripts in your channel's voice, and learn from what you publish."
     ),
 )
+app.add_typer(empire_app, name="empire")
 app.add_typer(dna_app, name="dna")
+app.add_typer(production_app, name="production")
 app.add_typer(run_app, name="run")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
@@ -120,7 +123,7 @@ def main() -> None:
     try:
         app()
     except YPError as exc:
-        errors.print(f"[red]error:[/] {safe(exc)}", highlight=False)
+        errors.print(f"[red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")

@@ -77,6 +77,49 @@ def wf1_table(result: WorkflowResult) -> Table:
     return table
 
 
+def wf2_table(result: WorkflowResult) -> Table:
+    """One row per production: what was decided and linked."""
+    table = Table(title=f"WF2 DNA linking{' (dry run)' if result.dry_run else ''}", show_lines=True, expand=True)
+    table.add_column("Production", ratio=3)
+    table.add_column("Decision", ratio=2)
+    table.add_column("Linked", ratio=4)
+    for entry in result.entries:
+        d = entry.detail
+        if result.dry_run:
+            table.add_row(cell(entry.title), cell(d.get("route")), cell(f"{d.get('linked_now', 0)} already"))
+        elif entry.status == "failed":
+            table.add_row(cell(entry.title), cell("failed", "red"), cell(entry.error, "red"))
+        else:
+            linked = "\n".join(d.get("selected", [])) or d.get("note") or "-"
+            table.add_row(cell(entry.title), cell(f"{d.get('action')} ({d.get('shown', 0)} shown)"), cell(linked))
+    return table
+
+
+def wf3_table(result: WorkflowResult) -> Table:
+    """One row per production: the draft's shape, where it came from, and what to check."""
+    title = f"WF3 Script generation{' (dry run)' if result.dry_run else ''}"
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("Production", ratio=3)
+    table.add_column("Draft", ratio=3)
+    table.add_column("Check", ratio=4)
+    for entry in result.entries:
+        d = entry.detail
+        if result.dry_run:
+            table.add_row(_label(entry.title, d.get("format", "-")), cell(d.get("route")), "")
+        elif entry.status == "failed":
+            table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "")
+        else:
+            shape = f"{d.get('format')} · {d.get('seconds', 0):.0f} s · {d.get('beats')} beats · {d.get('references')} refs"
+            checks = [f"copied: {f}" for f in d.get("flagged", [])] + list(d.get("warnings", []))[:3]
+            style = "default style" if d.get("style") == "default" else "channel style"
+            table.add_row(
+                _label(entry.title, style),
+                cell(shape),
+                cell("\n".join(checks) or "ok", "yellow" if checks else "green"),
+            )
+    return table
+
+
 def _label(title: str, note: str, note_style: str = "dim") -> Text:
     return Text.assemble(short(title, 60), "\n", (note, note_style))
 
@@ -84,14 +127,19 @@ def _label(title: str, note: str, note_style: str = "dim") -> Text:
 def result_line(result: WorkflowResult) -> str:
     """One line saying what a run did (escaped: safe to print as markup)."""
     in_batch = sum(1 for e in result.entries if e.status == "prepared")
-    done = {"WF4": "reviewed", "WF5": "prospected"}.get(result.workflow, "encoded")
-    parts = [f"selected {result.selected}", f"{done} {result.successful}", f"failed {result.failed}"]
+    verb = {"WF1": "encoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
+        result.workflow, "done"
+    )
+    parts = [f"selected {result.selected}", f"{verb} {result.successful}", f"failed {result.failed}"]
     if in_batch:
         parts.append(f"sent to batch {in_batch} ({', '.join(result.batch_ids)})")
     elif result.batch_ids:
         parts.append(f"collected from {', '.join(result.batch_ids)}")
     if result.skipped - in_batch > 0:
         parts.append(f"not done {result.skipped - in_batch}")
+    flags = sum(int(e.detail.get("originality_flags") or 0) for e in result.entries)
+    if flags:
+        parts.append(f"originality flags {flags} (rewrite the copied lines)")
     if result.dry_run and result.estimated_cost_usd is not None:
         parts.append(f"estimated AI cost at most ${result.estimated_cost_usd:.4f}")
     else:

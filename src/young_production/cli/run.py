@@ -91,6 +91,65 @@ def run_wf1_command(
     finish(result, wf1_table(result), as_json=as_json, ok_when_pending=pending_only)
 
 
+@run_app.command("wf2")
+def run_wf2_command(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Approve without asking, by --min-score and --top.")] = False,
+    min_score: Annotated[float, typer.Option("--min-score", min=0.0, max=1.0, help="With --yes: link only suggestions scoring at least this (0-1).")] = 0.5,
+    top: Annotated[int, typer.Option("--top", min=1, max=20, help="With --yes: link at most this many per production.")] = 3,
+    dry_run: DryRun = False,
+    limit: Limit = None,
+    workers: Workers = None,
+    provider: Provider = None,
+    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """WF2: suggest Viral DNA for each production that needs references; you approve, pick or skip."""
+    import sys
+
+    from ..workflows.engine import Engine
+    from ..workflows.wf2 import run_interactive
+    from .approval import ask_link_approval
+    from .render import RichReporter, wf2_table
+
+    extra: dict[str, Any] = {"production": production} if production else {}
+    if yes:
+        extra.update(auto=True, min_score=min_score, top=top)
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
+    if yes or dry_run:
+        result = execute(ctx, "wf2", options, as_json=as_json)
+        finish(result, wf2_table(result), as_json=as_json)
+        return
+    if not sys.stdin.isatty() or as_json:
+        raise YPError("WF2 asks you to approve each production's links: run it in a terminal, or pass --yes")
+
+    def ask(title: str, suggestions: list) -> Any:  # noqa: ANN401
+        return ask_link_approval(console, title, suggestions, input)
+
+    with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
+        result = run_interactive(engine, options, ask, reporter=None)
+    finish(result, wf2_table(result), as_json=False, ok_when_pending=True)
+
+
+@run_app.command("wf3")
+def run_wf3_command(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    limit: Limit = None,
+    workers: Workers = None,
+    provider: Provider = None,
+    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """WF3: draft a script (+ scenes, titles, metadata) for each production that has its references."""
+    from .render import wf3_table
+
+    extra = {"production": production} if production else {}
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
+    result = execute(ctx, "wf3", options, as_json=as_json)
+    finish(result, wf3_table(result), as_json=as_json)
+
+
 @runs_app.callback()
 def runs_list(
     ctx: typer.Context,

@@ -50,6 +50,8 @@ from .runs import RunRecords
 APP_NAME = "young-production"
 REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
+    "wf2": "young_production.workflows.wf2",
+    "wf3": "young_production.workflows.wf3",
     "wf4": "young_production.workflows.wf4",
     "wf5": "young_production.workflows.wf5",
 }
@@ -59,6 +61,10 @@ DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
 """Errors about the account or the machine, not the entry: they stop the run."""
+
+RESUMABLE = ("stopped", "waiting")
+"""Outcomes of an entry left unfinished (a stop, a decision not made in time): the next run
+forks its workflow from where it ended instead of returning this outcome again."""
 
 HEARTBEAT_SEC = 5.0
 SILENT_AFTER_SEC = 30.0
@@ -87,6 +93,9 @@ class WorkflowDef:
     select: Callable[[Runtime, RunOptions], list[EntryRef]]
     plan: Callable[[Runtime, EntryRef, RunOptions], EntryOutcome]
     estimate: Callable[[Runtime, int, RunOptions], float | None] | None = None
+    # Values from config the entries need, fixed at the start of the run (so a workflow
+    # resumed by another process, with another config, still does what this run meant).
+    run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
 
 
 def load_workflow(name: str) -> WorkflowDef:
@@ -99,6 +108,7 @@ def load_workflow(name: str) -> WorkflowDef:
 # ---- what steps see -------------------------------------------------------------------------
 
 _active: Runtime | None = None
+_records: RunRecords | None = None
 
 
 def active_runtime() -> Runtime:
@@ -106,6 +116,13 @@ def active_runtime() -> Runtime:
     if _active is None:
         raise YPError("no engine is running in this process")
     return _active
+
+
+def active_records() -> RunRecords:
+    """The engine's own tables (decisions, runs) in this process."""
+    if _records is None:
+        raise YPError("no engine is running in this process")
+    return _records
 
 
 def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
@@ -246,6 +263,8 @@ class Engine:
         try:
             DBOS.launch()
             self.records = RunRecords(self.url)
+            global _records
+            _records = self.records
             self._adopt_orphans()
         except BaseException:
             self.close()
@@ -271,6 +290,8 @@ class Engine:
         logs.detach(self._log_handlers)
         self._log_handlers = []
         _active = None
+        global _records
+        _records = None
         if self.slot is not None and not interrupted:
             self.slot.release()
 
@@ -344,7 +365,7 @@ class Engine:
         reporter: Reporter,
         state: StateFiles,
     ) -> None:
-        run_args = {"run_id": result.run_id, "provider": options.provider, **options.extra}
+        run_args = self.run_args_for(workflow, result.run_id, options)
         workers = max(1, options.workers or self.runtime.pipeline.workers)
         pending = iter(entries)
         stop = False
@@ -378,17 +399,29 @@ class Engine:
             raise
         pool.shutdown(wait=True)
 
-    def run_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> EntryOutcome:
-        """Run (or join, or fetch the result of) the entry's durable workflow."""
+    def start_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> tuple[Any, str]:
+        """Start (or join) the entry's durable workflow without waiting: (handle, workflow id)."""
         assert self.records is not None
         workflow_id = current_attempt(f"{workflow.name.lower()}:{entry.id}:{entry.purpose}")
         self.records.add_entry(run_args["run_id"], entry.id, workflow_id, entry.title)
         attributes = {"run_id": run_args["run_id"], "workflow": workflow.name, "entry": entry.id}
         with SetWorkflowID(workflow_id), SetWorkflowAttributes(attributes):
             handle = DBOS.start_workflow(workflow.entry, run_args, entry.payload)
+        return handle, workflow_id
+
+    def run_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> EntryOutcome:
+        """Run (or join, or fetch the result of) the entry's durable workflow."""
+        handle, workflow_id = self.start_entry(workflow, entry, run_args)
         outcome = EntryOutcome.from_dict(handle.get_result())
         outcome.workflow_id = workflow_id
         return outcome
+
+    def run_args_for(self, workflow: WorkflowDef, run_id: str, options: RunOptions) -> dict[str, Any]:
+        """What every entry workflow of a run receives: the run id, the provider, the options."""
+        args = {"run_id": run_id, "provider": options.provider, **options.extra}
+        if workflow.run_args is not None:
+            args.update(workflow.run_args(self.runtime, options))
+        return args
 
 
 # ---- attempts and adoption -------------------------------------------------------------------
@@ -411,18 +444,22 @@ def current_attempt(base: str) -> str:
     latest = max(found, key=lambda s: _attempt_number(s.workflow_id, base))
     number = _attempt_number(latest.workflow_id, base)
     output = latest.output if isinstance(latest.output, dict) else {}
-    if latest.status == "SUCCESS" and output.get("status") == "stopped":
-        return _fork(latest.workflow_id, f"{base}~{number + 1}", _stopped_step(latest.workflow_id))
+    if latest.status == "SUCCESS" and output.get("status") in RESUMABLE:
+        return _fork(latest.workflow_id, f"{base}~{number + 1}", _resume_step(latest.workflow_id))
     if latest.status in ("ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED"):
         return f"{base}~{number + 1}"  # something unexpected ended it: start afresh
     return latest.workflow_id
 
 
-def _stopped_step(workflow_id: str) -> int:
-    """The step to fork a stopped workflow from: the first step that raised a stopping error."""
+def _resume_step(workflow_id: str) -> int:
+    """Where to fork an entry that ended without finishing: the first step that raised a
+    stopping error, else the wait for a person's decision that ran out, else after the last step."""
     steps = DBOS.list_workflow_steps(workflow_id)
     for step in steps:
         if isinstance(step.get("error"), STOPPING):
+            return int(step["function_id"])
+    for step in steps:
+        if step.get("function_name") == "DBOS.recv" and step.get("output") is None:
             return int(step["function_id"])
     return int(steps[-1]["function_id"]) + 1 if steps else 0
 

@@ -1,0 +1,261 @@
+"""`yp empire` and `yp production`: the team's channels and its own videos."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ..errors import YPError
+from .output import cell, console, emit_json, safe, short, workspace_of
+
+empire_app = typer.Typer(no_args_is_help=True, help="Empires: your channels or brands, each with a writing style.")
+production_app = typer.Typer(no_args_is_help=True, help="Productions: your own videos, from idea to published.")
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+
+
+def _store(ctx: typer.Context):  # noqa: ANN202
+    from ..runtime import open_store
+
+    return open_store(workspace_of(ctx).require())
+
+
+@empire_app.command("add")
+def empire_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The channel or brand name.")],
+    channel: Annotated[Optional[str], typer.Option("--channel", help="Its YouTube channel URL, @handle or UC id.")] = None,
+    niche: Annotated[list[str], typer.Option("--niche", help="A niche tag (repeatable).")] = [],  # noqa: B006
+    style_file: Annotated[
+        Optional[Path], typer.Option("--style-file", help="A Markdown or text file with the writing style.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add an Empire (adding it again updates its tags, channel or style; never a second one)."""
+    from ..skills.crud import record_summary
+    from ..skills.empires import add_empire
+    from ..skills.scripting.style import style_from_file
+    from ..youtube.channels import parse_channel_url
+
+    ref = parse_channel_url(channel) if channel else None  # refuse a non-channel URL before writing
+    style = style_from_file(style_file) if style_file is not None else None
+    store = _store(ctx)
+    try:
+        empire, created = add_empire(
+            store,
+            name,
+            channel_url=ref.url if ref else None,
+            channel_id=ref.channel_id if ref else None,
+            niche_tags=niche,
+            style=style,
+        )
+    finally:
+        store.close()
+    if as_json:
+        emit_json({**record_summary(empire), "created": created})
+        return
+    verb = "added" if created else "already there (updated)"
+    console.print(f"{verb}: {safe(empire.id)}  {safe(empire.name)}", highlight=False)
+
+
+@empire_app.command("list")
+def empire_list(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """List Empires."""
+    from ..records import Empire
+    from ..skills.crud import fetch_entries, record_summary
+
+    store = _store(ctx)
+    try:
+        empires = fetch_entries(store, Empire)
+    finally:
+        store.close()
+    if as_json:
+        emit_json([record_summary(e) for e in empires])
+        return
+    table = Table(title=f"Empires ({len(empires)})", expand=True)
+    for column in ("ID", "Name", "Channel", "Niche", "Status"):
+        table.add_column(column, no_wrap=column == "ID")
+    for e in empires:
+        table.add_row(cell(e.id), cell(e.name), cell(e.channel_url), cell(", ".join(e.niche_tags)), cell(e.status))
+    console.print(table)
+
+
+@empire_app.command("show")
+def empire_show(
+    ctx: typer.Context,
+    name_or_id: Annotated[str, typer.Argument(metavar="NAME|ID")],
+    as_json: AsJson = False,
+) -> None:
+    """One Empire: its fields, its writing style and how many productions it has."""
+    from ..skills.crud import record_summary
+    from ..skills.empires import find_empire, read_style_text
+    from ..skills.productions import list_productions
+    from .render import record_table
+
+    store = _store(ctx)
+    try:
+        empire = find_empire(store, name_or_id)
+        style = read_style_text(store, empire)
+        productions = list_productions(store, empire=empire)
+    finally:
+        store.close()
+    data = {**record_summary(empire), "writing_style": style, "productions": len(productions)}
+    if as_json:
+        emit_json(data)
+        return
+    data["writing_style"] = short(style, 300) if style else "(none yet: `yp empire style NAME --edit`)"
+    console.print(record_table(data, empire.name))
+
+
+@empire_app.command("style")
+def empire_style(
+    ctx: typer.Context,
+    name_or_id: Annotated[str, typer.Argument(metavar="NAME|ID")],
+    edit: Annotated[bool, typer.Option("--edit", help="Open it in $EDITOR and save it back to the page.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Print an Empire's writing style (and the rules read from it); --edit to change it."""
+    from ..skills.empires import find_empire, read_style_text, write_style
+    from ..skills.scripting.style import blocks_from_markdown, parse_style, style_for_empire
+
+    store = _store(ctx)
+    try:
+        empire = find_empire(store, name_or_id)
+        text = read_style_text(store, empire)
+        if edit:
+            edited = edit_text(text or "# Writing style\n\n- Voice: \n- Keep sentences under 15 words\n")
+            if edited.strip() == text.strip():
+                console.print("no change")
+                return
+            blocks = blocks_from_markdown(edited)
+            parse_style(blocks, empire=empire.name)  # refuse an empty or unreadable style before writing
+            write_style(store, empire, blocks)
+            text = read_style_text(store, empire)
+            console.print(f"saved the writing style of {safe(empire.name)}", highlight=False)
+        rules = style_for_empire(store, empire)
+    finally:
+        store.close()
+    if as_json:
+        emit_json({"empire": empire.name, "text": text, "rules": rules.model_dump(mode="json")})
+        return
+    if not edit:
+        console.print(text or f"{safe(empire.name)} has no writing style yet (the default applies)", markup=False)
+
+
+def edit_text(text: str) -> str:
+    """`text` after a person edited it in $VISUAL / $EDITOR (default: vi)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as fh:
+        fh.write(text)
+        path = fh.name
+    try:
+        try:
+            done = subprocess.run([*shlex.split(editor), path], check=False)
+        except FileNotFoundError:
+            raise YPError(f"editor not found: {editor!r} (set $EDITOR)") from None
+        if done.returncode != 0:
+            raise YPError(f"the editor exited with code {done.returncode}: nothing saved")
+        return Path(path).read_text(encoding="utf-8")
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+@production_app.command("add")
+def production_add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The video's working title.")],
+    empire: Annotated[str, typer.Option("--empire", help="The Empire (name or id) it is for.")],
+    format: Annotated[str, typer.Option("--format", help="short or video.")] = "video",
+    notes: Annotated[Optional[str], typer.Option("--notes", help="What it is about, for linking and scripting.")] = None,
+    status: Annotated[str, typer.Option("--status", help="Idea, Researching, DNA matching, ...")] = "Idea",
+    as_json: AsJson = False,
+) -> None:
+    """Add a production (the same title for the same Empire twice is harmless)."""
+    from ..skills.crud import record_summary
+    from ..skills.empires import find_empire
+    from ..skills.productions import add_production, parse_format, parse_status
+
+    video_format, video_status = parse_format(format), parse_status(status)
+    store = _store(ctx)
+    try:
+        production, created = add_production(
+            store, title, find_empire(store, empire), format=video_format, notes=notes, status=video_status
+        )
+    finally:
+        store.close()
+    if as_json:
+        emit_json({**record_summary(production), "created": created})
+        return
+    verb = "added" if created else "already there"
+    console.print(f"{verb}: {safe(production.id)}  {safe(production.title)}", highlight=False)
+
+
+@production_app.command("list")
+def production_list(
+    ctx: typer.Context,
+    status: Annotated[Optional[str], typer.Option("--status", help="Only this status.")] = None,
+    empire: Annotated[Optional[str], typer.Option("--empire", help="Only this Empire (name or id).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """List productions."""
+    from ..skills.crud import record_summary
+    from ..skills.empires import find_empire
+    from ..skills.productions import list_productions, parse_status
+
+    wanted = parse_status(status) if status else None
+    store = _store(ctx)
+    try:
+        chosen = find_empire(store, empire) if empire else None
+        productions = list_productions(store, status=wanted, empire=chosen)
+    finally:
+        store.close()
+    if as_json:
+        emit_json([record_summary(p) for p in productions])
+        return
+    table = Table(title=f"Productions ({len(productions)})", expand=True)
+    for column in ("ID", "Title", "Format", "Status", "DNA", "Views", "Outlier"):
+        table.add_column(column, no_wrap=column in ("ID", "Format", "Status"))
+    for p in productions:
+        table.add_row(
+            cell(p.id),
+            cell(short(p.title, 60)),
+            cell(p.format.value),
+            cell(p.status.value),
+            cell(len(p.dna_ids)),
+            cell(f"{p.views:,.0f}" if p.views is not None else None),
+            cell(f"{p.outlier_score:.2f}x" if p.outlier_score is not None else None),
+        )
+    console.print(table)
+
+
+@production_app.command("show")
+def production_show(
+    ctx: typer.Context,
+    production_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: AsJson = False,
+) -> None:
+    """One production: its fields, linked references and its page (script, scenes, ...)."""
+    from ..records import Production, ViralDNA, body_text
+    from ..skills.crud import record_summary
+    from .render import record_table
+
+    store = _store(ctx)
+    try:
+        production = store.get(Production, production_id)
+        linked = [store.get(ViralDNA, i).title for i in production.dna_ids]
+        body = body_text(store.read_body(production_id))
+    finally:
+        store.close()
+    data = {**record_summary(production), "linked_dna": linked, "page": body}
+    if as_json:
+        emit_json(data)
+        return
+    data["page"] = short(body, 600) if body else "-"
+    console.print(record_table(data, production.title))

@@ -1,0 +1,108 @@
+"""S01-S03 for Empires: add one (idempotent), find one by name or id, read and write its writing style.
+
+An Empire's writing style lives in its page body. What `yp empire add --style-file`
+and `yp empire style --edit` write goes under a marked "Writing style" section, which
+S14 reads (and a rewrite replaces, never duplicates); a style a person typed into the
+page by hand is read as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from ..errors import NotFound, YPError
+from ..records import Block, Empire, body_text
+from ..store.base import Filter, Store, iter_records
+
+STYLE_SECTION = "Writing style"
+_ID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+
+
+def empire_key(name: str) -> str:
+    """One key per Empire name, whatever its case, accents or spacing."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "empire:" + (re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or name.strip().lower())
+
+
+def find_empire(store: Store, name_or_id: str) -> Empire:
+    """The Empire with this id, key or name (case-insensitive); one clear error otherwise."""
+    wanted = (name_or_id or "").strip()
+    if not wanted:
+        raise YPError("no Empire named: give its name or id")
+    if _ID.match(wanted):
+        try:
+            return store.get(Empire, wanted)
+        except NotFound:
+            pass
+    by_key = store.find_by_key(Empire, empire_key(wanted))
+    if by_key is not None:
+        return by_key
+    matches = [e for e in iter_records(store, Empire) if e.name.strip().lower() == wanted.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        ids = ", ".join(e.id or "?" for e in matches)
+        raise YPError(f"{len(matches)} Empires are named {wanted!r} ({ids}): use the id")
+    known = ", ".join(sorted(e.name for e in iter_records(store, Empire))[:10]) or "none yet"
+    raise YPError(f"no Empire named {wanted!r} (known: {known}); add it with `yp empire add`")
+
+
+def add_empire(
+    store: Store,
+    name: str,
+    *,
+    channel_url: str | None = None,
+    channel_id: str | None = None,
+    niche_tags: Iterable[str] = (),
+    style: Sequence[Block] | None = None,
+) -> tuple[Empire, bool]:
+    """S02: add an Empire, or bring the existing one of that name up to date; (Empire, created).
+
+    Adding twice is harmless: tags are merged, a channel or style given again replaces the old one.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise YPError("an Empire needs a name")
+    tags = sorted({t.strip().lower() for t in niche_tags if t and t.strip()})
+    record = Empire(
+        key=empire_key(name), name=name, channel_url=channel_url, youtube_channel_id=channel_id, niche_tags=tags
+    )
+    existing = store.find_by_key(Empire, record.key or "")
+    if existing is None:
+        empire = store.create(record)
+        created = True
+    else:
+        changes: dict[str, object] = {}
+        merged = sorted(set(existing.niche_tags) | set(tags))
+        if merged != sorted(existing.niche_tags):
+            changes["niche_tags"] = merged
+        if channel_url and channel_url != existing.channel_url:
+            changes["channel_url"] = channel_url
+        if channel_id and channel_id != existing.youtube_channel_id:
+            changes["youtube_channel_id"] = channel_id
+        empire = store.update(Empire, existing.id or "", changes) if changes else existing
+        created = False
+    if style is not None:
+        write_style(store, empire, style)
+    return empire, created
+
+
+def read_style_text(store: Store, empire: Empire) -> str:
+    """The Empire's page body as text: what S14 reads its writing style from."""
+    return body_text(store.read_body(empire.id or "")).strip()
+
+
+def write_style(store: Store, empire: Empire, blocks: Sequence[Block]) -> None:
+    """Put `blocks` under the Empire's marked writing-style section (a rewrite replaces it)."""
+    blocks = list(blocks)
+    if blocks and blocks[0].type.startswith("heading") and blocks[0].text.strip().lower() == STYLE_SECTION.lower():
+        blocks = blocks[1:]  # the section's own heading says it already
+    if not blocks:
+        raise YPError("the writing style is empty: nothing written")
+    store.write_section(empire.id or "", STYLE_SECTION, blocks)
+
+
+def empires_by_tag(store: Store, tag: str) -> list[Empire]:
+    return list(iter_records(store, Empire, [Filter.contains("niche_tags", tag)]))

@@ -1,0 +1,269 @@
+"""WF2: link the right Viral DNA to each production, with a person's approval, on the durable engine.
+
+Selects productions that need references (status "Researching" by default); each is
+one durable workflow:
+
+1. `wf2.suggest` (S16): rank the encoded DNA for the production (lexical, semantic,
+   niche tags, format; see skills/linking) and, with an AI provider, add a one-line
+   reason per suggestion. The suggestions are published as the workflow's event.
+2. The decision: with `--yes`, the `--min-score`/`--top` rule decides inside the
+   workflow; otherwise the workflow waits (durably: across processes and days) for a
+   person's decision, which the CLI sends after showing the suggestions. A run left
+   midway is resumed by the next: the same productions are asked again, nothing that
+   was decided is asked twice.
+3. `wf2.keep_decision`: the decision, with every suggestion shown and its score parts,
+   goes into the engine's decision log (so later ranking can learn from it).
+4. `wf2.link`: approved references are added to the production's relation (existing
+   links kept, none duplicated) in one update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from dbos import DBOS
+
+from ..errors import YPError
+from ..records import Empire, Production, ViralDNA
+from ..runtime import Runtime
+from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
+from ..skills.linking.decisions import LinkDecision, decision_from_record, non_interactive_decision
+from ..skills.productions import parse_status
+from ..store.base import Filter, iter_records
+from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
+from .engine import (
+    STOPPING,
+    Engine,
+    EntryRef,
+    WorkflowDef,
+    active_records,
+    active_runtime,
+    durable_step,
+    entry_workflow,
+    load_workflow,
+    reason_of,
+)
+from .executors import RunLock
+
+NAME = "WF2"
+SUGGESTIONS = "suggestions"
+DECISION = "decision"
+WAIT_FOR_DECISION_SEC = 30 * 24 * 3600.0
+
+Ask = Callable[[str, list[LinkSuggestion]], LinkDecision]
+
+
+# ---- steps -----------------------------------------------------------------------------------
+
+
+def ranker(runtime: Runtime, run_id: str) -> LinkRanker:
+    """The encoded DNA pool indexed once per run and process (embeddings cached in state/)."""
+
+    def build() -> LinkRanker:
+        pool = [d for d in iter_records(runtime.store, ViralDNA) if (d.perspective or "").strip()]
+        embedder = runtime.shared("embedder", Embedder)
+        return LinkRanker(pool, embedder=embedder, cache_dir=runtime.state_dir / "embeddings")
+
+    return runtime.shared("link-ranker", build, generation=run_id)
+
+
+@durable_step("wf2.suggest")
+def suggest(run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, Any]]:
+    """S16: the best references for the production, with their scores, reasons and matching tags."""
+    runtime = active_runtime()
+    record = Production.model_validate(production)
+    tags: list[str] = []
+    for empire_id in record.empire_ids[:1]:
+        tags = runtime.store.get(Empire, empire_id).niche_tags
+    found = ranker(runtime, run["run_id"]).rank(record, empire_tags=tags, top_k=int(run.get("show", 5)))
+    provider = runtime.provider(run.get("provider"))
+    if found and provider.name != "rules":
+        pool = {s.dna_id: runtime.store.get(ViralDNA, s.dna_id) for s in found}
+        found = explain_links(provider, record, found, pool, workflow=NAME)
+    return [asdict(s) for s in found]
+
+
+@durable_step("wf2.keep_decision")
+def keep_decision(run: dict[str, Any], production_id: str, record: dict[str, Any]) -> None:
+    active_records().record_decision(NAME, production_id, record["action"], record, run_id=run.get("run_id"))
+
+
+@durable_step("wf2.link")
+def link(production_id: str, dna_ids: list[str]) -> int:
+    """Add the approved references (existing links kept, none duplicated); how many are linked now."""
+    updated = active_runtime().store.add_relations(Production, production_id, "dna_ids", dna_ids)
+    return len(updated.dna_ids)
+
+
+# ---- the production's workflow ---------------------------------------------------------------
+
+
+@entry_workflow("yp.wf2.entry", NAME)
+def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
+    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status="done")
+    try:
+        shown = [LinkSuggestion(**s) for s in suggest(run, production)]
+        DBOS.set_event(SUGGESTIONS, [asdict(s) for s in shown])
+        if not shown:
+            outcome.detail = {"action": "none", "shown": 0, "linked": 0, "note": "no encoded Viral DNA to suggest"}
+            return outcome.to_dict()
+        if run.get("auto"):
+            record = non_interactive_decision(shown, float(run["min_score"]), int(run["top"])).to_record()
+        else:
+            record = DBOS.recv(DECISION, timeout_seconds=WAIT_FOR_DECISION_SEC)
+            if record is None:
+                outcome.status, outcome.error = "waiting", "no decision yet"
+                return outcome.to_dict()
+        decision = decision_from_record(record, shown)
+        keep_decision(run, production["id"], decision.to_record())
+        linked = link(production["id"], decision.selected_ids) if decision.selected_ids else None
+        outcome.detail = {
+            "action": decision.action,
+            "shown": len(shown),
+            "linked": len(decision.selected_ids),
+            "links_now": linked,
+            "top_score": max(s.relevance_score for s in shown),
+            "selected": [s.dna_title for s in shown if s.dna_id in decision.selected_ids],
+        }
+    except STOPPING:
+        raise
+    except Exception as exc:  # one production's trouble never stops the others
+        outcome.status, outcome.error = "failed", reason_of(exc)
+    return outcome.to_dict()
+
+
+# ---- selection -------------------------------------------------------------------------------
+
+
+def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
+    status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
+    found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
+    if options.extra.get("production"):
+        found = [p for p in found if p.id == options.extra["production"]]
+    found = found[: options.limit] if options.limit else found
+    return [entry_ref(p) for p in found]
+
+
+def entry_ref(production: Production) -> EntryRef:
+    """Its purpose changes with what the ranking reads (title, notes, format, Empire, links),
+    so a decision holds until the production changes."""
+    fingerprint = json.dumps(
+        [production.title, production.notes, production.format.value, production.empire_ids,
+         sorted(production.dna_ids)],
+        sort_keys=True,
+    )
+    purpose = "link-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    return EntryRef(id=production.id or "", title=production.title, payload=production.model_dump(mode="json"),
+                    purpose=purpose)
+
+
+def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
+    production = Production.model_validate(entry.payload)
+    mode = "approve automatically" if options.extra.get("auto") else "ask you"
+    return EntryOutcome(
+        id=entry.id,
+        title=entry.title,
+        status="planned",
+        detail={"route": f"rank the encoded Viral DNA -> {mode} -> link", "linked_now": len(production.dna_ids)},
+    )
+
+
+def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
+    show = int(options.extra.get("show") or runtime.pipeline.linking.suggestions)
+    return {"show": max(1, show)}
+
+
+WORKFLOW = WorkflowDef(
+    name=NAME,
+    title="DNA linking",
+    collection="productions",
+    entry=link_production,
+    select=select,
+    plan=plan,
+    run_args=run_args,
+)
+
+
+# ---- the interactive run ---------------------------------------------------------------------
+
+
+def run_interactive(
+    engine: Engine, options: RunOptions, ask: Ask, *, reporter: Reporter | None = None
+) -> WorkflowResult:
+    """WF2 with a person deciding: show each production's suggestions, send the answer, apply it.
+
+    Suggestions for the next productions are computed while the person reads (their
+    workflows run ahead, up to `workers`). "quit" stops asking; Ctrl-C propagates. Either
+    way every decision already sent is applied, and the productions left wait, durably,
+    for the next run.
+    """
+    assert engine.records is not None
+    reporter = reporter or SilentReporter()
+    workflow = load_workflow("wf2")
+    result = new_result(NAME, dry_run=False)
+    state = StateFiles(engine.state_dir)
+    with RunLock(engine.state_dir, NAME, result.run_id):
+        engine.records.start_run(result.run_id, NAME, engine.executor_id, {"interactive": True}, "running")
+        entries = workflow.select(engine.runtime, options)
+        result.selected = len(entries)
+        args = engine.run_args_for(workflow, result.run_id, options)
+        ahead = max(1, options.workers or engine.runtime.pipeline.workers)
+        started: list[tuple[EntryRef, Any, str]] = []
+        reporter.start(len(entries))
+        try:
+            for index, entry in enumerate(entries):
+                while len(started) < min(len(entries), index + 1 + ahead):
+                    nxt = entries[len(started)]
+                    started.append((nxt, *engine.start_entry(workflow, nxt, args)))
+                _, handle, workflow_id = started[index]
+                outcome = _decide_one(entry, handle, workflow_id, ask)
+                if outcome is None:
+                    result.stopped_reason = f"quit: {len(entries) - index} production(s) left for the next run"
+                    break
+                outcome.workflow_id = workflow_id
+                result.entries.append(outcome)
+                if outcome.status == "done":
+                    state.mark_processed(workflow.collection, outcome.id)
+                reporter.entry_done(outcome)
+        except KeyboardInterrupt:
+            result.stopped_reason = "interrupted"
+            raise
+        finally:
+            reporter.finish()
+            result.close()
+            state.save_last_run(result)
+            engine.records.finish_run(result.run_id, "stopped" if result.stopped_reason else "finished",
+                                      result.summary())
+    return result
+
+
+def _decide_one(entry: EntryRef, handle: Any, workflow_id: str, ask: Ask) -> EntryOutcome | None:
+    """Show one production's suggestions and send the person's answer; None when they quit."""
+    while True:
+        shown = DBOS.get_event(workflow_id, SUGGESTIONS, timeout_seconds=1.0)
+        if shown is not None:
+            break
+        status = DBOS.get_workflow_status(workflow_id)
+        if status is not None and status.status not in ("PENDING", "ENQUEUED"):
+            return EntryOutcome.from_dict(handle.get_result())
+    if not shown:
+        return EntryOutcome.from_dict(handle.get_result())
+    status = DBOS.get_workflow_status(workflow_id)
+    if status is not None and status.status == "SUCCESS":  # decided in an earlier run
+        return EntryOutcome.from_dict(handle.get_result())
+    decision = ask(entry.title, [LinkSuggestion(**s) for s in shown])
+    if decision.action == "quit":
+        return None
+    DBOS.send(workflow_id, decision.to_record(), topic=DECISION)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        status = DBOS.get_workflow_status(workflow_id)
+        if status is not None and status.status not in ("PENDING", "ENQUEUED"):
+            return EntryOutcome.from_dict(handle.get_result())
+        time.sleep(0.05)
+    raise YPError(f"the decision for {entry.title!r} was sent but not applied within 10 minutes")

@@ -1,0 +1,163 @@
+"""WF3: a script in the channel's voice for each production that has its references, on the durable engine.
+
+Selects productions in the configured status ("Researching", the seed's rule) that
+have linked Viral DNA; each is one durable workflow of two checkpointed steps:
+
+- `wf3.draft`: S14 (the Empire's writing style) + S15 (the script) + the originality
+  guard + S19-S21 (scenes, packaging, metadata, as switched on). It reads and thinks
+  and writes nothing, so a bad input (a reference not encoded yet, an answer that
+  breaks its schema) fails the production and leaves its page as it was; its paid
+  calls are made once, since the step's result is checkpointed.
+- `wf3.write`: the draft as one marked page section (a rerun replaces it), then the
+  status moved on (the seed's "DNA matching"). The section goes first, so a status is
+  never moved without its script; a crash between the two repeats both, harmlessly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ..errors import YPError
+from ..records import Block, Production
+from ..runtime import Runtime
+from ..skills.productions import parse_status
+from ..skills.scripting.draft import DraftOptions, draft_production, load_inputs, planned_requests
+from ..skills.scripting.render import SECTION, draft_blocks
+from ..store.base import Filter, iter_records
+from .base import EntryOutcome, RunOptions
+from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+
+NAME = "WF3"
+
+
+def draft_options(runtime: Runtime) -> DraftOptions:
+    config = runtime.pipeline.scripting
+    return DraftOptions(
+        scenes=config.scenes, packaging=config.packaging, metadata=config.metadata, max_run_words=config.max_run_words
+    )
+
+
+@durable_step("wf3.draft")
+def draft(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
+    """S14 + S15 + originality + S19-S21: the whole draft, rendered as page blocks; writes nothing."""
+    runtime = active_runtime()
+    record = Production.model_validate(production)
+    inputs = load_inputs(runtime.store, record)
+    if not inputs.dnas:
+        raise YPError("no linked Viral DNA is left (the links point at deleted pages): link references with WF2")
+    made = draft_production(runtime.provider(run.get("provider")), record, inputs, draft_options(runtime))
+    return {
+        "draft": made.to_dict(),
+        "blocks": [block.model_dump(mode="json") for block in draft_blocks(made)],
+    }
+
+
+@durable_step("wf3.write")
+def write(production_id: str, blocks: list[dict[str, Any]], next_status: str) -> None:
+    """The draft as one marked section, then the status moved on (in that order)."""
+    store = active_runtime().store
+    store.write_section(production_id, SECTION, [Block.model_validate(b) for b in blocks])
+    store.update(Production, production_id, {"status": parse_status(next_status)})
+
+
+@entry_workflow("yp.wf3.entry", NAME)
+def script_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
+    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status="done")
+    try:
+        made = draft(run, production)
+        write(production["id"], made["blocks"], run["next_status"])
+        outcome.detail = summary_of(made["draft"])
+        outcome.detail["draft"] = made["draft"]
+    except STOPPING:
+        raise
+    except Exception as exc:  # one production's bad input never stops the others
+        outcome.status, outcome.error = "failed", reason_of(exc)
+    return outcome.to_dict()
+
+
+def summary_of(draft_dict: dict[str, Any]) -> dict[str, Any]:
+    script = draft_dict["script"]
+    flags = draft_dict["originality"]["flags"]
+    return {
+        "format": script["format"],
+        "seconds": script["seconds"],
+        "words": script["words"],
+        "beats": len(script["beats"]),
+        "references": len(script["references"]),
+        "style": script["style"]["source"],
+        "originality_flags": len(flags),
+        "flagged": [f"{f['run_words']} words from '{f['title']}'" for f in flags],
+        "warnings": draft_dict["warnings"],
+        "cost_usd": draft_dict["usage"]["cost_usd"],
+    }
+
+
+# ---- selection, plans, estimates -------------------------------------------------------------
+
+
+def candidates(runtime: Runtime, options: RunOptions) -> list[Production]:
+    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    found = [p for p in iter_records(runtime.store, Production, [Filter.eq("status", status)]) if p.dna_ids]
+    if options.extra.get("production"):
+        found = [p for p in found if p.id == options.extra["production"]]
+    return found[: options.limit] if options.limit else found
+
+
+def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
+    return [entry_ref(p) for p in candidates(runtime, options)]
+
+
+def entry_ref(production: Production) -> EntryRef:
+    """A production as the workflow's input; a changed title, notes, format or set of links
+    is a new purpose (a new script), the same one returns the first script."""
+    payload = production.model_dump(mode="json")
+    fingerprint = json.dumps(
+        [production.title, production.notes, production.format.value, sorted(production.dna_ids),
+         production.empire_ids],
+        sort_keys=True,
+    )
+    purpose = "script-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
+    return EntryRef(id=production.id or "", title=production.title, payload=payload, purpose=purpose)
+
+
+def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
+    production = Production.model_validate(entry.payload)
+    return EntryOutcome(
+        id=entry.id,
+        title=entry.title,
+        status="planned",
+        detail={
+            "format": production.format.value,
+            "references": len(production.dna_ids),
+            "route": f"script from {len(production.dna_ids)} reference(s) -> page -> {runtime.pipeline.scripting.next_status}",
+        },
+    )
+
+
+def estimate(runtime: Runtime, count: int, options: RunOptions) -> float:
+    """The most the selected productions can cost (their real inputs, the configured models)."""
+    from ..ai.router import estimate_cost
+
+    calls = []
+    for production in candidates(runtime, options):
+        calls += planned_requests(production, load_inputs(runtime.store, production), draft_options(runtime))
+    return estimate_cost(runtime.ai, calls, override=options.provider).usd
+
+
+def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
+    next_status = parse_status(options.extra.get("next_status") or runtime.pipeline.scripting.next_status)
+    return {"next_status": next_status.value}
+
+
+WORKFLOW = WorkflowDef(
+    name=NAME,
+    title="Script generation",
+    collection="productions",
+    entry=script_production,
+    select=select,
+    plan=plan,
+    estimate=estimate,
+    run_args=run_args,
+)
