@@ -323,6 +323,26 @@ class ScriptingConfig(_Section):
     max_run_words: int = Field(default=12, ge=4, le=100)
 
 
+class YouTubeConfig(_Section):
+    """S10: the Data API (with a key) or the keyless yt-dlp route (without one)."""
+
+    api_key: str = ""  # empty: read public counts through yt-dlp instead
+    base_url: str = "https://www.googleapis.com/youtube/v3/"
+    daily_quota_budget: int = Field(default=10_000, ge=0)
+    # Newest videos per format read per review on the keyless route (one page request each).
+    ytdlp_video_limit: int = Field(default=30, ge=1, le=500)
+
+
+class OutlierConfig(_Section):
+    """S11 settings (see docs/outliers.md); the same names as `OutlierSettings`."""
+
+    method: Literal["median_ratio", "median_ratio_minus_one", "surrounding_average"] = "median_ratio"
+    window: int = Field(default=25, ge=1, le=200)
+    min_peers: int = Field(default=5, ge=1)
+    min_age_days: float = Field(default=7.0, ge=0)
+    confidence: float = Field(default=0.9, ge=0.5, lt=1)
+
+
 class PipelineConfig(_Section):
     workers: int = Field(default=2, ge=1, le=32)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
@@ -330,6 +350,8 @@ class PipelineConfig(_Section):
     engine: EngineConfig = Field(default_factory=EngineConfig)
     linking: LinkingConfig = Field(default_factory=LinkingConfig)
     scripting: ScriptingConfig = Field(default_factory=ScriptingConfig)
+    youtube: YouTubeConfig = Field(default_factory=YouTubeConfig)
+    outliers: OutlierConfig = Field(default_factory=OutlierConfig)
 
 
 def _parse(model: type[BaseModel], data: dict[str, Any], filename: str) -> Any:

@@ -175,11 +175,16 @@ BlockType = Literal[
     "toggle",
     "divider",
     "code",
+    "image",
 ]
 
 
 class Block(BaseModel):
-    """One block of a page body, shaped like Notion's (type, plain text, children)."""
+    """One block of a page body, shaped like Notion's (type, plain text, children).
+
+    An image block's `text` says where the image is: an https URL, `file_upload:<id>`
+    (a file uploaded to Notion), or a path relative to the workspace (see `image`).
+    """
 
     type: BlockType
     text: str = ""
@@ -187,7 +192,7 @@ class Block(BaseModel):
 
     def plain_text(self, depth: int = 0) -> str:
         """The block and its children as indented plain text (for prompts and display)."""
-        prefix = {"bulleted_list_item": "- ", "numbered_list_item": "1. ", "quote": "> "}.get(
+        prefix = {"bulleted_list_item": "- ", "numbered_list_item": "1. ", "quote": "> ", "image": "image: "}.get(
             self.type, ""
         )
         lines = [("  " * depth) + prefix + self.text] if self.type != "divider" else ["---"]
@@ -210,3 +215,8 @@ def paragraph(text: str) -> Block:
 
 def bullet(text: str, children: list[Block] | None = None) -> Block:
     return Block(type="bulleted_list_item", text=text, children=children or [])
+
+
+def image(location: str) -> Block:
+    """An image: an https URL, `file_upload:<id>` on Notion, or a workspace-relative path."""
+    return Block(type="image", text=location)

@@ -15,6 +15,8 @@ import typer
 
 from ..config import Workspace
 from ..errors import YPError
+from . import review  # noqa: F401 (registers `yp run wf4` and `yp run wf5` on run_app)
+from .analytics import analytics_app
 from .costs import costs
 from .db import db_app
 from .dna import dna_app
@@ -38,6 +40,7 @@ app.add_typer(run_app, name="run")
 app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
 app.add_typer(notion_app, name="notion")
+app.add_typer(analytics_app, name="analytics")
 app.command("costs")(costs)
 
 

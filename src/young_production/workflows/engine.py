@@ -52,6 +52,8 @@ REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
     "wf2": "young_production.workflows.wf2",
     "wf3": "young_production.workflows.wf3",
+    "wf4": "young_production.workflows.wf4",
+    "wf5": "young_production.workflows.wf5",
 }
 DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 """Modules with durable workflows of their own (beyond entry workflows), imported before launch."""

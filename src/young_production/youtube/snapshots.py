@@ -16,6 +16,7 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ..records import VideoFormat
 from .stats import VideoStats
 
 _SCHEMA = """
@@ -78,6 +79,46 @@ class SnapshotStore:
                 (video_id,),
             ).fetchall()
         return [(_time(t), float(v)) for t, v in rows]
+
+    def histories(self, video_ids: Iterable[str]) -> dict[str, list[tuple[datetime, float]]]:
+        """`history` of many videos in one read: {video_id: [(taken_at, views), ...]}."""
+        wanted = list(dict.fromkeys(video_ids))
+        found: dict[str, list[tuple[datetime, float]]] = {v: [] for v in wanted}
+        if not self.path.exists() or not wanted:
+            return found
+        with closing(self._connect()) as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = db.execute(
+                    f"SELECT video_id, taken_at, views FROM snapshots WHERE views IS NOT NULL AND video_id IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY taken_at", chunk,
+                ).fetchall()
+                for video_id, taken, views in rows:
+                    found[video_id].append((_time(taken), float(views)))
+        return found
+
+    def latest(self, channel_ids: Iterable[str]) -> list[VideoStats]:
+        """The newest snapshot of every video recorded under any of `channel_ids`, as `VideoStats`."""
+        keys = list(dict.fromkeys(channel_ids))
+        if not self.path.exists() or not keys:
+            return []
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT v.video_id, v.title, v.published_at, v.format, v.duration_seconds, s.taken_at, s.views, "
+                "s.likes, s.comments, s.source FROM videos v JOIN snapshots s ON s.video_id = v.video_id "
+                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL "
+                "ORDER BY v.video_id, s.taken_at",
+                keys,
+            ).fetchall()
+        newest: dict[str, VideoStats] = {}
+        for video_id, title, published, fmt, duration, taken, views, likes, comments, source in rows:
+            newest[video_id] = VideoStats(  # rows come oldest first: the last one wins
+                video_id=video_id, taken_at=_time(taken), title=title,
+                published_at=_time(published) if published else None, duration_seconds=duration, views=views,
+                likes=likes, comments=comments, format=VideoFormat(fmt) if fmt else None,
+                format_basis="recorded", source=source,
+            )
+        return list(newest.values())
 
     def published_at(self, video_id: str) -> datetime | None:
         if not self.path.exists():

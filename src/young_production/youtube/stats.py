@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..records import VideoFormat
 
@@ -26,6 +27,23 @@ class VideoStats:
     height: float | None = None
     live: bool = False
     source: str = "api"  # api | ytdlp | studio
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON values (workflow steps pass stats between them)."""
+        data = asdict(self)
+        data["taken_at"] = self.taken_at.isoformat()
+        data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        data["format"] = self.format.value if self.format else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VideoStats:
+        values = dict(data)
+        values["taken_at"] = datetime.fromisoformat(values["taken_at"])
+        if values.get("published_at"):
+            values["published_at"] = datetime.fromisoformat(values["published_at"])
+        values["format"] = VideoFormat(values["format"]) if values.get("format") else None
+        return cls(**values)
 
 
 @dataclass

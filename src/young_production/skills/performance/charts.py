@@ -8,6 +8,7 @@ Colours: Shorts orange, long videos blue, in every chart.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,7 +32,9 @@ def _png(figure: Any) -> bytes:
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor="white")
+    with warnings.catch_warnings():  # emoji in titles: the font draws a box, which is all we can do
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        figure.savefig(buffer, format="png", facecolor="white")
     return buffer.getvalue()
 
 
@@ -131,3 +134,21 @@ def _ratio_bound(score: OutlierScore, which: str) -> float | None:
 def _short(text: str, width: int = 28) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def score_bars(rows: Sequence[tuple[str, float, str]], title: str, xlabel: str) -> bytes:
+    """Horizontal bars, best at the top: (label, value, colour) per row (WF5's idea strengths)."""
+    figure = _figure(9, max(2.5, 0.4 * len(rows) + 1.2))
+    axes = figure.add_subplot()
+    if not rows:
+        axes.text(0.5, 0.5, "nothing to show yet", ha="center", va="center")
+        axes.set_axis_off()
+        return _png(figure)
+    shown = list(rows)[::-1]
+    positions = range(len(shown))
+    axes.barh(list(positions), [value for _, value, _ in shown], color=[colour for _, _, colour in shown])
+    axes.set_yticks(list(positions), [_short(label, 48) for label, _, _ in shown], fontsize=8)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    axes.grid(True, axis="x", alpha=0.3)
+    return _png(figure)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from ...errors import StoreError
+from ...records import Block, heading, image
 
 SINGLE_PART_LIMIT = 20 * 1024 * 1024
 T = TypeVar("T")
@@ -61,3 +62,14 @@ def image_block(upload_id: str, caption: str = "") -> dict[str, Any]:
     if caption:
         image["caption"] = [{"type": "text", "text": {"content": caption[:2000]}}]
     return {"object": "block", "type": "image", "image": image}
+
+
+def chart_blocks(store: object, charts: Mapping[str, bytes], titles: Mapping[str, str], local_dir: str) -> list[Block]:
+    """A heading and an image block per chart: on Notion the PNG uploaded (`file_upload:<id>`),
+    elsewhere its path `<local_dir>/<filename>` relative to the workspace."""
+    client = getattr(store, "client", None) if getattr(store, "name", "") == "notion" else None
+    blocks: list[Block] = []
+    for name, data in charts.items():
+        location = f"file_upload:{upload_png(client, name, data)}" if client is not None else f"{local_dir}/{name}"
+        blocks += [heading(titles.get(name, name), 3), image(location)]
+    return blocks

@@ -25,10 +25,12 @@ import math
 import random
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import Any, Literal
 
+from ...config import OutlierConfig
+from ...errors import ConfigError
 from ...records import VideoFormat
 from ...youtube.stats import VideoStats
 
@@ -50,6 +52,15 @@ class VideoPoint:
     measured_at: datetime
     title: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "published_at": self.published_at.isoformat(), "format": self.format.value,
+                "measured_at": self.measured_at.isoformat()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VideoPoint:
+        return cls(**{**data, "published_at": datetime.fromisoformat(data["published_at"]),
+                      "format": VideoFormat(data["format"]), "measured_at": datetime.fromisoformat(data["measured_at"])})
+
 
 @dataclass(frozen=True)
 class OutlierSettings:
@@ -65,6 +76,14 @@ class OutlierSettings:
             raise ValueError(f"unknown outlier method {self.method!r}: use one of {', '.join(METHODS)}")
         if not 0.5 <= self.confidence < 1 or self.min_peers < 1 or self.window < self.min_peers:
             raise ValueError("outlier settings: need 0.5 <= confidence < 1 and 1 <= min_peers <= window")
+
+
+def outlier_settings(config: OutlierConfig) -> OutlierSettings:
+    """The settings pipeline.yaml's `outliers:` section names; a clear error when they clash."""
+    try:
+        return OutlierSettings(**config.model_dump())
+    except ValueError as exc:
+        raise ConfigError(f"pipeline.yaml: outliers: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,13 @@ class OutlierScore:
     coverage: float | None = None  # the interval's actual confidence level
     min_age_days: float = 0.0  # set on "too early" scores: the age scoring starts at
     peer_ids: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "format": self.format.value, "peer_ids": list(self.peer_ids)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OutlierScore:
+        return cls(**{**data, "format": VideoFormat(data["format"]), "peer_ids": tuple(data.get("peer_ids") or ())})
 
     @property
     def basis(self) -> str:

@@ -20,7 +20,8 @@ import math
 import random
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from ...records import ViralDNA
 from ...text.loops import find_loops
@@ -54,6 +55,13 @@ class PatternLift:
     @property
     def label(self) -> str:
         return f"{self.feature}: {self.value}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PatternLift:
+        return cls(**data)
 
     @property
     def evidence(self) -> str:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 
 from ...ai.base import AIProvider, AIRequest, Usage
 from ...records import Block, Empire, Report, VideoFormat, bullet, heading, paragraph
-from ...store.base import Store
+from ...store.base import Filter, Store, iter_records
 from . import charts
 from .outliers import OutlierScore, VideoPoint
 from .patterns import PatternLift
@@ -159,16 +159,16 @@ class EmpireReport:
         return f"{self.empire_name}: review {self.period}"
 
     def markdown(self) -> str:
-        lines = [f"# {_md(self.title)}", "", f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "",
-                 "## Summary", "", _md(self.summary), "", "## Review", "", _md(self.review.review), ""]
+        lines = [f"# {md_escape(self.title)}", "", f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "",
+                 "## Summary", "", md_escape(self.summary), "", "## Review", "", md_escape(self.review.review), ""]
         if self.review.next_steps:
-            lines += ["### Next steps", ""] + [f"- {_md(s)}" for s in self.review.next_steps] + [""]
+            lines += ["### Next steps", ""] + [f"- {md_escape(s)}" for s in self.review.next_steps] + [""]
         lines += _md_scores(self.facts)
         lines += _md_patterns(self.facts)
         for key, name in CHART_FILES.items():
             if key in self.charts:
                 lines += [f"## {CHART_TITLES[key]}", "", f"![{CHART_TITLES[key]}](charts/{name})", ""]
-        lines += [f"- {_md(n)}" for n in self.notes]
+        lines += [f"- {md_escape(n)}" for n in self.notes]
         return "\n".join(lines).rstrip() + "\n"
 
     def html(self) -> str:
@@ -177,7 +177,7 @@ class EmpireReport:
         parts = [
             "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
-            f"<title>{e(self.title)}</title>", f"<style>{_CSS}</style></head><body>",
+            f"<title>{e(self.title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
             f"<h1>{e(self.title)}</h1>", f"<p class=meta>Generated {self.generated_at:%Y-%m-%d %H:%M} UTC</p>",
             f"<h2>Summary</h2><p>{e(self.summary)}</p>", f"<h2>Review</h2><p>{e(self.review.review)}</p>",
         ]
@@ -225,9 +225,15 @@ def build_report(
     return EmpireReport(
         empire_name=empire.name, empire_id=empire.id, period=period, generated_at=generated_at, facts=facts,
         summary=factual_summary(facts), review=review, usage=usage, notes=list(notes),
-        charts={"views": charts.views_over_time(points), "outliers": charts.outlier_scores(points, scores),
-                "patterns": charts.pattern_lift(lifts)},
+        charts=draw_charts(points, scores, lifts),
     )
+
+
+def draw_charts(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore],
+                lifts: Sequence[PatternLift]) -> dict[str, bytes]:
+    """The three report charts as PNG bytes, by `CHART_FILES` key."""
+    return {"views": charts.views_over_time(points), "outliers": charts.outlier_scores(points, scores),
+            "patterns": charts.pattern_lift(lifts)}
 
 
 def save_report_files(report: EmpireReport, folder: Path) -> dict[str, Path]:
@@ -236,9 +242,9 @@ def save_report_files(report: EmpireReport, folder: Path) -> dict[str, Path]:
     written: dict[str, Path] = {}
     for key, name in CHART_FILES.items():
         if key in report.charts:
-            written[key] = _write(folder / "charts" / name, report.charts[key])
-    written["markdown"] = _write(folder / "report.md", report.markdown().encode("utf-8"))
-    written["html"] = _write(folder / "report.html", report.html().encode("utf-8"))
+            written[key] = write_whole(folder / "charts" / name, report.charts[key])
+    written["markdown"] = write_whole(folder / "report.md", report.markdown().encode("utf-8"))
+    written["html"] = write_whole(folder / "report.html", report.html().encode("utf-8"))
     return written
 
 
@@ -246,20 +252,41 @@ def report_key(empire_id: str | None, period: str) -> str:
     return f"report:wf4:{empire_id}:{period}"
 
 
-def store_report(store: Store, report: EmpireReport) -> Report:
-    """The Empire's Report for this period: created once (keyed), its summary and body refreshed on reruns."""
+def store_report(store: Store, report: EmpireReport, chart_blocks: Sequence[Block] = ()) -> Report:
+    """The Empire's Report for this period: created once (keyed), its summary and body refreshed on reruns.
+
+    `chart_blocks` (image blocks, see `notion_images.chart_blocks`) follow the findings.
+    """
     record = Report(title=report.title, key=report_key(report.empire_id, report.period),
                     empire_ids=[report.empire_id] if report.empire_id else [], workflow="wf4",
                     period=report.period, summary=report.summary[:1900])
+    return save_report_record(store, record, SECTION, report.blocks() + list(chart_blocks))
+
+
+def save_report_record(store: Store, record: Report, section: str, blocks: Sequence[Block]) -> Report:
+    """Create `record` once (by its key), refresh its title and summary, and (re)write its section."""
     created = store.create(record)
     assert created.id is not None
     if created.summary != record.summary or created.title != record.title:
         created = store.update(Report, created.id, {"summary": record.summary, "title": record.title})
-    store.write_section(created.id, SECTION, report.blocks())
+    store.write_section(created.id, section, blocks)
     return created
 
 
-def _write(path: Path, data: bytes) -> Path:
+REPORTS_SECTION = "Reports"
+
+
+def link_reports(store: Store, empire_id: str) -> list[Report]:
+    """List every Report of the Empire on the Empire's page (newest period first), replacing the last list."""
+    reports = [r for r in iter_records(store, Report, [Filter.contains("empire_ids", empire_id)])]
+    reports.sort(key=lambda r: (r.period or "", r.workflow or "", r.title), reverse=True)
+    lines = [bullet(f"{(r.workflow or '').upper()} {r.period or ''}: {r.title} ({r.id})".strip()) for r in reports]
+    store.write_section(empire_id, REPORTS_SECTION, lines or [paragraph("No reports yet.")])
+    return reports
+
+
+def write_whole(path: Path, data: bytes) -> Path:
+    """Write a file so that it is either absent, the old one, or the whole new one."""
     partial = path.with_name(path.name + ".partial")
     partial.write_bytes(data)
     partial.replace(path)
@@ -278,7 +305,7 @@ def _pattern_line(p: Mapping[str, Any]) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
@@ -287,14 +314,14 @@ def _md_scores(facts: Mapping[str, Any]) -> list[str]:
     for fmt, data in facts.get("formats", {}).items():
         if data.get("top"):
             lines += [f"## Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}", ""]
-            lines += [f"- {_md(_score_line(s))}" for s in data["top"]] + [""]
+            lines += [f"- {md_escape(_score_line(s))}" for s in data["top"]] + [""]
     return lines
 
 
 def _md_patterns(facts: Mapping[str, Any]) -> list[str]:
     if not facts.get("patterns"):
         return []
-    return ["## Pattern lift", ""] + [f"- {_md(_pattern_line(p))}" for p in facts["patterns"][:15]] + [""]
+    return ["## Pattern lift", ""] + [f"- {md_escape(_pattern_line(p))}" for p in facts["patterns"][:15]] + [""]
 
 
 def _html_tables(facts: Mapping[str, Any]) -> str:
@@ -314,7 +341,7 @@ def _html_tables(facts: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
-_CSS = (
+REPORT_CSS = (
     "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#202124}"
     "img{max-width:100%;height:auto;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}.meta{color:#5f6368;font-size:90%}"

@@ -9,19 +9,26 @@ Production gets one update, and every row with views becomes a dated snapshot.
 
 Studio's numbers cover the date range chosen when exporting: import "Lifetime"
 exports for counts comparable with the API's.
+
+Snapshots are filed under the Empire the export belongs to (`empire`, else the one
+Empire every matched Production shares), so WF4 scores the whole channel from them;
+their format comes from the duration (Studio has no Shorts flag), and is never
+written onto a Production.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ...records import Production
+from ...records import Empire, Production
 from ...store.base import Store, iter_records
+from ...youtube.formats import classify_format
 from ...youtube.snapshots import SnapshotStore
 from ...youtube.stats import VideoStats
 from ...youtube.studio_csv import StudioRow, read_studio_export
+from .fetch import channel_key
 from .sync import performance_changes, production_video_id
 
 
@@ -35,6 +42,7 @@ class StudioImport:
     updated: int = 0
     snapshots: int = 0
     skipped_lines: list[str] = field(default_factory=list)
+    empire: Empire | None = None  # whose channel the snapshots were filed under
 
 
 def _title_key(title: str | None) -> str:
@@ -73,6 +81,21 @@ def row_stats(row: StudioRow, taken_at: datetime) -> VideoStats:
     )
 
 
+def snapshot_stats(row: StudioRow, taken_at: datetime) -> VideoStats:
+    """The row as a snapshot: with the format its duration says (by duration alone, as Studio has no aspect)."""
+    fmt, basis = classify_format(row.duration_seconds, None, None, row.published_at)
+    return replace(row_stats(row, taken_at), format=fmt, format_basis=f"studio {basis}")
+
+
+def owning_empire(store: Store, matched: list[tuple[StudioRow, Production]]) -> Empire | None:
+    """The one Empire every matched Production links to; None when they name none or several."""
+    empire_ids = {tuple(p.empire_ids) for _, p in matched}
+    if len(empire_ids) != 1:
+        return None
+    (ids,) = empire_ids
+    return store.get(Empire, ids[0]) if len(ids) == 1 else None
+
+
 def import_studio_export(
     store: Store,
     path: Path,
@@ -80,6 +103,7 @@ def import_studio_export(
     snapshots: SnapshotStore | None = None,
     taken_at: datetime | None = None,
     dry_run: bool = False,
+    empire: Empire | None = None,
 ) -> StudioImport:
     """Read, match and (unless `dry_run`) write; `StudioExportError` before any write for a bad file."""
     export = read_studio_export(path)
@@ -87,7 +111,8 @@ def import_studio_export(
     productions = list(iter_records(store, Production))
     matched, unmatched, ambiguous = match_rows(export.rows, productions)
     result = StudioImport(file=export.name, rows=len(export.rows), matched=matched, unmatched=unmatched,
-                          ambiguous=ambiguous, skipped_lines=export.skipped)
+                          ambiguous=ambiguous, skipped_lines=export.skipped,
+                          empire=empire or owning_empire(store, matched))
     if dry_run:
         return result
     for row, production in matched:
@@ -97,5 +122,6 @@ def import_studio_export(
             store.update(Production, production.id, changes)
             result.updated += 1
     if snapshots is not None:
-        result.snapshots = snapshots.record(row_stats(row, taken_at) for row in export.rows)
+        channel = channel_key(result.empire) if result.empire is not None else None
+        result.snapshots = snapshots.record((snapshot_stats(row, taken_at) for row in export.rows), channel)
     return result

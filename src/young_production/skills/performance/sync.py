@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...records import Production
+from ...errors import NotFound
+from ...records import Production, ViralDNA
 from ...store.base import Filter, Store, iter_records
 from ...youtube.channels import video_id_from_url
 from ...youtube.stats import VideoStats
@@ -28,6 +29,25 @@ def production_video_id(production: Production) -> str | None:
 def empire_productions(store: Store, empire_id: str) -> list[Production]:
     """Every Production linked to the Empire."""
     return list(iter_records(store, Production, [Filter.contains("empire_ids", empire_id)]))
+
+
+def dna_of_productions(store: Store, productions: Iterable[Production]) -> dict[str, list[ViralDNA]]:
+    """{video id: the Viral DNA the Production links to}; a link to a deleted entry is skipped."""
+    cache: dict[str, ViralDNA | None] = {}
+    joined: dict[str, list[ViralDNA]] = {}
+    for production in productions:
+        video_id = production_video_id(production)
+        if video_id is None:
+            continue
+        for dna_id in production.dna_ids:
+            if dna_id not in cache:
+                try:
+                    cache[dna_id] = store.get(ViralDNA, dna_id)
+                except NotFound:
+                    cache[dna_id] = None
+            if cache[dna_id] is not None:
+                joined.setdefault(video_id, []).append(cache[dna_id])  # type: ignore[arg-type]
+    return joined
 
 
 def performance_changes(

@@ -24,7 +24,8 @@ MAX_NESTING = 2
 ELEMENTS_PER_REQUEST = 1000
 
 HEADINGS = ("heading_1", "heading_2", "heading_3")
-_NO_CHILDREN = ("divider", "code")
+_NO_CHILDREN = ("divider", "code", "image")
+FILE_UPLOAD = "file_upload:"  # an image block's text naming a Notion file upload
 _INLINE_CONTAINERS = ("column_list", "column", "synced_block", "table")
 _ZWJ = "\u200d"
 
@@ -144,6 +145,10 @@ def to_nodes(blocks: Sequence[Block]) -> list[NotionNode]:
     nodes: list[NotionNode] = []
     for block in blocks:
         children = to_nodes(block.children)
+        if block.type == "image":
+            nodes.append(image_node(block.text))
+            nodes.extend(children)
+            continue
         if block.type == "divider":
             nodes.append(NotionNode({"object": "block", "type": "divider", "divider": {}}))
             nodes.extend(children)
@@ -164,6 +169,18 @@ def to_nodes(blocks: Sequence[Block]) -> list[NotionNode]:
         if block.type in _NO_CHILDREN:
             nodes.extend(children)
     return nodes
+
+
+def image_node(location: str) -> NotionNode:
+    """An image block from a file upload id or an https URL; a local path (which Notion
+    cannot show) becomes a paragraph naming it."""
+    if location.startswith(FILE_UPLOAD):
+        data: Json = {"type": "file_upload", "file_upload": {"id": location[len(FILE_UPLOAD):]}}
+    elif location.startswith("https://"):
+        data = {"type": "external", "external": {"url": location}}
+    else:
+        return to_nodes([Block(type="paragraph", text=location)])[0]
+    return NotionNode({"object": "block", "type": "image", "image": data})
 
 
 def sent_children(node: NotionNode, depth: int, nested: bool) -> list[NotionNode]:
@@ -233,7 +250,8 @@ def from_notion(block: Json, children: list[Block]) -> list[Block]:
 
     Types we have no equivalent for are mapped to the nearest (to-do -> bullet,
     callout -> quote, heading_4 -> heading_3); containers (columns, synced blocks,
-    tables) give their content; media and child pages carry no text and are skipped.
+    tables) give their content; images keep where they are (a URL, which for uploaded
+    files Notion signs and expires); other media and child pages are skipped.
     """
     kind = block.get("type", "")
     data = block.get(kind) or {}
@@ -255,6 +273,13 @@ def from_notion(block: Json, children: list[Block]) -> list[Block]:
         return [Block(type="paragraph", text=data["url"])]
     if kind in _INLINE_CONTAINERS:
         return children
+    if kind == "image":
+        source = data.get(str(data.get("type")))
+        source = source if isinstance(source, dict) else {}
+        if source.get("url"):
+            return [Block(type="image", text=source["url"])]
+        if source.get("id"):
+            return [Block(type="image", text=FILE_UPLOAD + source["id"])]
     return []
 
 

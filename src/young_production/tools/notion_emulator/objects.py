@@ -306,9 +306,12 @@ def parse_children(children: Any, path: str = "body.children", depth: int = 0) -
         where = f"{path}[{i}]"
         kind = block.get("type") if isinstance(block, dict) else None
         if kind is None and isinstance(block, dict):
-            kind = next((k for k in (*TEXT_BLOCKS, "divider") if k in block), None)
-        if kind not in (*TEXT_BLOCKS, "divider") or not isinstance(block.get(kind), dict):
+            kind = next((k for k in (*TEXT_BLOCKS, "divider", "image") if k in block), None)
+        if kind not in (*TEXT_BLOCKS, "divider", "image") or not isinstance(block.get(kind), dict):
             raise failed(where, "a supported block object", describe(block))
+        if kind == "image":
+            nodes.append({"type": "image", "data": parse_image(block["image"], f"{where}.image"), "children": []})
+            continue
         spec = dict(block[kind])
         nested = spec.pop("children", None)
         data: dict[str, Any] = {}
@@ -334,6 +337,19 @@ def parse_children(children: Any, path: str = "body.children", depth: int = 0) -
             sub = parse_children(nested, f"{where}.{kind}.children", depth + 1)
         nodes.append({"type": kind, "data": data, "children": sub})
     return nodes
+
+
+def parse_image(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    """An image block's file object: an uploaded file (by id) or an external URL."""
+    source = spec.get("type")
+    if source == "file_upload" and isinstance(spec.get("file_upload"), dict) and isinstance(spec["file_upload"].get("id"), str):
+        data: dict[str, Any] = {"type": "file_upload", "file_upload": {"id": spec["file_upload"]["id"]}}
+    elif source == "external" and isinstance(spec.get("external"), dict) and isinstance(spec["external"].get("url"), str):
+        data = {"type": "external", "external": {"url": spec["external"]["url"]}}
+    else:
+        raise failed(path, "a file object of type `file_upload` or `external`", describe(spec))
+    data["caption"] = parse_rich_text(spec.get("caption", []), f"{path}.caption")
+    return data
 
 
 def count_blocks(nodes: list[dict[str, Any]]) -> int:

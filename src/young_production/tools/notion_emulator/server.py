@@ -49,6 +49,9 @@ ROUTES: list[Route] = [
     ("GET", re.compile(rf"/v1/blocks/{_ID}"), "blocks.retrieve"),
     ("PATCH", re.compile(rf"/v1/blocks/{_ID}"), "blocks.update"),
     ("DELETE", re.compile(rf"/v1/blocks/{_ID}"), "blocks.delete"),
+    ("POST", re.compile(r"/v1/file_uploads"), "file_uploads.create"),
+    ("POST", re.compile(rf"/v1/file_uploads/{_ID}/send"), "file_uploads.send"),
+    ("GET", re.compile(rf"/v1/file_uploads/{_ID}"), "file_uploads.retrieve"),
 ]
 
 _FAULT_BODIES = {
@@ -146,6 +149,7 @@ class NotionEmulator:
             self.rate_limited += limited
 
     def dispatch(self, operation: str, ids: tuple[str, ...], body: dict[str, Any], query: dict[str, Any]) -> Any:
+        """`body` is the parsed JSON, or for a multipart file send {"content_type", "raw"}."""
         s = self.state
         handlers: dict[str, Callable[[], Any]] = {
             "users.me": s.bot_user,
@@ -163,6 +167,9 @@ class NotionEmulator:
             "blocks.retrieve": lambda: s.retrieve_block(ids[0]),
             "blocks.update": lambda: s.update_block(ids[0], body),
             "blocks.delete": lambda: s.delete_block(ids[0]),
+            "file_uploads.create": lambda: s.uploads.create(body),
+            "file_uploads.send": lambda: s.uploads.send(ids[0], body["content_type"], body["raw"]),
+            "file_uploads.retrieve": lambda: s.uploads.retrieve(ids[0]),
         }
         return handlers[operation]()
 
@@ -219,7 +226,10 @@ class _NotionHandler(BaseHTTPRequestHandler):
             if fault is not None:
                 self._send_fault(fault)
                 return
-            body = self._parse_json(raw) if method in ("POST", "PATCH") else {}
+            if operation == "file_uploads.send":  # multipart bytes, not JSON
+                body: dict[str, Any] = {"content_type": self.headers.get("Content-Type", ""), "raw": raw}
+            else:
+                body = self._parse_json(raw) if method in ("POST", "PATCH") else {}
             emu.state.check_access(ids, body)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             result = emu.dispatch(operation, ids, body, query)

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from . import objects as o
 from .query import apply_sorts, compile_filter, find_property
+from .uploads import FileUploads
 
 
 @dataclass
@@ -87,6 +88,7 @@ class NotionState:
         self._nodes: dict[str, _Node] = {}
         self._sources: dict[str, _DataSource] = {}
         self._databases: dict[str, _Database] = {}
+        self.uploads = FileUploads(self.clock)
         root = self._new_node("page", {"type": "workspace", "workspace": True})
         root.data = {"title": o.parse_rich_text([{"text": {"content": root_title}}], "title")}
         self.root_page_id = root.id
@@ -483,7 +485,7 @@ class NotionState:
                 raise o.archived_error()
             if node.kind != "page" and not o.can_have_children(node.kind, node.data):
                 raise o.invalid(f"Block type {node.kind} does not support children.")
-            tree = o.parse_children(body.get("children"))
+            tree = self.uploads.attach_images(o.parse_children(body.get("children")))
             if o.count_blocks(tree) > o.BLOCKS_PER_REQUEST:
                 raise o.invalid(f"body failed validation: a request may hold at most {o.BLOCKS_PER_REQUEST} blocks.")
             position = len(node.children)

@@ -1,0 +1,256 @@
+"""WF4: Empire review, on the durable engine (S10-S13).
+
+One durable workflow per Empire and review period (`period`, default the day's ISO
+date), so running it again in the same period returns the first result and writes
+nothing new. Steps, each small, with plain JSON in and out:
+
+- `wf4.fetch` (S10): the channel's videos by the route `choose_route` picks (Data
+  API, yt-dlp, or recorded snapshots only). A bad or over-quota key is an
+  `AccountError`: the run stops with the API's reason and nothing is written.
+- `wf4.record`: one dated snapshot per video (state/youtube_snapshots.db), so later
+  reviews compare a video with its peers at the same age.
+- `wf4.score` (S11): every recorded video of the channel (Studio imports included)
+  scored against its same-format peers; each Production gets one update with its
+  counts, score and basis (nothing when unchanged).
+- `wf4.patterns` (S12): lift of each Viral DNA pattern among the scored Productions.
+- `wf4.review` (S13): the written review (a paid call on Claude, checkpointed; the
+  rule provider answers with a factual summary).
+- `wf4.publish` (S13): report.md, report.html and charts under
+  `<workspace>/reports/<empire>/<period>/`, the Report record (keyed per Empire and
+  period; on Notion with the charts uploaded as images), and the Empire's list of reports.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import YPError
+from ..records import Empire, Production
+from ..runtime import Runtime
+from ..skills.performance.fetch import (
+    SNAPSHOTS_FILE,
+    channel_key,
+    channel_keys,
+    choose_route,
+    fetch_performance,
+    find_empire,
+)
+from ..skills.performance.notion_images import chart_blocks
+from ..skills.performance.outliers import OutlierScore, VideoPoint, outlier_settings, points_from_stats, score_videos
+from ..skills.performance.patterns import PatternLift, join_patterns, pattern_lifts
+from ..skills.performance.report import (
+    CHART_FILES,
+    CHART_TITLES,
+    EmpireReport,
+    EmpireReviewAnswer,
+    draw_charts,
+    factual_summary,
+    link_reports,
+    report_facts,
+    review_report,
+    save_report_files,
+    store_report,
+)
+from ..skills.performance.sync import dna_of_productions, empire_productions, write_performance
+from ..skills.scraping import address_guard
+from ..store.base import iter_records
+from ..youtube.snapshots import SnapshotStore, views_at_age
+from ..youtube.stats import VideoStats
+from .base import EntryOutcome, RunOptions
+from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+
+NAME = "WF4"
+PROPOSED = "Proposed"  # Empire status WF5 gives the Empires it suggests: not reviewed unless named
+_PERIOD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+# ---- steps -----------------------------------------------------------------------------------
+
+
+@durable_step("wf4.fetch")
+def fetch(empire: dict[str, Any]) -> dict[str, Any]:
+    """S10: the channel's videos and counts (network; the only step that spends quota)."""
+    runtime = active_runtime()
+    record = Empire.model_validate(empire)
+    productions = empire_productions(runtime.store, record.id or "")
+    fetched = fetch_performance(record, productions, config=runtime.pipeline.youtube,
+                                state_dir=runtime.state_dir, guard=address_guard(runtime.pipeline))
+    return {"route": fetched.route, "channel_id": fetched.channel_id, "videos": [v.to_json() for v in fetched.videos],
+            "quota_units": fetched.quota_units, "quota_line": fetched.quota_line, "notes": fetched.notes}
+
+
+@durable_step("wf4.record")
+def record_snapshots(channel: str, videos: list[dict[str, Any]]) -> int:
+    """Dated snapshots of what was read (the same snapshot twice is stored once)."""
+    return snapshot_store(active_runtime()).record((VideoStats.from_json(v) for v in videos), channel)
+
+
+@durable_step("wf4.score")
+def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
+    """S11 over every recorded video of the channel; S03 write-back to the Empire's Productions."""
+    runtime = active_runtime()
+    record = Empire.model_validate(empire)
+    if channel_id and not record.youtube_channel_id:  # next reviews skip the handle look-up
+        record = runtime.store.update(Empire, record.id or "", {"youtube_channel_id": channel_id})
+    snapshots = snapshot_store(runtime)
+    stats = {v.video_id: v for v in snapshots.latest(channel_keys(record))}
+    points = points_from_stats(stats.values())
+    histories = snapshots.histories(p.video_id for p in points)
+    scores = score_videos(points, outlier_settings(runtime.pipeline.outliers),
+                          lambda video, published, age: views_at_age(histories.get(video, []), published, age))
+    written = write_performance(runtime.store, empire_productions(runtime.store, record.id or ""), stats, scores)
+    return {
+        "points": [p.to_json() for p in points],
+        "scores": {k: s.to_json() for k, s in scores.items()},
+        "updated": len(written.updated), "unchanged": written.unchanged, "not_found": len(written.not_found),
+    }
+
+
+@durable_step("wf4.patterns")
+def patterns(empire_id: str, ratios: dict[str, float | None]) -> list[dict[str, Any]]:
+    """S12: which DNA patterns the Empire's best videos were made with."""
+    runtime = active_runtime()
+    video_dna = dna_of_productions(runtime.store, empire_productions(runtime.store, empire_id))
+    lifts = pattern_lifts(join_patterns(ratios, video_dna), confidence=runtime.pipeline.outliers.confidence)
+    return [lift.to_json() for lift in lifts]
+
+
+@durable_step("wf4.review")
+def review(run: dict[str, Any], empire: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+    """S13's written review (one call; the rule provider states the numbers)."""
+    runtime = active_runtime()
+    answer, usage = review_report(runtime.provider(run.get("provider")), empire.get("name") or "", facts,
+                                  workflow=NAME, entry_id=empire.get("id"))
+    return {"review": answer.model_dump(), "cost_usd": usage.cost_usd}
+
+
+@durable_step("wf4.publish")
+def publish(empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: list[dict[str, Any]],
+            facts: dict[str, Any], written_review: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """S13: the report's files, its Report record (charts as images) and the Empire's list of reports."""
+    runtime = active_runtime()
+    record = Empire.model_validate(empire)
+    points = [VideoPoint.from_json(p) for p in scored["points"]]
+    scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
+    report = EmpireReport(
+        empire_name=record.name, empire_id=record.id, period=period, generated_at=datetime.now(timezone.utc),
+        facts=facts, summary=factual_summary(facts), review=EmpireReviewAnswer(**written_review["review"]),
+        notes=notes, charts=draw_charts(points, scores, [PatternLift.from_json(x) for x in lifts]),
+    )
+    folder = report_folder(runtime.root, record, period)
+    files = save_report_files(report, folder)
+    relative = folder.relative_to(runtime.root).as_posix()
+    charts = {CHART_FILES[key]: data for key, data in report.charts.items()}
+    titles = {CHART_FILES[key]: CHART_TITLES[key] for key in CHART_FILES}
+    stored = store_report(runtime.store, report, chart_blocks(runtime.store, charts, titles, f"{relative}/charts"))
+    link_reports(runtime.store, record.id or "")
+    return {"report_id": stored.id, "folder": relative,
+            "files": {k: p.relative_to(runtime.root).as_posix() for k, p in files.items()}}
+
+
+# ---- the entry's workflow --------------------------------------------------------------------
+
+
+@entry_workflow("yp.wf4.entry", NAME)
+def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]:
+    """Fetch, record, score, patterns, review, publish; a failure of the Empire is reported, never raised."""
+    outcome = EntryOutcome(id=empire["id"], title=empire.get("name") or "", status="done")
+    try:
+        fetched = fetch(empire)
+        record = Empire.model_validate(empire)
+        channel = fetched["channel_id"] or channel_key(record)
+        recorded = record_snapshots(channel, fetched["videos"])
+        scored = score(empire, fetched["channel_id"])
+        ratios = {k: s["ratio"] for k, s in scored["scores"].items() if s["status"] == "scored"}
+        lifts = patterns(empire["id"], ratios)
+        points = [VideoPoint.from_json(p) for p in scored["points"]]
+        scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
+        facts = report_facts(points, scores, [PatternLift.from_json(x) for x in lifts])
+        written_review = review(run, empire, facts)
+        notes = [f"route: {fetched['route']}"] + ([fetched["quota_line"]] if fetched["quota_line"] else [])
+        published = publish(empire, empire["period"], scored, lifts, facts, written_review,
+                            notes + fetched["notes"][:20])
+        outcome.detail = {
+            "route": fetched["route"], "videos_read": len(fetched["videos"]), "snapshots": recorded,
+            "videos_scored": len(ratios), "productions_updated": scored["updated"], "patterns": len(lifts),
+            "quota_units": fetched["quota_units"], "quota": fetched["quota_line"], "period": empire["period"],
+            "report_id": published["report_id"], "report": published["files"].get("html"),
+            "summary": factual_summary(facts), "cost_usd": written_review["cost_usd"],
+        }
+    except STOPPING:
+        raise
+    except Exception as exc:  # one Empire's failure must never stop the review of the others
+        outcome.status = "failed"
+        outcome.error = reason_of(exc)
+    return outcome.to_dict()
+
+
+# ---- selection, plans ------------------------------------------------------------------------
+
+
+def review_period(options: RunOptions) -> str:
+    """The run's period: `--period` as given (a date, `2025-W23`, `2025-06`), else today's date (UTC)."""
+    period = str(options.extra.get("period") or datetime.now(timezone.utc).date().isoformat())
+    if not _PERIOD.match(period):
+        raise YPError(f"period {period[:60]!r}: use letters, digits, '.', '_' or '-' (e.g. 2025-06-01 or 2025-W23)")
+    return period
+
+
+def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
+    """`--empire` (a name, any case, or an id), else every Empire not merely proposed."""
+    wanted = str(options.extra.get("empire") or "").strip()
+    if wanted:
+        return [find_empire(runtime.store, wanted)]
+    chosen = [e for e in iter_records(runtime.store, Empire) if (e.status or "") != PROPOSED]
+    return chosen[: options.limit or None]
+
+
+def empire_ref(empire: Empire, period: str, purpose: str) -> EntryRef:
+    payload = {**empire.model_dump(mode="json"), "title": empire.name, "period": period}
+    return EntryRef(id=empire.id or "", title=empire.name, payload=payload, purpose=f"{purpose}-{period}")
+
+
+def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
+    period = review_period(options)
+    return [empire_ref(e, period, "review") for e in select_empires(runtime, options)]
+
+
+def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
+    """Dry run: the route each Empire would be read by and what is already recorded; no network, no writes."""
+    empire = Empire.model_validate(entry.payload)
+    route, why = choose_route(empire, runtime.pipeline.youtube)
+    own: list[Production] = empire_productions(runtime.store, empire.id or "")
+    recorded = len(snapshot_store(runtime).latest(channel_keys(empire)))
+    detail = {"route": route, "why": why, "productions": len(own), "recorded_videos": recorded,
+              "period": entry.payload["period"],
+              "report": report_folder(runtime.root, empire, entry.payload["period"]).relative_to(runtime.root).as_posix()}
+    if route == "api":
+        detail["quota"] = "about 2 units per 50 videos (+1 to look up a handle)"
+    return EntryOutcome(id=entry.id, title=entry.title, status="planned", detail=detail)
+
+
+WORKFLOW = WorkflowDef(
+    name=NAME,
+    title="Empire review",
+    collection="empires",
+    entry=review_empire,
+    select=select,
+    plan=plan,
+)
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def snapshot_store(runtime: Runtime) -> SnapshotStore:
+    return SnapshotStore(runtime.state_dir / SNAPSHOTS_FILE)
+
+
+def report_folder(root: Path, empire: Empire, period: str) -> Path:
+    """`<workspace>/reports/<name>-<id>/<period>`: a name made safe for any file system."""
+    slug = re.sub(r"[^a-z0-9]+", "-", empire.name.casefold()).strip("-")[:40] or "empire"
+    tail = re.sub(r"[^A-Za-z0-9]", "", empire.id or "")[:8]
+    return root / "reports" / f"{slug}-{tail}" / period
