@@ -1,25 +1,31 @@
-"""S05 by rules: the central claim, by extractive ranking.
+"""S05 by rules: the central claim, by extractive ranking, from the text alone.
 
 Every sentence gets a score:
 
-    centrality  cosine between the sentence's content words and the transcript's
-                centroid (content words said at least twice, weighted 1 + ln(count)
-                so a repeated refrain does not drown everything else),
-                scaled so the most central sentence scores 1, or n/15 in a
-                text of n < 15 sentences (MEAD-style centroid ranking: linear
-                time, unlike a full TextRank graph)
-  + title       up to 0.3 for sharing content words with the title
-  + claim cues  1.5 for claim framing ("the truth is", "the real reason",
-                "most people think ... but", "the key is", "it's not about X,
-                it's about Y"), 0.4 for stance or consequence ("I believe",
-                "that's why", "should", "must"), 0.6 for comparisons and
-                generalisations ("X beats Y", "wins", "better than", "the
-                ones who"), 0.15 for superlatives
+    centrality  TextRank over the sentences, linked by the content words they
+                share, each weighted by its inverse sentence frequency and the
+                link divided by log(length) of both sentences; scaled so the
+                most central sentence scores 1, or n/15 in a text of n < 15
+                sentences (a few repeated words make a meaningless graph)
+  + claim cues  the strongest one: 1.5 for claim framing ("the truth is",
+                "what matters is", "the point is", "the real reason", "most
+                people think", "it's not about X, it's Y", "X don't A; they
+                B", "the problem with X is", "conclusion:"); 1.0 for findings
+                ("the study found", "it is clear that"), antitheses ("not X
+                but Y", "can A, but cannot B"), "more important than" and a
+                closing "ultimately" / "in the end"; 0.6 for comparisons and
+                generalisations ("X beats Y", "the more ..., the more", "the
+                ones who") and a step's "thus"; 0.4 for stance ("I believe",
+                "that's why", "should", "have a right to"); 0.15 for
+                superlatives
   + position    0.1 in the first fifth or the last sixth (thesis and conclusion)
-  - penalties   calls to action (-1), greetings (-0.8), questions (-0.5),
-                fragments under 6 words (-0.5), first-person narration
-                ("I was", "I stopped": -0.3)
+  - penalties   calls to action and signposting ("in this video", "what I
+                want to do is show you": -1), greetings (-0.8), questions
+                (-0.5), fragments under 6 words (-0.5), attributions and
+                quotations (-0.4 each: someone else's words), first-person
+                narration ("I was", "I stopped": -0.3)
 
+The title is never read: the claim is what the text itself keeps returning to.
 The best sentence is the perspective. When it leans on the sentence before
 ("But ...", "That's why ...") that one is prepended; when it is short, the next
 one is appended: at most two sentences.
@@ -35,8 +41,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .grammar import past_tense_verbs
-from .sentences import STOP_WORDS, Sentence, content_stems, words
+from .sentences import Sentence
 
 CLAIM_CUES: tuple[tuple[float, str], ...] = (
         # claim framing: the speaker says "this is my point"
@@ -55,9 +60,12 @@ CLAIM_CUES: tuple[tuple[float, str], ...] = (
               r"(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed)\b"),
         (1.0, r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b"),
         (1.0, r"\bnot (?:\w+ ){1,12}?(?:but|—|--)(?: rather)? (?:\w+ )?(?:because|about|what|that|to|the|by|a|an|in)\b"),
-        (0.6, r"\b(?:beats?|wins?|outperforms?)\b|\b(?:better|worse|more important) than\b"),
+        (1.0, r"\b(?:more important than|matters more than|what counts is)\b"),
+        (1.0, r"\b(?:can|could|will|may)\b[^,;.]{2,60}, but (?:\w+ )?(?:cannot|can'?t|won'?t|will not|never)\b"),
+        (0.6, r"\b(?:beats?|outperforms?)\b|\bwins? (?:by|over|because|when|every)\b|\b(?:better|worse) than\b"),
         (0.6, r"\bthe (?:ones|people|creators|companies) who\b|\bthe more \w[^,;]*,? the (?:more|less|better)\b"),
-        (0.6, r"^(?:ultimately|in the end|in short|in sum|so in the end|above all|therefore|thus|hence)\b"),
+        (1.0, r"^(?:ultimately|in the end|in short|in sum|so in the end|above all)\b"),  # the whole piece's conclusion
+        (0.6, r"^(?:therefore|thus|hence)\b"),  # a step's conclusion
         (0.4, r"\b(?:i (?:believe|am convinced|am sure|think that)|in my (?:opinion|experience))\b"),
         (0.4, r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
         (0.4, r"\b(?:should|must|need to|have to|have (?:a|the) right to)\b"),
@@ -78,6 +86,9 @@ PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
         (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
         (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
         (-0.5, r"\?\s*$"),
+        # signposting: announcing what the piece will do is not what it claims
+        (-1.0, r"\b(?:what i want to do|i want to (?:show|talk|explain|walk)|i'?(?:ll| will) show you|let me show you|"
+               r"in (?:this|today'?s|the next) (?:video|article|talk|lesson|episode|post)|by the end of this)\b"),
         (-0.4, r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
         (-0.4, r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
     )
@@ -89,77 +100,34 @@ TEXTRANK_ROUNDS = 10
 DAMPING = 0.85
 
 
-def score_sentences(sentences: Sequence[Sentence], title: str = "") -> list[float]:
+def score_sentences(sentences: Sequence[Sentence]) -> list[float]:
     """One score per sentence (see the module notes); same order as `sentences`.
 
     Memoised: condensing and the perspective both rank the same transcript.
     """
-    return list(_scores(tuple(sentences), title))
-
-
-KNOBS = dict(heading=0.0, stack=0.0, long=0.0, long_n=40, past=0.0, number=0.0, example=0.0, lead=0.0, lead_n=2, end=0.0, end_share=0.1, refrain=0.0, pos=0.1)
+    return list(_scores(tuple(sentences)))
 
 
 @lru_cache(maxsize=8)
-def _scores(sentences: tuple[Sentence, ...], title: str) -> tuple[float, ...]:
-    K = KNOBS
-    bags = [s.stems for s in sentences]
-    centralities = _centrality(bags, len(sentences))
-    refrains = _refrains(sentences) if K["refrain"] else [0] * len(sentences)
+def _scores(sentences: tuple[Sentence, ...]) -> tuple[float, ...]:
     n = len(sentences)
+    centralities = _centrality([s.stems for s in sentences])
     head, tail = n / 5, n * 5 / 6
     scores: list[float] = []
-    for sentence, centrality, refrain in zip(sentences, centralities, refrains, strict=True):
+    for sentence, centrality in zip(sentences, centralities, strict=True):
         text = sentence.lower
         score = centrality
-        found = [w for w, rx in _CUE_GROUPS if rx.search(text)]
-        score += (found[0] + K["stack"] * sum(found[1:3])) if found else 0.0
+        score += next((w for w, rx in _CUE_GROUPS if rx.search(text)), 0.0)
         score += sum(w for w, rx in PENALTIES if rx.search(text))
-        if sentence.start is None and sentence.text[-1:].isalnum():
-            score -= K["heading"]
-        if len(sentence.tokens) > K["long_n"]:
-            score -= K["long"]
         if len(sentence.tokens) < 6:
             score -= 0.5
         if sentence.index < head or sentence.index >= tail:
-            score += K["pos"]
-        if sentence.index < K["lead_n"]:
-            score += K["lead"]
-        if sentence.index >= n * (1 - K["end_share"]):
-            score += K["end"]
-        if past_tense_verbs(sentence.tokens):
-            score -= K["past"]
-        if _NUMBER.search(text):
-            score -= K["number"]
-        if _EXAMPLE.search(text):
-            score -= K["example"]
-        score += K["refrain"] * refrain
+            score += 0.1
         scores.append(score)
     return tuple(scores)
 
 
-_NUMBER = re.compile(r"\d")
-_EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|say,)")
-
-
-def _refrains(sentences):
-    """1 when the sentence shares a 3-word run (not all stop words) with a sentence at least 3 away."""
-    seen = {}
-    grams_of = []
-    for s in sentences:
-        toks = s.tokens
-        grams = {toks[i:i+3] for i in range(len(toks) - 2) if not all(t in STOP_WORDS for t in toks[i:i+3])}
-        grams_of.append(grams)
-        for g in grams:
-            seen.setdefault(g, []).append(s.index)
-    out = []
-    for s, grams in zip(sentences, grams_of):
-        hit = sum(1 for g in grams if any(abs(j - s.index) >= 3 for j in seen[g]))
-        out.append(min(hit, 3) / 3)
-    return out
-
-
-def _centrality(bags: Sequence[frozenset[str]], n: int) -> list[float]:
+def _centrality(bags: Sequence[frozenset[str]]) -> list[float]:
     """TextRank over sentences linked by the content words they share.
 
     An edge weighs the shared words' inverse sentence frequency, divided by
@@ -191,15 +159,15 @@ def _centrality(bags: Sequence[frozenset[str]], n: int) -> list[float]:
     rank = np.ones(size)
     for _ in range(TEXTRANK_ROUNDS):
         rank = (1 - DAMPING) + DAMPING * (transition * rank[:, None]).sum(axis=0)
-    top = (float(rank.max()) or 1.0) / min(1.0, n / FULL_CENTRALITY_SENTENCES)
+    top = (float(rank.max()) or 1.0) / min(1.0, size / FULL_CENTRALITY_SENTENCES)
     return [float(r) / top for r in rank]
 
 
-def find_perspective(sentences: Sequence[Sentence], title: str = "") -> str | None:
+def find_perspective(sentences: Sequence[Sentence]) -> str | None:
     """The central claim in one or two sentences; None when there is no text."""
     if not sentences:
         return None
-    scores = score_sentences(sentences, title)
+    scores = score_sentences(sentences)
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     chosen = [sentences[best]]
     text = sentences[best].text.lower().lstrip("\"'“‘ ")
