@@ -14,7 +14,8 @@ A question is answered by the later sentence that best combines:
   sentence of distance: answers come soon, and a nearer one wins a tie.
 
 It must reach `MIN_ANSWER_SCORE` and share a word, echo the question or carry
-a strong cue ("The answer is simple.").
+a strong cue soon after it ("The answer is simple." within three sentences: further
+on, a cue sharing no word with the question answers something else).
 A short "But why?" is about the sentence before it, whose words it borrows.
 Tag questions ("right?"), rhetorical ones ("what better way ...", "what if"
 past the opening), calls to action ("Need help? Visit ..."), questions answered
@@ -35,6 +36,7 @@ MIN_ANSWER_SCORE = 1.0
 REACH = 40  # sentences after the question in which the answer may come
 DISTANCE_PENALTY = 0.05
 NEXT_SENTENCE_BONUS = 0.5
+UNSHARED_ANSWER_REACH = 3  # "it turns out ..." sharing no word with the question answers it only this soon
 _FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
 STRONG_ANSWER = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
@@ -47,7 +49,7 @@ _TAG_QUESTION = re.compile(
     r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
 )
 _RHETORICAL_START = re.compile(
-    r"^(?:and |but |so )?(?:what if|what better|who (?:would|could) have|isn'?t (?:it|that)|how (?:cool|great|amazing|"
+    r"^(?:(?:and|but|so|now),? )?(?:what if|what better|who (?:would|could) have|isn'?t (?:it|that)|how (?:cool|great|amazing|"
     r"wonderful|crazy)|need|want|looking for|ready|interested in|curious|is there (?:something|anything) you)\b"
 )
 _CALL_TO_ACTION = re.compile(r"^(?:email|contact|subscribe|click|visit|call|sign up|follow|check out|join|tap|try)\b")
@@ -105,7 +107,7 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
         cue = strong or WEAK_ANSWER.search(sentence.lower)
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
         following = sentence.index == last + 1
-        if not shared and not echoed and not strong:
+        if not shared and not echoed and (not strong or sentence.index - last > UNSHARED_ANSWER_REACH):
             continue
         score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
         score += (1.5 if strong else 0.5 if cue else 0.0) + (1.5 if echoed else 0.0)
