@@ -195,6 +195,8 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
             continue
         for kind, strength, match in scan.cues[sentence.index]:
             payoff = _resolve(scan, kind, match, sentence)
+            if payoff is None and kind == "catch" and _TEASER.search(match.group()):
+                continue  # a teaser never revealed was a claim, not a loop
             own = match.end() <= len(sentence.lower)
             shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
