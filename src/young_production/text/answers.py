@@ -3,7 +3,8 @@
 A question is answered by the later sentence that best combines:
 
 - the question's words, weighted by how rare they are in the text (the words
-  "Bitcoin" or "librarian" say more than "time"), as a share of the question's
+  "Bitcoin" or "librarian" say more than "time"; a number such as a year, "what
+  happened in 2009?", as much as the rarest word), as a share of the question's
   own weight, doubled;
 - an answer cue: "the answer is", "it turns out", "that's why", "the
   difference was", "what it is, is" (+1.5, and enough without a shared word);
@@ -37,7 +38,7 @@ REACH = 40  # sentences after the question in which the answer may come
 DISTANCE_PENALTY = 0.05
 NEXT_SENTENCE_BONUS = 0.5
 UNSHARED_ANSWER_REACH = 3  # "it turns out ..." sharing no word with the question answers it only this soon
-_FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
+_FILLER = frozenset("think know mean possible way thing really kind sort something anything one question happen happened".split())
 STRONG_ANSWER = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
     r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|"
@@ -95,7 +96,10 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
     asked = {w for s in sentences[index : last + 1] for w in s.stems if w not in _FILLER and len(w) > 2}
     if len(asked) < 2 and index:  # "But why?": the question is about the sentence before it
         asked |= {w for w in sentences[index - 1].stems if len(w) > 2}
-    asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
+    # a number the question names ("what happened in 2009?") weighs like its rarest word
+    numbers = {t for s in sentences[index : last + 1] for t in s.tokens if t.isdigit() and len(t) >= 3}
+    number_weight = max(weights.values(), default=1.0)
+    asked_weight = (sum(weights.get(w, 0.0) for w in asked) + number_weight * len(numbers)) or 1.0
     echo = _WH_START.match(question.lower.strip())
     echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None
     best: tuple[float, Answer] | None = None
@@ -103,13 +107,14 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
         if is_question(sentence) or len(sentence.tokens) < 3:
             continue
         shared = asked & sentence.stems
+        named = numbers.intersection(sentence.tokens)
         strong = STRONG_ANSWER.search(sentence.lower)
         cue = strong or WEAK_ANSWER.search(sentence.lower)
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
         following = sentence.index == last + 1
-        if not shared and not echoed and (not strong or sentence.index - last > UNSHARED_ANSWER_REACH):
+        if not shared and not named and not echoed and (not strong or sentence.index - last > UNSHARED_ANSWER_REACH):
             continue
-        score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
+        score = 2 * (sum(weights.get(w, 0.0) for w in shared) + number_weight * len(named)) / asked_weight
         score += (1.5 if strong else 0.5 if cue else 0.0) + (1.5 if echoed else 0.0)
         score += NEXT_SENTENCE_BONUS if following else 0.0
         score -= DISTANCE_PENALTY * (sentence.index - last)

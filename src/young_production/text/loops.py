@@ -58,6 +58,7 @@ _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
+LIST_REACH = 8  # sentences after "there are two problems" in which the first one is named
 TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
 OUTRIGHT_REACH = 10  # sentences: "the answer is" naming none of the promised words must come soon
 MIN_TOPIC_PAYOFF = 0.7
@@ -114,6 +115,9 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
          r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
         ("wait", 2, "wait for", r"\bwait for it\b"),
+        ("list", 2, "there ",
+         r"\bthere (?:are|were) (?:two|three|four|five|\d) (?:\w+ )?(?:problems|reasons|ways|things|questions|issues|"
+         r"lessons|steps|mistakes|options|kinds|types|parts)\b"),
     )
 )
 
@@ -137,6 +141,8 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
         "withheld": _PAYOFF_RX,
+        "list": r"^(?:the )?(?:one|first|firstly|number one)\b,?|\bthe first (?:one|problem|reason|way|thing|issue|"
+                r"lesson|step|mistake|option|kind|type|part) is\b",
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
@@ -146,6 +152,7 @@ _CALLBACK = re.compile(
     r"\b(?:i|we) (?:showed|told|promised) you\b|\bat the (?:start|beginning)\b|\bas (?:i )?(?:mentioned|promised)\b|"
     r"\bremember (?:when|what|the|how)\b|\bearlier\b|\b(?:back|coming back|returning) to\b"
 )
+_POSES = re.compile(r"\basks? (?:this|the following) (?:\w+ ){0,2}question[.:]?$")
 _TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
 _NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
@@ -186,7 +193,8 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
     for sentence in sentences:
         if not scan.cues[sentence.index]:
             index = sentence.index
-            if is_question(sentence) and not is_rhetorical(sentences, index) and not (
+            posed = index and _POSES.search(sentences[index - 1].lower)  # "... asks this question. Find ..."
+            if (posed or is_question(sentence)) and not is_rhetorical(sentences, index) and not (
                 index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
             ):
                 loop = _question_loop(sentences, sentence, scan.rarity)
@@ -195,8 +203,8 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
             continue
         for kind, strength, match in scan.cues[sentence.index]:
             payoff = _resolve(scan, kind, match, sentence)
-            if payoff is None and kind == "catch" and _TEASER.search(match.group()):
-                continue  # a teaser never revealed was a claim, not a loop
+            if payoff is None and (kind == "list" or (kind == "catch" and _TEASER.search(match.group()))):
+                continue  # a teaser never revealed was a claim, a count never followed by its items a remark
             own = match.end() <= len(sentence.lower)
             shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
@@ -304,6 +312,8 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
     if kind == "wait":
         return Payoff(later[0], 0) if later else None
+    if kind == "list":  # "there are two problems": the first one named
+        return scan.first(RESOLVERS["list"], later[:LIST_REACH])
     if kind == "promise":  # what follows "I'll show you", in the opener (unless the cue ran into the next sentence)
         own = len(opener.lower) if match.end() <= len(opener.lower) else len(text)
         topic = _topic_words(text[match.end() : min(match.end() + PROMISE_REACH, own)])
@@ -337,13 +347,15 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
     sentence reaching it. A sentence must say a promised word, or hold an outright
     pay-off within `OUTRIGHT_REACH` sentences that is not the answer to a question
     just asked; one without any cue must come a few sentences on (a topic said again
-    at once is still the promise) and hold two promised words.
+    at once is still the promise) and hold two promised words, or half their weight.
+    A question never pays off a promise.
     """
     weights = scan.rarity
     total = sum(weights.get(w, 0.0) for w in topic) or 1.0
-    need = min(2, len(topic))
     first: Payoff | None = None
     for sentence in later:
+        if is_question(sentence):
+            continue
         shared = topic & _topic_words(sentence.text)
         cue = scan.hit(RESOLVERS[kind], sentence) or scan.hit(_CALLBACK, sentence)
         outright = scan.hit(_PAYOFF, sentence) or (scan.hit(reveal, sentence) if reveal else None)
@@ -351,9 +363,10 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
             outright = None
         if not shared and not outright:
             continue
-        if not cue and not outright and (sentence.index - opened < TOPIC_RETURN_GAP or len(shared) < need):
+        said = sum(weights.get(w, 0.0) for w in shared) / total
+        if not cue and not outright and (sentence.index - opened < TOPIC_RETURN_GAP or (len(shared) < 2 and said < 0.5)):
             continue
-        score = 2 * sum(weights.get(w, 0.0) for w in shared) / total
+        score = 2 * said
         score += 1.0 if outright else 0.5 if cue else 0.0
         if score >= MIN_TOPIC_PAYOFF:
             if outright:
