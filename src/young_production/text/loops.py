@@ -348,13 +348,13 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
     pay-off within `OUTRIGHT_REACH` sentences that is not the answer to a question
     just asked; one without any cue must come a few sentences on (a topic said again
     at once is still the promise) and hold two promised words, or half their weight.
-    A question never pays off a promise.
+    A question pays off nothing, unless it calls back ("Remember the study I mentioned?").
     """
     weights = scan.rarity
     total = sum(weights.get(w, 0.0) for w in topic) or 1.0
     first: Payoff | None = None
     for sentence in later:
-        if is_question(sentence):
+        if is_question(sentence) and not scan.hit(_CALLBACK, sentence):
             continue
         shared = topic & _topic_words(sentence.text)
         cue = scan.hit(RESOLVERS[kind], sentence) or scan.hit(_CALLBACK, sentence)
