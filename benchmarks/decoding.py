@@ -18,7 +18,8 @@ Per split (dev = looked at while tuning, heldout = never looked at) it prints:
   labelled pay-offs (or both say "not resolved");
 - perspective holds the claim: the perspective holds two thirds of the key words of one of the
   labelled claim-word sets;
-- junk tags: tags matching none of the labelled tags (plural and singular fold), and repeats.
+- junk tags: tags matching none of the labelled tags (`tags` and the later-widened `tags_also`;
+  plural and singular fold), and repeats.
 
 Then the CPU time the rule provider takes per entry on a 20-minute transcript (the first 20
 minutes of each longer video, best of three runs).
@@ -254,7 +255,7 @@ def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) 
         scores.payoff.append(located)
     claim = holds_claim(lab["claim_words"], answer.perspective)
     scores.perspective.append(claim)
-    junk = junk_tags(lab["tags"], answer.niche_tags)
+    junk = junk_tags([*lab["tags"], *lab.get("tags_also", [])], answer.niche_tags)
     scores.tags += len(answer.niche_tags)
     scores.junk += len(junk)
     if verbose:
