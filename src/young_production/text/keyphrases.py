@@ -9,11 +9,12 @@
    C-value term extraction), so "morning routine" beats "morning" when the two
    travel together.
 3. Score: adjusted frequency x (1 + 0.6 per extra word). Words from
-   `GENERIC_WORDS` ("people", "time", "tips", "crazy", "simple") never make a
-   tag on their own, nor do phrases made of them only ("surprising part"), nor
-   do words said more than half the time right after a subject or a verb
-   marker ("I quit", "to cut"): without a part-of-speech tagger that is how
-   verbs are told from nouns.
+   `GENERIC_WORDS` ("people", "time", "tips", "city", "plan", "risk") never make
+   a tag on their own, nor do phrases made of them only, phrases opened by an
+   `EVALUATIVE` adjective ("surprising part", "specific string", "beautiful
+   country"), a word repeated ("woo woo woo"), nor words said more than half
+   the time right after a subject or a verb marker ("I quit", "to cut"):
+   without a part-of-speech tagger that is how verbs are told from nouns.
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
@@ -46,10 +47,19 @@ GENERIC_WORDS = frozenset(
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
     night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
     version result results
-    crazy single real true simple easy hard small huge different important special entire actual exact
-    amazing awesome incredible insane perfect quick fast slow bad better worse short long high low full
-    specific surprising interesting main whole piece summary study
-    good free personal equal possible beautiful far inside red green blue yellow black white
+    subject future plan team course act description approach possibility risk moment city nation human
+    solution body doctor minus plus fact decade style
+    small huge short long high low full quick fast slow free personal far inside early
+    red green blue yellow black white
+    """.split()
+)
+# evaluative adjectives: they say what the speaker thinks of a thing, not what it is, so a phrase
+# they open is no tag ("specific string", "beautiful country", "true solution")
+EVALUATIVE = frozenset(
+    """
+    crazy single real true simple easy hard different important special entire actual exact amazing
+    awesome incredible insane perfect bad better worse specific surprising interesting main whole piece
+    summary study good equal possible beautiful certain particular wonderful terrible great
     """.split()
 )
 # not content: web addresses, file names, handles; a line that is a credit, a byline or a footer
@@ -225,9 +235,12 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 
 def _eligible(key: tuple[str, ...]) -> bool:
-    """Not made of generic words only ("surprising part"), not a verb or adverb ("reduce", "randomly",
-    "chasing trends"), not a short non-word, not too long."""
-    if all(word in GENERIC_WORDS for word in key):
+    """Not made of generic words only, not opened by an evaluative adjective ("surprising part"), not
+    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not a short
+    non-word, not too long."""
+    if all(word in GENERIC_WORDS or word in EVALUATIVE for word in key) or key[0] in EVALUATIVE:
+        return False
+    if len(key) > 1 and len(set(key)) == 1:  # "woo woo woo"
         return False
     if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
         return False
