@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .answers import find_answer, is_question, is_rhetorical, rarity
 from .sentences import Sentence, content_stems, lowered, words
@@ -187,7 +187,15 @@ class Loop:
 
 
 def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
-    """Every opener in the transcript with its pay-off (None when none is found), in order."""
+    """Every opener in the transcript with its pay-off (None when none is found), in order.
+
+    Memoised: condensing and the open-loop answer both read the loops of the same transcript.
+    """
+    return list(_find_loops(tuple(sentences)))
+
+
+@lru_cache(maxsize=8)
+def _find_loops(sentences: tuple[Sentence, ...]) -> tuple[Loop, ...]:
     scan = _Scan(sentences)
     loops: list[Loop] = []
     for sentence in sentences:
@@ -210,7 +218,7 @@ def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
             loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
-    return loops
+    return tuple(loops)
 
 
 def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float]) -> Loop | None:

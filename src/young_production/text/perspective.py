@@ -37,61 +37,95 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from .sentences import Sentence
 
-CLAIM_CUES: tuple[tuple[float, str], ...] = (
-        # claim framing: the speaker says "this is my point"
-        (1.5, r"\bthe (?:truth|reality|fact) (?:is|of the matter)\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
-        (1.5, r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
-        (1.5, r"\b(?:most|many) people (?:think|believe|assume)\b"),
-        (1.5, r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b"),
-        (1.5, r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
-        (1.5, r"\bthe (?:(?:whole|main|ultimate|real) )?(?:bottom line|lesson|point|takeaway|moral)(?: \w+)? (?:is|here|that)\b"),
-        (1.5, r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
-        (1.5, r"\b(?:in conclusion|to conclude|it follows that)\b|\bconclusion(?: is\b|:)|\bwhat i(?:'m| am) (?:sure|certain|convinced) of\b"),
-        (1.5, r"\bthe (?:consequence|problem|danger|trouble|lesson|moral) (?:of|with) [^,;]{2,40} is\b|\bis this:"),
-        (1.5, r"\b(?:don'?t|doesn'?t|do not|does not|isn'?t|aren'?t|can(?:no|')t) [^;:.]{2,40}[;:] (?:they|it|we|you|she|he)\b"),
-        # findings and stance
-        (1.0, r"\b(?:the|this|our|their|a new) (?:study|research|analysis|report|team|researchers|scientists) "
-              r"(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed)\b"),
-        (1.0, r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b"),
-        (1.0, r"\bnot (?:\w+ ){1,12}?(?:but|—|--)(?: rather)? (?:\w+ )?(?:because|about|what|that|to|the|by|a|an|in)\b"),
-        (1.0, r"\b(?:more important than|matters more than|what counts is)\b"),
-        (1.0, r"\b(?:can|could|will|may)\b[^,;.]{2,60}, but (?:\w+ )?(?:cannot|can'?t|won'?t|will not|never)\b"),
-        (0.6, r"\b(?:beats?|outperforms?)\b|\bwins? (?:by|over|because|when|every)\b|\b(?:better|worse) than\b"),
-        (0.6, r"\bthe (?:ones|people|creators|companies) who\b|\bthe more \w[^,;]*,? the (?:more|less|better)\b"),
-        (1.0, r"^(?:ultimately|in the end|in short|in sum|so in the end|above all)\b"),  # the whole piece's conclusion
-        (0.6, r"^(?:therefore|thus|hence)\b"),  # a step's conclusion
-        (0.4, r"\b(?:i (?:believe|am convinced|am sure|think that)|in my (?:opinion|experience))\b"),
-        (0.4, r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
-        (0.4, r"\b(?:should|must|need to|have to|have (?:a|the) right to)\b"),
-        (0.15, r"\b(?:best|worst|most|least|only|biggest|never|always)\b"),
+@dataclass(frozen=True)
+class Cue:
+    """A phrase pattern with its weight; `hints` are substrings the pattern cannot match without
+    (a cheap pre-check: most sentences hold none, and each full search costs a pass over the text)."""
+
+    weight: float
+    hints: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def found_in(self, text: str) -> bool:
+        return (not self.hints or any(h in text for h in self.hints)) and self.pattern.search(text) is not None
+
+
+def _cues(*table: tuple[float, str, str]) -> tuple[Cue, ...]:
+    """Cues from (weight, "hint|hint", regex) rows, strongest first; an empty hint list means always search."""
+    cues = (Cue(weight, tuple(h for h in hints.split("|") if h), re.compile(rx)) for weight, hints, rx in table)
+    return tuple(sorted(cues, key=lambda cue: -cue.weight))
+
+
+CLAIM_CUES = _cues(
+    # claim framing: the speaker says "this is my point"
+    (1.5, "truth|reality|fact|the thing",
+     r"\bthe (?:truth|reality|fact) (?:is|of the matter)\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
+    (1.5, "the real ", r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
+    (1.5, "people ", r"\b(?:most|many) people (?:think|believe|assume)\b"),
+    (1.5, "key |secret |trick |answer |matters ",
+     r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b"),
+    (1.5, "not |n't ",
+     r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
+    (1.5, "bottom line|lesson|point|takeaway|moral",
+     r"\bthe (?:(?:whole|main|ultimate|real) )?(?:bottom line|lesson|point|takeaway|moral)(?: \w+)? (?:is|here|that)\b"),
+    (1.5, "biggest |most important |number one ",
+     r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
+    (1.5, "conclu|follows that|sure of|certain of|convinced of",
+     r"\b(?:in conclusion|to conclude|it follows that)\b|\bconclusion(?: is\b|:)|"
+     r"\bwhat i(?:'m| am) (?:sure|certain|convinced) of\b"),
+    (1.5, "consequence|problem|danger|trouble|lesson|moral|is this:",
+     r"\bthe (?:consequence|problem|danger|trouble|lesson|moral) (?:of|with) [^,;]{2,40} is\b|\bis this:"),
+    (1.5, ";|:",  # antithesis: "people don't buy what you do; they buy why you do it"
+     r"\b(?:don'?t|doesn'?t|do not|does not|isn'?t|aren'?t|can(?:no|')t) [^;:.]{2,40}[;:] (?:they|it|we|you|she|he)\b"),
+    # findings, antitheses, a closing conclusion
+    (1.0, "study|research|analysis|report|team |scientists",
+     r"\b(?:the|this|our|their|a new) (?:study|research|analysis|report|team|researchers|scientists) "
+     r"(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed)\b"),
+    (1.0, "clear that",
+     r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b"),
+    (1.0, "not ",
+     r"\bnot (?:\w+ ){1,12}?(?:but|—|--)(?: rather)? (?:\w+ )?(?:because|about|what|that|to|the|by|a|an|in)\b"),
+    (1.0, "more important than|matters more than|what counts is",
+     r"\b(?:more important than|matters more than|what counts is)\b"),
+    (1.0, ", but ", r"\b(?:can|could|will|may)\b[^,;.]{2,60}, but (?:\w+ )?(?:cannot|can'?t|won'?t|will not|never)\b"),
+    (1.0, "", r"^(?:ultimately|in the end|in short|in sum|so in the end|above all)\b"),  # the whole piece's conclusion
+    # comparisons and generalisations, a step's conclusion
+    (0.6, "beat|outperform|win|better than|worse than",
+     r"\b(?:beats?|outperforms?)\b|\bwins? (?:by|over|because|when|every)\b|\b(?:better|worse) than\b"),
+    (0.6, "who|the more",
+     r"\bthe (?:ones|people|creators|companies) who\b|\bthe more \w[^,;]*,? the (?:more|less|better)\b"),
+    (0.6, "", r"^(?:therefore|thus|hence)\b"),
+    # stance and consequence
+    (0.4, "i believe|i am |i think that|in my ",
+     r"\b(?:i (?:believe|am convinced|am sure|think that)|in my (?:opinion|experience))\b"),
+    (0.4, "why|means|other words|problem is|reason is",
+     r"\b(?:that'?s why|which means|in other words|the problem is|the reason is)\b"),
+    (0.4, "should|must|need to|have to|right to", r"\b(?:should|must|need to|have to|have (?:a|the) right to)\b"),
+    (0.15, "best|worst|most|least|only|biggest|never|always",
+     r"\b(?:best|worst|most|least|only|biggest|never|always)\b"),
 )
-# One alternation per weight, strongest first: a sentence scores its strongest cue.
-_CUE_GROUPS = tuple(
-    (weight, re.compile("|".join(f"(?:{rx})" for w, rx in CLAIM_CUES if w == weight)))
-    for weight in sorted({w for w, _ in CLAIM_CUES}, reverse=True)
-)
-PENALTIES: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
-    (weight, re.compile(rx))
-    for weight, rx in (
-        (-1.0, r"\b(?:subscribe|hit the (?:like|bell)|link (?:is )?in the description|sponsor(?:ed)?|patreon|"
-               r"smash that)\b"),
-        (-1.0, r"\b(?:let me know|tell me|leave a comment|drop a comment|comment) (?:down )?"
-               r"(?:below|in the comments)\b"),
-        (-0.3, r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
-        (-0.8, r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
-        (-0.5, r"\?\s*$"),
-        # signposting: announcing what the piece will do is not what it claims
-        (-1.0, r"\b(?:what i want to do|i want to (?:show|talk|explain|walk)|i'?(?:ll| will) show you|let me show you|"
-               r"in (?:this|today'?s|the next) (?:video|article|talk|lesson|episode|post)|by the end of this)\b"),
-        (-0.4, r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
-        (-0.4, r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
-    )
+PENALTIES = _cues(
+    (-1.0, "subscribe|hit the|link|sponsor|patreon|smash that",
+     r"\b(?:subscribe|hit the (?:like|bell)|link (?:is )?in the description|sponsor(?:ed)?|patreon|smash that)\b"),
+    (-1.0, "let me know|tell me|comment",
+     r"\b(?:let me know|tell me|leave a comment|drop a comment|comment) (?:down )?(?:below|in the comments)\b"),
+    # signposting: announcing what the piece will do is not what it claims
+    (-1.0, "what i want to do|i want to |show you|in this |in today|in the next |by the end of this",
+     r"\b(?:what i want to do|i want to (?:show|talk|explain|walk)|i'?(?:ll| will) show you|let me show you|"
+     r"in (?:this|today'?s|the next) (?:video|article|talk|lesson|episode|post)|by the end of this)\b"),
+    (-0.8, "", r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
+    (-0.5, "?", r"\?\s*$"),
+    (-0.4, "said|says|told|according to|report|wrote|writes",
+     r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
+    (-0.4, "\"|“|”|'|‘", r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
+    (-0.3, "", r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
 )
 _LEANS_BACK = re.compile(r"^(?:but|and|so|that'?s why|which|because|this is why|that is why)\b")
 MAX_WORDS = 60
@@ -117,8 +151,8 @@ def _scores(sentences: tuple[Sentence, ...]) -> tuple[float, ...]:
     for sentence, centrality in zip(sentences, centralities, strict=True):
         text = sentence.lower
         score = centrality
-        score += next((w for w, rx in _CUE_GROUPS if rx.search(text)), 0.0)
-        score += sum(w for w, rx in PENALTIES if rx.search(text))
+        score += next((cue.weight for cue in CLAIM_CUES if cue.found_in(text)), 0.0)  # the strongest cue
+        score += sum(penalty.weight for penalty in PENALTIES if penalty.found_in(text))
         if len(sentence.tokens) < 6:
             score -= 0.5
         if sentence.index < head or sentence.index >= tail:
