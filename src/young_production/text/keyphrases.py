@@ -83,6 +83,7 @@ VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
     "i've you've we've i'd you'd just always".split()
 )
+_LETTER = re.compile(r"[a-z]")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
 
 
@@ -128,17 +129,21 @@ def _speakers(texts: Sequence[str]) -> frozenset[str]:
 def _count(texts: Sequence[str], title: str) -> _Phrases:
     phrases = _Phrases()
     stems: dict[str, str] = {}
+    counts: dict[tuple[str, ...], int] = {}  # a plain dict: this loop is the hot spot of the tag rules
+    first_seen = phrases.first_seen
     for text in texts:
         for run in _runs(text):
-            words = [w for w, _ in run]
-            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w in words]
+            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
             phrases.said.update(run_stems)
             phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject)
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
-                phrases.counts[key] += 1
-                if key not in phrases.first_seen:
-                    phrases.first_seen[key] = len(phrases.first_seen)
+                if key in counts:
+                    counts[key] += 1
+                else:
+                    counts[key] = 1
+                    first_seen[key] = len(first_seen)
+    phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
     for run in _runs(title):
         run_stems = [stems.get(w) or stem(w) for w, _ in run]
@@ -213,7 +218,7 @@ def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
         word = token.replace("’", "'").strip("'-")
         if word.endswith("'s"):  # "hong kong's" is "hong kong"
             word = word[:-2]
-        if len(word) < 2 or word in STOP_WORDS or not any(c.isalpha() for c in word):
+        if word in STOP_WORDS or len(word) < 2 or not _LETTER.search(word):
             if run:
                 yield run
             run = []
