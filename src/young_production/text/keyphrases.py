@@ -131,11 +131,13 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
     stems: dict[str, str] = {}
     counts: dict[tuple[str, ...], int] = {}  # a plain dict: this loop is the hot spot of the tag rules
     first_seen = phrases.first_seen
+    said: list[str] = []
+    verb_like: list[str] = []
     for text in texts:
         for run in _runs(text):
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
-            phrases.said.update(run_stems)
-            phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject)
+            said += run_stems
+            verb_like += [st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
                 if key in counts:
@@ -143,6 +145,7 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
                 else:
                     counts[key] = 1
                     first_seen[key] = len(first_seen)
+    phrases.said, phrases.verb_like = Counter(said), Counter(verb_like)
     phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
     for run in _runs(title):
@@ -218,7 +221,7 @@ def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
         word = token.replace("’", "'").strip("'-")
         if word.endswith("'s"):  # "hong kong's" is "hong kong"
             word = word[:-2]
-        if word in STOP_WORDS or len(word) < 2 or not _LETTER.search(word):
+        if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
                 yield run
             run = []
