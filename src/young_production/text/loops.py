@@ -88,7 +88,7 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\b(?:until|till|til|to) the (?:very )?end\b"),
         ("end", 3, " end",
          r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, " you|explain",
+        ("promise", 3, "show you|tell you|reveal you|share you|explain you|teach you|give you|want to|like to",
          r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b|"
          r"\b(?:what )?i(?: want|'d like| would like) to (?:explain|show you|tell you|teach you|share with you|"
          r"talk (?:to you )?about|do here is show you)\b"),
@@ -104,18 +104,18 @@ OPENERS: tuple[Opener, ...] = tuple(
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
          r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
-        ("later", 3, "later|due |minute|moment|now|see why|return|come back",
+        ("later", 3, "later|in due|minute|moment|a bit|a second|by the end|for now|see why|promise",
          r"\b(?:i|we)(?:'ll| will|'re going to|'m going to| are going to| am going to|'re gonna|'m gonna) "
          r"(?:\w+ ){0,3}(?:get to|come back to|return (?:back )?to|talk|explain|show|cover|look at)\b.{0,70}"
          r"\b(?:later|in due (?:course|time)|in (?:just )?a (?:few )?(?:minutes?|moment|bit|second)|in a minute|"
          r"by the end)\b|\b(?:don'?t worry about (?:that|this|it|all)\b.{0,60}\b(?:for now|later|in due time)|"
          r"you'?ll see why\b|more on (?:all of )?(?:that|this) later|i promise (?:i'?ll|i will|to) explain)"),
-        ("withheld", 3, "more|wait|next|part|spoil|gratification",
+        ("withheld", 3, "won|don|will not|make you wait|gratification|in the next|join me in part",
          r"\bi (?:won'?t|don'?t want to|will not) (?:say|tell you|spoil|reveal|give away) (?:anything |any )?"
          r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
          r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
         ("wait", 2, "wait for", r"\bwait for it\b"),
-        ("list", 2, "there ",
+        ("list", 2, "there are |there were ",
          r"\bthere (?:are|were) (?:two|three|four|five|\d) (?:\w+ )?(?:problems|reasons|ways|things|questions|issues|"
          r"lessons|steps|mistakes|options|kinds|types|parts)\b"),
     )
@@ -364,7 +364,9 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
     for sentence in later:
         if is_question(sentence) and not scan.hit(_CALLBACK, sentence):
             continue
-        shared = topic & _topic_words(sentence.text)
+        shared = topic & sentence.stems  # the topic holds no loop word nor short word
+        if not shared and sentence.index - opened > OUTRIGHT_REACH:
+            continue
         cue = scan.hit(RESOLVERS[kind], sentence) or scan.hit(_CALLBACK, sentence)
         outright = scan.hit(_PAYOFF, sentence) or (scan.hit(reveal, sentence) if reveal else None)
         if outright and not shared and (sentence.index - opened > OUTRIGHT_REACH or scan.answers_question(sentence)):
