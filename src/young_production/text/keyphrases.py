@@ -12,9 +12,11 @@
    `GENERIC_WORDS` ("people", "time", "tips", "city", "plan", "risk") never make
    a tag on their own, nor do phrases made of them only, phrases opened by an
    `EVALUATIVE` adjective ("surprising part", "specific string", "beautiful
-   country"), a word repeated ("woo woo woo"), nor words said more than half
-   the time right after a subject or a verb marker ("I quit", "to cut"):
-   without a part-of-speech tagger that is how verbs are told from nouns.
+   country"), a word repeated ("woo woo woo") or ending on a past form
+   ("balloon rose"), nor words said more than half the time right after a
+   subject or a verb marker ("I quit", "to cut": without a part-of-speech
+   tagger that is how verbs are told from nouns) or right after themselves
+   (an interjection: "woo woo").
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
@@ -32,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .grammar import is_adverb, is_verb
+from .grammar import IRREGULAR_PAST, is_adverb, is_verb
 from .sentences import STOP_WORDS, Sentence, stem
 
 MIN_TAGS, MAX_TAGS = 3, 6
@@ -95,6 +97,7 @@ class _Phrases:
     occurrences: Counter[tuple[str, ...]] = field(default_factory=Counter)
     said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
+    doubled: Counter[str] = field(default_factory=Counter)  # ... right after itself ("woo woo", "no no")
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
@@ -133,10 +136,12 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
     first_seen = phrases.first_seen
     said: list[str] = []
     verb_like: list[str] = []
+    doubled: list[str] = []
     for text in texts:
         for run in _runs(text):
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
             said += run_stems
+            doubled += [b for a, b in zip(run_stems, run_stems[1:]) if a == b]
             verb_like += [st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
@@ -145,7 +150,7 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
                 else:
                     counts[key] = 1
                     first_seen[key] = len(first_seen)
-    phrases.said, phrases.verb_like = Counter(said), Counter(verb_like)
+    phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
     phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
     for run in _runs(title):
@@ -161,7 +166,8 @@ def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tup
 
     def candidate(k: tuple[str, ...]) -> bool:
         return _eligible(k) and not (
-            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers)
+            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers
+                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]])  # an interjection
         )
 
     chosen: list[tuple[str, ...]] = []
@@ -251,6 +257,8 @@ def _eligible(key: tuple[str, ...]) -> bool:
     if len(key) > 1 and len(set(key)) == 1:  # "woo woo woo"
         return False
     if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
+        return False
+    if len(key) > 1 and key[-1] in IRREGULAR_PAST:  # "balloon rose": a subject and its verb
         return False
     if len(key) == 1 and len(key[0]) < 3 and not key[0].isalpha():
         return False
