@@ -12,8 +12,11 @@ has its own resolvers, searched in the sentences after it:
   mistake ...") resolves there too when it is found;
 - `end`: "stay until the end" resolves on a pay-off phrase ("I promised",
   "finally", "the answer is", "here's the secret"), preferably in the last 40 %;
-- `promise` / `later`: resolve on a pay-off or callback phrase that shares a
-  content word with what was promised;
+- `promise` / `later` / `withheld`: resolve on the first later sentence that
+  says the promised words again, weighted by how rare they are, helped by a
+  pay-off or callback cue ("here's how", "as I mentioned", "the image I showed
+  you at the start") or by the reveal a "what X is" promise announced ("the
+  network is just a function"); see `_topic_payoff`;
 - `first`: "but first" resolves where the speaker returns ("now, back to");
 - `catch` ("here's the catch", "but that's not the surprising part"): resolves
   on "the catch is" or "here's the surprising part", else on the next sentence;
@@ -26,9 +29,14 @@ has its own resolvers, searched in the sentences after it:
   until the next video", "in part 2": the answer is kept for later, so the loop
   is reported open ("not resolved") unless a pay-off cue follows;
 - `wait`: "wait for it" resolves on the next sentence;
-- `question`: any question (not a tag question like "right?") resolves on the
-  later sentence that answers it (see `answers.find_answer`); an unanswered
-  question counts only among the first three sentences (a withheld answer).
+- `list`: "there are two problems" resolves where the first one is named
+  ("One, ...", "First, ...", "the first problem is"); a count never followed
+  by its items is a remark, not a loop, as is a teaser ("seems too good to be
+  true") never revealed;
+- `question`: any question (not a tag question like "right?"), or the puzzle
+  after "... asks this question.", resolves on the later sentence that answers
+  it (see `answers.find_answer`); an unanswered question counts only among the
+  first three sentences (a withheld answer).
 
 The reported loop is the strongest opener (a resolution found, then an opener
 in the first fifth of the transcript, weigh in); ties go to the earliest. No
@@ -355,7 +363,8 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
     sentence reaching it. A sentence must say a promised word, or hold an outright
     pay-off within `OUTRIGHT_REACH` sentences that is not the answer to a question
     just asked; one without any cue must come a few sentences on (a topic said again
-    at once is still the promise) and hold two promised words, or half their weight.
+    at once is still the promise) and hold two promised words, or half their weight,
+    and never pays off a withheld answer ("I'll make you wait until the next video").
     A question pays off nothing, unless it calls back ("Remember the study I mentioned?").
     """
     weights = scan.rarity
@@ -374,7 +383,8 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
         if not shared and not outright:
             continue
         said = sum(weights.get(w, 0.0) for w in shared) / total
-        if not cue and not outright and (sentence.index - opened < TOPIC_RETURN_GAP or (len(shared) < 2 and said < 0.5)):
+        if not cue and not outright and (kind == "withheld" or sentence.index - opened < TOPIC_RETURN_GAP
+                                         or (len(shared) < 2 and said < 0.5)):
             continue
         score = 2 * said
         score += 1.0 if outright else 0.5 if cue else 0.0
