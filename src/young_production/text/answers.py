@@ -38,7 +38,9 @@ REACH = 40  # sentences after the question in which the answer may come
 DISTANCE_PENALTY = 0.05
 NEXT_SENTENCE_BONUS = 0.5
 UNSHARED_ANSWER_REACH = 3  # "it turns out ..." sharing no word with the question answers it only this soon
-_FILLER = frozenset("think know mean possible way thing really kind sort something anything one question happen happened".split())
+_FILLER = frozenset(
+    "think know mean possible way thing really kind sort something anything one question happen happened".split()
+)
 STRONG_ANSWER = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
     r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|"

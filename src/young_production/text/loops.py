@@ -138,7 +138,8 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
     for kind, rx in {
         "end": rf"{_PAYOFF_RX}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
         "promise": rf"{_PAYOFF_RX}|\bhere(?:'s| is) (?:how|what|the|my)\b|\blet me show you\b|"
-                   r"\b(?:this|that) is (?:how|what|the|my)\b|\bthat'?s (?:how|what)\b|\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
+                   r"\b(?:this|that) is (?:how|what|the|my)\b|\bthat'?s (?:how|what)\b|"
+                   r"\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
         "later": rf"{_PAYOFF_RX}|\b(?:as )?i (?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
                  r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|"
                  r"\bcoming back to\b",

@@ -74,7 +74,8 @@ CLAIM_CUES = _cues(
     (1.5, "not |n't ",
      r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
     (1.5, "bottom line|lesson|point|takeaway|moral",
-     r"\bthe (?:(?:whole|main|ultimate|real) )?(?:bottom line|lesson|point|takeaway|moral)(?: \w+)? (?:is|here|that)\b"),
+     r"\bthe (?:(?:whole|main|ultimate|real) )?(?:bottom line|lesson|point|takeaway|moral)(?: \w+)? "
+     r"(?:is|here|that)\b"),
     (1.5, "biggest |most important |number one ",
      r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
     (1.5, "conclu|follows that|sure of|certain of|convinced of",
@@ -124,7 +125,8 @@ PENALTIES = _cues(
     (-0.5, "?", r"\?\s*$"),
     (-0.4, "said|says|told|according to|report|wrote|writes",
      r"\b(?:said|says|told|according to|reports?|reported|wrote|writes)\b"),
-    (-0.4, "\"|“|”|'|‘", r"^[\"“”'‘]|[\"“”]\s*$"),  # a quotation: someone else's words, not the piece's claim
+    # a quotation: someone else's words, not the piece's claim
+    (-0.4, "\"|“|”|'|‘", r"^[\"“”'‘]|[\"“”]\s*$"),
     (-0.3, "", r"^(?:and |so |but )?i (?:was|had|made|got|went|did|lost|quit|kept|spent|\w*[^e\W]ed)\b"),
 )
 _LEANS_BACK = re.compile(r"^(?:but|and|so|that'?s why|which|because|this is why|that is why)\b")
