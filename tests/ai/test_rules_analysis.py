@@ -318,7 +318,7 @@ CLAIM = "But the real reason habits stick is that your environment makes them ea
 
 
 def test_perspective_is_the_planted_claim() -> None:
-    perspective = find_perspective(sentences_of(HABITS), title="Why your habits fail")
+    perspective = find_perspective(sentences_of(HABITS))
 
     assert perspective is not None
     assert CLAIM in perspective

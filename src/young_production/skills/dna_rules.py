@@ -45,7 +45,7 @@ class Material:
 
     @cached_property
     def perspective(self) -> str:
-        return find_perspective(self.sentences, self.title) or ""
+        return find_perspective(self.sentences) or ""
 
     @cached_property
     def hook(self) -> Hook:

@@ -3,7 +3,8 @@
 A question is answered by the later sentence that best combines:
 
 - the question's words, weighted by how rare they are in the text (the words
-  "Bitcoin" or "librarian" say more than "time"), as a share of the question's
+  "Bitcoin" or "librarian" say more than "time"; a number such as a year, "what
+  happened in 2009?", as much as the rarest word), as a share of the question's
   own weight, doubled;
 - an answer cue: "the answer is", "it turns out", "that's why", "the
   difference was", "what it is, is" (+1.5, and enough without a shared word);
@@ -14,7 +15,8 @@ A question is answered by the later sentence that best combines:
   sentence of distance: answers come soon, and a nearer one wins a tie.
 
 It must reach `MIN_ANSWER_SCORE` and share a word, echo the question or carry
-a strong cue ("The answer is simple.").
+a strong cue soon after it ("The answer is simple." within three sentences: further
+on, a cue sharing no word with the question answers something else).
 A short "But why?" is about the sentence before it, whose words it borrows.
 Tag questions ("right?"), rhetorical ones ("what better way ...", "what if"
 past the opening), calls to action ("Need help? Visit ..."), questions answered
@@ -35,7 +37,10 @@ MIN_ANSWER_SCORE = 1.0
 REACH = 40  # sentences after the question in which the answer may come
 DISTANCE_PENALTY = 0.05
 NEXT_SENTENCE_BONUS = 0.5
-_FILLER = frozenset("think know mean possible way thing really kind sort something anything one".split())
+UNSHARED_ANSWER_REACH = 3  # "it turns out ..." sharing no word with the question answers it only this soon
+_FILLER = frozenset(
+    "think know mean possible way thing really kind sort something anything one question happen happened".split()
+)
 STRONG_ANSWER = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
     r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|"
@@ -47,7 +52,7 @@ _TAG_QUESTION = re.compile(
     r"wouldn'?t you|aren'?t they|don'?t they|do you|see|remember)\W*\?$"
 )
 _RHETORICAL_START = re.compile(
-    r"^(?:and |but |so )?(?:what if|what better|who (?:would|could) have|isn'?t (?:it|that)|how (?:cool|great|amazing|"
+    r"^(?:(?:and|but|so|now),? )?(?:what if|what better|who (?:would|could) have|isn'?t (?:it|that)|how (?:cool|great|amazing|"
     r"wonderful|crazy)|need|want|looking for|ready|interested in|curious|is there (?:something|anything) you)\b"
 )
 _CALL_TO_ACTION = re.compile(r"^(?:email|contact|subscribe|click|visit|call|sign up|follow|check out|join|tap|try)\b")
@@ -93,7 +98,10 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
     asked = {w for s in sentences[index : last + 1] for w in s.stems if w not in _FILLER and len(w) > 2}
     if len(asked) < 2 and index:  # "But why?": the question is about the sentence before it
         asked |= {w for w in sentences[index - 1].stems if len(w) > 2}
-    asked_weight = sum(weights.get(w, 0.0) for w in asked) or 1.0
+    # a number the question names ("what happened in 2009?") weighs like its rarest word
+    numbers = {t for s in sentences[index : last + 1] for t in s.tokens if t.isdigit() and len(t) >= 3}
+    number_weight = max(weights.values(), default=1.0)
+    asked_weight = (sum(weights.get(w, 0.0) for w in asked) + number_weight * len(numbers)) or 1.0
     echo = _WH_START.match(question.lower.strip())
     echo_phrase = echo.group(1) if echo and len(echo.group(1).split()) >= 3 else None
     best: tuple[float, Answer] | None = None
@@ -101,13 +109,14 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
         if is_question(sentence) or len(sentence.tokens) < 3:
             continue
         shared = asked & sentence.stems
+        named = numbers.intersection(sentence.tokens)
         strong = STRONG_ANSWER.search(sentence.lower)
         cue = strong or WEAK_ANSWER.search(sentence.lower)
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
         following = sentence.index == last + 1
-        if not shared and not echoed and not strong:
+        if not shared and not named and not echoed and (not strong or sentence.index - last > UNSHARED_ANSWER_REACH):
             continue
-        score = 2 * sum(weights.get(w, 0.0) for w in shared) / asked_weight
+        score = 2 * (sum(weights.get(w, 0.0) for w in shared) + number_weight * len(named)) / asked_weight
         score += (1.5 if strong else 0.5 if cue else 0.0) + (1.5 if echoed else 0.0)
         score += NEXT_SENTENCE_BONUS if following else 0.0
         score -= DISTANCE_PENALTY * (sentence.index - last)

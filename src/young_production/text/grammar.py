@@ -90,7 +90,8 @@ COMMON_VERBS = frozenset(
     engage engages engaged engaging deserve deserves deserved compute computes computed computing
     diagnose diagnosed diagnosing sample samples sampled sampling tweak tweaked tweaking post posted
     posting describe describes described describing announce announced announcing claim claimed beat beats
-    sound sounds sounded
+    sound sounds sounded communicate communicates communicated communicating repeat repeats repeated
+    repeating behave behaves behaved
     """.split()
 )
 _NOT_ADVERB = frozenset(

@@ -9,11 +9,14 @@
    C-value term extraction), so "morning routine" beats "morning" when the two
    travel together.
 3. Score: adjusted frequency x (1 + 0.6 per extra word). Words from
-   `GENERIC_WORDS` ("people", "time", "tips", "crazy", "simple") never make a
-   tag on their own, nor do phrases made of them only ("surprising part"), nor
-   do words said more than half the time right after a subject or a verb
-   marker ("I quit", "to cut"): without a part-of-speech tagger that is how
-   verbs are told from nouns.
+   `GENERIC_WORDS` ("people", "time", "tips", "city", "plan", "risk") never make
+   a tag on their own, nor do phrases made of them only, phrases opened by an
+   `EVALUATIVE` adjective ("surprising part", "specific string", "beautiful
+   country"), a word repeated ("woo woo woo") or ending on a past form
+   ("balloon rose"), nor words said more than half the time right after a
+   subject or a verb marker ("I quit", "to cut": without a part-of-speech
+   tagger that is how verbs are told from nouns) or right after themselves
+   (an interjection: "woo woo").
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
    contained in one and said fewer than twice on its own ("gym" stays next to
@@ -31,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .grammar import is_adverb, is_verb
+from .grammar import IRREGULAR_PAST, is_adverb, is_verb
 from .sentences import STOP_WORDS, Sentence, stem
 
 MIN_TAGS, MAX_TAGS = 3, 6
@@ -46,10 +49,19 @@ GENERIC_WORDS = frozenset(
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
     night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
     version result results
-    crazy single real true simple easy hard small huge different important special entire actual exact
-    amazing awesome incredible insane perfect quick fast slow bad better worse short long high low full
-    specific surprising interesting main whole piece summary study
-    good free personal equal possible beautiful far inside red green blue yellow black white
+    subject future plan team course act description approach possibility risk moment city nation human
+    solution body doctor minus plus fact decade style
+    small huge short long high low full quick fast slow free personal far inside early
+    red green blue yellow black white
+    """.split()
+)
+# evaluative adjectives: they say what the speaker thinks of a thing, not what it is, so a phrase
+# they open is no tag ("specific string", "beautiful country", "true solution")
+EVALUATIVE = frozenset(
+    """
+    crazy single real true simple easy hard different important special entire actual exact amazing
+    awesome incredible insane perfect bad better worse specific surprising interesting main whole piece
+    summary study good equal possible beautiful certain particular wonderful terrible great
     """.split()
 )
 # not content: web addresses, file names, handles; a line that is a credit, a byline or a footer
@@ -73,6 +85,7 @@ VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
     "i've you've we've i'd you'd just always".split()
 )
+_LETTER = re.compile(r"[a-z]")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
 
 
@@ -84,6 +97,7 @@ class _Phrases:
     occurrences: Counter[tuple[str, ...]] = field(default_factory=Counter)
     said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
+    doubled: Counter[str] = field(default_factory=Counter)  # ... right after itself ("woo woo", "no no")
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
@@ -118,17 +132,26 @@ def _speakers(texts: Sequence[str]) -> frozenset[str]:
 def _count(texts: Sequence[str], title: str) -> _Phrases:
     phrases = _Phrases()
     stems: dict[str, str] = {}
+    counts: dict[tuple[str, ...], int] = {}  # a plain dict: this loop is the hot spot of the tag rules
+    first_seen = phrases.first_seen
+    said: list[str] = []
+    verb_like: list[str] = []
+    doubled: list[str] = []
     for text in texts:
         for run in _runs(text):
-            words = [w for w, _ in run]
-            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w in words]
-            phrases.said.update(run_stems)
-            phrases.verb_like.update(st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject)
+            run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
+            said += run_stems
+            doubled += [b for a, b in zip(run_stems, run_stems[1:]) if a == b]
+            verb_like += [st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
-                phrases.counts[key] += 1
-                if key not in phrases.first_seen:
-                    phrases.first_seen[key] = len(phrases.first_seen)
+                if key in counts:
+                    counts[key] += 1
+                else:
+                    counts[key] = 1
+                    first_seen[key] = len(first_seen)
+    phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
+    phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
     for run in _runs(title):
         run_stems = [stems.get(w) or stem(w) for w, _ in run]
@@ -143,7 +166,8 @@ def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tup
 
     def candidate(k: tuple[str, ...]) -> bool:
         return _eligible(k) and not (
-            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers)
+            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers
+                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]])  # an interjection
         )
 
     chosen: list[tuple[str, ...]] = []
@@ -203,7 +227,7 @@ def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
         word = token.replace("’", "'").strip("'-")
         if word.endswith("'s"):  # "hong kong's" is "hong kong"
             word = word[:-2]
-        if len(word) < 2 or word in STOP_WORDS or not any(c.isalpha() for c in word):
+        if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
                 yield run
             run = []
@@ -225,11 +249,16 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 
 def _eligible(key: tuple[str, ...]) -> bool:
-    """Not made of generic words only ("surprising part"), not a verb or adverb ("reduce", "randomly",
-    "chasing trends"), not a short non-word, not too long."""
-    if all(word in GENERIC_WORDS for word in key):
+    """Not made of generic words only, not opened by an evaluative adjective ("surprising part"), not
+    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not a short
+    non-word, not too long."""
+    if all(word in GENERIC_WORDS or word in EVALUATIVE for word in key) or key[0] in EVALUATIVE:
+        return False
+    if len(key) > 1 and len(set(key)) == 1:  # "woo woo woo"
         return False
     if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
+        return False
+    if len(key) > 1 and key[-1] in IRREGULAR_PAST:  # "balloon rose": a subject and its verb
         return False
     if len(key) == 1 and len(key[0]) < 3 and not key[0].isalpha():
         return False

@@ -12,8 +12,11 @@ has its own resolvers, searched in the sentences after it:
   mistake ...") resolves there too when it is found;
 - `end`: "stay until the end" resolves on a pay-off phrase ("I promised",
   "finally", "the answer is", "here's the secret"), preferably in the last 40 %;
-- `promise` / `later`: resolve on a pay-off or callback phrase that shares a
-  content word with what was promised;
+- `promise` / `later` / `withheld`: resolve on the first later sentence that
+  says the promised words again, weighted by how rare they are, helped by a
+  pay-off or callback cue ("here's how", "as I mentioned", "the image I showed
+  you at the start") or by the reveal a "what X is" promise announced ("the
+  network is just a function"); see `_topic_payoff`;
 - `first`: "but first" resolves where the speaker returns ("now, back to");
 - `catch` ("here's the catch", "but that's not the surprising part"): resolves
   on "the catch is" or "here's the surprising part", else on the next sentence;
@@ -26,9 +29,14 @@ has its own resolvers, searched in the sentences after it:
   until the next video", "in part 2": the answer is kept for later, so the loop
   is reported open ("not resolved") unless a pay-off cue follows;
 - `wait`: "wait for it" resolves on the next sentence;
-- `question`: any question (not a tag question like "right?") resolves on the
-  later sentence that answers it (see `answers.find_answer`); an unanswered
-  question counts only among the first three sentences (a withheld answer).
+- `list`: "there are two problems" resolves where the first one is named
+  ("One, ...", "First, ...", "the first problem is"); a count never followed
+  by its items is a remark, not a loop, as is a teaser ("seems too good to be
+  true") never revealed;
+- `question`: any question (not a tag question like "right?"), or the puzzle
+  after "... asks this question.", resolves on the later sentence that answers
+  it (see `answers.find_answer`); an unanswered question counts only among the
+  first three sentences (a withheld answer).
 
 The reported loop is the strongest opener (a resolution found, then an opener
 in the first fifth of the transcript, weigh in); ties go to the earliest. No
@@ -41,6 +49,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from .answers import find_answer, is_question, is_rhetorical, rarity
 from .sentences import Sentence, content_stems, lowered, words
@@ -57,7 +66,10 @@ _NAMED_ORDINAL = re.compile(rf"\bthe ({'|'.join(k for k in _ORDINALS if k not in
 NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the third mistake") belongs to it
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
+LIST_REACH = 8  # sentences after "there are two problems" in which the first one is named
 TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
+OUTRIGHT_REACH = 10  # sentences: "the answer is" naming none of the promised words must come soon
+MIN_TOPIC_PAYOFF = 0.7
 QUESTION_STRENGTH = 1.5
 OPENING_QUESTION_INDEX = 2  # an unanswered question is a loop only in the opening three sentences  # below every explicit promise: a question is the weaker loop
 
@@ -84,9 +96,10 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\b(?:until|till|til|to) the (?:very )?end\b"),
         ("end", 3, " end",
          r"\bby the end of (?:this|the) (?:video|episode|article|post)\b|\bat the end,? i(?:'ll| will)\b"),
-        ("promise", 3, " you|explain",
+        ("promise", 3, "show you|tell you|reveal you|share you|explain you|teach you|give you|want to|like to",
          r"\bi(?:'ll| will|'m going to|'m gonna| am going to) (?:show|tell|reveal|share|explain|teach|give) you\b|"
-         r"\b(?:what )?i want to (?:explain|show you|tell you|teach you|talk (?:to you )?about|do here is show you)\b"),
+         r"\b(?:what )?i(?: want|'d like| would like) to (?:explain|show you|tell you|teach you|share with you|"
+         r"talk (?:to you )?about|do here is show you)\b"),
         ("later", 3, "later| to th| to it",
          r"\blater (?:in|on in) (?:this|the) (?:video|episode|article)\b|\bmore on (?:that|this) later\b|"
          r"\bwe'?ll (?:get|come back) to (?:that|this|it)\b|\bi'?ll come back to (?:that|this)\b"),
@@ -99,17 +112,20 @@ OPENERS: tuple[Opener, ...] = tuple(
         ("next", 2, "next|believe|you see|guess|and then",
          r"\bwhat happened next\b|\byou won'?t believe (?:what|how|who)\b|\bwait (?:until|till) you see\b|"
          r"\bguess what happened\b|\band then (?:something|everything) (?:changed|happened)\b"),
-        ("later", 3, "later|due |minute|moment|now|see why|return|come back",
+        ("later", 3, "later|in due|minute|moment|a bit|a second|by the end|for now|see why|promise",
          r"\b(?:i|we)(?:'ll| will|'re going to|'m going to| are going to| am going to|'re gonna|'m gonna) "
          r"(?:\w+ ){0,3}(?:get to|come back to|return (?:back )?to|talk|explain|show|cover|look at)\b.{0,70}"
          r"\b(?:later|in due (?:course|time)|in (?:just )?a (?:few )?(?:minutes?|moment|bit|second)|in a minute|"
          r"by the end)\b|\b(?:don'?t worry about (?:that|this|it|all)\b.{0,60}\b(?:for now|later|in due time)|"
          r"you'?ll see why\b|more on (?:all of )?(?:that|this) later|i promise (?:i'?ll|i will|to) explain)"),
-        ("withheld", 3, "more|wait|next|part|spoil|gratification",
+        ("withheld", 3, "won|don|will not|make you wait|gratification|in the next|join me in part",
          r"\bi (?:won'?t|don'?t want to|will not) (?:say|tell you|spoil|reveal|give away) (?:anything |any )?"
          r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
          r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
         ("wait", 2, "wait for", r"\bwait for it\b"),
+        ("list", 2, "there are |there were ",
+         r"\bthere (?:are|were) (?:two|three|four|five|\d) (?:\w+ )?(?:problems|reasons|ways|things|questions|issues|"
+         r"lessons|steps|mistakes|options|kinds|types|parts)\b"),
     )
 )
 
@@ -122,7 +138,8 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
     for kind, rx in {
         "end": rf"{_PAYOFF_RX}|\bfinally\b|\bthe (?:last|final) (?:one|tip|thing|step)\b",
         "promise": rf"{_PAYOFF_RX}|\bhere(?:'s| is) (?:how|what|the|my)\b|\blet me show you\b|"
-                   r"\bthis is (?:how|what|the|my)\b|\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
+                   r"\b(?:this|that) is (?:how|what|the|my)\b|\bthat'?s (?:how|what)\b|"
+                   r"\b(?:so|now|okay|alright),? (?:here(?:'s| is)|this is|let'?s)\b",
         "later": rf"{_PAYOFF_RX}|\b(?:as )?i (?:mentioned|said)\b|\bremember (?:when|what|the|how)\b|\bearlier\b|"
                  r"\b(?:now|okay|so|alright),? (?:back to|let'?s (?:get|come) back to|let'?s talk about)\b|"
                  r"\bcoming back to\b",
@@ -133,9 +150,18 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
         "withheld": _PAYOFF_RX,
+        "list": r"^(?:the )?(?:one|first|firstly|number one)\b,?|\bthe first (?:one|problem|reason|way|thing|issue|"
+                r"lesson|step|mistake|option|kind|type|part) is\b",
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
+_DEFINED = re.compile(r"\s*what (?:a |an |the )?(?:\w+ ){0,2}?(\w{3,}) (?:actually |really |exactly )?is\b")
+_REVEALED = r"(?:just|really|simply|basically|actually|only|nothing (?:more |else )?(?:than|but))\b"
+_CALLBACK = re.compile(
+    r"\b(?:i|we) (?:showed|told|promised) you\b|\bat the (?:start|beginning)\b|\bas (?:i )?(?:mentioned|promised)\b|"
+    r"\bremember (?:when|what|the|how)\b|\bearlier\b|\b(?:back|coming back|returning) to\b"
+)
+_POSES = re.compile(r"\basks? (?:this|the following) (?:\w+ ){0,2}question[.:]?$")
 _TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
 _NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
@@ -170,29 +196,38 @@ class Loop:
 
 
 def find_loops(sentences: Sequence[Sentence]) -> list[Loop]:
-    """Every opener in the transcript with its pay-off (None when none is found), in order."""
+    """Every opener in the transcript with its pay-off (None when none is found), in order.
+
+    Memoised: condensing and the open-loop answer both read the loops of the same transcript.
+    """
+    return list(_find_loops(tuple(sentences)))
+
+
+@lru_cache(maxsize=8)
+def _find_loops(sentences: tuple[Sentence, ...]) -> tuple[Loop, ...]:
     scan = _Scan(sentences)
     loops: list[Loop] = []
-    weights: dict[str, float] | None = None
     for sentence in sentences:
         if not scan.cues[sentence.index]:
             index = sentence.index
-            if is_question(sentence) and not is_rhetorical(sentences, index) and not (
+            posed = index and _POSES.search(sentences[index - 1].lower)  # "... asks this question. Find ..."
+            if (posed or is_question(sentence)) and not is_rhetorical(sentences, index) and not (
                 index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
             ):
-                weights = weights or rarity(sentences)
-                loop = _question_loop(sentences, sentence, weights)
+                loop = _question_loop(sentences, sentence, scan.rarity)
                 if loop is not None:
                     loops.append(loop)
             continue
         for kind, strength, match in scan.cues[sentence.index]:
             payoff = _resolve(scan, kind, match, sentence)
+            if payoff is None and (kind == "list" or (kind == "catch" and _TEASER.search(match.group()))):
+                continue  # a teaser never revealed was a claim, a count never followed by its items a remark
             own = match.end() <= len(sentence.lower)
             shown = sentence.text if own else f"{sentence.text} {scan.following(sentence)}"
             opens = min(m.start() for _, _, m in scan.cues[sentence.index])  # the earliest cue of the sentence
             loops.append(Loop(kind, strength, sentence, _time_at(sentence, opens), _excerpt(shown, opens), payoff))
             break
-    return loops
+    return tuple(loops)
 
 
 def _question_loop(sentences: Sequence[Sentence], question: Sentence, weights: dict[str, float]) -> Loop | None:
@@ -246,6 +281,14 @@ class _Scan:
             self.kinds.append({kind for kind, _, m in found if m.end() <= len(sentence.lower)})
         self._hits: dict[tuple[str, int], Payoff | None] = {}
 
+    @cached_property
+    def rarity(self) -> dict[str, float]:
+        return rarity(self.sentences)
+
+    def answers_question(self, sentence: Sentence) -> bool:
+        """Whether a sentence comes right after a question (its "The answer is simple." is that question's)."""
+        return any(is_question(s) for s in self.sentences[max(0, sentence.index - 2) : sentence.index])
+
     def following(self, sentence: Sentence) -> str:
         after = sentence.index + 1
         return self.sentences[after].text if after < len(self.sentences) else ""
@@ -286,33 +329,71 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
     if kind == "wait":
         return Payoff(later[0], 0) if later else None
-    if kind == "promise":  # what follows "I'll show you"
-        topic = _topic_words(text[match.end() : match.end() + PROMISE_REACH])
+    if kind == "list":  # "there are two problems": the first one named
+        return scan.first(RESOLVERS["list"], later[:LIST_REACH])
+    if kind == "promise":  # what follows "I'll show you", in the opener (unless the cue ran into the next sentence)
+        own = len(opener.lower) if match.end() <= len(opener.lower) else len(text)
+        topic = _topic_words(text[match.end() : min(match.end() + PROMISE_REACH, own)])
     else:
         topic = _topic_words(text[: max(len(opener.lower), match.end())])
-    candidates = [p for p in (scan.hit(RESOLVERS[kind], s) for s in later) if p]
     if kind in _NEEDS_SHARED_WORD:
-        strong = [p for p in candidates if scan.hit(_PAYOFF, p.sentence)]
-        candidates = [p for p in candidates if topic & _topic_words(p.sentence.text)] or strong
+        defined = _DEFINED.match(text, match.end()) if kind == "promise" else None
+        reveal = re.compile(rf"\b{re.escape(defined.group(1))}s? (?:is|are) {_REVEALED}") if defined else None
+        return _topic_payoff(scan, kind, topic, later, opener.index, reveal)
+    candidates = [p for p in (scan.hit(RESOLVERS[kind], s) for s in later) if p]
     if kind == "end" and candidates:
         tail_from = int(len(scan.sentences) * 0.6)
         candidates = [p for p in candidates if p.sentence.index >= tail_from] or candidates
-    if not candidates and kind in ("promise", "later"):
-        return _topic_returns(scan, topic, later, opener.index)
     if not candidates:
         return None
-    if kind in ("promise", "later", "end"):
+    if kind == "end":
         return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
     return candidates[0]
 
 
-def _topic_returns(scan: _Scan, topic: set[str], later: Sequence[Sentence], opened: int) -> Payoff | None:
-    """Where a promised topic comes back: the first sentence, a few sentences on, sharing two of its words."""
-    need = min(2, len(topic))
+def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sentence], opened: int,
+                  reveal: re.Pattern[str] | None = None) -> Payoff | None:
+    """Where a promised topic is delivered: the first later sentence that says the promise's words again.
+
+    Score: the share of the promise's words it says, each weighted by how rare it is in
+    the text (x2); +0.5 for a pay-off or callback cue of the kind ("here's how", "as I
+    mentioned", "the image I showed you at the start"); +1 for an outright pay-off
+    ("as promised", "the answer is", or the reveal a "what X is" promise announced:
+    "show you what a network actually is" ... "the network is just a function").
+    The first outright pay-off reaching `MIN_TOPIC_PAYOFF` wins, else the first
+    sentence reaching it. A sentence must say a promised word, or hold an outright
+    pay-off within `OUTRIGHT_REACH` sentences that is not the answer to a question
+    just asked; one without any cue must come a few sentences on (a topic said again
+    at once is still the promise) and hold two promised words, or half their weight,
+    and never pays off a withheld answer ("I'll make you wait until the next video").
+    A question pays off nothing, unless it calls back ("Remember the study I mentioned?").
+    """
+    weights = scan.rarity
+    total = sum(weights.get(w, 0.0) for w in topic) or 1.0
+    first: Payoff | None = None
     for sentence in later:
-        if need and sentence.index - opened >= TOPIC_RETURN_GAP and len(topic & _topic_words(sentence.text)) >= need:
-            return Payoff(sentence, 0)
-    return None
+        if is_question(sentence) and not scan.hit(_CALLBACK, sentence):
+            continue
+        shared = topic & sentence.stems  # the topic holds no loop word nor short word
+        if not shared and sentence.index - opened > OUTRIGHT_REACH:
+            continue
+        cue = scan.hit(RESOLVERS[kind], sentence) or scan.hit(_CALLBACK, sentence)
+        outright = scan.hit(_PAYOFF, sentence) or (scan.hit(reveal, sentence) if reveal else None)
+        if outright and not shared and (sentence.index - opened > OUTRIGHT_REACH or scan.answers_question(sentence)):
+            outright = None
+        if not shared and not outright:
+            continue
+        said = sum(weights.get(w, 0.0) for w in shared) / total
+        if not cue and not outright and (kind == "withheld" or sentence.index - opened < TOPIC_RETURN_GAP
+                                         or (len(shared) < 2 and said < 0.5)):
+            continue
+        score = 2 * said
+        score += 1.0 if outright else 0.5 if cue else 0.0
+        if score >= MIN_TOPIC_PAYOFF:
+            if outright:
+                return outright
+            first = first or cue or Payoff(sentence, 0)
+    return first
 
 
 def _named_ordinal(text: str, cue: re.Match[str]) -> tuple[str | None, int]:

@@ -128,7 +128,7 @@ def _central(ref: Reference, count: int) -> list[str]:
     sentences = split_sentences([Segment(ref.transcript)]) if ref.transcript.strip() else ()
     if not sentences:
         return []
-    scores = score_sentences(sentences, ref.title)
+    scores = score_sentences(sentences)
     best = sorted((i for i in range(len(sentences)) if scores[i] > 0), key=lambda i: (-scores[i], i))[:count]
     return [sentences[i].text for i in sorted(best)]
 
