@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from young_production.errors import AddressRefused
-from young_production.media.sources import AddressGuard
+from young_production.media.guard import AddressGuard
 from young_production.records import VideoFormat
 from young_production.youtube.ytdlp_metadata import channel_videos, tab_urls, video_stats
 from young_production.youtube.channels import parse_channel_url
@@ -53,7 +53,7 @@ def channel_feed(sample_http):
 
 
 def test_counts_dates_and_formats_from_public_pages(channel_feed):
-    result = channel_videos(channel_feed, guard=AddressGuard(allow_private=True), limit=10, clock=lambda: NOW)
+    result = channel_videos(channel_feed, guard=AddressGuard(True), limit=10, clock=lambda: NOW)
     by_title = {v.title: v for v in result.videos}
     habits = by_title["Five habits that stick"]
     assert (habits.views, habits.likes, habits.comments) == (12345, 321, 17)
@@ -66,9 +66,9 @@ def test_counts_dates_and_formats_from_public_pages(channel_feed):
 
 def test_the_guard_runs_before_yt_dlp_connects(channel_feed):
     with pytest.raises(AddressRefused):
-        channel_videos(channel_feed, guard=AddressGuard(allow_private=False), limit=2)
+        channel_videos(channel_feed, guard=AddressGuard(False), limit=2)
     with pytest.raises(AddressRefused):
-        video_stats("file:///etc/passwd", guard=AddressGuard(allow_private=True))
+        video_stats("file:///etc/passwd", guard=AddressGuard(True))
 
 
 def test_a_youtube_channel_is_read_through_its_shorts_and_videos_tabs():

@@ -158,6 +158,35 @@ def fetch_media(
     return result
 
 
+def extract_metadata(url: str, guard: AddressGuard, options: dict[str, Any]) -> dict[str, Any]:
+    """yt-dlp's metadata for `url` (no download, no processing), every request through the guard.
+
+    For callers that read pages rather than fetch media (a channel's listing, a video's
+    counts): the same guarded request handler as `fetch_media`, so redirects and every
+    other hop are checked and pinned too.
+    """
+    import yt_dlp
+
+    check_url_syntax(url)
+    ydl = _guarded_downloader_class()(dict(options))
+    handler = ydl.guarded_handler
+    handler.guard, handler.refusal, handler.failed_url = guard, None, None
+    try:
+        with ydl:
+            info = ydl.extract_info(url, download=False, process=False)
+    except yt_dlp.utils.DownloadError as exc:
+        if handler.refusal is not None:
+            raise handler.refusal from None
+        raise describe_download_error(exc, handler.failed_url or url) from None
+    except yt_dlp.utils.YoutubeDLError as exc:
+        raise SourceError(f"could not read {url}: {_strip(str(exc))}") from None
+    if handler.refusal is not None:
+        raise handler.refusal
+    if not info:
+        raise SourceError(f"nothing found at {url}")
+    return info
+
+
 def _check_duration(info: dict[str, Any], url: str, max_seconds: float | None) -> None:
     duration = info.get("duration")
     if max_seconds is not None and isinstance(duration, (int, float)) and duration > max_seconds:

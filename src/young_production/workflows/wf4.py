@@ -55,7 +55,7 @@ from ..skills.performance.report import (
     store_report,
 )
 from ..skills.performance.sync import dna_of_productions, empire_productions, write_performance
-from ..skills.scraping import address_guard
+from ..media.guard import AddressGuard
 from ..store.base import iter_records
 from ..youtube.snapshots import SnapshotStore, views_at_age
 from ..youtube.stats import VideoStats
@@ -77,7 +77,7 @@ def fetch(empire: dict[str, Any]) -> dict[str, Any]:
     record = Empire.model_validate(empire)
     productions = empire_productions(runtime.store, record.id or "")
     fetched = fetch_performance(record, productions, config=runtime.pipeline.youtube,
-                                state_dir=runtime.state_dir, guard=address_guard(runtime.pipeline))
+                                state_dir=runtime.state_dir, guard=AddressGuard.from_config(runtime.pipeline.sources))
     return {"route": fetched.route, "channel_id": fetched.channel_id, "videos": [v.to_json() for v in fetched.videos],
             "quota_units": fetched.quota_units, "quota_line": fetched.quota_line, "notes": fetched.notes}
 

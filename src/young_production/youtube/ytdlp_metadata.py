@@ -7,9 +7,8 @@ A page costs a request and ~0.5-2 s, so `limit` keeps a review to the newest vid
 per tab; `include_urls` adds the team's own older videos. A video that fails
 (private, removed, a bot check) is left out with its reason in `notes`; the run goes on.
 
-Every URL yt-dlp is given passes the address guard first. Written against
-`media.sources.AddressGuard.check` as it stands; yt-dlp's own redirects are not
-re-checked here (the media layer's hardened guard is meant to cover them).
+Every request yt-dlp makes (pages, redirects, API calls of its extractors) goes
+through the media layer's guarded request handler (`media.ytdlp.extract_metadata`).
 yt-dlp types never leave this module.
 """
 
@@ -22,8 +21,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import SourceError, YPError
-from ..media.sources import AddressGuard
-from ..media.ytdlp import describe_download_error
+from ..media.guard import AddressGuard
+from ..media.ytdlp import extract_metadata
 from ..records import VideoFormat
 from .channels import ChannelRef, parse_channel_url, video_id_from_url
 from .formats import classify_format
@@ -59,19 +58,7 @@ def _options(timeout: float, **extra: Any) -> dict[str, Any]:
 
 
 def _extract(url: str, guard: AddressGuard, options: dict[str, Any]) -> dict[str, Any]:
-    import yt_dlp
-
-    guard.check(url)
-    try:
-        with yt_dlp.YoutubeDL(options) as ydl:
-            info = ydl.extract_info(url, download=False, process=False)
-    except yt_dlp.utils.DownloadError as exc:
-        raise describe_download_error(exc, url) from None
-    except yt_dlp.utils.YoutubeDLError as exc:
-        raise SourceError(f"could not read {url}: {exc}") from None
-    if not info:
-        raise SourceError(f"nothing found at {url}")
-    return info
+    return extract_metadata(url, guard, options)
 
 
 def tab_urls(ref: ChannelRef) -> list[tuple[str, VideoFormat]]:

@@ -26,7 +26,7 @@ import httpx
 
 from ...config import YouTubeConfig
 from ...errors import SourceError, YPError
-from ...media.sources import AddressGuard
+from ...media.guard import AddressGuard
 from ...records import Empire, Production
 from ...store.base import Store, iter_records
 from ...youtube import ytdlp_metadata
