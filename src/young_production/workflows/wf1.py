@@ -34,7 +34,16 @@ from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
 from ..skills.scraping import address_guard, scrape_url_content
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
-from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .engine import (
+    STOPPING,
+    EntryRef,
+    WorkflowDef,
+    active_runtime,
+    durable_step,
+    entry_workflow,
+    reason_of,
+    transcribe,
+)
 
 NAME = "WF1"
 
@@ -57,7 +66,7 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
         config=runtime.pipeline,
         guard=address_guard(runtime.pipeline),
     )
-    transcript = runtime.transcriber.transcribe(content)
+    transcript = transcribe(content)  # Whisper/OCR in a worker process: two entries use two cores
     views = content.metadata.get("view_count") if content.metadata else None
     return {
         "source_type": content.source_type.value,
