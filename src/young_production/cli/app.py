@@ -21,6 +21,7 @@ from .dna import dna_app
 from .notion import notion_app
 from .output import console, errors, safe, workspace_of
 from .run import run_app, runs_app
+from .worker import worker_command
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -36,6 +37,7 @@ app.add_typer(runs_app, name="runs")
 app.add_typer(db_app, name="db")
 app.add_typer(notion_app, name="notion")
 app.command("costs")(costs)
+app.command("worker")(worker_command)
 
 
 @app.callback()
