@@ -279,7 +279,7 @@ class Engine:
                 DBOS.register_queue(ENTRY_QUEUE, worker_concurrency=self.concurrency, on_conflict="always_update")
             self.records = RunRecords(self.url)
             self.records.interrupt_runs_of(self.executor_id)  # a run this slot drove before a crash
-            self.adopt_orphans()
+            self.adopt_orphans(at_launch=True)
         except BaseException:
             self.close()
             raise
@@ -330,15 +330,19 @@ class Engine:
             except Exception:  # noqa: BLE001 (a missed beat only delays adoption)
                 continue
 
-    def adopt_orphans(self) -> list[str]:
+    def adopt_orphans(self, *, at_launch: bool = False) -> list[str]:
         """Finish what dead processes of this workspace left: same-machine slots whose lock
-        is free, and executors anywhere whose heartbeat stopped. Returns the adopted ids."""
+        is free, and executors anywhere whose heartbeat stopped. Returns the adopted ids.
+
+        At launch this process's own executor id is adopted too (a process that crashed in
+        this slot left it); later never, since its pending workflows are running here.
+        """
         assert self.records is not None and self.slot is not None
         self.records.heartbeat(self.executor_id, socket.gethostname(), os.getpid())
         dead = set(dead_executor_ids(self.state_dir, self.workspace.root, self.slot))
         dead |= set(self.records.silent_executors(self.settings.executor_timeout_sec))
         dead.discard(self.executor_id)
-        for old, new in adopt_pending(sorted(dead | {self.executor_id})):
+        for old, new in adopt_pending(sorted(dead | ({self.executor_id} if at_launch else set()))):
             self.records.repoint_entries(old, new)
         for executor in dead:
             self.records.interrupt_runs_of(executor)
