@@ -59,6 +59,7 @@ DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 
 ENTRY_QUEUE = "yp-entries"
 """The DBOS queue `yp run --enqueue` submits entries to and `yp worker` processes consume."""
+QUEUE_POLL_SEC = 0.5  # a worker looks for new entries this often (a free slot waits at most this long)
 
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
 """Errors about the account or the machine, not the entry: they stop the run."""
@@ -276,7 +277,10 @@ class Engine:
         try:
             DBOS.launch()
             if self.listen:
-                DBOS.register_queue(ENTRY_QUEUE, worker_concurrency=self.concurrency, on_conflict="always_update")
+                DBOS.register_queue(
+                    ENTRY_QUEUE, worker_concurrency=self.concurrency, polling_interval_sec=QUEUE_POLL_SEC,
+                    on_conflict="always_update",
+                )
             self.records = RunRecords(self.url)
             self.records.interrupt_runs_of(self.executor_id)  # a run this slot drove before a crash
             self.adopt_orphans(at_launch=True)

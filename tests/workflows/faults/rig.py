@@ -85,11 +85,13 @@ class TimedNotionEmulator(NotionEmulator):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.arrivals: list[float] = []
+        self.operations: list[str] = []
         self.page_updates: Counter[str] = Counter()
 
     def count(self, operation: str, limited: bool = False) -> None:
         with self._count_lock:
             self.arrivals.append(time.monotonic())
+            self.operations.append(operation)
         super().count(operation, limited)
 
     def dispatch(self, operation: str, ids: tuple[str, ...], body: dict[str, Any], query: dict[str, Any]) -> Any:
@@ -101,14 +103,20 @@ class TimedNotionEmulator(NotionEmulator):
 
     def peak_per_second(self) -> int:
         """The most requests that arrived within any one-second window."""
+        return len(self.busiest_second())
+
+    def busiest_second(self) -> list[tuple[float, str]]:
+        """The requests (arrival time, operation) of the fullest one-second window."""
         with self._count_lock:
-            times = sorted(self.arrivals)
-        peak, start = 0, 0
-        for end, moment in enumerate(times):
-            while moment - times[start] >= 1.0:
+            seen = sorted(zip(self.arrivals, self.operations))
+        best: list[tuple[float, str]] = []
+        start = 0
+        for end, (moment, _) in enumerate(seen):
+            while moment - seen[start][0] >= 1.0:
                 start += 1
-            peak = max(peak, end - start + 1)
-        return peak
+            if end - start + 1 > len(best):
+                best = seen[start : end + 1]
+        return best
 
 
 def write_env(workspace: Workspace, values: dict[str, str]) -> None:

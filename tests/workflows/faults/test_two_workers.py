@@ -72,6 +72,7 @@ def test_two_workers_split_the_queue_and_finish_a_killed_workers_entries(tmp_pat
         finally:
             seeding.close()
         notion.arrivals.clear()
+        notion.operations.clear()
 
         queued = yp(a, "run", "wf1", "--enqueue", "--json")
         assert queued.returncode == 0, queued.stderr[-2000:]
@@ -90,6 +91,7 @@ def test_two_workers_split_the_queue_and_finish_a_killed_workers_entries(tmp_pat
                 if process.poll() is None:
                     process.kill()
         seconds = time.monotonic() - started
+        peak, busiest = notion.peak_per_second(), notion.busiest_second()  # before this test reads the results
 
         reader = NotionStore.from_config(a.store_config().notion, pacer=Pacer(FAST))
         try:
@@ -105,13 +107,12 @@ def test_two_workers_split_the_queue_and_finish_a_killed_workers_entries(tmp_pat
         lost = sum(1 for e in entries if e.status is not DNAStatus.ENCODED)
         duplicated = len({*(e for e, c in reads.items() if c > 1),
                           *(e.id for e in entries if notion.page_updates[e.id or ""] > 1)}) + fetched_twice
-        peak = notion.peak_per_second()
         report("two workers on Postgres, one killed", lost, duplicated, entries=ENTRIES, worker_a=sum(by_a.values()),
                worker_b=sum(by_b.values()), peak_notion_rps=peak, seconds=round(seconds, 1))
 
         assert len(entries) == ENTRIES
         assert (lost, duplicated) == (0, 0), (read_twice, written_twice, fetched_twice)
-        assert peak <= 3
+        assert peak <= 3, busiest
         assert sum(by_b.values()) == KILL_AT - 1  # B wrote the entries before the one it died on
         assert sum(by_a.values()) == ENTRIES - (KILL_AT - 1)  # A did the rest, the orphan included
         orphan_read_in_b = set(finished_steps(step_records(b), "wf1.read")) - set(by_b)
