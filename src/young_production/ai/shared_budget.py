@@ -54,7 +54,9 @@ class SharedBudget:
     def _db(self) -> sa.Engine:
         if self._engine is None:
             engine = sa.create_engine(self.url, pool_pre_ping=True)
-            _metadata.create_all(engine)
+            with engine.begin() as db:  # under a lock: workers starting at once do not collide
+                db.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+                _metadata.create_all(db)
             self._engine = engine
         return self._engine
 

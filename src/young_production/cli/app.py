@@ -122,7 +122,15 @@ def main() -> None:
         errors.print(f"[red]error:[/] {safe(exc)}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
-        errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C into exit code 130 before it reaches us
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)

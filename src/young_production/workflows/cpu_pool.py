@@ -22,7 +22,7 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -30,6 +30,14 @@ from ..config import TranscriptionConfig
 from ..errors import MediaError
 
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "CT2_INTER_THREADS": "1"}
+
+
+class EngineStopping(BaseException):
+    """The engine stopped while this step waited for its transcription.
+
+    A `BaseException`, so DBOS does not record it as the step's outcome: the step stays
+    unfinished and runs again when the entry resumes (here or in another worker).
+    """
 
 
 def needs_cpu(content: Any) -> bool:
@@ -54,7 +62,7 @@ class CpuPool:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._closed:
-                raise MediaError("the transcription processes are shutting down")
+                raise EngineStopping("the transcription processes are shutting down")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.size,
@@ -73,7 +81,9 @@ class CpuPool:
         future = self._executor().submit(_transcribe_in_child, content)
         try:
             return future.result()
-        except BrokenProcessPool:
+        except (BrokenProcessPool, CancelledError):
+            if self._closed:
+                raise EngineStopping("stopped during transcription") from None
             with self._lock:
                 self._pool = None  # a child died (killed, out of memory): the next call starts afresh
             raise MediaError("the transcription process stopped unexpectedly; run again to retry") from None

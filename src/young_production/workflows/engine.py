@@ -296,10 +296,11 @@ class Engine:
         running workflows are left to the process exit."""
         global _active, _active_pool
         self._stop.set()
-        if self.cpu_pool is not None:
-            self.cpu_pool.close()
         if not interrupted:
             DBOS.destroy(workflow_completion_timeout_sec=grace_sec)
+        if self.cpu_pool is not None:  # steps still waiting on it stop unrecorded (see EngineStopping)
+            self.cpu_pool.close()
+        if not interrupted:
             # Workflows still waiting in this process (a batch's durable wait) resume in the next
             # one; what their threads say when they find DBOS gone is noise, not news.
             logging.getLogger("dbos").setLevel(logging.CRITICAL + 1)

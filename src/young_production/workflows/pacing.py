@@ -20,11 +20,12 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from .runs import sqlalchemy_url
+from .runs import create_tables, sqlalchemy_url
 
+_metadata = sa.MetaData()
 pace_table = sa.Table(
     "yp_pace",
-    sa.MetaData(),
+    _metadata,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("next_start", sa.Float, nullable=False),
 )
@@ -60,7 +61,7 @@ class SharedPacer:
     def _db(self) -> sa.Engine:
         if self._engine is None:
             engine = sa.create_engine(self._url, pool_pre_ping=True)
-            pace_table.create(engine, checkfirst=True)
+            create_tables(engine, _metadata)
             with engine.begin() as db:
                 db.execute(
                     sa.text("INSERT INTO yp_pace (name, next_start) VALUES (:name, 0) ON CONFLICT DO NOTHING"),

@@ -82,6 +82,17 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def create_tables(engine: sa.Engine, tables: sa.MetaData) -> None:
+    """Create missing tables; on Postgres under a lock, so workers starting at once do not collide."""
+    with engine.begin() as db:
+        if engine.dialect.name == "postgresql":
+            db.execute(sa.select(sa.func.pg_advisory_xact_lock(_TABLES_LOCK)))
+        tables.create_all(db)
+
+
+_TABLES_LOCK = 0x79702D7462  # "yp-tb"
+
+
 def is_postgres(url: str) -> bool:
     return sa.make_url(url).get_backend_name() in ("postgresql", "postgres")
 
@@ -93,7 +104,7 @@ class RunRecords:
         self.engine = sa.create_engine(sqlalchemy_url(url), future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
 
     def close(self) -> None:
         self.engine.dispose()
