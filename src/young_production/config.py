@@ -28,7 +28,7 @@ from typing import Any, Literal, NamedTuple
 
 import yaml
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError, WorkspaceError
@@ -301,8 +301,24 @@ class EngineConfig(_Section):
     # Where the durable engine keeps its checkpoints: empty = SQLite in state/ (one machine);
     # a postgresql:// URL lets several `yp worker` processes share the work.
     database_url: str | None = None
-    # Notion writes started per second across all workers (a global queue limit on Postgres).
+    # Notion requests started per second across all workers sharing the Postgres database
+    # (each process also keeps the store's own pace, notion.rate_limit_per_sec).
     notion_writes_per_sec: float = Field(default=2.0, gt=0, le=3)
+    # Processes that transcribe and OCR (one model each, one thread each); empty: one per core.
+    cpu_processes: int | None = Field(default=None, ge=1, le=64)
+    # Every process of the engine says it is alive this often; one silent for
+    # `executor_timeout_sec` is taken for dead and its unfinished entries are finished by others.
+    heartbeat_sec: float = Field(default=5.0, gt=0, le=60)
+    executor_timeout_sec: float = Field(default=30.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _timeout_outlasts_heartbeats(self) -> EngineConfig:
+        if self.executor_timeout_sec < 3 * self.heartbeat_sec:
+            raise ValueError(
+                f"executor_timeout_sec ({self.executor_timeout_sec:g}) must be at least three heartbeats "
+                f"({3 * self.heartbeat_sec:g} s), or live workers would be taken for dead"
+            )
+        return self
 
 
 class LinkingConfig(_Section):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .ai.base import AIProvider
 from .config import AIConfig, PipelineConfig, Workspace
@@ -22,13 +22,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def open_store(workspace: Workspace) -> Store:
-    """The store the workspace's config/databases.yaml selects."""
+def open_store(workspace: Workspace, *, notion_pacer: Any = None) -> Store:
+    """The store the workspace's config/databases.yaml selects.
+
+    `notion_pacer`: what spaces Notion requests (the engine passes one shared by every
+    worker on its Postgres database); by default the store's own per-process pace.
+    """
     config = workspace.store_config()
     if config.store == "notion":
         from .store.notion.store import NotionStore
 
-        return NotionStore.from_config(config.notion, lock_dir=workspace.state_dir / "locks")
+        return NotionStore.from_config(config.notion, lock_dir=workspace.state_dir / "locks", pacer=notion_pacer)
     from .store.sqlite import SQLiteStore
 
     return SQLiteStore(workspace.root / config.sqlite_path)
@@ -43,7 +47,7 @@ def open_provider(workspace: Workspace, override: str | None = None) -> AIProvid
     from .ai.ledger import CostLedger
     from .ai.router import build_provider
 
-    return build_provider(workspace.ai_config(), ledger=CostLedger(workspace.state_dir), override=override)
+    return build_provider(workspace.ai_config(), ledger=CostLedger.for_workspace(workspace), override=override)
 
 
 class Runtime:
@@ -55,8 +59,10 @@ class Runtime:
         *,
         provider_override: str | None = None,
         transcriber: Transcriber | None = None,
+        notion_pacer: Any = None,
     ):
         self.workspace = workspace.require()
+        self.notion_pacer = notion_pacer
         self.pipeline: PipelineConfig = workspace.pipeline_config()
         self.ai: AIConfig = workspace.ai_config()
         self.provider_override = provider_override
@@ -82,7 +88,7 @@ class Runtime:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                self._store = open_store(self.workspace)
+                self._store = open_store(self.workspace, notion_pacer=self.notion_pacer)
             return self._store
 
     def provider(self, override: str | None = None) -> AIProvider:

@@ -9,6 +9,9 @@ Spending limits (per run, per UTC day, per UTC month) are enforced in two steps:
 real cost after. Both run inside `BEGIN IMMEDIATE` transactions, which SQLite
 serialises across threads and processes, so concurrent workers can never book more
 than a limit allows. Reservations of a crashed process expire after `reservation_ttl_sec`.
+When the engine runs on Postgres (workers on several machines), the limits are checked
+against one `SharedBudget` on that database instead (see `shared_budget.py`); each
+machine's ledger still records its own calls.
 
 After every settled call `state/ai_costs.json` is rewritten in the seed's shape
 (`daily`, `monthly`, `per_skill`, `per_workflow`) plus totals.
@@ -29,9 +32,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..config import LimitsConfig
+from ..config import LimitsConfig, Workspace
 from ..errors import BudgetExceeded
 from .base import Usage
+from .shared_budget import Check, SharedBudget
 
 NANO = 1_000_000_000
 DB_NAME = "state.db"
@@ -70,6 +74,14 @@ CREATE TABLE IF NOT EXISTS ai_reservations (
     note TEXT
 );
 """
+
+
+def _exceeded(label: str, limit_usd: float, booked_nusd: int, amount_nusd: int) -> BudgetExceeded:
+    return BudgetExceeded(
+        f"the {label} AI budget of ${limit_usd:.2f} would be exceeded "
+        f"(${to_usd(booked_nusd):.4f} spent or booked, the next call may cost up to "
+        f"${to_usd(amount_nusd):.4f}); raise `limits` in config/ai_config.yaml to go on"
+    )
 
 
 def utcnow() -> datetime:
@@ -132,7 +144,10 @@ class CostLedger:
         *,
         clock: Callable[[], datetime] = utcnow,
         reservation_ttl_sec: float = 3600.0,
+        shared: SharedBudget | None = None,
     ):
+        """`shared`: the budget book of every worker on one Postgres database (limits are global)."""
+        self.shared = shared
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / DB_NAME
         self.json_path = self.state_dir / COSTS_JSON
@@ -140,6 +155,15 @@ class CostLedger:
         self.reservation_ttl_sec = reservation_ttl_sec
         self._created = False
         self._create_lock = threading.Lock()
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> CostLedger:
+        """The workspace's ledger; its limits global across workers when the engine is on Postgres."""
+        url = workspace.pipeline_config().engine.database_url or ""
+        shared = None
+        if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            shared = SharedBudget("postgresql+psycopg://" + url.split("://", 1)[1])
+        return cls(workspace.state_dir, shared=shared)
 
     # --- connections ------------------------------------------------------------------
 
@@ -221,17 +245,22 @@ class CostLedger:
         ]
         reservation_id = uuid.uuid4().hex
         expires = now.timestamp() + (self.reservation_ttl_sec if ttl_sec is None else ttl_sec)
+        if self.shared is not None:
+            held = [Check(label, to_nano(limit), column, value) for label, limit, column, value in checks
+                    if limit is not None and value is not None]
+            found, failed, booked = self.shared.reserve(
+                amount, held, run_id=run_id, day=day, month=month, now=now.timestamp(), expires_at=expires, note=note
+            )
+            if failed is not None:
+                raise _exceeded(failed.label, to_usd(failed.limit_nusd), booked, amount)
+            return found
         with self.transaction() as db:
             for label, limit, column, value in checks:
                 if limit is None or value is None:
                     continue
                 booked = self._booked(db, column, value, now)
                 if booked + amount > to_nano(limit):
-                    raise BudgetExceeded(
-                        f"the {label} AI budget of ${limit:.2f} would be exceeded "
-                        f"(${to_usd(booked):.4f} spent or booked, the next call may cost up to "
-                        f"${to_usd(amount):.4f}); raise `limits` in config/ai_config.yaml to go on"
-                    )
+                    raise _exceeded(label, limit, booked, amount)
             db.execute(
                 "INSERT INTO ai_reservations (id, run_id, day, month, amount_nusd, expires_at, note) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -240,16 +269,24 @@ class CostLedger:
         return reservation_id
 
     def release(self, reservation_id: str) -> None:
+        if self.shared is not None:
+            self.shared.release(reservation_id)
+            return
         with self.transaction() as db:
             db.execute("DELETE FROM ai_reservations WHERE id = ?", (reservation_id,))
 
     def settle(self, reservation_id: str | None, record: CallRecord) -> None:
         """Replace a reservation with the call's real cost (atomically) and refresh ai_costs.json."""
         with self.transaction() as db:
-            if reservation_id is not None:
+            if reservation_id is not None and self.shared is None:
                 db.execute("DELETE FROM ai_reservations WHERE id = ?", (reservation_id,))
-            self.insert_call(db, record)
+            self._insert_row(db, record)
             self.write_costs_json(db)
+        if self.shared is not None:
+            _, day, month = self._periods()
+            self.shared.settle(
+                reservation_id, cost_nusd=to_nano(record.usage.cost_usd), run_id=record.run_id, day=day, month=month
+            )
 
     def record(self, record: CallRecord) -> None:
         """Record a call that had no reservation."""
@@ -257,6 +294,12 @@ class CostLedger:
 
     def insert_call(self, db: sqlite3.Connection, record: CallRecord) -> None:
         """Insert one call row inside the caller's transaction (batch collection uses this)."""
+        self._insert_row(db, record)
+        if self.shared is not None:
+            _, day, month = self._periods()
+            self.shared.settle(None, cost_nusd=to_nano(record.usage.cost_usd), run_id=record.run_id, day=day, month=month)
+
+    def _insert_row(self, db: sqlite3.Connection, record: CallRecord) -> None:
         now, day, month = self._periods()
         u = record.usage
         db.execute(

@@ -24,6 +24,7 @@ from .lists import empire_app, production_app
 from .notion import notion_app
 from .output import console, errors, safe, workspace_of
 from .run import run_app, runs_app
+from .worker import worker_command
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -42,6 +43,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(notion_app, name="notion")
 app.add_typer(analytics_app, name="analytics")
 app.command("costs")(costs)
+app.command("worker")(worker_command)
 
 
 @app.callback()

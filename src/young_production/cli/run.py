@@ -59,6 +59,9 @@ def run_wf1_command(
     provider: Provider = None,
     batch: Annotated[bool, typer.Option("--batch", help="Send the analysis as a Message Batch (half price).")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Collect batch answers now and write them back.")] = False,
+    enqueue: Annotated[
+        bool, typer.Option("--enqueue", help="Only submit the entries; `yp worker` processes run them.")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """WF1: encode every Viral DNA entry whose perspective is empty."""
@@ -66,8 +69,21 @@ def run_wf1_command(
     from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
     from .render import RichReporter, wf1_table
 
-    require_one_of(batch=batch, resume=resume)
+    require_one_of(batch=batch, resume=resume, enqueue=enqueue, dry_run=dry_run and enqueue)
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider)
+    if enqueue:
+        from ..workflows.worker import enqueue_run
+
+        queued = enqueue_run(workspace_of(ctx), "wf1", options)
+        if as_json:
+            emit_json({**queued.summary(), "entries": [e.to_dict() for e in queued.entries]})
+        else:
+            console.print(
+                f"queued {queued.selected} entries as run {safe(queued.run_id)}: start `yp worker` to process "
+                f"them; `yp runs show {safe(queued.run_id)}` follows them",
+                highlight=False,
+            )
+        return
     if not (batch or resume):
         result = execute(ctx, "wf1", options, as_json=as_json)
         finish(result, wf1_table(result), as_json=as_json)

@@ -44,10 +44,12 @@ from ..runtime import Runtime
 from ..skills.transcription import Transcriber
 from . import logs
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
+from .cpu_pool import CpuPool, needs_cpu
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
-from .runs import RunRecords
+from .runs import RunRecords, is_postgres
 
 APP_NAME = "young-production"
+APP_VERSION = f"{APP_NAME}-{__version__}"
 REGISTRY: dict[str, str] = {
     "wf1": "young_production.workflows.wf1",
     "wf2": "young_production.workflows.wf2",
@@ -55,9 +57,13 @@ REGISTRY: dict[str, str] = {
     "wf4": "young_production.workflows.wf4",
     "wf5": "young_production.workflows.wf5",
 }
+"""Workflow name -> the module that defines its `WORKFLOW` (a `WorkflowDef`)."""
 DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
 """Modules with durable workflows of their own (beyond entry workflows), imported before launch."""
-"""Workflow name -> the module that defines its `WORKFLOW` (a `WorkflowDef`)."""
+
+ENTRY_QUEUE = "yp-entries"
+"""The DBOS queue `yp run --enqueue` submits entries to and `yp worker` processes consume."""
+QUEUE_POLL_SEC = 0.5  # a worker looks for new entries this often (a free slot waits at most this long)
 
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
 """Errors about the account or the machine, not the entry: they stop the run."""
@@ -65,9 +71,6 @@ STOPPING = (AccountError, BudgetExceeded, ConfigError)
 RESUMABLE = ("stopped", "waiting")
 """Outcomes of an entry left unfinished (a stop, a decision not made in time): the next run
 forks its workflow from where it ended instead of returning this outcome again."""
-
-HEARTBEAT_SEC = 5.0
-SILENT_AFTER_SEC = 30.0
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,7 +87,10 @@ class EntryRef:
 
 @dataclass
 class WorkflowDef:
-    """What the engine needs to know about one workflow (each module defines its own)."""
+    """What the engine needs to know about one workflow (each module defines its own).
+
+    `entry` is the function `entry_workflow` made; its DBOS name is `entry.yp_name`.
+    """
 
     name: str  # "WF1"
     title: str  # "Viral DNA encoding"
@@ -109,6 +115,7 @@ def load_workflow(name: str) -> WorkflowDef:
 
 _active: Runtime | None = None
 _records: RunRecords | None = None
+_active_pool: CpuPool | None = None
 
 
 def active_runtime() -> Runtime:
@@ -123,6 +130,14 @@ def active_records() -> RunRecords:
     if _records is None:
         raise YPError("no engine is running in this process")
     return _records
+
+
+def transcribe(content: Any) -> Any:
+    """S04 for a step: Whisper and OCR in the engine's worker processes, the rest in this thread."""
+    runtime = active_runtime()
+    if _active_pool is not None and needs_cpu(content):
+        return _active_pool.transcribe(content)
+    return runtime.transcriber.transcribe(content)
 
 
 def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
@@ -175,7 +190,9 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
             outcome["seconds"] = round(time.perf_counter() - started, 3)
             return outcome
 
-        return DBOS.workflow(name=name)(run)  # type: ignore[return-value]
+        registered = DBOS.workflow(name=name)(run)
+        registered.yp_name = name  # type: ignore[attr-defined]  (what a queue submits by)
+        return registered  # type: ignore[return-value]
 
     return decorate
 
@@ -212,7 +229,11 @@ def system_database_url(workspace: Workspace) -> str:
 
 
 class Engine:
-    """Launches DBOS for one workspace and runs workflows on it; a context manager."""
+    """Launches DBOS for one workspace and runs workflows on it; a context manager.
+
+    `listen`: also take entries from the shared queue (`yp worker`); a plain run only
+    runs what it selected (and whatever dead processes left, which any process adopts).
+    """
 
     def __init__(
         self,
@@ -221,11 +242,22 @@ class Engine:
         provider_override: str | None = None,
         verbose: bool = False,
         transcriber: Transcriber | None = None,
+        listen: bool = False,
+        concurrency: int | None = None,
     ):
         self.workspace = workspace.require()
-        self.runtime = Runtime(workspace, provider_override=provider_override, transcriber=transcriber)
-        self.verbose = verbose
+        pipeline = workspace.pipeline_config()
+        self.settings = pipeline.engine
         self.url = system_database_url(workspace)
+        self.runtime = Runtime(
+            workspace, provider_override=provider_override, transcriber=transcriber,
+            notion_pacer=_shared_notion_pacer(workspace, self.url),
+        )
+        # Tests hand in one loaded model for every engine; then transcription stays in-process.
+        self.cpu_pool = None if transcriber is not None else CpuPool(pipeline.transcription, self.settings.cpu_processes)
+        self.verbose = verbose
+        self.listen = listen
+        self.concurrency = concurrency or pipeline.workers
         self.slot: ExecutorSlot | None = None
         self.records: RunRecords | None = None
         self._log_handlers: list[logging.Handler] = []
@@ -241,7 +273,7 @@ class Engine:
         self.close(interrupted=exc_type is KeyboardInterrupt)
 
     def launch(self) -> None:
-        global _active
+        global _active, _active_pool
         if _active is not None:
             raise YPError("an engine is already running in this process")
         for module in (*REGISTRY.values(), *DURABLE_MODULES):  # DBOS must know every workflow before launch
@@ -254,42 +286,56 @@ class Engine:
             config={
                 "name": APP_NAME,
                 "system_database_url": self.url,
-                "application_version": f"{APP_NAME}-{__version__}",
+                "application_version": APP_VERSION,
                 "executor_id": self.slot.executor_id,
                 "log_level": "INFO" if self.verbose else "ERROR",
             }
         )
-        _active = self.runtime
+        DBOS.listen_queues([ENTRY_QUEUE] if self.listen else [])
+        _active, _active_pool = self.runtime, self.cpu_pool
         try:
             DBOS.launch()
+            if self.listen:
+                DBOS.register_queue(
+                    ENTRY_QUEUE, worker_concurrency=self.concurrency, polling_interval_sec=QUEUE_POLL_SEC,
+                    on_conflict="always_update",
+                )
             self.records = RunRecords(self.url)
             global _records
             _records = self.records
-            self._adopt_orphans()
+            self.records.interrupt_runs_of(self.executor_id)  # a run this slot drove before a crash
+            self.adopt_orphans(at_launch=True)
         except BaseException:
             self.close()
             raise
         self._heartbeat = threading.Thread(target=self._beat, name="yp-heartbeat", daemon=True)
         self._heartbeat.start()
 
-    def close(self, *, interrupted: bool = False) -> None:
-        """Shut down; after an interrupt, leave running workflows to the process exit (they resume later)."""
-        global _active
+    def close(self, *, interrupted: bool = False, grace_sec: int = 0) -> None:
+        """Shut down. Running entries get `grace_sec` to finish; what is left stays pending and is
+        finished by the next process (on Postgres: by any worker, at once). After an interrupt,
+        running workflows are left to the process exit."""
+        global _active, _active_pool
         self._stop.set()
         if not interrupted:
-            DBOS.destroy(workflow_completion_timeout_sec=0)
+            DBOS.destroy(workflow_completion_timeout_sec=grace_sec)
+        if self.cpu_pool is not None:  # steps still waiting on it stop unrecorded (see EngineStopping)
+            self.cpu_pool.close()
+        if not interrupted:
             # Workflows still waiting in this process (a batch's durable wait) resume in the next
             # one; what their threads say when they find DBOS gone is noise, not news.
             logging.getLogger("dbos").setLevel(logging.CRITICAL + 1)
             self.runtime.close()
+            if self.runtime.notion_pacer is not None:
+                self.runtime.notion_pacer.close()
         if self.records is not None and self.slot is not None:
-            try:
-                self.records.forget_executor(self.slot.executor_id)
+            try:  # gone: another worker adopts what this process left without waiting for silence
+                self.records.mark_gone(self.slot.executor_id)
             except Exception:  # noqa: BLE001 (best effort at shutdown; heartbeats expire anyway)
                 pass
         logs.detach(self._log_handlers)
         self._log_handlers = []
-        _active = None
+        _active, _active_pool = None, None
         global _records
         _records = None
         if self.slot is not None and not interrupted:
@@ -305,24 +351,31 @@ class Engine:
         return self.slot.executor_id
 
     def _beat(self) -> None:
-        while not self._stop.wait(HEARTBEAT_SEC if self.records else 0.1):
+        while not self._stop.wait(self.settings.heartbeat_sec if self.records else 0.1):
             try:
                 assert self.records is not None
                 self.records.heartbeat(self.executor_id, socket.gethostname(), os.getpid())
             except Exception:  # noqa: BLE001 (a missed beat only delays adoption)
                 continue
 
-    def _adopt_orphans(self) -> None:
+    def adopt_orphans(self, *, at_launch: bool = False) -> list[str]:
         """Finish what dead processes of this workspace left: same-machine slots whose lock
-        is free, and executors anywhere whose heartbeat stopped."""
+        is free, and executors anywhere whose heartbeat stopped. Returns the adopted ids.
+
+        At launch this process's own executor id is adopted too (a process that crashed in
+        this slot left it); later never, since its pending workflows are running here.
+        """
         assert self.records is not None and self.slot is not None
         self.records.heartbeat(self.executor_id, socket.gethostname(), os.getpid())
         dead = set(dead_executor_ids(self.state_dir, self.workspace.root, self.slot))
-        dead |= set(self.records.silent_executors(SILENT_AFTER_SEC))
+        dead |= set(self.records.silent_executors(self.settings.executor_timeout_sec))
         dead.discard(self.executor_id)
-        adopt_pending(sorted(dead | {self.executor_id}))
+        for old, new in adopt_pending(sorted(dead | ({self.executor_id} if at_launch else set()))):
+            self.records.repoint_entries(old, new)
         for executor in dead:
+            self.records.interrupt_runs_of(executor)
             self.records.forget_executor(executor)
+        return sorted(dead)
 
     # ---- runs ----------------------------------------------------------------------------
     def run(self, name: str, options: RunOptions | None = None, *, reporter: Reporter | None = None) -> WorkflowResult:
@@ -337,7 +390,7 @@ class Engine:
             return plan_workflow(self.runtime, name, options, reporter=reporter)
         state = StateFiles(self.state_dir)
         with RunLock(self.state_dir, workflow.name, result.run_id):
-            self.records.start_run(result.run_id, workflow.name, self.executor_id, _options_json(options), "running")
+            self.records.start_run(result.run_id, workflow.name, self.executor_id, options_json(options), "running")
             entries = workflow.select(self.runtime, options)
             result.selected = len(entries)
             reporter.start(len(entries))
@@ -402,7 +455,7 @@ class Engine:
     def start_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> tuple[Any, str]:
         """Start (or join) the entry's durable workflow without waiting: (handle, workflow id)."""
         assert self.records is not None
-        workflow_id = current_attempt(f"{workflow.name.lower()}:{entry.id}:{entry.purpose}")
+        workflow_id = current_attempt(entry_base_id(workflow, entry))
         self.records.add_entry(run_args["run_id"], entry.id, workflow_id, entry.title)
         attributes = {"run_id": run_args["run_id"], "workflow": workflow.name, "entry": entry.id}
         with SetWorkflowID(workflow_id), SetWorkflowAttributes(attributes):
@@ -432,11 +485,15 @@ def _attempt_number(workflow_id: str, base: str) -> int:
     return int(tail[1:]) if tail.startswith("~") and tail[1:].isdigit() else 1
 
 
-def current_attempt(base: str) -> str:
-    """The workflow id to start for `base`: the latest attempt, or a fork of a stopped one."""
+def current_attempt(base: str, api: Any = DBOS, *, queue: str | None = None) -> str:
+    """The workflow id to start for `base`: the latest attempt, or a fork of a stopped one.
+
+    `api` is `DBOS` in a launched process, or a `DBOSClient` where DBOS is not launched
+    (`yp run --enqueue`); `queue` is where a fork waits for a worker (default: DBOS's own).
+    """
     found = [
         s
-        for s in DBOS.list_workflows(workflow_id_prefix=base, load_input=False)
+        for s in api.list_workflows(workflow_id_prefix=base, load_input=False)
         if s.workflow_id == base or s.workflow_id.startswith(base + "~")
     ]
     if not found:
@@ -445,16 +502,17 @@ def current_attempt(base: str) -> str:
     number = _attempt_number(latest.workflow_id, base)
     output = latest.output if isinstance(latest.output, dict) else {}
     if latest.status == "SUCCESS" and output.get("status") in RESUMABLE:
-        return _fork(latest.workflow_id, f"{base}~{number + 1}", _resume_step(latest.workflow_id))
+        start = _resume_step(api, latest.workflow_id)
+        return _fork(api, latest.workflow_id, f"{base}~{number + 1}", start, APP_VERSION, queue)
     if latest.status in ("ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED"):
         return f"{base}~{number + 1}"  # something unexpected ended it: start afresh
     return latest.workflow_id
 
 
-def _resume_step(workflow_id: str) -> int:
+def _resume_step(api: Any, workflow_id: str) -> int:
     """Where to fork an entry that ended without finishing: the first step that raised a
     stopping error, else the wait for a person's decision that ran out, else after the last step."""
-    steps = DBOS.list_workflow_steps(workflow_id)
+    steps = api.list_workflow_steps(workflow_id)
     for step in steps:
         if isinstance(step.get("error"), STOPPING):
             return int(step["function_id"])
@@ -464,33 +522,51 @@ def _resume_step(workflow_id: str) -> int:
     return int(steps[-1]["function_id"]) + 1 if steps else 0
 
 
-def _fork(workflow_id: str, new_id: str, start_step: int, version: str | None = None) -> str:
-    with SetWorkflowID(new_id):
-        DBOS.fork_workflow(workflow_id, start_step, application_version=version)
+def _fork(api: Any, workflow_id: str, new_id: str, start_step: int, version: str | None, queue: str | None) -> str:
+    """Fork `workflow_id` as `new_id`; a fork another process made first is as good as ours."""
+    try:
+        with SetWorkflowID(new_id):
+            api.fork_workflow(workflow_id, start_step, application_version=version, queue_name=queue)
+    except Exception:
+        if not api.list_workflows(workflow_ids=[new_id], load_input=False, load_output=False):
+            raise
     return new_id
 
 
-def adopt_pending(executor_ids: list[str]) -> None:
-    """Resume unfinished workflows of these executors in this process.
+def adopt_pending(executor_ids: list[str]) -> list[tuple[str, str]]:
+    """Resume unfinished workflows of these executors (any worker of the workspace runs them).
 
     Workflows of the current application version are re-enqueued by DBOS as they are;
-    those left by an older version of the package are forked onto this version from
-    their last finished step (DBOS would otherwise never run them again), and the old
-    one cancelled.
+    those left by an older version of the package (pending, or queued for a version no
+    worker runs any more) are forked onto this version from their last finished step
+    (DBOS would otherwise never run them again), and the old one is cancelled. Returns
+    the (old, new) ids of those forks.
     """
     if not executor_ids:
-        return
-    version = f"{APP_NAME}-{__version__}"
-    pending = DBOS.list_workflows(status=["PENDING"], executor_id=executor_ids, load_input=False, load_output=False)
-    for status in pending:
-        if status.app_version == version or not status.name.startswith("yp."):
+        return []
+    forks: list[tuple[str, str]] = []
+    stale = [
+        s
+        for s in DBOS.list_workflows(status=["PENDING"], executor_id=executor_ids, load_input=False, load_output=False)
+        if s.app_version != APP_VERSION
+    ]
+    stale += [
+        s
+        for s in DBOS.list_workflows(status=["ENQUEUED"], load_input=False, load_output=False)
+        if s.app_version and s.app_version != APP_VERSION and s.app_version.startswith(APP_NAME)
+    ]
+    for status in stale:
+        if not (status.name or "").startswith("yp."):
             continue
         steps = DBOS.list_workflow_steps(status.workflow_id)
         start = int(steps[-1]["function_id"]) + 1 if steps else 0
         base, _, number = status.workflow_id.partition("~")
-        _fork(status.workflow_id, f"{base}~{int(number or 1) + 1}", start, version)
+        new_id = f"{base}~{int(number or 1) + 1}"
+        _fork(DBOS, status.workflow_id, new_id, start, APP_VERSION, status.queue_name or None)
         DBOS.cancel_workflow(status.workflow_id)
+        forks.append((status.workflow_id, new_id))
     DBOS._recover_pending_workflows(executor_ids)  # noqa: SLF001 (the documented recovery entry point)
+    return forks
 
 
 def plan_workflow(
@@ -516,8 +592,27 @@ def plan_workflow(
     return result
 
 
-def _options_json(options: RunOptions) -> dict[str, Any]:
+def entry_base_id(workflow: WorkflowDef, entry: EntryRef) -> str:
+    """The stable id of an entry's durable workflow, before any `~n` attempt number."""
+    return f"{workflow.name.lower()}:{entry.id}:{entry.purpose}"
+
+
+def options_json(options: RunOptions) -> dict[str, Any]:
     return {k: v for k, v in asdict(options).items() if v not in (None, False, {}, [])}
+
+
+def _shared_notion_pacer(workspace: Workspace, url: str) -> Any:
+    """On Postgres with a Notion store: one pace for all workers (else the store's own)."""
+    if not is_postgres(url):
+        return None
+    config = workspace.store_config()
+    if config.store != "notion":
+        return None
+    from ..store.notion.client import Pacer
+    from .pacing import SharedPacer
+
+    return SharedPacer(url, workspace.pipeline_config().engine.notion_writes_per_sec,
+                       local=Pacer(config.notion.rate_limit_per_sec))
 
 
 def _quiet_dbos(verbose: bool) -> None:

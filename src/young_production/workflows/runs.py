@@ -74,14 +74,37 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def sqlalchemy_url(url: str) -> str:
+    """The URL for SQLAlchemy: `postgresql://` gets the psycopg 3 driver that DBOS installs."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def create_tables(engine: sa.Engine, tables: sa.MetaData) -> None:
+    """Create missing tables; on Postgres under a lock, so workers starting at once do not collide."""
+    with engine.begin() as db:
+        if engine.dialect.name == "postgresql":
+            db.execute(sa.select(sa.func.pg_advisory_xact_lock(_TABLES_LOCK)))
+        tables.create_all(db)
+
+
+_TABLES_LOCK = 0x79702D7462  # "yp-tb"
+
+
+def is_postgres(url: str) -> bool:
+    return sa.make_url(url).get_backend_name() in ("postgresql", "postgres")
+
+
 class RunRecords:
     """Reads and writes the engine's tables; safe to share between threads."""
 
     def __init__(self, url: str):
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+        self.engine = sa.create_engine(sqlalchemy_url(url), future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        create_tables(self.engine, metadata)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -128,6 +151,40 @@ class RunRecords:
                 .values(status=status, finished_at=_iso(_now()), summary=json.dumps(summary, default=str))
             )
 
+    def claim_run(self, run_id: str, from_status: str, to_status: str) -> bool:
+        """Move a run from one status to another; True for the one process whose update took."""
+        with self.engine.begin() as db:
+            return bool(
+                db.execute(
+                    runs_table.update()
+                    .where(runs_table.c.run_id == run_id, runs_table.c.status == from_status)
+                    .values(status=to_status)
+                ).rowcount
+            )
+
+    def runs_with_status(self, status: str) -> list[str]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(runs_table.c.run_id).where(runs_table.c.status == status))
+            return [r[0] for r in rows]
+
+    def repoint_entries(self, old_workflow_id: str, new_workflow_id: str) -> None:
+        """An entry's work moved to another attempt (a fork onto a new version): follow it."""
+        with self.engine.begin() as db:
+            db.execute(
+                run_entries_table.update()
+                .where(run_entries_table.c.workflow_id == old_workflow_id)
+                .values(workflow_id=new_workflow_id)
+            )
+
+    def interrupt_runs_of(self, executor_id: str) -> None:
+        """Runs a dead process was driving end as "interrupted" (their entries finish elsewhere)."""
+        with self.engine.begin() as db:
+            db.execute(
+                runs_table.update()
+                .where(runs_table.c.executor_id == executor_id, runs_table.c.status == "running")
+                .values(status="interrupted", finished_at=_iso(_now()))
+            )
+
     def list_runs(self, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(runs_table).order_by(runs_table.c.started_at.desc(), runs_table.c.run_id).limit(limit)
         if workflow:
@@ -158,6 +215,15 @@ class RunRecords:
             ).rowcount
             if not updated:
                 db.execute(executors_table.insert().values(executor_id=executor_id, host=host, pid=pid, heartbeat_at=now))
+
+    def mark_gone(self, executor_id: str) -> None:
+        """A process that stopped: others take it for dead at once, without waiting for silence."""
+        with self.engine.begin() as db:
+            db.execute(
+                executors_table.update()
+                .where(executors_table.c.executor_id == executor_id)
+                .values(heartbeat_at=_iso(datetime(1970, 1, 1, tzinfo=timezone.utc)))
+            )
 
     def forget_executor(self, executor_id: str) -> None:
         with self.engine.begin() as db:

@@ -35,7 +35,16 @@ from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
-from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .engine import (
+    STOPPING,
+    EntryRef,
+    WorkflowDef,
+    active_runtime,
+    durable_step,
+    entry_workflow,
+    reason_of,
+    transcribe,
+)
 
 NAME = "WF1"
 
@@ -59,7 +68,7 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
         guard=AddressGuard.from_config(runtime.pipeline.sources),
         workspace_root=runtime.root,
     )
-    transcript = runtime.transcriber.transcribe(content)
+    transcript = transcribe(content)  # Whisper/OCR in a worker process: two entries use two cores
     views = content.metadata.get("view_count") if content.metadata else None
     return {
         "source_type": content.source_type.value,

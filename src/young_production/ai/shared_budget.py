@@ -1,0 +1,110 @@
+"""Spending limits held across every worker that shares the engine's Postgres database.
+
+The cost ledger (`ledger.py`) keeps each machine's calls in its own SQLite file, and
+its `BEGIN IMMEDIATE` serialises the processes of one machine only. When workers on
+several machines share one Postgres database, the money they book must add up in one
+place: this book. `reserve` sums what every worker spent and holds, checks the limits
+and books the reservation inside one transaction that holds a Postgres advisory lock,
+so two workers racing for the last cents of a budget cannot both get them; `settle`
+turns a reservation into the call's real cost.
+
+The ledger keeps writing its own rows (for `yp costs` on each machine); this book only
+holds the amounts the limits are checked against.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+_metadata = sa.MetaData()
+budget_table = sa.Table(
+    "yp_ai_budget",
+    _metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("run_id", sa.String(80)),
+    sa.Column("day", sa.String(10), nullable=False, index=True),
+    sa.Column("month", sa.String(7), nullable=False, index=True),
+    sa.Column("amount_nusd", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.Float),  # a reservation's end; NULL once settled (real cost)
+    sa.Column("note", sa.Text),
+)
+_LOCK_KEY = 0x79702D6275  # "yp-bu": one advisory lock for every reservation
+
+
+@dataclass(frozen=True)
+class Check:
+    """One limit to hold: `column` (run_id | day | month) equal to `value`, at most `limit_nusd`."""
+
+    label: str
+    limit_nusd: int
+    column: str
+    value: str
+
+
+class SharedBudget:
+    """The budget book on the engine's Postgres database (a SQLAlchemy URL)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._engine: sa.Engine | None = None
+
+    def _db(self) -> sa.Engine:
+        if self._engine is None:
+            engine = sa.create_engine(self.url, pool_pre_ping=True)
+            with engine.begin() as db:  # under a lock: workers starting at once do not collide
+                db.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+                _metadata.create_all(db)
+            self._engine = engine
+        return self._engine
+
+    def reserve(
+        self, amount_nusd: int, checks: list[Check], *, run_id: str | None, day: str, month: str,
+        now: float, expires_at: float, note: str = "",
+    ) -> tuple[str, Check | None, int]:
+        """Book `amount_nusd`, or refuse: returns (id, None, 0), or ("", the failed check, booked)."""
+        reservation_id = uuid.uuid4().hex
+        with self._db().begin() as db:
+            db.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+            for check in checks:
+                booked = self._booked(db, check, now)
+                if booked + amount_nusd > check.limit_nusd:
+                    return "", check, booked
+            db.execute(
+                budget_table.insert().values(
+                    id=reservation_id, run_id=run_id, day=day, month=month,
+                    amount_nusd=amount_nusd, expires_at=expires_at, note=note[:200],
+                )
+            )
+        return reservation_id, None, 0
+
+    @staticmethod
+    def _booked(db: sa.Connection, check: Check, now: float) -> int:
+        t = budget_table
+        live = sa.or_(t.c.expires_at.is_(None), t.c.expires_at > now)
+        total = db.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(t.c.amount_nusd), 0)).where(t.c[check.column] == check.value, live)
+        ).scalar_one()
+        return int(total)
+
+    def release(self, reservation_id: str) -> None:
+        with self._db().begin() as db:
+            db.execute(budget_table.delete().where(budget_table.c.id == reservation_id))
+
+    def settle(self, reservation_id: str | None, *, cost_nusd: int, run_id: str | None, day: str, month: str) -> None:
+        """Replace a reservation (if any) with the real cost, which never expires."""
+        with self._db().begin() as db:
+            if reservation_id:
+                db.execute(budget_table.delete().where(budget_table.c.id == reservation_id))
+            db.execute(
+                budget_table.insert().values(
+                    id=uuid.uuid4().hex, run_id=run_id, day=day, month=month, amount_nusd=cost_nusd, expires_at=None
+                )
+            )
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,132 @@
+"""Whisper and OCR in worker processes, so two entries transcribe at once on two cores.
+
+Steps run in threads, and Whisper/OCR hold the GIL long enough that two threads of one
+process barely overlap. On this kind of machine one Whisper inference also runs faster
+on one thread than on two, so the pool is N single-thread processes (N = cores by
+default, `engine.cpu_processes` in pipeline.yaml), each loading its own Transcriber once.
+
+- created on first use: a run whose sources all have captions or article text never
+  starts a process;
+- `spawn` children (no copy of the parent's threads and locks), one thread each;
+- children ignore SIGINT (Ctrl-C is the parent's to handle) and exit on their own when
+  the parent is gone, even after `kill -9`; `close` kills them at once.
+
+Only the CPU-heavy part goes to the pool: captions and article text are read in the
+calling thread, as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import CancelledError, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ..config import TranscriptionConfig
+from ..errors import MediaError
+
+_ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "CT2_INTER_THREADS": "1"}
+
+
+class EngineStopping(BaseException):
+    """The engine stopped while this step waited for its transcription.
+
+    A `BaseException`, so DBOS does not record it as the step's outcome: the step stays
+    unfinished and runs again when the entry resumes (here or in another worker).
+    """
+
+
+def needs_cpu(content: Any) -> bool:
+    """True when transcribing `content` means Whisper or OCR (no captions, no article text)."""
+    if content.captions:
+        return False
+    if content.article_text and content.article_text.strip():
+        return False
+    return bool(content.audio_path or content.video_path or content.image_path)
+
+
+class CpuPool:
+    """A lazily started pool of single-thread transcription processes."""
+
+    def __init__(self, config: TranscriptionConfig, size: int | None = None):
+        self.config = config
+        self.size = max(1, size or os.cpu_count() or 1)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise EngineStopping("the transcription processes are shutting down")
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.size,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_child,
+                    initargs=(self.config.model_dump(), os.getpid()),
+                )
+            return self._pool
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def transcribe(self, content: Any) -> Any:
+        """The content's transcript, made in one of the pool's processes."""
+        future = self._executor().submit(_transcribe_in_child, content)
+        try:
+            return future.result()
+        except (BrokenProcessPool, CancelledError):
+            if self._closed:
+                raise EngineStopping("stopped during transcription") from None
+            with self._lock:
+                self._pool = None  # a child died (killed, out of memory): the next call starts afresh
+            raise MediaError("the transcription process stopped unexpectedly; run again to retry") from None
+
+    def close(self) -> None:
+        """Stop at once: queued work is dropped, running children are killed."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public handle
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(timeout=2)
+
+
+# ---- in the child ----------------------------------------------------------------------------
+
+_transcriber: Any = None  # this child process's own Transcriber, loaded once
+
+
+def _start_child(config: dict[str, Any], parent_pid: int) -> None:
+    global _transcriber
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name, value in _ONE_THREAD.items():
+        os.environ[name] = value
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="yp-parent-watch", daemon=True).start()
+    from ..skills.transcription import Transcriber
+
+    _transcriber = Transcriber(TranscriptionConfig.model_validate(config))
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """A child whose parent is gone (even after kill -9) exits instead of finishing for no one."""
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _transcribe_in_child(content: Any) -> Any:
+    return _transcriber.transcribe(content)
