@@ -82,17 +82,56 @@ def demo(
         Optional[Path], typer.Option("--dir", help="Keep the demo workspace here (default: a new temp folder).")
     ] = None,
 ) -> None:
-    """Decode the bundled samples end to end, offline: captions, Whisper, article text and OCR."""
+    """The whole loop offline: decode bundled references, link and script a video, review a real channel."""
     from ..demo import run_demo
-    from .render import RichReporter, result_line, wf1_table
+    from .render import RichReporter, result_line, wf1_table, wf2_table, wf3_table
 
-    outcome = run_demo(directory, reporter=RichReporter(console, "WF1"), say=console.print)
-    console.print(wf1_table(outcome.result))
-    console.print(result_line(outcome.result))
+    tables = {"wf1": wf1_table, "wf2": wf2_table, "wf3": wf3_table}
+    outcome = run_demo(directory, reporter_for=lambda name: RichReporter(console, name), say=console.print)
+    for name, result in outcome.results.items():
+        if name in tables:
+            console.print(tables[name](result))
+        console.print(f"[bold]{name.upper()}[/]: {result_line(result)}", highlight=False)
+        for entry in result.entries if name in ("wf4", "wf5") else ():
+            found = entry.detail.get("summary") or _prospects(entry.detail)
+            console.print(f"  {safe(entry.title)}: {safe(found)}\n    {safe(entry.detail.get('report', ''))}",
+                          highlight=False)
     root = safe(outcome.workspace.root)
-    console.print(f"\nWorkspace: {root}\nRun it again (encodes nothing new): yp -w {root} run wf1", highlight=False)
-    if not outcome.result.ok:
+    console.print(
+        f"\nWorkspace: {root}\n"
+        f"  the script:  yp -w {root} production list --status 'DNA matching', then production show ID\n"
+        f"  the review:  {root}/reports/ (report.html opens in a browser)\n"
+        f"  run again (does nothing new): yp -w {root} run wf1",
+        highlight=False,
+    )
+    if not outcome.ok:
         raise typer.Exit(1)
+
+
+def _keep_traceback() -> str | None:
+    """Write the current exception's traceback to a temp file; its path, or None when that fails."""
+    import tempfile
+    import traceback
+
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="yp-crash-", suffix=".txt", delete=False) as fh:
+            traceback.print_exc(file=fh)
+            return fh.name
+    except OSError:
+        return None
+
+
+def _prospects(detail: dict) -> str:
+    def name(item: object) -> str:
+        return item if isinstance(item, str) else str((item or {}).get("title") or (item or {}).get("name") or "")
+
+    ideas = [name(i) for i in detail.get("ideas", [])]
+    proposed = [name(p) for p in detail.get("proposed", [])]
+    if ideas:
+        return f"{len(ideas)} idea(s): " + "; ".join(ideas)
+    if proposed:
+        return f"{len(proposed)} new Empire(s) proposed: " + "; ".join(proposed)
+    return "nothing new to propose"
 
 
 @app.command()
@@ -138,6 +177,11 @@ def main() -> None:
     except typer.TyperException as exc:  # usage errors: typer's own message, exit code 2
         exc.show()  # type: ignore[attr-defined]
         code = getattr(exc, "exit_code", 2)
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback kept for the report
+        where = _keep_traceback()
+        errors.print(f"[red]internal error:[/] {safe(type(exc).__name__)}: {safe(exc)}"
+                     f"{f' (details in {safe(where)})' if where else ''}", highlight=False, soft_wrap=True)
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -58,6 +58,7 @@ class CpuPool:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._busy = 0
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -79,6 +80,8 @@ class CpuPool:
     def transcribe(self, content: Any) -> Any:
         """The content's transcript, made in one of the pool's processes."""
         future = self._executor().submit(_transcribe_in_child, content)
+        with self._lock:
+            self._busy += 1
         try:
             return future.result()
         except (BrokenProcessPool, CancelledError):
@@ -87,13 +90,21 @@ class CpuPool:
             with self._lock:
                 self._pool = None  # a child died (killed, out of memory): the next call starts afresh
             raise MediaError("the transcription process stopped unexpectedly; run again to retry") from None
+        finally:
+            with self._lock:
+                self._busy -= 1
 
-    def close(self) -> None:
-        """Stop at once: queued work is dropped, running children are killed."""
+    def close(self, *, kill: bool = True) -> None:
+        """Stop: queued work is dropped and busy children are killed; idle ones (the end of a run)
+        are asked to exit unless `kill`, which lets them release what they hold."""
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
+            busy = self._busy > 0
         if pool is None:
+            return
+        if not (kill or busy):
+            pool.shutdown(wait=True, cancel_futures=True)
             return
         processes = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public handle
         pool.shutdown(wait=False, cancel_futures=True)

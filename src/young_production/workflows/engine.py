@@ -320,7 +320,7 @@ class Engine:
         if not interrupted:
             DBOS.destroy(workflow_completion_timeout_sec=grace_sec)
         if self.cpu_pool is not None:  # steps still waiting on it stop unrecorded (see EngineStopping)
-            self.cpu_pool.close()
+            self.cpu_pool.close(kill=interrupted)
         if not interrupted:
             # Workflows still waiting in this process (a batch's durable wait) resume in the next
             # one; what their threads say when they find DBOS gone is noise, not news.
