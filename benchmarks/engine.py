@@ -47,7 +47,7 @@ from tests.workflows.faults.rig import (  # noqa: E402
 from young_production.config import Workspace  # noqa: E402
 from young_production.records import DNAStatus, SourceType, ViralDNA  # noqa: E402
 from young_production.runtime import Runtime, open_store  # noqa: E402
-from young_production.sample_server import SampleServer, samples_dir  # noqa: E402
+from young_production.tools.sample_server import SampleServer, samples_dir  # noqa: E402
 from young_production.skills.ai_analysis import analyse_dna  # noqa: E402
 from young_production.skills.classification import classify_info_type  # noqa: E402
 from young_production.skills.crud import add_dna, fetch_unprocessed_dna, update_entry  # noqa: E402

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from young_production.config import Workspace
-from young_production.runtime import open_context
 from young_production.tools.sample_server import SampleServer, samples_dir
 from young_production.skills.crud import add_dna
 from young_production.store.notion.client import Pacer
 from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
 from young_production.store.notion.store import NotionStore
-from young_production.workflows.wf1 import WF1Options, run_wf1
+from young_production.workflows.base import RunOptions
+from young_production.workflows.engine import Engine
 
 SETUP_RATE = 1000.0
 INITIAL_OPERATIONS = ("databases.retrieve", "data_sources.query")  # finding and paging the unprocessed DNA
@@ -129,13 +129,10 @@ def measure(urls: list[str], workers: int, rate: float, latency: float) -> Measu
         emulator.limiter.configure(rate)
         emulator.faults.configure(latency=latency)
         emulator.reset_counts()
-        ctx = open_context(workspace)
-        try:
+        with Engine(workspace) as engine:
             began = time.perf_counter()
-            result = run_wf1(ctx, WF1Options(workers=workers))
+            result = engine.run("wf1", RunOptions(workers=workers))
             wall = time.perf_counter() - began
-        finally:
-            ctx.store.close()
         counts = dict(emulator.requests)
         failures = [e.error for e in result.entries if e.status != "done"]
         if failures:

@@ -72,6 +72,10 @@ def load_yaml(path: Path, env: Mapping[str, str]) -> dict[str, Any]:
         raise ConfigError(f"config file not found: {path} (run `yp init` to create it)")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name} is not UTF-8 text (was it overwritten by a binary file?)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

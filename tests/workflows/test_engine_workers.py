@@ -21,7 +21,7 @@ from young_production.errors import BudgetExceeded
 from young_production.media.scrape import ScrapedContent
 from young_production.records import DNAStatus, SourceType, TranscriptSource, ViralDNA
 from young_production.runtime import open_store
-from young_production.sample_server import SampleServer, samples_dir
+from young_production.tools.sample_server import SampleServer, samples_dir
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
 from young_production.workflows import logs

@@ -165,7 +165,9 @@ def main() -> None:
     code = 0
     try:
         result = app(standalone_mode=False)
-        code = result if isinstance(result, int) else 0
+        code = result if isinstance(result, int) else 0  # Typer returns an exit code here, 130 for Ctrl-C
+        if code == 130:
+            errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")
     except YPError as exc:
         errors.print(f"[red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         code = 1

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..config import Workspace
 from ..errors import YPError
@@ -67,6 +68,8 @@ def check_command(ctx: typer.Context) -> None:
         console.print(table)
     problems = [f"{i.collection}.{f.name}: {f.problem}" for i in infos for f in i.fields if not f.ok]
     if problems:
+        for problem in problems:
+            console.print(f"- {escape(problem)}", soft_wrap=True, highlight=False)
         console.print(f"[red]{len(problems)} problem(s)[/]: fix the databases or the names in config/databases.yaml")
         raise typer.Exit(1)
     console.print("[green]Notion is ready[/]: every database and property is in place")

@@ -24,6 +24,7 @@ import importlib
 import logging
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID
@@ -39,7 +41,7 @@ from dbos._error import DBOSMaxStepRetriesExceeded
 from .. import __version__
 from ..ai.metered import billing_run
 from ..config import Workspace
-from ..errors import AccountError, BudgetExceeded, ConfigError, TransientError, YPError
+from ..errors import AccountError, BudgetExceeded, ConfigError, TransientError, WorkspaceError, YPError
 from ..runtime import Runtime
 from ..skills.transcription import Transcriber
 from . import logs
@@ -220,6 +222,19 @@ def stop_reason(exc: BaseException) -> str:
 # ---- the engine ------------------------------------------------------------------------------
 
 
+def require_writable(folder: Path) -> None:
+    """Refuse to start (before any entry is touched) when the state folder cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise WorkspaceError(
+            f"the workspace's state folder {folder} is not writable ({exc.strerror or exc}): "
+            "runs keep their checkpoints and records there"
+        ) from None
+
+
 def system_database_url(workspace: Workspace) -> str:
     """DBOS's system database: `engine.database_url` in pipeline.yaml, else SQLite in state/."""
     url = workspace.pipeline_config().engine.database_url
@@ -278,7 +293,7 @@ class Engine:
             raise YPError("an engine is already running in this process")
         for module in (*REGISTRY.values(), *DURABLE_MODULES):  # DBOS must know every workflow before launch
             importlib.import_module(module)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        require_writable(self.state_dir)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
         self._log_handlers = logs.attach(self.workspace.root / "logs", verbose=self.verbose)
         _quiet_dbos(self.verbose)
