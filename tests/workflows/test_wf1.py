@@ -202,3 +202,19 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, sample_http: Samp
     # Entries finished before the kill were not touched again.
     for entry in done_before:
         assert store.get(ViralDNA, entry.id or "").processed_at == entry.processed_at
+
+
+def test_a_whisper_model_that_cannot_load_stops_the_run_instead_of_failing_each_entry(
+    tmp_path: Path, sample_http: SampleServer
+) -> None:
+    workspace = prepare_demo_workspace(tmp_path / "ws")
+    workspace.update_yaml("pipeline.yaml", lambda d: d["transcription"].update(whisper_model=str(tmp_path / "gone")))
+    store = open_store(workspace)
+    speech = next(s for s in SAMPLES if s.route is TranscriptSource.WHISPER)
+    for i in range(3):
+        add_dna(store, sample_http.url(speech.path) + f"?copy={i}")
+    result = run(workspace, options=RunOptions(workers=1))
+    assert result.stopped_reason and "model" in result.stopped_reason.lower()
+    assert result.failed == 0
+    assert all(e.status is DNAStatus.NEW and not e.error_reason for e in iter_records(store, ViralDNA))
+    store.close()

@@ -200,3 +200,21 @@ def test_batch_needs_claude(tmp_path: Path, sample_http: SampleServer) -> None:
     workspace = _workspace(tmp_path, sample_http, {"provider": "rules"})
     with pytest.raises(ConfigError, match="Message Batches"):
         _submit(workspace)
+
+
+@pytest.mark.parametrize("knob, words", [("credit_exhausted", "credit"), ("billing_problem", "billing"),
+                                         ("forbidden", "")])
+def test_an_account_failure_stops_the_run_and_leaves_every_entry_untouched(
+    tmp_path: Path, sample_http: SampleServer, anthropic_emu: AnthropicEmulator, knob: str, words: str
+) -> None:
+    workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
+    setattr(anthropic_emu, knob, True)
+    result = run(workspace, options=RunOptions(workers=1))
+    assert result.stopped_reason and words in result.stopped_reason.lower()
+    assert result.failed == 0 and result.successful == 0
+    assert len(anthropic_emu.message_requests()) == 1  # the first refusal stopped it: no call per entry
+    assert all(e.status is DNAStatus.NEW and not e.error_reason for e in _entries(workspace))
+
+    setattr(anthropic_emu, knob, False)  # credit topped up: the next run finishes everything
+    again = run(workspace)
+    assert again.successful == len(FAST_ROUTES), [e.error for e in again.entries]
