@@ -76,10 +76,15 @@ PRODUCTIONS = [
 
 
 def make_workspace(root: Path, *, env: dict[str, str] | None = None) -> tuple[Workspace, dict[str, str]]:
-    """A workspace with the DNA, Empires "Punchy" and "Reflective", and one production per idea
-    (all for Punchy, status Researching). Returns it and production title -> id."""
+    """A new SQLite workspace, seeded (see `seed`)."""
     workspace = Workspace(root, env=env)
     workspace.init()
+    return workspace, seed(workspace)
+
+
+def seed(workspace: Workspace) -> dict[str, str]:
+    """The DNA, Empires "Punchy" and "Reflective", and one production per idea (all for Punchy,
+    status Researching), on the workspace's store. Returns production title -> id."""
     store = open_store(workspace)
     try:
         for title, source_type, tags, perspective, hook, loop, transcript in DNA:
@@ -98,7 +103,7 @@ def make_workspace(root: Path, *, env: dict[str, str] | None = None) -> tuple[Wo
             ids[title] = production.id or ""
     finally:
         store.close()
-    return workspace, ids
+    return ids
 
 
 def production(workspace: Workspace, production_id: str) -> Production:

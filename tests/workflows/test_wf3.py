@@ -108,3 +108,26 @@ def test_reflective_style_is_read_from_the_empire_page(tmp_path: Path) -> None:
     store.close()
     assert "hack" in rules.avoid and rules.sign_off == "See you next week."
     assert rules.voice and "reflective" in rules.voice
+
+
+def test_link_and_script_on_notion_write_once(tmp_path: Path) -> None:
+    from tests.workflows.loop_data import seed
+    from tests.workflows.review_rig import store_workspace
+
+    with store_workspace("notion", tmp_path / "notion") as (workspace, emulator):
+        ids = seed(workspace)
+        linked = run(workspace, "wf2", RunOptions(extra=AUTO))
+        scripted = run(workspace, "wf3")
+        assert linked.failed == 0 and scripted.failed == 0, [e.error for e in scripted.entries]
+        assert scripted.successful >= 3
+        target = ids["Hook viewers in the first 30 seconds"]
+        assert production(workspace, target).status is ProductionStatus.DNA_MATCHING
+        assert "Stay curious." in _page(workspace, target)
+        writes = dict(emulator.requests)
+        pages = {i: _page(workspace, i) for i in ids.values()}
+        assert run(workspace, "wf2", RunOptions(extra=AUTO)).failed == 0
+        assert run(workspace, "wf3").selected == 0
+        after = dict(emulator.requests)
+        for op in ("pages.create", "pages.update", "blocks.children.append", "blocks.delete"):
+            assert after.get(op, 0) == writes.get(op, 0), op  # the reruns wrote nothing
+        assert {i: _page(workspace, i) for i in ids.values()} == pages
