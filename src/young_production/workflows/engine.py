@@ -403,6 +403,17 @@ class Engine:
         self.runtime.provider(options.provider)  # a bad key or price stops here, before any work
         if options.dry_run:
             return plan_workflow(self.runtime, name, options, reporter=reporter)
+        with self.recorded_run(workflow, options, result, reporter) as (entries, state):
+            self._run_entries(workflow, entries, options, result, reporter, state)
+        return result
+
+    @contextmanager
+    def recorded_run(
+        self, workflow: WorkflowDef, options: RunOptions, result: WorkflowResult, reporter: Reporter
+    ) -> Iterator[tuple[list[EntryRef], StateFiles]]:
+        """A run's bookkeeping around its body: the run lock, the run record, the selection,
+        and at the end (however it ends) the result, the last-run file and the record's status."""
+        assert self.records is not None
         state = StateFiles(self.state_dir)
         with RunLock(self.state_dir, workflow.name, result.run_id):
             self.records.start_run(result.run_id, workflow.name, self.executor_id, options_json(options), "running")
@@ -410,7 +421,7 @@ class Engine:
             result.selected = len(entries)
             reporter.start(len(entries))
             try:
-                self._run_entries(workflow, entries, options, result, reporter, state)
+                yield entries, state
             except KeyboardInterrupt:
                 result.stopped_reason = "interrupted"
                 raise
@@ -422,7 +433,6 @@ class Engine:
                     "stopped" if result.stopped_reason else "finished"
                 )
                 self.records.finish_run(result.run_id, status, result.summary())
-        return result
 
     def _run_entries(
         self,

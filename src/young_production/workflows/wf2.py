@@ -35,7 +35,7 @@ from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
 from ..skills.linking.decisions import LinkDecision, decision_from_record, non_interactive_decision
 from ..skills.productions import parse_status
 from ..store.base import Filter, iter_records
-from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
+from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result
 from .engine import (
     STOPPING,
     Engine,
@@ -48,7 +48,6 @@ from .engine import (
     load_workflow,
     reason_of,
 )
-from .executors import RunLock
 
 NAME = "WF2"
 SUGGESTIONS = "suggestions"
@@ -200,43 +199,27 @@ def run_interactive(
     way every decision already sent is applied, and the productions left wait, durably,
     for the next run.
     """
-    assert engine.records is not None
     reporter = reporter or SilentReporter()
     workflow = load_workflow("wf2")
     result = new_result(NAME, dry_run=False)
-    state = StateFiles(engine.state_dir)
-    with RunLock(engine.state_dir, NAME, result.run_id):
-        engine.records.start_run(result.run_id, NAME, engine.executor_id, {"interactive": True}, "running")
-        entries = workflow.select(engine.runtime, options)
-        result.selected = len(entries)
+    with engine.recorded_run(workflow, options, result, reporter) as (entries, state):
         args = engine.run_args_for(workflow, result.run_id, options)
         ahead = max(1, options.workers or engine.runtime.pipeline.workers)
         started: list[tuple[EntryRef, Any, str]] = []
-        reporter.start(len(entries))
-        try:
-            for index, entry in enumerate(entries):
-                while len(started) < min(len(entries), index + 1 + ahead):
-                    nxt = entries[len(started)]
-                    started.append((nxt, *engine.start_entry(workflow, nxt, args)))
-                _, handle, workflow_id = started[index]
-                outcome = _decide_one(entry, handle, workflow_id, ask)
-                if outcome is None:
-                    result.stopped_reason = f"quit: {len(entries) - index} production(s) left for the next run"
-                    break
-                outcome.workflow_id = workflow_id
-                result.entries.append(outcome)
-                if outcome.status == "done":
-                    state.mark_processed(workflow.collection, outcome.id)
-                reporter.entry_done(outcome)
-        except KeyboardInterrupt:
-            result.stopped_reason = "interrupted"
-            raise
-        finally:
-            reporter.finish()
-            result.close()
-            state.save_last_run(result)
-            engine.records.finish_run(result.run_id, "stopped" if result.stopped_reason else "finished",
-                                      result.summary())
+        for index, entry in enumerate(entries):
+            while len(started) < min(len(entries), index + 1 + ahead):
+                nxt = entries[len(started)]
+                started.append((nxt, *engine.start_entry(workflow, nxt, args)))
+            _, handle, workflow_id = started[index]
+            outcome = _decide_one(entry, handle, workflow_id, ask)
+            if outcome is None:
+                result.stopped_reason = f"quit: {len(entries) - index} production(s) left for the next run"
+                break
+            outcome.workflow_id = workflow_id
+            result.entries.append(outcome)
+            if outcome.status == "done":
+                state.mark_processed(workflow.collection, outcome.id)
+            reporter.entry_done(outcome)
     return result
 
 
