@@ -51,7 +51,8 @@ from young_production.tools.sample_server import SampleServer, samples_dir  # no
 from young_production.skills.ai_analysis import analyse_dna  # noqa: E402
 from young_production.skills.classification import classify_info_type  # noqa: E402
 from young_production.skills.crud import add_dna, fetch_unprocessed_dna, update_entry  # noqa: E402
-from young_production.skills.scraping import address_guard, scrape_url_content  # noqa: E402
+from young_production.media.guard import AddressGuard  # noqa: E402
+from young_production.media.scrape import scrape  # noqa: E402
 from young_production.store.base import iter_records  # noqa: E402
 from young_production.store.notion.client import Pacer  # noqa: E402
 from young_production.store.notion.setup import init_workspace  # noqa: E402
@@ -111,13 +112,13 @@ def directly(workspace: Workspace) -> None:
     """The same skills WF1's steps call, in the same number of threads, with no engine."""
     with Runtime(workspace) as runtime:
         provider = runtime.provider()
-        guard = address_guard(runtime.pipeline)
+        guard = AddressGuard.from_config(runtime.pipeline.sources)
 
         def encode(entry: ViralDNA) -> None:
             payload = entry.model_dump(mode="json")
             source_type = classify_info_type(entry.url or "", entry.source_type)
-            content = scrape_url_content(entry.url or "", source_type, work_dir=runtime.media_dir / (entry.id or "x"),
-                                         config=runtime.pipeline, guard=guard)
+            content = scrape(entry.url or "", source_type, work_dir=runtime.media_dir / (entry.id or "x"),
+                             config=runtime.pipeline, guard=guard, workspace_root=runtime.root)
             transcript = runtime.transcriber.transcribe(content)
             analysis = analyse_dna(provider, transcript, title=content.title or entry.title,
                                    source_type=content.source_type, mode=runtime.ai.analysis_mode,

@@ -30,12 +30,12 @@ from ..media.guard import AddressGuard
 from ..media.scrape import scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
-from ..skills.ai_analysis import DNAAnalysis, analyse_dna, planned_requests
+from ..skills.ai_analysis import analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
-from .engine import (
+from .durable import (
     STOPPING,
     EntryRef,
     WorkflowDef,

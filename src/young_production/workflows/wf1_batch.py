@@ -26,7 +26,8 @@ from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
 from ..records import SourceType, ViralDNA
 from ..skills.ai_analysis import DNAAnalysisAnswer, analysis_from_answer, dna_request
 from .base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
-from .engine import Engine, active_runtime, durable_step, reason_of, stop_reason
+from .durable import active_runtime, durable_step, reason_of, stop_reason
+from .engine import Engine
 from .wf1 import NAME, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
 
 BATCH_WORKFLOW = "yp.wf1.batch"

@@ -36,9 +36,8 @@ from ..skills.linking.decisions import LinkDecision, decision_from_record, non_i
 from ..skills.productions import parse_status
 from ..store.base import Filter, iter_records
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result
-from .engine import (
+from .durable import (
     STOPPING,
-    Engine,
     EntryRef,
     WorkflowDef,
     active_records,
@@ -48,6 +47,7 @@ from .engine import (
     load_workflow,
     reason_of,
 )
+from .engine import Engine
 
 NAME = "WF2"
 SUGGESTIONS = "suggestions"

@@ -27,7 +27,7 @@ from ..skills.scripting.draft import DraftOptions, draft_production, load_inputs
 from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from .base import EntryOutcome, RunOptions
-from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 
 NAME = "WF3"
 

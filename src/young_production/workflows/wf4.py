@@ -60,7 +60,7 @@ from ..store.base import iter_records
 from ..youtube.snapshots import SnapshotStore, views_at_age
 from ..youtube.stats import VideoStats
 from .base import EntryOutcome, RunOptions
-from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 
 NAME = "WF4"
 PROPOSED = "Proposed"  # Empire status WF5 gives the Empires it suggests: not reviewed unless named

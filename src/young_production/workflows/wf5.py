@@ -32,7 +32,7 @@ from ..skills.prospecting.empires import Proposal, uncovered_clusters
 from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, save_prospecting_files
 from ..store.base import iter_records
 from .base import EntryOutcome, RunOptions
-from .engine import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 from .wf4 import empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF5"

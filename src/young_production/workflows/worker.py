@@ -31,16 +31,9 @@ from ..config import Workspace
 from ..runtime import Runtime
 from . import logs
 from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_result
-from .engine import (
-    APP_NAME,
-    ENTRY_QUEUE,
-    Engine,
-    current_attempt,
-    entry_base_id,
-    load_workflow,
-    options_json,
-    system_database_url,
-)
+from .attempts import current_attempt, entry_base_id
+from .durable import APP_NAME, load_workflow
+from .engine import ENTRY_QUEUE, Engine, options_json, system_database_url
 from .runs import RunRecords, is_postgres
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from young_production.config import Workspace
+from young_production.workflows import durable
 from young_production.workflows import engine as engine_module
 from young_production.workflows import wf1
 from young_production.workflows.base import RunOptions
@@ -66,7 +67,7 @@ def _kill_after_create() -> None:
 def main(spec: dict[str, Any]) -> None:
     workspace = Workspace(Path(spec["workspace"]))
     if spec.get("version"):
-        engine_module.APP_VERSION = spec["version"]
+        durable.APP_VERSION = spec["version"]
     if spec.get("kill_before_analyse"):
         _kill_before_analyse(int(spec["kill_before_analyse"]))
     if spec.get("kill_after_create"):

@@ -1,0 +1,213 @@
+"""What a workflow module is made of: entries, steps and the workflow of one entry (on DBOS).
+
+A workflow module (wf1 ... wf5) declares its `WORKFLOW` (a `WorkflowDef`): how it
+selects entries, the durable workflow each entry runs (`entry_workflow`), made of
+checkpointed steps (`durable_step`) whose inputs and outputs are plain values. Steps
+reach the process's store, providers and transcription processes through
+`active_runtime()` / `transcribe()`, set by the engine that runs them (DBOS is a
+process-wide singleton, and so is the active engine), never through their arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from dbos import DBOS
+from dbos._error import DBOSMaxStepRetriesExceeded
+
+from .. import __version__
+from ..ai.metered import billing_run
+from ..errors import AccountError, BudgetExceeded, ConfigError, TransientError, YPError
+from ..runtime import Runtime
+from . import logs
+from .base import EntryOutcome, RunOptions
+from .cpu_pool import CpuPool, needs_cpu
+from .runs import RunRecords
+
+APP_NAME = "young-production"
+APP_VERSION = f"{APP_NAME}-{__version__}"
+REGISTRY: dict[str, str] = {
+    "wf1": "young_production.workflows.wf1",
+    "wf2": "young_production.workflows.wf2",
+    "wf3": "young_production.workflows.wf3",
+    "wf4": "young_production.workflows.wf4",
+    "wf5": "young_production.workflows.wf5",
+}
+"""Workflow name -> the module that defines its `WORKFLOW` (a `WorkflowDef`)."""
+DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
+"""Modules with durable workflows of their own (beyond entry workflows), imported before launch."""
+
+
+STOPPING = (AccountError, BudgetExceeded, ConfigError)
+"""Errors about the account or the machine, not the entry: they stop the run."""
+
+RESUMABLE = ("stopped", "waiting")
+"""Outcomes of an entry left unfinished (a stop, a decision not made in time): the next run
+forks its workflow from where it ended instead of returning this outcome again."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """One selected entry: its id, a title for people, the workflow's (serialisable) input."""
+
+    id: str
+    title: str
+    payload: dict[str, Any]
+    purpose: str  # what this run does to the entry; part of the durable workflow id
+
+
+@dataclass
+class WorkflowDef:
+    """What the engine needs to know about one workflow (each module defines its own).
+
+    `entry` is the function `entry_workflow` made; its DBOS name is `entry.yp_name`.
+    """
+
+    name: str  # "WF1"
+    title: str  # "Viral DNA encoding"
+    collection: str  # key in state/processed_entries.json
+    entry: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]  # the DBOS workflow
+    select: Callable[[Runtime, RunOptions], list[EntryRef]]
+    plan: Callable[[Runtime, EntryRef, RunOptions], EntryOutcome]
+    estimate: Callable[[Runtime, int, RunOptions], float | None] | None = None
+    # Values from config the entries need, fixed at the start of the run (so a workflow
+    # resumed by another process, with another config, still does what this run meant).
+    run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
+
+
+def load_workflow(name: str) -> WorkflowDef:
+    key = name.lower()
+    if key not in REGISTRY:
+        raise YPError(f"unknown workflow {name!r}: use one of {', '.join(sorted(REGISTRY))}")
+    return importlib.import_module(REGISTRY[key]).WORKFLOW  # type: ignore[no-any-return]
+
+
+# ---- what steps see (set by the engine running in this process) -------------------------------
+
+_active: Runtime | None = None
+_records: RunRecords | None = None
+_active_pool: CpuPool | None = None
+
+
+def activate(runtime: Runtime, pool: CpuPool | None) -> None:
+    """Make these the process's (the engine calls this first at launch, `deactivate` at close)."""
+    global _active, _active_pool
+    if _active is not None:
+        raise YPError("an engine is already running in this process")
+    _active, _active_pool = runtime, pool
+
+
+def attach_records(records: RunRecords) -> None:
+    global _records
+    _records = records
+
+
+def deactivate() -> None:
+    global _active, _records, _active_pool
+    _active, _records, _active_pool = None, None, None
+
+
+def active_runtime() -> Runtime:
+    """The runtime of the engine running in this process (steps call this, never build their own)."""
+    if _active is None:
+        raise YPError("no engine is running in this process")
+    return _active
+
+
+def active_records() -> RunRecords:
+    """The engine's own tables (decisions, runs) in this process."""
+    if _records is None:
+        raise YPError("no engine is running in this process")
+    return _records
+
+
+def transcribe(content: Any) -> Any:
+    """S04 for a step: Whisper and OCR in the engine's worker processes, the rest in this thread."""
+    runtime = active_runtime()
+    if _active_pool is not None and needs_cpu(content):
+        return _active_pool.transcribe(content)
+    return runtime.transcriber.transcribe(content)
+
+
+def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
+    """A checkpointed step: retried only on `TransientError`, timed and logged once per attempt."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                value = func(*args, **kwargs)
+            except BaseException as exc:
+                logs.log_step(name, time.perf_counter() - started, "error", f"{type(exc).__name__}: {exc}")
+                raise
+            logs.log_step(name, time.perf_counter() - started, "ok")
+            return value
+
+        return DBOS.step(  # type: ignore[return-value]
+            name=name,
+            retries_allowed=attempts > 1,
+            max_attempts=attempts,
+            interval_seconds=1.0,
+            backoff_rate=2.0,
+            should_retry=lambda exc: isinstance(exc, TransientError),
+        )(timed)
+
+    return decorate
+
+
+def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
+    """The durable workflow of one entry: scopes its logs and costs to the run, turns a
+    run-stopping error into a "stopped" outcome (the entry is left untouched), and marks
+    finished entries processed."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def run(run_args: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+            entry_id = str(payload.get("id") or "")
+            scope = logs.StepScope(run_args.get("run_id", ""), workflow, entry_id)
+            token = logs.current_scope.set(scope)
+            started = time.perf_counter()
+            try:
+                with billing_run(run_args.get("run_id")):
+                    outcome: dict[str, Any] = func(run_args, payload)
+            except STOPPING as exc:
+                outcome = asdict(EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status="stopped"))
+                outcome["error"] = stop_reason(exc)
+            finally:
+                logs.current_scope.reset(token)
+            outcome["seconds"] = round(time.perf_counter() - started, 3)
+            return outcome
+
+        registered = DBOS.workflow(name=name)(run)
+        registered.yp_name = name  # type: ignore[attr-defined]  (what a queue submits by)
+        return registered  # type: ignore[return-value]
+
+    return decorate
+
+
+def unwrap(exc: BaseException) -> BaseException:
+    """The error behind DBOS's "step exceeded its retries" wrapper (the last attempt's)."""
+    errors = getattr(exc, "errors", None) if isinstance(exc, DBOSMaxStepRetriesExceeded) else None
+    return errors[-1] if errors else exc
+
+
+def reason_of(exc: BaseException) -> str:
+    """A failure as a person reads it: our own messages as they are, anything else with its type."""
+    exc = unwrap(exc)
+    if isinstance(exc, YPError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def stop_reason(exc: BaseException) -> str:
+    if isinstance(exc, BudgetExceeded):
+        return f"spending limit reached: {exc}"
+    return str(exc)
