@@ -11,6 +11,8 @@ three checkpointed steps:
   once: its answer is checkpointed).
 - `wf1.write`: S03, one update carrying every decoded field. A rerun of this step
   (after a crash between the write and its checkpoint) writes the same values again.
+  With the free rule-based provider the analysis is redone at no cost, so analysis
+  and write are one step (`wf1.analyse_and_write`): one checkpoint fewer per entry.
 
 A failure of the entry (private video, 404, nothing to transcribe) marks it Failed
 with a reason a person can read, in one more step; a failure of the account or the
@@ -81,9 +83,8 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@durable_step("wf1.analyse")
-def analyse(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
-    """S05-S07 + S09: perspective, hook, open loop and niche tags (a paid call on Claude)."""
+def analysis_of(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """S05-S07 + S09: perspective, hook, open loop and niche tags."""
     runtime = active_runtime()
     analysis = analyse_dna(
         runtime.provider(run.get("provider")),
@@ -96,6 +97,18 @@ def analyse(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) 
         entry_id=entry.get("id"),
     )
     return {**asdict(analysis), "usage": asdict(analysis.usage)}
+
+
+analyse = durable_step("wf1.analyse")(analysis_of)
+"""The analysis as a step of its own when it is a paid call: its answer is checkpointed, never bought twice."""
+
+
+@durable_step("wf1.analyse_and_write")
+def analyse_and_write(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """The free rule-based analysis and the write in one step: redoing the analysis costs
+    nothing, so it needs no checkpoint of its own (one fewer per entry)."""
+    analysis = analysis_of(run, entry, source)
+    return {**write_entry(entry["id"], decoded_changes(entry, source, analysis)), "analysis": analysis}
 
 
 def write_entry(entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
@@ -134,8 +147,12 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
             outcome.status = "prepared"
             outcome.detail = {"source_type": source["source_type"], "transcript_source": source["transcript_source"]}
             return {**outcome.to_dict(), "source": source}
-        analysis = analyse(run, entry, source)
-        written = write(entry["id"], decoded_changes(entry, source, analysis))
+        if run.get("free_analysis"):
+            written = analyse_and_write(run, entry, source)
+            analysis = written["analysis"]
+        else:
+            analysis = analyse(run, entry, source)
+            written = write(entry["id"], decoded_changes(entry, source, analysis))
         outcome.title = written["title"]
         outcome.detail = decoded_detail(source, analysis)
     except STOPPING:
@@ -252,6 +269,13 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
     return estimate_cost(runtime.ai, calls, override=options.provider, batch=bool(options.extra.get("batch"))).usd
 
 
+def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
+    """Whether the analysis is free (the rule provider answers S05), fixed for the whole run."""
+    from ..ai.router import ProviderPlan
+
+    return {"free_analysis": ProviderPlan(runtime.ai, options.provider).route("S05").provider == "rules"}
+
+
 WORKFLOW = WorkflowDef(
     name=NAME,
     title="Viral DNA encoding",
@@ -260,6 +284,7 @@ WORKFLOW = WorkflowDef(
     select=select,
     plan=plan,
     estimate=estimate,
+    run_args=run_args,
 )
 
 
