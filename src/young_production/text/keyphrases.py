@@ -67,7 +67,7 @@ EVALUATIVE = frozenset(
 # not content: web addresses, file names, handles; a line that is a credit, a byline or a footer
 _NOT_CONTENT = re.compile(
     r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|gov|edu|io|co|uk|de|fr|tv|ly)(?:/\S*)?|"
-    r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|[@#]\w+|\S+@\S+",
+    r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|\S+@\S+|[@#][\w.]*\w",
     re.IGNORECASE,
 )
 _MAYBE_NOT_CONTENT = re.compile(r"\w\.\w|[@#]|://")  # a cheap test before the costly one
@@ -81,12 +81,16 @@ _ATTRIBUTION = re.compile(
     r"\b([A-Z][a-z’']+)\s+(?:said|says|told|wrote|writes|explained|added|noted|recalled)\b|"
     r"\b(?:said|says|told|according to)\s+(?:[A-Z][a-z’']+\s+)?([A-Z][a-z’']+)\b"
 )
+# a capitalised name of two or more words ("Michael Howitt", "Samuel Pierpont Langley")
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)+")
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
+OPERATORS = frozenset("minus plus versus vs".split())  # "italy minus germany" is a sum, not a topic
 VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
     "i've you've we've i'd you'd just always".split()
 )
 _LETTER = re.compile(r"[a-z]")
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]", re.IGNORECASE)
 
 
 @dataclass
@@ -99,6 +103,10 @@ class _Phrases:
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
     doubled: Counter[str] = field(default_factory=Counter)  # ... right after itself ("woo woo", "no no")
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+    sentences: dict[tuple[str, ...], int] = field(default_factory=dict)  # how many sentences say it
+    first_sentence: dict[tuple[str, ...], int] = field(default_factory=dict)
+    last_sentence: dict[tuple[str, ...], int] = field(default_factory=dict)
+    total_sentences: int = 0
 
 
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
@@ -108,9 +116,9 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     too, and a title that is a file name or a web address counts for nothing.
     """
     texts = [_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
-    phrases = _count(texts, _content(title))
-    speakers = _speakers(texts)
-    return [" ".join(key) for key in _pick(phrases, speakers)]
+    title = _content(title)
+    phrases = _count(texts, title)
+    return [" ".join(key) for key in _pick(phrases, _speakers(texts), _people(texts, title))]
 
 
 def _content(text: str) -> str:
@@ -129,15 +137,69 @@ def _speakers(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(name for name, n in attributed.items() if 2 * n >= seen[name.capitalize()])
 
 
+def _people(texts: Sequence[str], title: str) -> frozenset[str]:
+    """Words of people named in passing, by how news and talks name a person: the full name first
+    ("Michael Howitt"), then the surname alone ("Howitt found"), never "the Howitt", the given names
+    said only in a name, and no word of it ever in lower case. The title names the person a piece is about, who stays a tag.
+
+    Other names pass: "Sub-Saharan Africa" (after "Africa" alone), "the University", "Louisiana
+    Democrats" ("Louisiana" is said alone too), "Inner
+    Mongolia" ("Mongolia" never alone), "Tax Preparation Service" (never alone), acronyms ("HP").
+    """
+    runs = [
+        run for text in texts for match in _NAME_RUN.findall(text.replace("’", "'"))
+        if len(run := [w.removesuffix("'s") for w in match.split() if w.lower() not in STOP_WORDS and not w.isupper()]) > 1
+    ]
+    if not runs:
+        return frozenset()
+    first_in_name: dict[str, bool] = {}  # whether a capitalised word is first said after another one
+    capitalised: Counter[str] = Counter()
+    alone: Counter[str] = Counter()  # said without a capitalised word before it ...
+    after_the: Counter[str] = Counter()  # ... and of those, after "the"
+    lower: set[str] = set()
+    for text in texts:
+        previous = ""
+        for token in _TOKEN.findall(text):
+            token = token.replace("’", "'").removesuffix("'s")
+            if token[0].isupper():
+                in_name = previous[:1].isupper()
+                first_in_name.setdefault(token, in_name)
+                capitalised[token] += 1
+                if not in_name:
+                    alone[token] += 1
+                    after_the[token] += previous.lower() == "the"
+            elif token[0].isalpha():
+                lower.add(token)
+            previous = token
+    given = Counter(w for run in runs for w in run[:-1])
+    titled = {w.lower() for w in re.findall(r"[\w’'\-]+", title)}
+    people: set[str] = set()
+    for run in runs:
+        surname = run[-1]
+        if (
+            first_in_name.get(surname) and alone[surname] and not after_the[surname]
+            and surname.lower() not in titled and not any(w.lower() in lower for w in run)
+            and all(capitalised[w] == given[w] for w in run[:-1])  # given names: said only before a surname
+        ):
+            people.update(_fold(w) for w in run)
+    return frozenset(people)
+
+
+def _fold(word: str) -> str:
+    word = word.lower().replace("’", "'").strip("'-")
+    return stem(word[:-2] if word.endswith("'s") else word)
+
+
 def _count(texts: Sequence[str], title: str) -> _Phrases:
     phrases = _Phrases()
     stems: dict[str, str] = {}
     counts: dict[tuple[str, ...], int] = {}  # a plain dict: this loop is the hot spot of the tag rules
-    first_seen = phrases.first_seen
+    first_seen, in_sentences = phrases.first_seen, phrases.sentences
+    first_sentence, last_sentence = phrases.first_sentence, phrases.last_sentence
     said: list[str] = []
     verb_like: list[str] = []
     doubled: list[str] = []
-    for text in texts:
+    for index, text in enumerate(texts):
         for run in _runs(text):
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
             said += run_stems
@@ -147,9 +209,14 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
                 key = tuple(run_stems[i:j])
                 if key in counts:
                     counts[key] += 1
+                    if last_sentence[key] != index:
+                        last_sentence[key] = index
+                        in_sentences[key] += 1
                 else:
-                    counts[key] = 1
+                    counts[key] = in_sentences[key] = 1
                     first_seen[key] = len(first_seen)
+                    first_sentence[key] = last_sentence[key] = index
+    phrases.total_sentences = len(texts)
     phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
     phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
@@ -161,11 +228,13 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
     return phrases
 
 
-def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
+def _pick(
+    phrases: _Phrases, speakers: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()
+) -> list[tuple[str, ...]]:
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
 
     def candidate(k: tuple[str, ...]) -> bool:
-        return _eligible(k) and not (
+        return _eligible(k) and not all(w in people for w in k) and not (
             len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers
                              or 2 * phrases.doubled[k[0]] > phrases.said[k[0]])  # an interjection
         )
@@ -254,7 +323,7 @@ def _eligible(key: tuple[str, ...]) -> bool:
     non-word, not too long."""
     if all(word in GENERIC_WORDS or word in EVALUATIVE for word in key) or key[0] in EVALUATIVE:
         return False
-    if len(key) > 1 and len(set(key)) == 1:  # "woo woo woo"
+    if len(key) > 1 and (len(set(key)) == 1 or OPERATORS.intersection(key)):  # "woo woo", "italy minus germany"
         return False
     if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
         return False
