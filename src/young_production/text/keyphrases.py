@@ -40,6 +40,7 @@ from .sentences import STOP_WORDS, Sentence, stem
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30
 TITLE_BONUS = 2
+MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 2, 30, 0.15
 FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
@@ -48,9 +49,11 @@ GENERIC_WORDS = frozenset(
     problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
     night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
-    version result results
+    version result results bunch couple handful dozen plenty
     subject future plan team course act description approach possibility risk moment city nation human
     solution body doctor minus plus fact decade style
+    country state region history progress power character form process impact source content context
+    company official group field list line total
     small huge short long high low full quick fast slow free personal far inside early
     red green blue yellow black white
     """.split()
@@ -87,7 +90,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 OPERATORS = frozenset("minus plus versus vs".split())  # "italy minus germany" is a sum, not a topic
 VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
-    "i've you've we've i'd you'd just always".split()
+    "i've you've we've i'd you'd just always who which".split()
 )
 _LETTER = re.compile(r"[a-z]")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]", re.IGNORECASE)
@@ -102,6 +105,8 @@ class _Phrases:
     said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
     doubled: Counter[str] = field(default_factory=Counter)  # ... right after itself ("woo woo", "no no")
+    mine: Counter[str] = field(default_factory=Counter)  # ... after "my" ("my roommate", "my American roommate")
+    in_sums: Counter[str] = field(default_factory=Counter)  # ... beside "plus", "minus" ("Hitler plus Italy")
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
     sentences: dict[tuple[str, ...], int] = field(default_factory=dict)  # how many sentences say it
     first_sentence: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -199,12 +204,18 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
     said: list[str] = []
     verb_like: list[str] = []
     doubled: list[str] = []
+    mine: list[str] = []
+    in_sums: list[str] = []
     for index, text in enumerate(texts):
-        for run in _runs(text):
+        for run, owned in _runs(text):
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
             said += run_stems
             doubled += [b for a, b in zip(run_stems, run_stems[1:]) if a == b]
             verb_like += [st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject]
+            if owned:
+                mine += run_stems
+            if len(run_stems) > 2 and not OPERATORS.isdisjoint(run_stems):
+                in_sums += [w for i, w in enumerate(run_stems) if OPERATORS.intersection(run_stems[max(i - 1, 0) : i + 2])]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
                 if key in counts:
@@ -218,9 +229,10 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
                     first_sentence[key] = last_sentence[key] = index
     phrases.total_sentences = len(texts)
     phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
+    phrases.mine, phrases.in_sums = Counter(mine), Counter(in_sums)
     phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
-    for run in _runs(title):
+    for run, _ in _runs(title):
         run_stems = [stems.get(w) or stem(w) for w, _ in run]
         for key in {tuple(run_stems[i:j]) for i, j in _spans(len(run))}:
             if phrases.counts[key] > 1:  # said in the body as well as in the title
@@ -234,9 +246,11 @@ def _pick(
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
 
     def candidate(k: tuple[str, ...]) -> bool:
-        return _eligible(k) and not all(w in people for w in k) and not (
-            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers
-                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]])  # an interjection
+        return _eligible(k) and not all(w in people for w in k) and _spread(k, phrases) and not (
+            len(k) == 1 and (2 * phrases.verb_like[k[0]] >= phrases.said[k[0]] or k[0] in speakers
+                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]]  # an interjection
+                             or 2 * phrases.in_sums[k[0]] >= phrases.said[k[0]]  # a term of a sum
+                             or 5 * phrases.mine[k[0]] >= 4 * phrases.said[k[0]] >= 12)  # the speaker's own
         )
 
     chosen: list[tuple[str, ...]] = []
@@ -268,6 +282,17 @@ def _pick(
     return chosen
 
 
+def _spread(key: tuple[str, ...], phrases: _Phrases) -> bool:
+    """Said in two sentences or more, and in a long text not all in one passage: a phrase said only
+    within one stretch of a long text is a detail of an anecdote ("business card", "petrol bomb")."""
+    if phrases.counts[key] < 2:
+        return True
+    if phrases.sentences[key] < MIN_SENTENCES:
+        return False
+    total = phrases.total_sentences
+    return total < LONG_TEXT or phrases.last_sentence[key] - phrases.first_sentence[key] >= MIN_SPREAD * total
+
+
 def _verb_like(word: str, phrases: _Phrases) -> bool:
     """Said after a subject or verb marker, or a past tense ("stopped", "asked"; not "speed")."""
     return phrases.verb_like[word] > 0 or _past_form(word)
@@ -284,27 +309,30 @@ def _spans(length: int) -> Iterable[tuple[int, int]]:
             yield i, i + size
 
 
-def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
+def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
     """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words).
 
     Each word comes with whether it follows a subject or a verb marker ("I", "you",
-    "to", "will", ...): a word mostly found there is a verb ("quit", "slept").
+    "to", "will", ...): a word mostly found there is a verb ("quit", "slept"). Each
+    piece comes with whether "my" opens it ("my American roommate").
     """
     run: list[tuple[str, bool]] = []
-    previous = ""
+    previous = opener = ""
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("’", "'").strip("'-")
         if word.endswith("'s"):  # "hong kong's" is "hong kong"
             word = word[:-2]
         if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
-                yield run
+                yield run, opener == "my"
             run = []
         else:
+            if not run:
+                opener = previous
             run.append((word, previous in VERB_MARKERS))
         previous = word
     if run:
-        yield run
+        yield run, opener == "my"
 
 
 def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
