@@ -92,6 +92,9 @@ VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
     "i've you've we've i'd you'd just always who which".split()
 )
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
+# up to eight words, then "(ABC)" or ", or ABC"
+_DEFINITION = re.compile(r"((?:[\w’'-]+\s+){0,7}[\w’'-]+)\s*(?:\(|,?\s+or\s+)([A-Z]{2,6})\b\)?")
 _LETTER = re.compile(r"[a-z]")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]", re.IGNORECASE)
 
@@ -120,7 +123,7 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     Tags come from the content only: the title just weighs phrases the text says
     too, and a title that is a file name or a web address counts for nothing.
     """
-    texts = [_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
+    texts = _spell_out([_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)])
     title = _content(title)
     phrases = _count(texts, title)
     return [" ".join(key) for key in _pick(phrases, _speakers(texts), _people(texts, title))]
@@ -129,6 +132,30 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
 def _content(text: str) -> str:
     """The text without web addresses, file names, handles and e-mail addresses."""
     return _NOT_CONTENT.sub(" ", text) if _MAYBE_NOT_CONTENT.search(text) else text
+
+
+def _spell_out(texts: list[str]) -> list[str]:
+    """Abbreviations the text defines ("hypersensitivity pneumonitis, or HP", "binge eating disorder
+    (BED)") replaced by what they stand for, so the two count as one phrase and "hp" is no tag.
+
+    A definition is an abbreviation in brackets or after "or", right after words whose initials
+    spell it (stop words may sit between them).
+    """
+    expansions: dict[str, str] = {}
+    for text in texts:
+        if _ABBREVIATION.search(text):
+            for match in _DEFINITION.finditer(text):
+                words, abbreviation = match.group(1).split(), match.group(2)
+                for start in range(len(words) - 1, -1, -1):
+                    initials = "".join(w[0] for w in words[start:] if w.lower() not in STOP_WORDS)
+                    if initials.upper() == abbreviation and words[start].lower() not in STOP_WORDS:
+                        expansions.setdefault(abbreviation, " ".join(words[start:]))
+                        break
+    if not expansions:
+        return texts
+    defined = re.compile(r"\s*(?:\(|,?\s+or\s+)(" + "|".join(expansions) + r")\b\)?")
+    used = re.compile(r"\b(" + "|".join(expansions) + r")s?\b")
+    return [used.sub(lambda m: expansions[m.group(1)], defined.sub("", text)) for text in texts]
 
 
 def _speakers(texts: Sequence[str]) -> frozenset[str]:
@@ -244,9 +271,13 @@ def _pick(
     phrases: _Phrases, speakers: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()
 ) -> list[tuple[str, ...]]:
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
+    demonyms = _demonyms(counts)
+    for demonym, place in demonyms.items():  # "Americans" speak of America: one topic
+        counts[place] += counts[demonym]
+        adjusted[place] += adjusted[demonym]
 
     def candidate(k: tuple[str, ...]) -> bool:
-        return _eligible(k) and not all(w in people for w in k) and _spread(k, phrases) and not (
+        return _eligible(k) and not all(w in people for w in k) and _spread(k, phrases) and k not in demonyms and not (
             len(k) == 1 and (2 * phrases.verb_like[k[0]] >= phrases.said[k[0]] or k[0] in speakers
                              or 2 * phrases.doubled[k[0]] > phrases.said[k[0]]  # an interjection
                              or 2 * phrases.in_sums[k[0]] >= phrases.said[k[0]]  # a term of a sum
@@ -291,6 +322,19 @@ def _spread(key: tuple[str, ...], phrases: _Phrases) -> bool:
         return False
     total = phrases.total_sentences
     return total < LONG_TEXT or phrases.last_sentence[key] - phrases.first_sentence[key] >= MIN_SPREAD * total
+
+
+def _demonyms(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Words for the people of a place the text names too: "american" -> "america", "african" ->
+    "africa", "european" -> "europe", "canadian" -> "canada", "mexican" -> "mexico"."""
+    found = {}
+    for (word, *rest), n in counts.items():
+        if not rest and n >= 2 and word.endswith("an") and len(word) > 5:
+            for place in (word[:-1], word[:-2] + "e", word[:-3] + "a", word[:-2] + "o"):
+                if counts.get((place,), 0) >= 2:
+                    found[(word,)] = (place,)
+                    break
+    return found
 
 
 def _verb_like(word: str, phrases: _Phrases) -> bool:
