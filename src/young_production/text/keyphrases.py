@@ -40,7 +40,7 @@ from .sentences import STOP_WORDS, Sentence, stem
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30
 TITLE_BONUS = 2
-MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 2, 30, 0.15
+FEW_SENTENCES, MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 5, 2, 30, 0.15
 FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
@@ -48,7 +48,8 @@ GENERIC_WORDS = frozenset(
     parts point points reason reasons idea ideas example examples question questions answer answers
     problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
-    night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
+    night everyone guy man men woman women kid kids friend friends family hand head side top bottom level
+    kind type sort
     version result results bunch couple handful dozen plenty
     subject future plan team course act description approach possibility risk moment city nation human
     solution body doctor minus plus fact decade style
@@ -95,6 +96,8 @@ VERB_MARKERS = frozenset(
 _ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
 # up to eight words, then "(ABC)" or ", or ABC"
 _DEFINITION = re.compile(r"((?:[\w’'-]+\s+){0,7}[\w’'-]+)\s*(?:\(|,?\s+or\s+)([A-Z]{2,6})\b\)?")
+PARTICLES = frozenset("up out off down".split())
+_ADJECTIVE_ENDINGS = ("ous", "ful", "less")  # "previous", "useful", "endless": never a tag on their own
 _LETTER = re.compile(r"[a-z]")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]", re.IGNORECASE)
 
@@ -316,11 +319,11 @@ def _pick(
 def _spread(key: tuple[str, ...], phrases: _Phrases) -> bool:
     """Said in two sentences or more, and in a long text not all in one passage: a phrase said only
     within one stretch of a long text is a detail of an anecdote ("business card", "petrol bomb")."""
-    if phrases.counts[key] < 2:
+    total = phrases.total_sentences
+    if phrases.counts[key] < 2 or total < FEW_SENTENCES:  # a handful of long sentences: count words
         return True
     if phrases.sentences[key] < MIN_SENTENCES:
         return False
-    total = phrases.total_sentences
     return total < LONG_TEXT or phrases.last_sentence[key] - phrases.first_sentence[key] >= MIN_SPREAD * total
 
 
@@ -357,7 +360,8 @@ def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
     """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words).
 
     Each word comes with whether it follows a subject or a verb marker ("I", "you",
-    "to", "will", ...): a word mostly found there is a verb ("quit", "slept"). Each
+    "to", "will", ...) or comes before a particle ("up", "out"): a word mostly found
+    there is a verb ("quit", "slept", "blow up"). Each
     piece comes with whether "my" opens it ("my American roommate").
     """
     run: list[tuple[str, bool]] = []
@@ -368,6 +372,8 @@ def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
             word = word[:-2]
         if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
+                if word in PARTICLES:  # "blow up", "figure out": the word before is a verb
+                    run[-1] = (run[-1][0], True)
                 yield run, opener == "my"
             run = []
         else:
@@ -391,13 +397,15 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 def _eligible(key: tuple[str, ...]) -> bool:
     """Not made of generic words only, not opened by an evaluative adjective ("surprising part"), not
-    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not a short
-    non-word, not too long."""
+    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not an adjective
+    alone ("previous", "useful"), not a short non-word, not too long."""
     if all(word in GENERIC_WORDS or word in EVALUATIVE for word in key) or key[0] in EVALUATIVE:
         return False
     if len(key) > 1 and (len(set(key)) == 1 or OPERATORS.intersection(key)):  # "woo woo", "italy minus germany"
         return False
-    if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
+    if is_verb(key[0]) or any(is_adverb(w) for w in key) or (
+        len(key) == 1 and (_past_form(key[0]) or key[0].endswith(_ADJECTIVE_ENDINGS))
+    ):
         return False
     if len(key) > 1 and key[-1] in IRREGULAR_PAST:  # "balloon rose": a subject and its verb
         return False
