@@ -33,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .grammar import IRREGULAR_PAST, is_adverb, is_verb
 from .sentences import STOP_WORDS, Sentence, stem
@@ -86,14 +87,13 @@ _ATTRIBUTION = re.compile(
     r"\b(?:said|says|told|according to)\s+(?:[A-Z][a-z’']+\s+)?([A-Z][a-z’']+)\b"
 )
 # a capitalised name of two or more words ("Michael Howitt", "Samuel Pierpont Langley")
-_NAME_RUN = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)+")
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
+_NAME_RUN = re.compile(r"\b[A-Z][\w'\-]*(?:[^\S\n]+[A-Z][\w'\-]*)+")
 OPERATORS = frozenset("minus plus versus vs".split())  # "italy minus germany" is a sum, not a topic
 VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
     "i've you've we've i'd you'd just always who which".split()
 )
-_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b")
+_DEFINED_AT = re.compile(r"(?:\(|\bor\s+)[A-Z]{2,6}\b")  # a quick test before the costly one
 # up to eight words, then "(ABC)" or ", or ABC"
 _DEFINITION = re.compile(r"((?:[\w’'-]+\s+){0,7}[\w’'-]+)\s*(?:\(|,?\s+or\s+)([A-Z]{2,6})\b\)?")
 PARTICLES = frozenset("up out off down".split())
@@ -144,9 +144,11 @@ def _spell_out(texts: list[str]) -> list[str]:
     A definition is an abbreviation in brackets or after "or", right after words whose initials
     spell it (stop words may sit between them).
     """
+    if not _DEFINED_AT.search("\n".join(texts)):
+        return texts
     expansions: dict[str, str] = {}
     for text in texts:
-        if _ABBREVIATION.search(text):
+        if _DEFINED_AT.search(text):
             for match in _DEFINITION.finditer(text):
                 words, abbreviation = match.group(1).split(), match.group(2)
                 for start in range(len(words) - 1, -1, -1):
@@ -175,49 +177,61 @@ def _speakers(texts: Sequence[str]) -> frozenset[str]:
 def _people(texts: Sequence[str], title: str) -> frozenset[str]:
     """Words of people named in passing, by how news and talks name a person: the full name first
     ("Michael Howitt"), then the surname alone ("Howitt found"), never "the Howitt", the given names
-    said only in a name, and no word of it ever in lower case. The title names the person a piece is about, who stays a tag.
+    said only in a name, and no word of it ever in lower case. The title names the person a piece
+    is about, who stays a tag.
 
     Other names pass: "Sub-Saharan Africa" (after "Africa" alone), "the University", "Louisiana
-    Democrats" ("Louisiana" is said alone too), "Inner
-    Mongolia" ("Mongolia" never alone), "Tax Preparation Service" (never alone), acronyms ("HP").
+    Democrats" ("Louisiana" is said alone too), "Inner Mongolia" ("Mongolia" never alone), "Tax
+    Preparation Service" (never alone), acronyms ("HP").
     """
+    joined = "\n".join(texts).replace("’", "'")
     runs = [
-        run for text in texts for match in _NAME_RUN.findall(text.replace("’", "'"))
+        tuple(run) for match in _NAME_RUN.findall(joined)
         if len(run := [w.removesuffix("'s") for w in match.split() if w.lower() not in STOP_WORDS and not w.isupper()]) > 1
     ]
-    if not runs:
-        return frozenset()
-    first_in_name: dict[str, bool] = {}  # whether a capitalised word is first said after another one
-    capitalised: Counter[str] = Counter()
-    alone: Counter[str] = Counter()  # said without a capitalised word before it ...
-    after_the: Counter[str] = Counter()  # ... and of those, after "the"
-    lower: set[str] = set()
-    for text in texts:
-        previous = ""
-        for token in _TOKEN.findall(text):
-            token = token.replace("’", "'").removesuffix("'s")
-            if token[0].isupper():
-                in_name = previous[:1].isupper()
-                first_in_name.setdefault(token, in_name)
-                capitalised[token] += 1
-                if not in_name:
-                    alone[token] += 1
-                    after_the[token] += previous.lower() == "the"
-            elif token[0].isalpha():
-                lower.add(token)
-            previous = token
     given = Counter(w for run in runs for w in run[:-1])
     titled = {w.lower() for w in re.findall(r"[\w’'\-]+", title)}
     people: set[str] = set()
-    for run in runs:
-        surname = run[-1]
+    for run in dict.fromkeys(runs):
         if (
-            first_in_name.get(surname) and alone[surname] and not after_the[surname]
-            and surname.lower() not in titled and not any(w.lower() in lower for w in run)
-            and all(capitalised[w] == given[w] for w in run[:-1])  # given names: said only before a surname
+            run[-1].lower() not in titled
+            and not any(_said(w.lower(), joined) for w in run)  # never in lower case
+            and all(_said(w, joined) == given[w] for w in run[:-1])  # given names: said only before a surname
+            and _named_like_a_person(run[-1], joined)
         ):
             people.update(_fold(w) for w in run)
     return frozenset(people)
+
+
+def _said(word: str, text: str) -> int:
+    """How many times a word is said (case-sensitive), possessive included."""
+    return len(_places(word, text))
+
+
+def _places(word: str, text: str) -> list[int]:
+    """Where a word starts in the text, as a whole word (a literal search first: this runs per name)."""
+    if word not in text:
+        return []
+    return [
+        m.start() for m in re.finditer(rf"{re.escape(word)}(?![\w-])", text)
+        if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "'-_")
+    ]
+
+
+def _named_like_a_person(surname: str, text: str) -> bool:
+    """First said after a capitalised word (a given name), later said alone, and never after "the"."""
+    before = [_word_before(text, at) for at in _places(surname, text)]
+    in_name = [b[:1].isupper() and b[-1:].isalnum() for b in before]
+    return bool(in_name) and in_name[0] and not all(in_name) and not any(b.lower() == "the" for b in before)
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word right before position `at` on the same line, with any punctuation stuck to it."""
+    head = text[max(at - 40, 0) : at]
+    stripped = head.rstrip(" \t")
+    if stripped == head or not stripped or stripped[-1] == "\n":
+        return ""
+    return stripped.split()[-1]
 
 
 def _fold(word: str) -> str:
@@ -248,15 +262,16 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
                 in_sums += [w for i, w in enumerate(run_stems) if OPERATORS.intersection(run_stems[max(i - 1, 0) : i + 2])]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
-                if key in counts:
-                    counts[key] += 1
-                    if last_sentence[key] != index:
-                        last_sentence[key] = index
-                        in_sentences[key] += 1
-                else:
+                seen_in = last_sentence.get(key)
+                if seen_in is None:
                     counts[key] = in_sentences[key] = 1
                     first_seen[key] = len(first_seen)
                     first_sentence[key] = last_sentence[key] = index
+                else:
+                    counts[key] += 1
+                    if seen_in != index:
+                        last_sentence[key] = index
+                        in_sentences[key] += 1
     phrases.total_sentences = len(texts)
     phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
     phrases.mine, phrases.in_sums = Counter(mine), Counter(in_sums)
@@ -349,11 +364,10 @@ def _past_form(word: str) -> bool:
     return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
 
-def _spans(length: int) -> Iterable[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def _spans(length: int) -> tuple[tuple[int, int], ...]:
     """(start, end) of every 1- to 3-word slice of a run."""
-    for size in (1, 2, 3):
-        for i in range(length - size + 1):
-            yield i, i + size
+    return tuple((i, i + size) for size in (1, 2, 3) for i in range(length - size + 1))
 
 
 def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
