@@ -296,10 +296,11 @@ def _pick(
 
     def candidate(k: tuple[str, ...]) -> bool:
         return _eligible(k) and not all(w in people for w in k) and _spread(k, phrases) and k not in demonyms and not (
-            len(k) == 1 and (2 * phrases.verb_like[k[0]] >= phrases.said[k[0]] or k[0] in speakers
-                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]]  # an interjection
-                             or 2 * phrases.in_sums[k[0]] >= phrases.said[k[0]]  # a term of a sum
-                             or 5 * phrases.mine[k[0]] >= 4 * phrases.said[k[0]] >= 12)  # the speaker's own
+            any(2 * phrases.in_sums[w] >= phrases.said[w] for w in k)  # a term of a sum ("Hitler plus Italy")
+            or 2 * phrases.verb_like[k[-1]] >= phrases.said[k[-1]]  # ends on a verb: "values blow (up)"
+            or len(k) == 1 and (k[0] in speakers
+                                or 2 * phrases.doubled[k[0]] > phrases.said[k[0]]  # an interjection
+                                or 5 * phrases.mine[k[0]] >= 4 * phrases.said[k[0]] >= 12)  # the speaker's own
         )
 
     chosen: list[tuple[str, ...]] = []
