@@ -13,9 +13,10 @@
    a tag on their own, nor do phrases made of them only, phrases opened by an
    `EVALUATIVE` adjective ("surprising part", "specific string", "beautiful
    country"), a word repeated ("woo woo woo") or ending on a past form
-   ("balloon rose"), nor words said more than half the time right after a
-   subject or a verb marker ("I quit", "to cut": without a part-of-speech
-   tagger that is how verbs are told from nouns) or right after themselves
+   ("balloon rose"), nor phrases ending on a word said half the time or more
+   right after a subject or a verb marker or before a particle ("I quit", "to
+   cut", "blow up": without a part-of-speech tagger that is how verbs are told
+   from nouns), nor words said more than half the time right after themselves
    (an interjection: "woo woo").
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
@@ -25,6 +26,12 @@
    fill up to `MIN_TAGS` (two-word ones first, then single words, then three),
    each sharing no word with a tag already picked and holding no verb-like word
    (one said after a subject or verb marker, or a past tense in "-ed").
+6. Details, people, derived words: a defined abbreviation ("pneumonitis, or
+   HP") counts as what it stands for; a phrase said in one sentence only, or in
+   a long text only within `MIN_SPREAD` of it, is an anecdote's detail; a
+   person named in passing (`_people`), the speaker's own ("my roommate"), a
+   term of a sum ("Hitler plus Italy") and an adjective alone ("previous") are
+   no tags; "Americans" count for "America".
 """
 
 from __future__ import annotations
