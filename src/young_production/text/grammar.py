@@ -7,7 +7,8 @@
   or a capitalised name of two or more words ("Matt Parker");
 - verbs: common verbs in every form, for telling a topic ("sleep") from an action
   ("sleeps", "reduced", "going") when picking tags;
-- adverbs: "-ly" words other than a short list of nouns and adjectives that end so.
+- adverbs: "-ly" words other than a short list of nouns and adjectives that end so, and
+  particles such as "round", "ahead", "apart" ("turns round").
 """
 
 from __future__ import annotations
@@ -100,6 +101,13 @@ _NOT_ADVERB = frozenset(
 )
 
 
+# adverbs without "-ly", mostly particles of a phrasal verb ("turn round", "push ahead")
+_PARTICLES = frozenset(
+    "round ahead apart aside forth along upward upwards downward downwards forward forwards backward "
+    "backwards halfway sideways overseas indoors outdoors abroad afterwards meanwhile".split()
+)
+
+
 def is_past_verb(word: str, previous: str = "", following: str = "") -> bool:
     """Whether a lower-case word reads as a past-tense verb where it stands."""
     if word in IRREGULAR_PAST:
@@ -131,4 +139,4 @@ def is_verb(word: str) -> bool:
 
 
 def is_adverb(word: str) -> bool:
-    return len(word) > 4 and word.endswith("ly") and word not in _NOT_ADVERB
+    return word in _PARTICLES or len(word) > 4 and word.endswith("ly") and word not in _NOT_ADVERB

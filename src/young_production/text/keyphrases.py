@@ -13,9 +13,10 @@
    a tag on their own, nor do phrases made of them only, phrases opened by an
    `EVALUATIVE` adjective ("surprising part", "specific string", "beautiful
    country"), a word repeated ("woo woo woo") or ending on a past form
-   ("balloon rose"), nor words said more than half the time right after a
-   subject or a verb marker ("I quit", "to cut": without a part-of-speech
-   tagger that is how verbs are told from nouns) or right after themselves
+   ("balloon rose"), nor phrases ending on a word said half the time or more
+   right after a subject or a verb marker or before a particle ("I quit", "to
+   cut", "blow up": without a part-of-speech tagger that is how verbs are told
+   from nouns), nor words said more than half the time right after themselves
    (an interjection: "woo woo").
 4. Pick: best first, skipping a phrase that contains one already picked
    unless said three times or more ("deep sleep" next to "sleep"), or is
@@ -25,6 +26,12 @@
    fill up to `MIN_TAGS` (two-word ones first, then single words, then three),
    each sharing no word with a tag already picked and holding no verb-like word
    (one said after a subject or verb marker, or a past tense in "-ed").
+6. Details, people, derived words: a defined abbreviation ("pneumonitis, or
+   HP") counts as what it stands for; a phrase said in one sentence only, or in
+   a long text only within `MIN_SPREAD` of it, is an anecdote's detail; a
+   person named in passing (`_people`), the speaker's own ("my roommate"), a
+   term of a sum ("Hitler plus Italy") and an adjective alone ("previous") are
+   no tags; "Americans" count for "America".
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .grammar import IRREGULAR_PAST, is_adverb, is_verb
 from .sentences import STOP_WORDS, Sentence, stem
@@ -40,6 +48,7 @@ from .sentences import STOP_WORDS, Sentence, stem
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30
 TITLE_BONUS = 2
+FEW_SENTENCES, MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 5, 2, 30, 0.15
 FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
@@ -47,10 +56,13 @@ GENERIC_WORDS = frozenset(
     parts point points reason reasons idea ideas example examples question questions answer answers
     problem problems tip tips step steps mistake mistakes rule rules end story number numbers percent
     thousand million billion life world work job lot way thing place today tomorrow yesterday morning
-    night everyone guy man woman kid kids friend friends hand head side top bottom level kind type sort
-    version result results
+    night everyone guy man men woman women kid kids friend friends family hand head side top bottom level
+    kind type sort
+    version result results bunch couple handful dozen plenty
     subject future plan team course act description approach possibility risk moment city nation human
     solution body doctor minus plus fact decade style
+    country state region history progress power character form process impact source content context
+    company official group field list line total
     small huge short long high low full quick fast slow free personal far inside early
     red green blue yellow black white
     """.split()
@@ -67,7 +79,7 @@ EVALUATIVE = frozenset(
 # not content: web addresses, file names, handles; a line that is a credit, a byline or a footer
 _NOT_CONTENT = re.compile(
     r"https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|gov|edu|io|co|uk|de|fr|tv|ly)(?:/\S*)?|"
-    r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|[@#]\w+|\S+@\S+",
+    r"\b[\w-]+\.(?:png|jpe?g|gif|webp|svg|mp4|mov|webm|mkv|pdf|html?|srt|vtt|txt|docx?)\b|\S+@\S+|[@#][\w.]*\w",
     re.IGNORECASE,
 )
 _MAYBE_NOT_CONTENT = re.compile(r"\w\.\w|[@#]|://")  # a cheap test before the costly one
@@ -81,12 +93,20 @@ _ATTRIBUTION = re.compile(
     r"\b([A-Z][a-z’']+)\s+(?:said|says|told|wrote|writes|explained|added|noted|recalled)\b|"
     r"\b(?:said|says|told|according to)\s+(?:[A-Z][a-z’']+\s+)?([A-Z][a-z’']+)\b"
 )
+# a capitalised name of two or more words ("Michael Howitt", "Samuel Pierpont Langley")
+_NAME_RUN = re.compile(r"\b[A-Z][\w'\-]*(?:[^\S\n]+[A-Z][\w'\-]*)+")
+OPERATORS = frozenset("minus plus versus vs".split())  # "italy minus germany" is a sum, not a topic
 VERB_MARKERS = frozenset(
     "i you we they he she to will would can could should must don't didn't never i'll you'll we'll "
-    "i've you've we've i'd you'd just always".split()
+    "i've you've we've i'd you'd just always who which".split()
 )
+_DEFINED_AT = re.compile(r"(?:\(|\bor\s+)[A-Z]{2,6}\b")  # a quick test before the costly one
+# up to eight words, then "(ABC)" or ", or ABC"
+_DEFINITION = re.compile(r"((?:[\w’'-]+\s+){0,7}[\w’'-]+)\s*(?:\(|,?\s+or\s+)([A-Z]{2,6})\b\)?")
+PARTICLES = frozenset("up out off down".split())
+_ADJECTIVE_ENDINGS = ("ous", "ful", "less")  # "previous", "useful", "endless": never a tag on their own
 _LETTER = re.compile(r"[a-z]")
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’\-]*|[^\sa-z0-9]", re.IGNORECASE)
 
 
 @dataclass
@@ -98,7 +118,13 @@ class _Phrases:
     said: Counter[str] = field(default_factory=Counter)  # single words, wherever they stand
     verb_like: Counter[str] = field(default_factory=Counter)  # ... right after a subject or verb marker
     doubled: Counter[str] = field(default_factory=Counter)  # ... right after itself ("woo woo", "no no")
+    mine: Counter[str] = field(default_factory=Counter)  # ... after "my" ("my roommate", "my American roommate")
+    in_sums: Counter[str] = field(default_factory=Counter)  # ... beside "plus", "minus" ("Hitler plus Italy")
     first_seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+    sentences: dict[tuple[str, ...], int] = field(default_factory=dict)  # how many sentences say it
+    first_sentence: dict[tuple[str, ...], int] = field(default_factory=dict)
+    last_sentence: dict[tuple[str, ...], int] = field(default_factory=dict)
+    total_sentences: int = 0
 
 
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
@@ -107,15 +133,41 @@ def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     Tags come from the content only: the title just weighs phrases the text says
     too, and a title that is a file name or a web address counts for nothing.
     """
-    texts = [_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)]
-    phrases = _count(texts, _content(title))
-    speakers = _speakers(texts)
-    return [" ".join(key) for key in _pick(phrases, speakers)]
+    texts = _spell_out([_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)])
+    title = _content(title)
+    phrases = _count(texts, title)
+    return [" ".join(key) for key in _pick(phrases, _speakers(texts), _people(texts, title))]
 
 
 def _content(text: str) -> str:
     """The text without web addresses, file names, handles and e-mail addresses."""
     return _NOT_CONTENT.sub(" ", text) if _MAYBE_NOT_CONTENT.search(text) else text
+
+
+def _spell_out(texts: list[str]) -> list[str]:
+    """Abbreviations the text defines ("hypersensitivity pneumonitis, or HP", "binge eating disorder
+    (BED)") replaced by what they stand for, so the two count as one phrase and "hp" is no tag.
+
+    A definition is an abbreviation in brackets or after "or", right after words whose initials
+    spell it (stop words may sit between them).
+    """
+    if not _DEFINED_AT.search("\n".join(texts)):
+        return texts
+    expansions: dict[str, str] = {}
+    for text in texts:
+        if _DEFINED_AT.search(text):
+            for match in _DEFINITION.finditer(text):
+                words, abbreviation = match.group(1).split(), match.group(2)
+                for start in range(len(words) - 1, -1, -1):
+                    initials = "".join(w[0] for w in words[start:] if w.lower() not in STOP_WORDS)
+                    if initials.upper() == abbreviation and words[start].lower() not in STOP_WORDS:
+                        expansions.setdefault(abbreviation, " ".join(words[start:]))
+                        break
+    if not expansions:
+        return texts
+    defined = re.compile(r"\s*(?:\(|,?\s+or\s+)(" + "|".join(expansions) + r")\b\)?")
+    used = re.compile(r"\b(" + "|".join(expansions) + r")s?\b")
+    return [used.sub(lambda m: expansions[m.group(1)], defined.sub("", text)) for text in texts]
 
 
 def _speakers(texts: Sequence[str]) -> frozenset[str]:
@@ -129,31 +181,110 @@ def _speakers(texts: Sequence[str]) -> frozenset[str]:
     return frozenset(name for name, n in attributed.items() if 2 * n >= seen[name.capitalize()])
 
 
+def _people(texts: Sequence[str], title: str) -> frozenset[str]:
+    """Words of people named in passing, by how news and talks name a person: the full name first
+    ("Michael Howitt"), then the surname alone ("Howitt found"), never "the Howitt", the given names
+    said only in a name, and no word of it ever in lower case. The title names the person a piece
+    is about, who stays a tag.
+
+    Other names pass: "Sub-Saharan Africa" (after "Africa" alone), "the University", "Louisiana
+    Democrats" ("Louisiana" is said alone too), "Inner Mongolia" ("Mongolia" never alone), "Tax
+    Preparation Service" (never alone), acronyms ("HP").
+    """
+    joined = "\n".join(texts).replace("’", "'")
+    runs = [
+        tuple(run) for match in _NAME_RUN.findall(joined)
+        if len(run := [w.removesuffix("'s") for w in match.split() if w.lower() not in STOP_WORDS and not w.isupper()]) > 1
+    ]
+    given = Counter(w for run in runs for w in run[:-1])
+    titled = {w.lower() for w in re.findall(r"[\w’'\-]+", title)}
+    people: set[str] = set()
+    for run in dict.fromkeys(runs):
+        if (
+            run[-1].lower() not in titled
+            and not any(_said(w.lower(), joined) for w in run)  # never in lower case
+            and all(_said(w, joined) == given[w] for w in run[:-1])  # given names: said only before a surname
+            and _named_like_a_person(run[-1], joined)
+        ):
+            people.update(_fold(w) for w in run)
+    return frozenset(people)
+
+
+def _said(word: str, text: str) -> int:
+    """How many times a word is said (case-sensitive), possessive included."""
+    return len(_places(word, text))
+
+
+def _places(word: str, text: str) -> list[int]:
+    """Where a word starts in the text, as a whole word (a literal search first: this runs per name)."""
+    if word not in text:
+        return []
+    return [
+        m.start() for m in re.finditer(rf"{re.escape(word)}(?![\w-])", text)
+        if not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in "'-_")
+    ]
+
+
+def _named_like_a_person(surname: str, text: str) -> bool:
+    """First said after a capitalised word (a given name), later said alone, and never after "the"."""
+    before = [_word_before(text, at) for at in _places(surname, text)]
+    in_name = [b[:1].isupper() and b[-1:].isalnum() for b in before]
+    return bool(in_name) and in_name[0] and not all(in_name) and not any(b.lower() == "the" for b in before)
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word right before position `at` on the same line, with any punctuation stuck to it."""
+    head = text[max(at - 40, 0) : at]
+    stripped = head.rstrip(" \t")
+    if stripped == head or not stripped or stripped[-1] == "\n":
+        return ""
+    return stripped.split()[-1]
+
+
+def _fold(word: str) -> str:
+    word = word.lower().replace("’", "'").strip("'-")
+    return stem(word[:-2] if word.endswith("'s") else word)
+
+
 def _count(texts: Sequence[str], title: str) -> _Phrases:
     phrases = _Phrases()
     stems: dict[str, str] = {}
     counts: dict[tuple[str, ...], int] = {}  # a plain dict: this loop is the hot spot of the tag rules
-    first_seen = phrases.first_seen
+    first_seen, in_sentences = phrases.first_seen, phrases.sentences
+    first_sentence, last_sentence = phrases.first_sentence, phrases.last_sentence
     said: list[str] = []
     verb_like: list[str] = []
     doubled: list[str] = []
-    for text in texts:
-        for run in _runs(text):
+    mine: list[str] = []
+    in_sums: list[str] = []
+    for index, text in enumerate(texts):
+        for run, owned in _runs(text):
             run_stems = [stems.get(w) or stems.setdefault(w, stem(w)) for w, _ in run]
             said += run_stems
             doubled += [b for a, b in zip(run_stems, run_stems[1:]) if a == b]
             verb_like += [st for st, (_, after_subject) in zip(run_stems, run, strict=True) if after_subject]
+            if owned:
+                mine += run_stems
+            if len(run_stems) > 2 and not OPERATORS.isdisjoint(run_stems):
+                in_sums += [w for i, w in enumerate(run_stems) if OPERATORS.intersection(run_stems[max(i - 1, 0) : i + 2])]
             for i, j in _spans(len(run)):
                 key = tuple(run_stems[i:j])
-                if key in counts:
-                    counts[key] += 1
-                else:
-                    counts[key] = 1
+                seen_in = last_sentence.get(key)
+                if seen_in is None:
+                    counts[key] = in_sentences[key] = 1
                     first_seen[key] = len(first_seen)
+                    first_sentence[key] = last_sentence[key] = index
+                else:
+                    counts[key] += 1
+                    if seen_in != index:
+                        last_sentence[key] = index
+                        in_sentences[key] += 1
+    phrases.total_sentences = len(texts)
     phrases.said, phrases.verb_like, phrases.doubled = Counter(said), Counter(verb_like), Counter(doubled)
+    phrases.mine, phrases.in_sums = Counter(mine), Counter(in_sums)
     phrases.counts = Counter(counts)
     phrases.occurrences = phrases.counts.copy()
-    for run in _runs(title):
+    for run, _ in _runs(title):
         run_stems = [stems.get(w) or stem(w) for w, _ in run]
         for key in {tuple(run_stems[i:j]) for i, j in _spans(len(run))}:
             if phrases.counts[key] > 1:  # said in the body as well as in the title
@@ -161,13 +292,22 @@ def _count(texts: Sequence[str], title: str) -> _Phrases:
     return phrases
 
 
-def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
+def _pick(
+    phrases: _Phrases, speakers: frozenset[str] = frozenset(), people: frozenset[str] = frozenset()
+) -> list[tuple[str, ...]]:
     counts, adjusted = phrases.counts, _subtract_nested(phrases.counts)
+    demonyms = _demonyms(counts)
+    for demonym, place in demonyms.items():  # "Americans" speak of America: one topic
+        counts[place] += counts[demonym]
+        adjusted[place] += adjusted[demonym]
 
     def candidate(k: tuple[str, ...]) -> bool:
-        return _eligible(k) and not (
-            len(k) == 1 and (2 * phrases.verb_like[k[0]] > phrases.said[k[0]] or k[0] in speakers
-                             or 2 * phrases.doubled[k[0]] > phrases.said[k[0]])  # an interjection
+        return _eligible(k) and not all(w in people for w in k) and _spread(k, phrases) and k not in demonyms and not (
+            any(2 * phrases.in_sums[w] >= phrases.said[w] for w in k)  # a term of a sum ("Hitler plus Italy")
+            or 2 * phrases.verb_like[k[-1]] >= phrases.said[k[-1]]  # ends on a verb: "values blow (up)"
+            or len(k) == 1 and (k[0] in speakers
+                                or 2 * phrases.doubled[k[0]] > phrases.said[k[0]]  # an interjection
+                                or 5 * phrases.mine[k[0]] >= 4 * phrases.said[k[0]] >= 12)  # the speaker's own
         )
 
     chosen: list[tuple[str, ...]] = []
@@ -199,6 +339,30 @@ def _pick(phrases: _Phrases, speakers: frozenset[str] = frozenset()) -> list[tup
     return chosen
 
 
+def _spread(key: tuple[str, ...], phrases: _Phrases) -> bool:
+    """Said in two sentences or more, and in a long text not all in one passage: a phrase said only
+    within one stretch of a long text is a detail of an anecdote ("business card", "petrol bomb")."""
+    total = phrases.total_sentences
+    if phrases.counts[key] < 2 or total < FEW_SENTENCES:  # a handful of long sentences: count words
+        return True
+    if phrases.sentences[key] < MIN_SENTENCES:
+        return False
+    return total < LONG_TEXT or phrases.last_sentence[key] - phrases.first_sentence[key] >= MIN_SPREAD * total
+
+
+def _demonyms(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Words for the people of a place the text names too: "american" -> "america", "african" ->
+    "africa", "european" -> "europe", "canadian" -> "canada", "mexican" -> "mexico"."""
+    found = {}
+    for (word, *rest), n in counts.items():
+        if not rest and n >= 2 and word.endswith("an") and len(word) > 5:
+            for place in (word[:-1], word[:-2] + "e", word[:-3] + "a", word[:-2] + "o"):
+                if counts.get((place,), 0) >= 2:
+                    found[(word,)] = (place,)
+                    break
+    return found
+
+
 def _verb_like(word: str, phrases: _Phrases) -> bool:
     """Said after a subject or verb marker, or a past tense ("stopped", "asked"; not "speed")."""
     return phrases.verb_like[word] > 0 or _past_form(word)
@@ -208,34 +372,39 @@ def _past_form(word: str) -> bool:
     return len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
 
 
-def _spans(length: int) -> Iterable[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def _spans(length: int) -> tuple[tuple[int, int], ...]:
     """(start, end) of every 1- to 3-word slice of a run."""
-    for size in (1, 2, 3):
-        for i in range(length - size + 1):
-            yield i, i + size
+    return tuple((i, i + size) for size in (1, 2, 3) for i in range(length - size + 1))
 
 
-def _runs(text: str) -> Iterable[list[tuple[str, bool]]]:
+def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
     """Pieces of the text between delimiters (punctuation, stop words, numbers, 1-letter words).
 
     Each word comes with whether it follows a subject or a verb marker ("I", "you",
-    "to", "will", ...): a word mostly found there is a verb ("quit", "slept").
+    "to", "will", ...) or comes before a particle ("up", "out"): a word mostly found
+    there is a verb ("quit", "slept", "blow up"). Each
+    piece comes with whether "my" opens it ("my American roommate").
     """
     run: list[tuple[str, bool]] = []
-    previous = ""
+    previous = opener = ""
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("’", "'").strip("'-")
         if word.endswith("'s"):  # "hong kong's" is "hong kong"
             word = word[:-2]
         if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
-                yield run
+                if word in PARTICLES:  # "blow up", "figure out": the word before is a verb
+                    run[-1] = (run[-1][0], True)
+                yield run, opener == "my"
             run = []
         else:
+            if not run:
+                opener = previous
             run.append((word, previous in VERB_MARKERS))
         previous = word
     if run:
-        yield run
+        yield run, opener == "my"
 
 
 def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
@@ -250,13 +419,15 @@ def _subtract_nested(counts: Counter[tuple[str, ...]]) -> dict[tuple[str, ...], 
 
 def _eligible(key: tuple[str, ...]) -> bool:
     """Not made of generic words only, not opened by an evaluative adjective ("surprising part"), not
-    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not a short
-    non-word, not too long."""
+    one word repeated, not a verb or adverb ("reduce", "randomly", "chasing trends"), not an adjective
+    alone ("previous", "useful"), not a short non-word, not too long."""
     if all(word in GENERIC_WORDS or word in EVALUATIVE for word in key) or key[0] in EVALUATIVE:
         return False
-    if len(key) > 1 and len(set(key)) == 1:  # "woo woo woo"
+    if len(key) > 1 and (len(set(key)) == 1 or OPERATORS.intersection(key)):  # "woo woo", "italy minus germany"
         return False
-    if is_verb(key[0]) or any(is_adverb(w) for w in key) or (len(key) == 1 and _past_form(key[0])):
+    if is_verb(key[0]) or any(is_adverb(w) for w in key) or (
+        len(key) == 1 and (_past_form(key[0]) or key[0].endswith(_ADJECTIVE_ENDINGS))
+    ):
         return False
     if len(key) > 1 and key[-1] in IRREGULAR_PAST:  # "balloon rose": a subject and its verb
         return False
