@@ -20,13 +20,11 @@ Last line: overhead_ratio=X two_core_speedup=Y duplicates=N peak_notion_rps=Z
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,7 +43,7 @@ from tests.workflows.faults.rig import (  # noqa: E402
     yp,
 )
 from young_production.config import Workspace  # noqa: E402
-from young_production.records import DNAStatus, SourceType, ViralDNA  # noqa: E402
+from young_production.records import DNAStatus, ViralDNA  # noqa: E402
 from young_production.runtime import Runtime, open_store  # noqa: E402
 from young_production.tools.sample_server import SampleServer, samples_dir  # noqa: E402
 from young_production.skills.ai_analysis import analyse_dna  # noqa: E402

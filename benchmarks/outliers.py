@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import statistics
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

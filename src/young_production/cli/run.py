@@ -126,7 +126,7 @@ def run_wf2_command(
     from ..workflows.engine import Engine
     from ..workflows.wf2 import run_interactive
     from .approval import ask_link_approval
-    from .render import RichReporter, wf2_table
+    from .render import wf2_table
 
     extra: dict[str, Any] = {"production": production} if production else {}
     if yes:
