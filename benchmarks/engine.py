@@ -37,6 +37,7 @@ from tests.workflows.faults.rig import (  # noqa: E402
     PageServer,
     TimedNotionEmulator,
     child_env,
+    WRITE_STEPS,
     finished_steps,
     fresh_workspace,
     step_records,
@@ -208,7 +209,7 @@ def two_workers(count: int, work: Path) -> tuple[int, int]:
             wall = time.perf_counter() - started
             peak = notion.peak_per_second()
             reads = finished_steps(step_records(Workspace(a.root), Workspace(b.root)), "wf1.read")
-            split = [sum(finished_steps(step_records(Workspace(w.root)), "wf1.write").values()) for w in (a, b)]
+            split = [sum(finished_steps(step_records(Workspace(w.root)), WRITE_STEPS).values()) for w in (a, b)]
             twice = {e for e, c in reads.items() if c > 1} | {p for p, c in notion.page_updates.items() if c > 1}
             duplicates = len(twice) + sum(1 for n in range(count) if pages.gets[f"/note/{n}.html"] > 1)
             print(f"  {count} entries in {wall:.1f} s, split {split[0]}/{split[1]}, duplicates {duplicates}, "

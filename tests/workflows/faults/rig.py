@@ -178,9 +178,13 @@ def step_records(*workspaces: Workspace) -> list[dict[str, Any]]:
     return records
 
 
-def finished_steps(records: list[dict[str, Any]], step: str) -> Counter[str]:
-    """Entry id -> how many times `step` ended well for it."""
-    return Counter(r["entry"] for r in records if r.get("step") == step and r.get("outcome") == "ok")
+WRITE_STEPS = ("wf1.write", "wf1.analyse_and_write")  # a paid analysis writes in its own step, a free one not
+
+
+def finished_steps(records: list[dict[str, Any]], step: str | tuple[str, ...]) -> Counter[str]:
+    """Entry id -> how many times `step` (or one of several) ended well for it."""
+    steps = (step,) if isinstance(step, str) else step
+    return Counter(r["entry"] for r in records if r.get("step") in steps and r.get("outcome") == "ok")
 
 
 def wait_for(predicate: Any, timeout: float, what: str, poll: float = 0.2) -> None:

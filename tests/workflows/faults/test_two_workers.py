@@ -35,6 +35,7 @@ from young_production.workflows.inspect import show_run
 from .rig import (
     PageServer,
     TimedNotionEmulator,
+    WRITE_STEPS,
     finished_steps,
     fresh_workspace,
     report,
@@ -98,8 +99,8 @@ def test_two_workers_split_the_queue_and_finish_a_killed_workers_entries(tmp_pat
             entries = list(iter_records(reader, ViralDNA))
         finally:
             reader.close()
-        by_a = finished_steps(step_records(a), "wf1.write")
-        by_b = finished_steps(step_records(b), "wf1.write")
+        by_a = finished_steps(step_records(a), WRITE_STEPS)
+        by_b = finished_steps(step_records(b), WRITE_STEPS)
         reads = finished_steps(step_records(a, b), "wf1.read")
         fetched_twice = sum(1 for n in range(ENTRIES) if pages.gets[f"/note/{n}.html"] > 1)
         written_twice = sum(1 for e in entries if notion.page_updates[e.id or ""] > 1)
