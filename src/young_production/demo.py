@@ -114,9 +114,10 @@ def import_published_videos(workspace: Workspace, store: Store, empire: Empire, 
     from .youtube.studio_csv import read_studio_export
 
     export_path = samples_dir() / "studio" / "channel-export.csv"
+    encoded = [d.id for d in iter_records(store, ViralDNA) if d.perspective]
     used = {i for p in iter_records(store, Production) for i in p.dna_ids}
-    unused = [d.id for d in iter_records(store, ViralDNA) if d.perspective and d.id not in used]
-    references = unused[1:] or unused  # the first is left for prospecting
+    spare = next((i for i in encoded if i not in used), None)  # left for prospecting to find
+    references = [i for i in encoded if i != spare] or encoded
     rows = [r for r in read_studio_export(export_path).rows if r.published_at][:PUBLISHED_VIDEOS]
     for index, row in enumerate(rows):
         store.create(Production(

@@ -10,7 +10,10 @@ from ..errors import YPError
 from ..workflows.base import RunOptions, WorkflowResult
 from .output import cell, console, emit_json, safe, verbose_of, workspace_of
 
-run_app = typer.Typer(no_args_is_help=True, help="Run a workflow (WF1 encode references, ...).")
+run_app = typer.Typer(
+    no_args_is_help=True,
+    help="Run a workflow: WF1 decode references, WF2 link them, WF3 script, WF4 review, WF5 prospect.",
+)
 runs_app = typer.Typer(help="Past and running workflow runs: what each entry did and cost.", invoke_without_command=True)
 
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print what would be done and its cost; write nothing.")]
