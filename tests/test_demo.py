@@ -1,0 +1,45 @@
+"""`yp demo` end to end: the whole loop on the bundled samples, offline, and a rerun that does nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from young_production.demo import run_demo
+from young_production.records import Empire, Production, ProductionStatus, Report, body_text
+from young_production.runtime import open_store
+from young_production.store.base import iter_records
+from young_production.workflows.base import RunOptions
+
+from tests.workflows.running import run
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_demo_runs_the_whole_loop(tmp_path: Path) -> None:
+    outcome = run_demo(tmp_path / "demo")
+    assert list(outcome.results) == ["wf1", "wf2", "wf3", "wf4", "wf5"]
+    assert outcome.ok, {name: r.summary() for name, r in outcome.results.items() if not r.ok}
+    assert outcome.results["wf1"].successful == 4
+
+    store = open_store(outcome.workspace)
+    try:
+        empire = next(e for e in iter_records(store, Empire) if e.name == "Creator Notes")
+        short = next(p for p in iter_records(store, Production) if p.title.startswith("Why your first thirty"))
+        assert short.dna_ids and short.status is ProductionStatus.DNA_MATCHING
+        page = body_text(store.read_body(short.id or ""))
+        assert "Make the next one better." in page  # the Empire's sign-off, from its style page
+        published = [p for p in iter_records(store, Production) if p.status is ProductionStatus.PUBLISHED]
+        assert len(published) == 12 and all(p.views is not None for p in published)
+        assert any(p.outlier_score for p in published)
+        ideas = [p for p in iter_records(store, Production) if p.status is ProductionStatus.IDEA]
+        assert ideas and all(p.dna_ids and p.empire_ids == [empire.id] for p in ideas)
+        assert {r.workflow for r in iter_records(store, Report)} >= {"wf4", "wf5"}
+    finally:
+        store.close()
+    reports = list((outcome.workspace.root / "reports").rglob("report.html"))
+    assert reports and (reports[0].parent / "charts").is_dir()
+
+    again = run(outcome.workspace, "wf1", RunOptions())
+    assert again.selected == 0
