@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import NotFound, YPError
 from ..records import Block, Empire, body_text
-from ..store.base import Filter, Store, iter_records
+from ..store.base import Store, iter_records
 
 STYLE_SECTION = "Writing style"
 _ID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
@@ -102,7 +102,3 @@ def write_style(store: Store, empire: Empire, blocks: Sequence[Block]) -> None:
     if not blocks:
         raise YPError("the writing style is empty: nothing written")
     store.write_section(empire.id or "", STYLE_SECTION, blocks)
-
-
-def empires_by_tag(store: Store, tag: str) -> list[Empire]:
-    return list(iter_records(store, Empire, [Filter.contains("niche_tags", tag)]))

@@ -41,24 +41,28 @@ def share(image, rgb: tuple[int, int, int], tolerance: int = 40) -> float:
     return sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p[:3], rgb))) / len(pixels)
 
 
-def test_headless_chromium_draws_the_report_charts(tmp_path):
+def screenshot(browser: str, page, folder):  # noqa: ANN001, ANN201
+    """The page as headless Chromium draws it (RGB), with no network and a fresh profile."""
     from PIL import Image
 
+    shot = folder / "shot.png"
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-default-apps",
+         "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
+         f"--user-data-dir={folder / 'profile'}", "--window-size=1000,3200", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert shot.exists(), f"no screenshot (exit {done.returncode}): {done.stderr[-500:]}"
+    return Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+
+
+def test_headless_chromium_draws_the_report_charts(tmp_path):
     browser = chromium()
     empire, points, scores, lifts = report_inputs()
     report = build_report(empire, points, scores, lifts, provider=RuleProvider(), period="2025-05", generated_at=NOW)
     page = save_report_files(report, tmp_path / "report")["html"]
-    shot = tmp_path / "shot.png"
-    profile = tmp_path / "profile"
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-default-apps",
-         "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}",
-         "--window-size=1000,3200", f"--screenshot={shot}", page.as_uri()],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert shot.exists(), f"no screenshot (exit {done.returncode}): {done.stderr[-500:]}"
-    image = Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
+    image = screenshot(browser, page, tmp_path)
     assert image.size[0] >= 900
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the screenshot is nearly blank"

@@ -174,13 +174,8 @@ class EmpireReport:
     def html(self) -> str:
         """One page, no outside requests: styles inline, charts as data: URLs, all text escaped."""
         e = html.escape
-        parts = [
-            "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
-            f"<title>{e(self.title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
-            f"<h1>{e(self.title)}</h1>", f"<p class=meta>Generated {self.generated_at:%Y-%m-%d %H:%M} UTC</p>",
-            f"<h2>Summary</h2><p>{e(self.summary)}</p>", f"<h2>Review</h2><p>{e(self.review.review)}</p>",
-        ]
+        parts = [*page_opening(self.title, self.generated_at, self.summary),
+                 f"<h2>Review</h2><p>{e(self.review.review)}</p>"]
         if self.review.next_steps:
             parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in self.review.next_steps) + "</ul>")
         for key in CHART_FILES:
@@ -303,6 +298,19 @@ def _pattern_line(p: Mapping[str, Any]) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def page_opening(title: str, generated_at: datetime, summary: str) -> list[str]:
+    """The start of a self-contained report page: no outside requests (its CSP allows only inline
+    styles and data: images), the escaped title, the date and the summary."""
+    e = html.escape
+    return [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
+        f"<title>{e(title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
+        f"<h1>{e(title)}</h1>", f"<p class=meta>Generated {generated_at:%Y-%m-%d %H:%M} UTC</p>",
+        f"<h2>Summary</h2><p>{e(summary)}</p>",
+    ]
 
 
 def md_escape(text: str) -> str:

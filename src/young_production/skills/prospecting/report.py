@@ -18,7 +18,7 @@ from typing import Any
 
 from ...records import Block, Report, bullet, heading, paragraph
 from ..performance.charts import COLOURS, score_bars
-from ..performance.report import REPORT_CSS, md_escape, write_whole
+from ..performance.report import md_escape, page_opening, write_whole
 from ...records import VideoFormat
 
 SECTION = "Prospecting"
@@ -48,13 +48,7 @@ class ProspectingReport:
 
     def html(self) -> str:
         e = html.escape
-        parts = [
-            "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
-            f"<title>{e(self.title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
-            f"<h1>{e(self.title)}</h1>", f"<p class=meta>Generated {self.generated_at:%Y-%m-%d %H:%M} UTC</p>",
-            f"<h2>Summary</h2><p>{e(self.summary)}</p>",
-        ]
+        parts = page_opening(self.title, self.generated_at, self.summary)
         for title, items in self.sections:
             parts.append(f"<h2>{e(title)}</h2><ul>" + "".join(f"<li>{e(i)}</li>" for i in items) + "</ul>")
         if self.chart:
