@@ -157,3 +157,28 @@ def test_a_verb_before_a_particle_and_an_adjective_alone_are_no_tags() -> None:
 
     assert "mandelbrot set" in tags
     assert not any(w in t.split() for t in tags for w in ("blow", "previous"))
+
+
+def test_a_name_and_its_relation_is_no_tag_but_a_name_and_its_thing_is() -> None:
+    sentences = untimed(
+        "Our house boy was Fide, and my mother said Fide's family had nothing.",
+        "I felt pity for Fide's family, a single story of poverty.",
+        "Then I visited Fide's family and saw a basket his brother had made.",
+        "Newton's method starts from a guess and follows the tangent line.",
+        "Newton's method then repeats the step from the new point.",
+    )
+
+    tags = niche_tags(sentences)
+
+    assert "fide family" not in tags
+    assert "newton method" in tags
+
+
+def test_a_detail_of_one_passage_is_no_tag_from_25_sentences_on() -> None:
+    body = [f"On day {n} the protesters of Hong Kong asked again for the new law to go." for n in range(24)]
+    body[10:12] = ["A petrol bomb hit a police van near the campus.", "Another petrol bomb was thrown at the gate."]
+
+    tags = niche_tags(untimed(*body, "Hong Kong protesters want the law withdrawn."))
+
+    assert "hong kong" in tags
+    assert "petrol bomb" not in tags

@@ -29,7 +29,8 @@
 6. Details, people, derived words: a defined abbreviation ("pneumonitis, or
    HP") counts as what it stands for; a phrase said in one sentence only, or in
    a long text only within `MIN_SPREAD` of it, is an anecdote's detail; a
-   person named in passing (`_people`), the speaker's own ("my roommate"), a
+   person named in passing (`_people`), a name and its relation ("Fide's
+   family": a possessive before a generic noun ends the piece), the speaker's own ("my roommate"), a
    term of a sum ("Hitler plus Italy") and an adjective alone ("previous") are
    no tags; "Americans" count for "America".
 """
@@ -48,7 +49,7 @@ from .sentences import STOP_WORDS, Sentence, stem
 MIN_TAGS, MAX_TAGS = 3, 6
 MAX_TAG_CHARS = 30
 TITLE_BONUS = 2
-FEW_SENTENCES, MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 5, 2, 30, 0.15
+FEW_SENTENCES, MIN_SENTENCES, LONG_TEXT, MIN_SPREAD = 5, 2, 25, 0.15
 FILL_ORDER = {2: 0, 1: 1, 3: 2}
 GENERIC_WORDS = frozenset(
     """
@@ -388,9 +389,14 @@ def _runs(text: str) -> Iterable[tuple[list[tuple[str, bool]], bool]]:
     """
     run: list[tuple[str, bool]] = []
     previous = opener = ""
+    owner = False
     for token in _TOKEN.findall(text.lower()):
         word = token.replace("’", "'").strip("'-")
-        if word.endswith("'s"):  # "hong kong's" is "hong kong"
+        if owner and run and word in GENERIC_WORDS:  # "Fide's family": the owner's, not a topic
+            yield run, opener == "my"
+            run = []
+        owner = word.endswith("'s")
+        if owner:  # "hong kong's" is "hong kong"
             word = word[:-2]
         if word in STOP_WORDS or len(word) < 2 or not (word[0].isalpha() or _LETTER.search(word)):
             if run:
