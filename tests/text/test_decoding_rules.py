@@ -42,6 +42,24 @@ def test_a_salutation_list_and_thanks_are_not_the_hook() -> None:
     assert hook.pattern == "story"
 
 
+def test_a_greeting_after_a_speaker_label_is_not_the_hook() -> None:
+    sentences = untimed(
+        "THE PRESIDENT: Giving all praise and honor to God.",
+        "The Bible calls us to hope.",
+        "To persevere, and have faith in things not seen.",
+    )
+
+    hook = find_hook(sentences)
+
+    assert hook is not None and hook.text.startswith("The Bible calls us to hope")
+
+
+def test_a_speaker_label_before_a_statement_keeps_the_statement() -> None:
+    hook = find_hook(untimed("NARRATOR: The river froze solid in a single night.", "Nobody saw it coming."))
+
+    assert hook is not None and "river froze" in hook.text
+
+
 def test_a_host_introduction_ends_at_please_join_me_in_welcoming() -> None:
     text = (
         "Last year our guest gave a lecture on physics. Our students loved it and voted to invite him back. "

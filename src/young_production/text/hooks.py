@@ -248,7 +248,8 @@ def intro_length(sentences: Sequence[Sentence]) -> int:
 
 def is_intro(sentence: Sentence) -> bool:
     """A greeting, thanks, a salutation list ("President X, Mr. Y, ..., fellow citizens:") or a speaker label."""
-    text = sentence.lower.strip().strip("\"'“”‘’")
+    label = _SPEAKER_LABEL.match(sentence.text)  # "THE PRESIDENT: Giving all praise ..."
+    text = sentence.lower[label.end() if label else 0 :].strip().strip("\"'“”‘’")
     if _INTRO.match(text):
         return True
     raw = sentence.text.strip()
@@ -258,6 +259,7 @@ def is_intro(sentence: Sentence) -> bool:
                                                                                        and not _VERBISH.search(text))
 
 
+_SPEAKER_LABEL = re.compile(r"^[A-Z][A-Z .'-]{1,30}:\s+(?=\S)")
 _VERBISH = re.compile(r"\b(?:is|are|was|were|have|has|had|will|would|can|do|does|did|i|we|you)\b")
 _SHORT_WHY = re.compile(r"^(?:but |so |and )?(?:why|how|how come|what happened)\W*\?$")
 
