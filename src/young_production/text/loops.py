@@ -162,6 +162,14 @@ _CALLBACK = re.compile(
     r"\bremember (?:when|what|the|how)\b|\bearlier\b|\b(?:back|coming back|returning) to\b"
 )
 _POSES = re.compile(r"\basks? (?:this|the following) (?:\w+ ){0,2}question[.:]?$")
+# a question stated, not asked: "the crucial question is when", "how galaxies formed remains one of the most
+# difficult questions in cosmology", "nobody knows why"
+_INDIRECT_QUESTION = re.compile(
+    r"\bthe (?:big|biggest|crucial|key|real|open|central|important|remaining|obvious|natural|million-dollar) "
+    r"question (?:is|remains|was|here is)\b|\bremains? (?:one of )?(?:the |an? )?(?:\w+ )?(?:great |greatest |biggest |"
+    r"most \w+ )?(?:unanswered |open |unsolved )?(?:questions?|myster(?:y|ies)|puzzles?)\b|"
+    r"\b(?:nobody|no one) (?:really |yet )?knows (?:why|how|what|whether|when)\b"
+)
 _TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
 _NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
@@ -211,7 +219,8 @@ def _find_loops(sentences: tuple[Sentence, ...]) -> tuple[Loop, ...]:
         if not scan.cues[sentence.index]:
             index = sentence.index
             posed = index and _POSES.search(sentences[index - 1].lower)  # "... asks this question. Find ..."
-            if (posed or is_question(sentence)) and not is_rhetorical(sentences, index) and not (
+            asks = is_question(sentence) or bool(_INDIRECT_QUESTION.search(sentence.lower))
+            if (posed or asks) and not is_rhetorical(sentences, index) and not (
                 index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
             ):
                 loop = _question_loop(sentences, sentence, scan.rarity)
@@ -321,7 +330,7 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
             return found
     if kind == "catch":
         nearby = later[:8]
-        found = scan.first(RESOLVERS["catch"], nearby)
+        found = scan.first(RESOLVERS["catch"], nearby) or _reveal_after_repeat(scan, opener.index + spill)
         if found or _TEASER.search(text):  # "seems completely wild" waits for its reveal
             return found
         return Payoff(nearby[0], 0) if nearby else None
@@ -349,6 +358,17 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
     if kind == "end":
         return max(candidates, key=lambda p: (len(topic & _topic_words(p.sentence.text)), -p.sentence.index))
     return candidates[0]
+
+
+def _reveal_after_repeat(scan: _Scan, after: int) -> Payoff | None:
+    """A teaser said again with its reveal: "This might feel impossible, ... but there are actually
+    infinitely many solutions." (a plain repeat of the teaser is no pay-off, the reveal after it is)"""
+    for sentence in scan.sentences[after + 1 : after + 9]:
+        teaser = "catch" in scan.kinds[sentence.index] and _TEASER.search(sentence.lower)
+        reveal = teaser and RESOLVERS["catch"].search(sentence.lower, teaser.end())
+        if reveal:
+            return Payoff(sentence, reveal.start())
+    return None
 
 
 def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sentence], opened: int,

@@ -1,0 +1,67 @@
+"""Fourth round of the loop rules: questions stated rather than asked, "I am talking about" answers,
+and a teaser revealed in the sentence that says it again."""
+
+from __future__ import annotations
+
+from young_production.text.loops import best_loop, find_loops
+from young_production.text.sentences import split_sentences
+from young_production.transcript import Segment
+
+
+def untimed(*lines: str):
+    return split_sentences([Segment(line) for line in lines])
+
+
+def test_a_question_stated_not_asked_opens_a_loop() -> None:
+    sentences = untimed(
+        "The formation of galaxies is a complex dance between matter and energy.",
+        "How spiral galaxies got their arms remains one of the most difficult puzzles of cosmology.",
+        "Astronomers have measured thousands of them.",
+    )
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and loop.opener.index == 1
+
+
+def test_a_plain_statement_about_a_question_is_no_loop() -> None:
+    sentences = untimed(
+        "The question of taxes came up at the meeting.",
+        "Members voted on the budget.",
+        "The meeting ended at nine.",
+    )
+
+    assert find_loops(sentences) == []
+
+
+def test_what_do_i_mean_is_answered_by_i_am_talking_about() -> None:
+    sentences = untimed(
+        "Peace has been the goal of every generation before ours.",
+        "Peace matters to every family and every nation on earth.",
+        "Leaders speak of peace at every summit, year after year.",
+        "What kind of peace do I mean?",
+        "What kind of peace do we seek?",
+        "Not a peace enforced on the world by weapons of war.",
+        "I am talking about genuine peace, the kind that makes life worth living.",
+        "Peace is the necessary end of rational men.",
+    )
+
+    loops = [loop for loop in find_loops(sentences) if loop.opener.index == 3]
+
+    assert loops and loops[0].resolution is not None and loops[0].resolution.index == 6
+
+
+def test_a_teaser_said_again_pays_off_on_the_reveal_after_it() -> None:
+    sentences = untimed(
+        "Here's an art puzzle that feels impossible but is secretly related to some deep math.",
+        "Try drawing a picture with three colors where every boundary point touches all of them.",
+        "Every attempt leaves a line of points that touches only two colors.",
+        "This might feel impossible, and with smooth shapes it is, but there are actually infinitely many solutions.",
+        "One example is a family of figures known as Newton fractals.",
+    )
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and loop.opener.index == 0
+    assert loop.resolution is not None and loop.resolution.index == 3
+    assert loop.payoff is not None and loop.resolution.text[loop.payoff.position :].startswith("there are actually")
