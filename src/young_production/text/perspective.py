@@ -72,13 +72,16 @@ CLAIM_CUES = _cues(
      r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b"),
     (1.5, "not |n't ",
      r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
+    (1.5, "my |argue|arguing|suggesting|saying",  # the speaker names the thesis: "my contention is"
+     r"\bmy (?:contention|argument|thesis|claim|case|proposal|conviction) is\b|\bi(?:'d| would| will) argue\b|"
+     r"\bwhat i(?:'m| am) (?:saying|arguing|suggesting|proposing) is\b|\bi(?:'m| am) (?:arguing|suggesting) that\b"),
     (1.5, "bottom line|lesson|point|takeaway|moral",
      r"\bthe (?:(?:whole|main|ultimate|real) )?(?:bottom line|lesson|point|takeaway|moral)(?: \w+)? "
      r"(?:is|here|that)\b"),
     (1.5, "biggest |most important |number one ",
      r"\bthe (?:biggest|most important|number one) (?:mistake|lesson|thing|reason|factor|problem)\b"),
     (1.5, "conclu|follows that|sure of|certain of|convinced of",
-     r"\b(?:in conclusion|to conclude|it follows that)\b|\bconclusion(?: is\b|:)|"
+     r"(?:^|[,;:] )(?:so,? |and )?(?:in conclusion|to conclude)\b|\bit follows that\b|\bconclusion(?: is\b|:)|"
      r"\bwhat i(?:'m| am) (?:sure|certain|convinced) of\b"),
     (1.5, "consequence|problem|danger|trouble|lesson|moral|is this:",
      r"\bthe (?:consequence|problem|danger|trouble|lesson|moral) (?:of|with) [^,;]{2,40} is\b|\bis this:"),

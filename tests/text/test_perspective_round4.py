@@ -1,0 +1,35 @@
+"""Fourth round of the claim rules: a thesis the speaker names, and "have to conclude" is no conclusion."""
+
+from __future__ import annotations
+
+from young_production.text.perspective import find_perspective
+from young_production.text.sentences import split_sentences
+from young_production.transcript import Segment
+
+
+def untimed(*lines: str):
+    return split_sentences([Segment(line) for line in lines])
+
+
+TALK = (
+    "Schools around the world teach the same subjects in the same order.",
+    "My contention is that creativity now is as important in education as literacy.",
+    "Children arrive at school full of talent and leave with less of it.",
+    "Every education system puts mathematics and languages at the top.",
+    "The arts come last, and dance comes last of all.",
+    "If you look at the output, I think you'd have to conclude the purpose of schools is to produce professors.",
+    "Professors live in their heads, slightly to one side.",
+)
+
+
+def test_a_thesis_the_speaker_names_is_the_perspective() -> None:
+    perspective = find_perspective(untimed(*TALK))
+
+    assert perspective is not None and perspective.startswith("My contention is")
+
+
+def test_you_would_have_to_conclude_is_not_a_conclusion_cue_but_to_conclude_is() -> None:
+    ending = "To conclude, schools should treat creativity with the same status as literacy."
+    perspective = find_perspective(untimed(*[line for line in TALK if "contention" not in line], ending))
+
+    assert perspective == ending
