@@ -282,9 +282,11 @@ class _Scan:
         self.sentences = sentences
         self.cues: list[list[tuple[str, int, re.Match[str]]]] = []
         self.kinds: list[set[str]] = []
+        whole = " ".join(s.lower for s in sentences)  # openers whose hints the text never holds are skipped at once
+        openers = [o for o in OPENERS if any(h in whole for h in o.hints)]
         for sentence in sentences:
             joined = f"{sentence.lower} {lowered(self.following(sentence))}".rstrip()
-            found = [(o.kind, o.strength, m) for o in OPENERS if (m := o.search(joined))]
+            found = [(o.kind, o.strength, m) for o in openers if (m := o.search(joined))]
             found = [(kind, strength, m) for kind, strength, m in found if m.start() < len(sentence.lower)]
             self.cues.append(found)
             self.kinds.append({kind for kind, _, m in found if m.end() <= len(sentence.lower)})

@@ -52,8 +52,11 @@ class Cue:
     hints: tuple[str, ...]
     pattern: re.Pattern[str]
 
+    def may_occur(self, text: str) -> bool:
+        return not self.hints or any(h in text for h in self.hints)
+
     def found_in(self, text: str) -> bool:
-        return (not self.hints or any(h in text for h in self.hints)) and self.pattern.search(text) is not None
+        return self.may_occur(text) and self.pattern.search(text) is not None
 
 
 def _cues(*table: tuple[float, str, str]) -> tuple[Cue, ...]:
@@ -151,12 +154,15 @@ def _scores(sentences: tuple[Sentence, ...]) -> tuple[float, ...]:
     n = len(sentences)
     centralities = _centrality([s.stems for s in sentences])
     head, tail = n / 5, n * 5 / 6
+    whole = " ".join(s.lower for s in sentences)  # cues whose hints the text never holds are skipped at once
+    claims = [cue for cue in CLAIM_CUES if cue.may_occur(whole)]
+    penalties = [penalty for penalty in PENALTIES if penalty.may_occur(whole)]
     scores: list[float] = []
     for sentence, centrality in zip(sentences, centralities, strict=True):
         text = sentence.lower
         score = centrality
-        score += next((cue.weight for cue in CLAIM_CUES if cue.found_in(text)), 0.0)  # the strongest cue
-        score += sum(penalty.weight for penalty in PENALTIES if penalty.found_in(text))
+        score += next((cue.weight for cue in claims if cue.found_in(text)), 0.0)  # the strongest cue
+        score += sum(penalty.weight for penalty in penalties if penalty.found_in(text))
         if len(sentence.tokens) < 6:
             score -= 0.5
         if sentence.index < head or sentence.index >= tail:
