@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .sentences import Sentence
 
@@ -91,6 +92,14 @@ def is_rhetorical(sentences: Sequence[Sentence], index: int) -> bool:
     return bool(_BARE_REPLY.match(following) or _CALL_TO_ACTION.match(following))
 
 
+@lru_cache(maxsize=4096)
+def _answer_cues(text: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The strong and weak answer cues of a sentence (memoised: every question of a text asks about
+    the same sentences after it)."""
+    strong = STRONG_ANSWER.search(text)
+    return strong, None if strong else WEAK_ANSWER.search(text)
+
+
 def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, float], last: int | None = None
                 ) -> Answer | None:
     """The later sentence that answers the question at `index` (or the run of questions up to `last`)."""
@@ -111,8 +120,8 @@ def find_answer(sentences: Sequence[Sentence], index: int, weights: dict[str, fl
             continue
         shared = asked & sentence.stems
         named = numbers.intersection(sentence.tokens)
-        strong = STRONG_ANSWER.search(sentence.lower)
-        cue = strong or WEAK_ANSWER.search(sentence.lower)
+        strong, weak = _answer_cues(sentence.lower)
+        cue = strong or weak
         echoed = bool(echo_phrase) and echo_phrase in sentence.lower
         following = sentence.index == last + 1
         if not shared and not named and not echoed and (not strong or sentence.index - last > UNSHARED_ANSWER_REACH):

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from .answers import find_answer, is_question, is_rhetorical, rarity
-from .sentences import Sentence, content_stems, lowered, words
+from .sentences import Sentence, SentenceIndex, content_stems, lowered, words
 
 _ORDINALS = {
     "second": ("2", "two"), "third": ("3", "three"), "fourth": ("4", "four"), "fifth": ("5", "five"),
@@ -80,9 +80,6 @@ class Opener:
     strength: int
     pattern: re.Pattern[str]
     hints: tuple[str, ...]  # the pattern can only match text holding one of these (a cheap pre-check)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if any(h in text for h in self.hints) else None
 
 
 OPENERS: tuple[Opener, ...] = tuple(
@@ -282,11 +279,13 @@ class _Scan:
         self.sentences = sentences
         self.cues: list[list[tuple[str, int, re.Match[str]]]] = []
         self.kinds: list[set[str]] = []
-        whole = " ".join(s.lower for s in sentences)  # openers whose hints the text never holds are skipped at once
-        openers = [o for o in OPENERS if any(h in whole for h in o.hints)]
+        index = SentenceIndex(sentences)  # an opener is searched only where one of its hints occurs
+        openers = [(o, index.holding(o.hints)) for o in OPENERS]
         for sentence in sentences:
+            at = sentence.index
             joined = f"{sentence.lower} {lowered(self.following(sentence))}".rstrip()
-            found = [(o.kind, o.strength, m) for o in openers if (m := o.search(joined))]
+            found = [(o.kind, o.strength, m) for o, where in openers
+                     if (at in where or at + 1 in where) and (m := o.pattern.search(joined))]
             found = [(kind, strength, m) for kind, strength, m in found if m.start() < len(sentence.lower)]
             self.cues.append(found)
             self.kinds.append({kind for kind, _, m in found if m.end() <= len(sentence.lower)})

@@ -41,7 +41,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .sentences import Sentence
+from .sentences import Sentence, SentenceIndex
 
 @dataclass(frozen=True)
 class Cue:
@@ -52,11 +52,9 @@ class Cue:
     hints: tuple[str, ...]
     pattern: re.Pattern[str]
 
-    def may_occur(self, text: str) -> bool:
-        return not self.hints or any(h in text for h in self.hints)
-
-    def found_in(self, text: str) -> bool:
-        return self.may_occur(text) and self.pattern.search(text) is not None
+    def where(self, index: SentenceIndex) -> set[int] | None:
+        """The sentences that may hold the cue (None: any sentence may)."""
+        return index.holding(self.hints) if self.hints else None
 
 
 def _cues(*table: tuple[float, str, str]) -> tuple[Cue, ...]:
@@ -154,15 +152,17 @@ def _scores(sentences: tuple[Sentence, ...]) -> tuple[float, ...]:
     n = len(sentences)
     centralities = _centrality([s.stems for s in sentences])
     head, tail = n / 5, n * 5 / 6
-    whole = " ".join(s.lower for s in sentences)  # cues whose hints the text never holds are skipped at once
-    claims = [cue for cue in CLAIM_CUES if cue.may_occur(whole)]
-    penalties = [penalty for penalty in PENALTIES if penalty.may_occur(whole)]
+    index = SentenceIndex(sentences)  # each cue is searched only in the sentences that hold one of its hints
+    claims = [(cue, cue.where(index)) for cue in CLAIM_CUES]
+    penalties = [(penalty, penalty.where(index)) for penalty in PENALTIES]
     scores: list[float] = []
     for sentence, centrality in zip(sentences, centralities, strict=True):
-        text = sentence.lower
+        text, at = sentence.lower, sentence.index
         score = centrality
-        score += next((cue.weight for cue in claims if cue.found_in(text)), 0.0)  # the strongest cue
-        score += sum(penalty.weight for penalty in penalties if penalty.found_in(text))
+        score += next(  # the strongest cue
+            (cue.weight for cue, where in claims if (where is None or at in where) and cue.pattern.search(text)), 0.0
+        )
+        score += sum(p.weight for p, where in penalties if (where is None or at in where) and p.pattern.search(text))
         if len(sentence.tokens) < 6:
             score -= 0.5
         if sentence.index < head or sentence.index >= tail:

@@ -22,6 +22,7 @@ boxes (untimed: articles, OCR). `split_sentences` turns them into sentences:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -109,6 +110,31 @@ class _Word:
     newline_after: bool = False
 
 
+class SentenceIndex:
+    """The sentences' lower-case text joined by spaces, to tell in one pass which sentences hold a
+    phrase: a cue table then searches its patterns only where one of its hints occurs, instead of
+    testing every hint against every sentence."""
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.text = " ".join(s.lower for s in sentences)
+        self.starts: list[int] = []
+        at = 0
+        for sentence in sentences:
+            self.starts.append(at)
+            at += len(sentence.lower) + 1
+
+    def holding(self, needles: Iterable[str]) -> set[int]:
+        """Indices of the sentences in which one of `needles` starts."""
+        found: set[int] = set()
+        text, starts = self.text, self.starts
+        for needle in needles:
+            at = text.find(needle)
+            while at != -1:
+                found.add(bisect_right(starts, at) - 1)
+                at = text.find(needle, at + 1)
+        return found
+
+
 def lowered(text: str) -> str:
     """Lower-cased text with curly apostrophes straightened."""
     return text.lower().replace("’", "'")
@@ -169,7 +195,11 @@ def _split(segments: tuple[Segment, ...]) -> tuple[Sentence, ...]:
     last = len(stream) - 1
     for i, word in enumerate(stream):
         pending.append(word)
-        if i == last or _ends_sentence(word, stream[i + 1], pending, timed):
+        if i == last or (
+            (word.text[-1] in _TERMINAL_CHARS or word.newline_after or word.blank_line_after or
+             (word.segment_ends and not timed))  # the cheap test first: most words end nothing
+            and _ends_sentence(word, stream[i + 1], pending, timed)
+        ):
             for chunk in _chunks(pending, longest):
                 text = " ".join(w.text for w in chunk)
                 start, end = chunk[0].start, chunk[-1].end
