@@ -60,6 +60,24 @@ def test_a_speaker_label_before_a_statement_keeps_the_statement() -> None:
     assert hook is not None and "river froze" in hook.text
 
 
+def test_a_salutation_glued_to_the_first_sentence_is_cut_from_the_hook() -> None:
+    sentences = untimed(
+        "Chancellor Kohl, Governing Mayor Diepgen, ladies and gentlemen: Twenty-four years ago, "
+        "President John F. Kennedy visited Berlin, speaking to the people of this city.",
+        "Today I myself make my second visit to your city.",
+    )
+
+    hook = find_hook(sentences)
+
+    assert hook is not None and hook.text.startswith("Twenty-four years ago, President")
+
+
+def test_a_colon_inside_an_opening_line_that_is_no_salutation_stays() -> None:
+    hook = find_hook(untimed("The rule is simple: Never post the same clip twice.", "Here is why it works."))
+
+    assert hook is not None and hook.text.startswith("The rule is simple")
+
+
 def test_a_host_introduction_ends_at_please_join_me_in_welcoming() -> None:
     text = (
         "Last year our guest gave a lecture on physics. Our students loved it and voted to invite him back. "

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .grammar import names_person, past_tense_verbs
-from .sentences import Sentence, words
+from .sentences import Sentence, lowered, words
 
 HOOK_MIN_SECONDS = 8.0
 HOOK_MAX_SECONDS = 15.0
@@ -185,6 +185,7 @@ def opening(sentences: Sequence[Sentence], title: str = "") -> list[Sentence]:
     if not sentences:
         return []
     sentences = sentences[intro_length(sentences):]
+    sentences = [_without_salutation(sentences[0]), *sentences[1:]]
     speech_starts = sentences[0].start
     if speech_starts is not None:
         chosen: list[Sentence] = []
@@ -222,9 +223,21 @@ _INTRO = re.compile(
     r"|[a-z .]{2,30}:\s*$)"
 )
 _SALUTATION_HINT = re.compile(r"ladies and gentlemen|fellow (?:citizens|americans)|distinguished guests|members of")
+_GLUED_SALUTATION = re.compile(r"^([^:.!?]{3,200}):\s+(?=[A-Z0-9\"“])")  # "..., ladies and gentlemen: Twenty-four"
+
 _HOST_HANDOVER = re.compile(
     r"\b(?:please (?:join me in )?welcom(?:e|ing)|give it up for|put your hands together for|without further ado)\b"
 )
+
+
+def _without_salutation(sentence: Sentence) -> Sentence:
+    """The sentence without a salutation glued to its start ("Chancellor Kohl, Governing Mayor
+    Diepgen, ladies and gentlemen: Twenty-four years ago, ..." -> "Twenty-four years ago, ...")."""
+    found = _GLUED_SALUTATION.match(sentence.text)
+    if not found or not _SALUTATION_HINT.search(found.group(1).lower()):
+        return sentence
+    rest = sentence.text[found.end() :]
+    return replace(sentence, text=rest, tokens=tuple(words(rest)), lower=lowered(rest))
 
 
 def intro_length(sentences: Sequence[Sentence]) -> int:
