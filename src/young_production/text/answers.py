@@ -46,7 +46,7 @@ STRONG_ANSWER = re.compile(
     r"\b(?:the (?:short |simple |real )?answer (?:is|was|here)|it turns out|turns out|the reason (?:is|was)|"
     r"that'?s (?:why|what|how)|here'?s (?:why|what|how)|the difference (?:is|was)|what it is,? is|"
     r"the solution (?:is|was)|the truth is|the surprise is|we choose|i(?:'m| am) (?:talking|speaking) (?:about|of)|"
-    r"what i mean (?:is|by))\b"
+    r"what i mean (?:is|by)|this is (?:why|how)|in search of (?:an )?answers?|to answer (?:this|that|these|the) questions?)\b"
 )
 WEAK_ANSWER = re.compile(r"\b(?:because|you get|is that|the result is|i'?d say|the reason)\b")
 _TAG_QUESTION = re.compile(
