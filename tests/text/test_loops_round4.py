@@ -65,3 +65,17 @@ def test_a_teaser_said_again_pays_off_on_the_reveal_after_it() -> None:
     assert loop is not None and loop.opener.index == 0
     assert loop.resolution is not None and loop.resolution.index == 3
     assert loop.payoff is not None and loop.resolution.text[loop.payoff.position :].startswith("there are actually")
+
+
+def test_the_search_for_answers_pays_off_a_question_stated_in_an_article() -> None:
+    sentences = untimed(
+        "The formation of galaxies is a complex dance between matter and energy.",
+        "How the variety of galaxies arose from the chaos of the Big Bang remains one of the hardest puzzles of cosmology.",
+        "In search of answers, a team of scientists has built the most detailed simulation of the universe to date.",
+        "Their virtual universe holds thousands of evolving galaxies.",
+    )
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and loop.opener.index == 1
+    assert loop.resolution is not None and loop.resolution.index == 2
