@@ -43,6 +43,16 @@ def test_abbreviations_initials_and_decimals_do_not_end_sentences() -> None:
     ]
 
 
+def test_titles_before_a_name_do_not_end_sentences() -> None:
+    text = "Democrats beat Gov. Matt Bevin in Kentucky. Sen. Warren and Rep. Ocasio-Cortez spoke. Lt. Dan agreed."
+
+    assert texts([Segment(text)]) == [
+        "Democrats beat Gov. Matt Bevin in Kentucky.",
+        "Sen. Warren and Rep. Ocasio-Cortez spoke.",
+        "Lt. Dan agreed.",
+    ]
+
+
 def test_caption_markup_is_dropped() -> None:
     segments = [Segment("[Music]", 0.0, 2.0), Segment(">> Welcome back ♪ to the show. (applause)", 2.0, 5.0)]
 

@@ -44,7 +44,8 @@ _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-•*–])$")
 _TERMINAL_CHARS = frozenset(".!?…\"'”’)]")
 _TERMINAL = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m".split()
+    "mr mrs ms dr prof sr jr st vs etc e.g i.e inc ltd co approx fig no u.s u.k a.m p.m "
+    "gov sen rep gen col lt sgt capt cmdr adm rev hon pres supt gov't mt ft".split()  # titles before a name
 )
 _NOT_PLURAL = ("ss", "us", "is", "'s", "ous", "ics")
 _SINGULAR_S = frozenset("news series species lens bias gas yes this has was does goes always perhaps states".split())
