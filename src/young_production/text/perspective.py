@@ -69,8 +69,9 @@ CLAIM_CUES = _cues(
      r"\bthe (?:truth|reality|fact) (?:is|of the matter)\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
     (1.5, "the real ", r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
     (1.5, "people ", r"\b(?:most|many) people (?:think|believe|assume)\b"),
-    (1.5, "key |secret |trick |answer |matters ",
-     r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b"),
+    (1.5, "key |secret |trick |answer |matters |upshot|gist|crux|big idea|core idea|central idea",
+     r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b|"
+     r"\bthe (?:upshot|gist|crux|(?:big|core|central) idea|key (?:idea|insight|message|mantra|principle|lesson|point))\b"),
     (1.5, "not |n't ",
      r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
     (1.5, "my |argue|arguing|suggesting|saying",  # the speaker names the thesis: "my contention is"
@@ -90,8 +91,9 @@ CLAIM_CUES = _cues(
      r"\b(?:don'?t|doesn'?t|do not|does not|isn'?t|aren'?t|can(?:no|')t) [^;:.]{2,40}[;:] (?:they|it|we|you|she|he)\b"),
     # findings, antitheses, a closing conclusion
     (1.0, "study|research|analysis|report|team |scientists",
-     r"\b(?:the|this|our|their|a new) (?:study|research|analysis|report|team|researchers|scientists) "
-     r"(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed)\b"),
+     r"\b(?:(?:the|this|our|their|a new) |an? (?:\w+ )?)(?:study|research|analysis|report|team|researchers|scientists) "
+     r"(?:of (?:\w+ ){1,2})?(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed|discovered|"
+     r"(?:has|have) (?:created|built|developed|discovered|identified|shown|found))\b"),
     (1.0, "clear that",
      r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b"),
     (1.0, "not ",
