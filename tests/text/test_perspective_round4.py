@@ -35,19 +35,15 @@ def test_you_would_have_to_conclude_is_not_a_conclusion_cue_but_to_conclude_is()
     assert perspective == ending
 
 
-def test_a_team_that_has_built_something_is_a_finding() -> None:
-    sentences = untimed(
-        "The formation of galaxies is a complex dance between matter and energy.",
-        "In search of answers, an international team of scientists has created the most detailed model of the universe.",
-        "Their virtual universe, some 230 million light-years wide, contains thousands of evolving galaxies.",
-        "The model tracked more than 20 billion particles of dark matter, gas and stars over 13.8 billion years.",
-        "Disk galaxies like ours emerged from the turbulent gas clouds of the young universe.",
-        "Their results are published in two articles in a journal of astronomy.",
-    )
+def test_a_team_that_has_built_or_found_something_is_a_finding() -> None:
+    plain = "The most detailed model of the universe to date now exists."
+    for line in (
+        "An international team of scientists has created the most detailed model of the universe to date.",
+        "A team of astronomers discovered the most detailed model of the universe to date.",
+    ):
+        scores = score_sentences(untimed("Galaxies are complex.", plain, line, "Stars formed early."))
 
-    perspective = find_perspective(sentences)
-
-    assert perspective is not None and "team of scientists has created" in perspective
+        assert scores[2] >= scores[1] + 0.8, line
 
 
 def test_the_upshot_and_the_key_idea_are_claim_framing() -> None:
