@@ -68,7 +68,9 @@ CLAIM_CUES = _cues(
     (1.5, "truth|reality|fact|the thing",
      r"\bthe (?:truth|reality|fact) (?:is|of the matter)\b|\bhere(?:'s| is) the (?:thing|truth)\b"),
     (1.5, "the real ", r"\bthe real (?:reason|problem|secret|key|question|issue|lesson|cost)\b"),
-    (1.5, "people ", r"\b(?:most|many) people (?:think|believe|assume)\b"),
+    (1.5, "people |experts|economists|scientists|researchers|analysts|doctors|historians",
+     r"\b(?:most|many) (?:\w+ )?(?:people|experts|economists|scientists|researchers|analysts|doctors|historians),?"
+     r"(?: \w+,)? (?:think|believe|assume|argue|agree|say)\b"),
     (1.5, "key |secret |trick |answer |matters |upshot|gist|crux|big idea|core idea|central idea",
      r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b|"
      r"\bthe (?:upshot|gist|crux|(?:big|core|central) idea|key (?:idea|insight|message|mantra|principle|lesson|point))\b"),
