@@ -57,3 +57,11 @@ def test_the_upshot_and_the_key_idea_are_claim_framing() -> None:
         scores = score_sentences(untimed("Steve is shy and tidy.", plain, line, "Farmers outnumber librarians."))
 
         assert scores[2] >= scores[1] + 1.0, line
+
+
+def test_what_most_experts_argue_frames_a_claim() -> None:
+    plain = "Consumers are the primary victims of tariffs."
+    line = "Most mainstream economists, however, argue that consumers are the primary victims of tariffs."
+    scores = score_sentences(untimed("Tariffs rose in 2019.", plain, line, "China answered with tariffs of its own."))
+
+    assert scores[2] >= scores[1] + 1.0
