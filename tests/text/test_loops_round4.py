@@ -79,3 +79,29 @@ def test_the_search_for_answers_pays_off_a_question_stated_in_an_article() -> No
 
     assert loop is not None and loop.opener.index == 1
     assert loop.resolution is not None and loop.resolution.index == 2
+
+
+def test_a_few_concerns_announced_pay_off_at_my_first_piece_of_advice_after_a_story() -> None:
+    story = [f"In my {n}th summer I interned at another software startup and missed math." for n in range(4, 16)]
+    sentences = untimed(
+        "Graduates are told to follow their dreams.",
+        "I think there are a few pragmatic concerns that don't fit neatly into an inspirational speech.",
+        "Maybe it's better if I just start with a story.",
+        *story,
+        "My first piece of advice is to notice how much power you have to help others.",
+    )
+
+    loops = [loop for loop in find_loops(sentences) if loop.kind == "list"]
+
+    assert loops and loops[0].opener.index == 1
+    assert loops[0].resolution is not None and loops[0].resolution.text.startswith("My first piece of advice")
+
+
+def test_a_few_things_never_itemised_are_a_remark() -> None:
+    sentences = untimed(
+        "There are a few things I love about this city.",
+        "The river is wide and slow.",
+        "People walk everywhere in the evening.",
+    )
+
+    assert all(loop.kind != "list" for loop in find_loops(sentences))

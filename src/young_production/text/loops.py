@@ -67,6 +67,7 @@ NAMED_ITEM_REACH = 80  # characters after a cue in which a named item ("the thir
 PROMISE_REACH = 120  # characters after "I'll show you" that say what is promised
 EXCERPT_WORDS = 30
 LIST_REACH = 8  # sentences after "there are two problems" in which the first one is named
+LIST_FAR_REACH = 40  # ... when it is named outright ("my first piece of advice")
 TOPIC_RETURN_GAP = 3  # sentences: a topic said again right away is not its pay-off
 OUTRIGHT_REACH = 10  # sentences: "the answer is" naming none of the promised words must come soon
 MIN_TOPIC_PAYOFF = 0.7
@@ -120,9 +121,10 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
          r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
         ("wait", 2, "wait for", r"\bwait for it\b"),
-        ("list", 2, "there are |there were ",
-         r"\bthere (?:are|were) (?:two|three|four|five|\d) (?:\w+ )?(?:problems|reasons|ways|things|questions|issues|"
-         r"lessons|steps|mistakes|options|kinds|types|parts)\b"),
+        ("list", 2, "there are |there were |there have been |there's ",
+         r"\bthere(?: are|'re| were| have been) (?:two|three|four|five|\d|a few|several|a couple of) (?:\w+ )?"
+         r"(?:problems|reasons|ways|things|questions|issues|lessons|steps|mistakes|options|kinds|types|parts|concerns|"
+         r"points|ideas|themes|rules|tips|principles)\b"),
     )
 )
 
@@ -148,10 +150,12 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
                 r"the next (?:day|morning|week))\b",
         "withheld": _PAYOFF_RX,
         "list": r"^(?:the )?(?:one|first|firstly|number one)\b,?|\bthe first (?:one|problem|reason|way|thing|issue|"
-                r"lesson|step|mistake|option|kind|type|part) is\b",
+                r"lesson|step|mistake|option|kind|type|part|concern|point|idea|theme|rule|tip|principle) is\b",
     }.items()
 }
 _PAYOFF = re.compile(_PAYOFF_RX)
+# the first item named outright: it may come after a story ("My first piece of advice ...")
+_FIRST_NAMED = re.compile(r"\b(?:my|our) first (?:piece of advice|point|concern|lesson|rule|tip|idea|theme|principle)\b")
 _DEFINED = re.compile(r"\s*what (?:a |an |the )?(?:\w+ ){0,2}?(\w{3,}) (?:actually |really |exactly )?is\b")
 _REVEALED = r"(?:just|really|simply|basically|actually|only|nothing (?:more |else )?(?:than|but))\b"
 _CALLBACK = re.compile(
@@ -339,8 +343,8 @@ def _resolve(scan: _Scan, kind: str, match: re.Match[str], opener: Sentence) -> 
         return scan.first(RESOLVERS["next"], later) or (Payoff(later[0], 0) if later else None)
     if kind == "wait":
         return Payoff(later[0], 0) if later else None
-    if kind == "list":  # "there are two problems": the first one named
-        return scan.first(RESOLVERS["list"], later[:LIST_REACH])
+    if kind == "list":  # "there are two problems": the first one named, soon, or much later when named outright
+        return scan.first(RESOLVERS["list"], later[:LIST_REACH]) or scan.first(_FIRST_NAMED, later[:LIST_FAR_REACH])
     if kind == "promise":  # what follows "I'll show you", in the opener (unless the cue ran into the next sentence)
         own = len(opener.lower) if match.end() <= len(opener.lower) else len(text)
         topic = _topic_words(text[match.end() : min(match.end() + PROMISE_REACH, own)])
