@@ -53,6 +53,19 @@ def test_titles_before_a_name_do_not_end_sentences() -> None:
     ]
 
 
+def test_a_caption_credit_with_a_web_address_is_not_speech() -> None:
+    segments = [
+        Segment("English (AU) (Spoken) [Manually Transcribed Captions] github.com/WizardTim/WizardTim-captions", 0.0, 2.0),
+        Segment("So quick video, a while ago I was asked to repair a piano.", 2.0, 6.0),
+        Segment("The full write-up is at www.example.com/piano-repair and it covers every step of the fix.", 6.0, 10.0),
+    ]
+
+    assert texts(segments) == [
+        "So quick video, a while ago I was asked to repair a piano.",
+        "The full write-up is at www.example.com/piano-repair and it covers every step of the fix.",
+    ]
+
+
 def test_caption_markup_is_dropped() -> None:
     segments = [Segment("[Music]", 0.0, 2.0), Segment(">> Welcome back ♪ to the show. (applause)", 2.0, 5.0)]
 

@@ -40,6 +40,8 @@ _NON_SPEECH = re.compile(
     r"\[[^\]\n]{0,40}\]|\((?:music|applause|laughter|laughs|inaudible|silence)\.?\)|[♪♫]+|>>",
     re.IGNORECASE,
 )
+_LINK = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|tv|ly|co)(?:/\S*)?", re.IGNORECASE)
+LINK_LINE_WORDS = 6
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-•*–])$")
 _TERMINAL_CHARS = frozenset(".!?…\"'”’)]")
 _TERMINAL = re.compile(r"[.!?…]+[\"'”’)\]]*$")
@@ -171,6 +173,14 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
+def _is_link_line(text: str) -> bool:
+    """A segment that is a web address and a few words: a caption credit ("English (AU) (Spoken)
+    github.com/..."), a link line under an article; not speech."""
+    if "." not in text or not _LINK.search(text):
+        return False
+    return len(_LINK.sub(" ", text).split()) <= LINK_LINE_WORDS
+
+
 def clean_text(text: str) -> str:
     """Drop caption markup such as `[Music]`, `(applause)`, `♪` and `>>`."""
     return _NON_SPEECH.sub(" ", text)
@@ -223,7 +233,7 @@ def _word_stream(segments: Sequence[Segment], timed: bool) -> list[_Word]:
     stream: list[_Word] = []
     for position, segment in enumerate(segments):
         text = clean_text(segment.text).strip()
-        if not text:
+        if not text or _is_link_line(text):
             continue
         start, end = _segment_times(segments, position) if timed else (None, None)
         scale = (end - start) / len(text) if start is not None and end is not None else None
