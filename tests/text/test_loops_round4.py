@@ -105,3 +105,42 @@ def test_a_few_things_never_itemised_are_a_remark() -> None:
     )
 
     assert all(loop.kind != "list" for loop in find_loops(sentences))
+
+
+def test_an_intention_to_find_out_opens_a_loop_paid_off_where_the_result_is_shown() -> None:
+    sentences = untimed(
+        "So I have here a 48 MHz crystal oscillator from the late nineties in a small ceramic package.",
+        "I'm quite interested to know what's actually inside one of these.",
+        "Some say these are really MEMS devices in disguise.",
+        "I'll use a pair of side cutters to take the lid off.",
+        "The lid is welded on quite firmly so this takes a while.",
+        "So I've got the lid off and surprise surprise there's a crystal inside.",
+        "And there's the die, bonded with gold wires.",
+    )
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and loop.kind == "explore" and loop.opener.index == 1
+    assert loop.resolution is not None and loop.resolution.index == 5
+
+
+def test_a_topic_kept_for_an_upcoming_episode_is_a_loop_left_open() -> None:
+    sentences = untimed(
+        "Drugs change how neurons talk to each other.",
+        "We'll be delving more deeply into the science of addiction in an upcoming episode.",
+        "For now, let's sort these drugs into three families.",
+    )
+
+    loops = [loop for loop in find_loops(sentences) if loop.kind == "withheld"]
+
+    assert loops and loops[0].opener.index == 1 and loops[0].payoff is None
+
+
+def test_next_time_you_shop_is_no_withheld_loop() -> None:
+    sentences = untimed(
+        "Next time you shop, look at the labels.",
+        "Most of the sugar hides under other names.",
+        "Dextrose and maltose are both sugar.",
+    )
+
+    assert all(loop.kind != "withheld" for loop in find_loops(sentences))

@@ -28,6 +28,11 @@ has its own resolvers, searched in the sentences after it:
 - `withheld`: "I don't want to say anything more", "I will make you wait
   until the next video", "in part 2": the answer is kept for later, so the loop
   is reported open ("not resolved") unless a pay-off cue follows;
+  (also "... next time", "in an upcoming episode", "there might be a part two");
+- `explore`: an intention to find something out ("so I thought I'd take a look
+  inside", "we're going to put it to the test", "I'm interested to see what's
+  underneath"): resolves like a promise, on its words said again with a result
+  cue ("so that's what's inside", "surprise", "it works", "proves");
 - `wait`: "wait for it" resolves on the next sentence;
 - `list`: "there are two problems" resolves where the first one is named
   ("One, ...", "First, ...", "the first problem is"); a count never followed
@@ -120,6 +125,19 @@ OPENERS: tuple[Opener, ...] = tuple(
          r"\bi (?:won'?t|don'?t want to|will not) (?:say|tell you|spoil|reveal|give away) (?:anything |any )?"
          r"(?:more|yet|the answer)\b|\b(?:i will|i'?ll) make you wait\b|\bdelaying gratification\b|"
          r"\bthat'?s what i'?ll show (?:you )?in the next\b|\bcome join me in part\b"),
+        ("withheld", 3, "next time|upcoming|future|next episode|next lesson|part two|part 2",
+         r"\b(?:talk(?:ing)? about|look(?:ing)? at|cover|explore|get into|delve|delving)\b[^.!?]{0,60}"
+         r"\b(?:next time|in an? (?:upcoming|future|later) (?:video|episode|lesson)|in the next (?:episode|lesson))\b|"
+         r"\bnext time,? (?:we'?ll|i'?ll|we are going to|we'?re going to)\b|\bthere (?:might|may|will) be a part (?:two|2)\b"),
+        # an intention: the creator sets out to find something out ("so I thought I'd take a look inside",
+        # "we're going to put it to the test", "I'm interested to see what's underneath"): repair, teardown and
+        # experiment videos open their loops this way
+        ("explore", 2, "thought i|thought we|going to|gonna|let's|interested to|curious to|wondering|to the test",
+         r"\bi thought (?:i'?d|we'?d) (?:\w+ ){0,2}(?:take a look|have a look|look|make|try|put|test|see|find out|open)\b|"
+         r"\b(?:we'?re|i'?m) (?:going to|gonna) (?:\w+ ){0,3}(?:take a look|have a look|test|see|find out|open it|tear)"
+         r"\b|\blet'?s (?:see|find out|go through|take a look|have a look) (?:if|whether|what|how|why|inside)\b|"
+         r"\bi'?m (?:quite |very |really |pretty |actually )?(?:quite |very )?(?:interested|curious) to (?:see|know|find out)"
+         r"\b|\byou'?re (?:probably )?wondering (?:how|why|what|whether)\b|\bput (?:it|this|that|them) to the test\b"),
         ("wait", 2, "wait for", r"\bwait for it\b"),
         ("list", 2, "there are |there were |there have been |there's ",
          r"\bthere(?: are|'re| were| have been) (?:two|three|four|five|\d|a few|several|a couple of) (?:\w+ )?"
@@ -149,6 +167,9 @@ RESOLVERS: dict[str, re.Pattern[str]] = {
         "next": r"\b(?:that'?s when|it turned out|turns out|what happened (?:was|is)|here(?:'s| is) what happened|"
                 r"the next (?:day|morning|week))\b",
         "withheld": _PAYOFF_RX,
+        "explore": rf"{_PAYOFF_RX}|\b(?:so )?that'?s (?:what|how|why)\b|\bsurprise\b|"
+                   r"\bas (?:you can see|expected|suspected)\b|\b(?:it|that) works\b|\blooks? (?:like )?a treat\b|"
+                   r"\bproves?\b|\bturns? out\b|\bdefinitely\b",
         "list": r"^(?:the )?(?:one|first|firstly|number one)\b,?|\bthe first (?:one|problem|reason|way|thing|issue|"
                 r"lesson|step|mistake|option|kind|type|part|concern|point|idea|theme|rule|tip|principle) is\b",
     }.items()
@@ -172,7 +193,7 @@ _INDIRECT_QUESTION = re.compile(
     r"\b(?:nobody|no one) (?:really |yet )?knows (?:why|how|what|whether|when)\b"
 )
 _TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
-_NEEDS_SHARED_WORD = {"promise", "later", "withheld"}
+_NEEDS_SHARED_WORD = {"promise", "later", "withheld", "explore"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
 
 
