@@ -65,3 +65,17 @@ def test_what_most_experts_argue_frames_a_claim() -> None:
     scores = score_sentences(untimed("Tariffs rose in 2019.", plain, line, "China answered with tariffs of its own."))
 
     assert scores[2] >= scores[1] + 1.0
+
+
+def test_a_disclaimer_is_never_the_perspective() -> None:
+    sentences = untimed(
+        "The Sensex scaled a new high on Wednesday while the economy slowed.",
+        "Experts say the market is pricing in a recovery in the economy and in earnings.",
+        "The hope of a faster recovery in earnings keeps the market higher.",
+        "Disclaimer: The views and investment tips expressed by investment experts on this site are their own "
+        "and not that of the website or its management.",
+    )
+
+    perspective = find_perspective(sentences)
+
+    assert perspective is not None and not perspective.startswith("Disclaimer")

@@ -75,7 +75,7 @@ CLAIM_CUES = _cues(
      r"\bthe (?:key|secret|trick|answer) (?:is|to)\b|\bwhat (?:really |actually )?matters (?:most )?is\b|"
      r"\bthe (?:upshot|gist|crux|(?:big|core|central) idea|key (?:idea|insight|message|mantra|principle|lesson|point))\b"),
     (1.5, "not |n't ",
-     r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it'?s|it is|but)\b"),
+     r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it's|it is|but)\b"),
     (1.5, "my |argue|arguing|suggesting|saying",  # the speaker names the thesis: "my contention is"
      r"\bmy (?:contention|argument|thesis|claim|case|proposal|conviction) is\b|\bi(?:'d| would| will) argue\b|"
      r"\bwhat i(?:'m| am) (?:saying|arguing|suggesting|proposing) is\b|\bi(?:'m| am) (?:arguing|suggesting) that\b"),
@@ -128,6 +128,10 @@ PENALTIES = _cues(
     (-1.0, "what i want to do|i want to |show you|in this |in today|in the next |by the end of this",
      r"\b(?:what i want to do|i want to (?:show|talk|explain|walk)|i'?(?:ll| will) show you|let me show you|"
      r"in (?:this|today'?s|the next) (?:video|article|talk|lesson|episode|post)|by the end of this)\b"),
+    # boilerplate under an article: a disclaimer or an editor's note is the publisher's, not the piece's claim
+    (-1.0, "disclaimer|note|own|reflect",
+     r"^(?:disclaimer|editor'?s note|note to readers|correction)\b|\b(?:views|opinions) [^.]{0,80}\bare (?:their|his|her|"
+     r"the author'?s|the writer'?s) own\b|\bdo not (?:necessarily )?reflect (?:the|those)\b"),
     (-0.8, "", r"^(?:hey|hi|hello|what'?s up|welcome back|good morning)\b"),
     (-0.5, "?", r"\?\s*$"),
     (-0.4, "said|says|told|according to|report|wrote|writes",
