@@ -6,9 +6,9 @@ and articles; see its SOURCES.md for what the labels mean) and against the bundl
 
     .venv/bin/python benchmarks/decoding.py [--verbose] [--only ID ...]
 
-Per split it prints the figures below. `dev` (50 items) is what the rules were tuned on; `heldout`
-(24 items, from more channels and sources) was labelled blind in the fourth round, after the
-rules of the third round, and is never tuned on (see SOURCES.md for its history):
+Per split it prints the figures below. `dev` (84 items) is everything the rules were tuned on or
+whose output was read; `heldout` (14 items, labelled blind) is scored with the rules frozen and never
+tuned on (see SOURCES.md for the history of both):
 
 - hook span found: the produced hook holds >= 60 % of the labelled hook's words and starts at
   the hook (at most 5 words before it: a greeting or a channel intro in front is a miss);
