@@ -12,6 +12,8 @@ boxes (untimed: articles, OCR). `split_sentences` turns them into sentences:
   (or a segment boundary) ends one when the next line is a list item ("1.",
   "-", "•") or starts with a capital while the text so far is not all capitals
   (headings end, OCR lines of one all-caps slogan stay together);
+- a segment that is only a web address and a few words (a caption credit such
+  as "English (AU) github.com/...", a link line) is not speech and is skipped;
 - runs longer than `MAX_WORDS` in unpunctuated text (auto-captions) are cut
   into pieces before words that usually start a spoken sentence ("so",
   "but", "now", ...) or where a caption segment ends; punctuated text keeps
