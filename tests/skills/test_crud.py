@@ -119,3 +119,17 @@ def test_local_file_problems_are_clear(store: SQLiteStore, tmp_path: Path) -> No
     with pytest.raises(SourceError, match="needs a workspace"):
         add_dna(store, str(notes))
     assert list(iter_records(store, ViralDNA)) == []
+
+
+def test_an_entry_keyed_before_canonical_keys_is_found_again(store: SQLiteStore, offline: None) -> None:
+    """Workspaces made before keys were canonical keep their old keys: re-adding the URL finds the entry."""
+    from young_production.skills.crud import dna_key, legacy_url_key
+
+    url = "https://www.YouTube.com/watch?v=dQw4w9WgXcQ&t=42"
+    old = store.create(ViralDNA(key=dna_key(legacy_url_key(url)), title="old entry", url=url,
+                                source_type=SourceType.YOUTUBE_VIDEO))
+
+    again, created = add_dna(store, url)
+
+    assert not created and again.id == old.id
+    assert [r.id for r in iter_records(store, ViralDNA)] == [old.id]

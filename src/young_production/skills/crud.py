@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import SourceError
 from ..media.canonical import canonical_target
@@ -70,6 +70,16 @@ def dna_key(canonical: str) -> str:
     return "dna:" + hashlib.sha256(canonical.encode()).hexdigest()[:20]
 
 
+def legacy_url_key(target: str) -> str:
+    """The key source entries got before keys were canonical (releases before issue 7): the URL with
+    its host lower-cased and its fragment dropped. Looking it up too means re-adding an old entry's URL,
+    spelt as it was then, finds that entry instead of making a second one."""
+    parts = urlsplit(target.strip())
+    host = (parts.hostname or "").lower()
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
 def default_title(target: str) -> str:
     parts = urlsplit(target)
     if parts.scheme in ("http", "https"):
@@ -112,6 +122,9 @@ def add_dna(
         title = title or Path(target).name  # the name the user knows, not the copy's safe name
     key = dna_key(key_source)
     existing = store.find_by_key(ViralDNA, key)
+    if existing is None and is_url(target):  # an entry added before keys were canonical
+        legacy = dna_key(legacy_url_key(target))
+        existing = store.find_by_key(ViralDNA, legacy) if legacy != key else None
     if existing is not None:
         return existing, False
     record = ViralDNA(
