@@ -20,11 +20,15 @@ from young_production.ai.batch import (
     submit_batch,
 )
 from tests.fakes import AnthropicEmulator
+from tests.postgres import postgres_cluster, postgres_url  # noqa: F401 (fixtures)
 from young_production.ai.ledger import CostLedger
 from young_production.ai.pricing import Pricing
-from young_production.config import AIConfig
+from young_production.ai.router import ProviderPlan, make_llm_provider
+from young_production.ai.shared_budget import SharedBudget
+from young_production.config import AIConfig, LimitsConfig
 from young_production.errors import AIError, BudgetExceeded, ConfigError
 from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
+from young_production.workflows.runs import sqlalchemy_url
 
 from .conftest import FITNESS, MONEY, make_config
 
@@ -192,3 +196,22 @@ def collect_results(config: AIConfig, ledger: CostLedger) -> list[BatchResult]:
     results: list[BatchResult] = []
     collect_batch(results.append, ai_config=config, ledger=ledger)
     return results
+
+
+def test_a_collected_batch_frees_its_booking_on_the_shared_budget(
+    anthropic_emu: AnthropicEmulator, tmp_path: Path, postgres_url: str  # noqa: F811
+) -> None:
+    """With workers sharing a Postgres budget, a collected batch leaves only its real cost booked."""
+    config = make_config("anthropic", anthropic=anthropic_emu, limits={"daily_usd": 1.0})
+    ledger = CostLedger(tmp_path, shared=SharedBudget(sqlalchemy_url(postgres_url)))
+    claude = make_llm_provider(ProviderPlan(config, "anthropic"), "anthropic", Pricing(config.prices))
+    ceiling = sum(claude.cost_ceiling(request, schema, batch=True) for _, request, schema in items())  # booked
+
+    submit_batch(items(), ai_config=config, ledger=ledger, run_id="r")
+    assert len(collect_results(config, ledger)) == 3
+
+    spent = ledger.spent_usd()
+    assert 0 < spent < ceiling / 2
+    limits = LimitsConfig(per_run_usd=None, daily_usd=1.0, monthly_usd=None)
+    # the ceiling's booking is gone once the batch is collected: only the real cost stays booked
+    assert ledger.reserve(1.0 - spent - ceiling / 4, limits, "r2")

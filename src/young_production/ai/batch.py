@@ -316,7 +316,7 @@ def _deliver(
             if left == 0:
                 db.execute("UPDATE ai_batches SET status = 'collected' WHERE batch_id = ?", (batch_id,))
                 if batch["reservation_id"]:
-                    db.execute("DELETE FROM ai_reservations WHERE id = ?", (batch["reservation_id"],))
+                    ledger.release_within(db, batch["reservation_id"])
             ledger.write_costs_json(db)
 
 

@@ -292,6 +292,14 @@ class CostLedger:
         """Record a call that had no reservation."""
         self.settle(None, record)
 
+    def release_within(self, db: sqlite3.Connection, reservation_id: str) -> None:
+        """Release a reservation inside the caller's transaction (batch collection uses this); on a
+        shared budget the booking lives there, so it is released there."""
+        if self.shared is not None:
+            self.shared.release(reservation_id)
+        else:
+            db.execute("DELETE FROM ai_reservations WHERE id = ?", (reservation_id,))
+
     def insert_call(self, db: sqlite3.Connection, record: CallRecord) -> None:
         """Insert one call row inside the caller's transaction (batch collection uses this)."""
         self._insert_row(db, record)
