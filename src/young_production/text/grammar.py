@@ -1,8 +1,9 @@
 """Just enough English grammar for the rules, by word lists: no tagger, no model.
 
 - tense: a past-tense verb is an irregular past form ("went", "thought") or a
-  regular "-ed" form after a subject or at the head of a clause; "-ed" words after
-  "is", "was", "be", "get" or "very" are adjectives ("interested"), not narration;
+  regular "-ed" form after a subject or at the head of a clause; either form after
+  "is", "are", "was", "be", "get", "has" or "very", or before "by", "with", "against",
+  is an adjective or a participle ("interested", "are left", "made against"), not narration;
 - person: a word that names a person (pronouns, "man", "doctor", "immunologist"),
   or a capitalised name of two or more words ("Matt Parker");
 - verbs: common verbs in every form, for telling a topic ("sleep") from an action
@@ -35,7 +36,7 @@ _ED_NOT_PAST = frozenset(
 )
 # after these an -ed word is an adjective or a perfect tense, not narration ("is related", "has pursued")
 _ADJECTIVE_AFTER = frozenset("is are was were be been being am get gets got very so too more most has have 's 've".split())
-_PARTICIPLE_BEFORE = frozenset("by for with as".split())  # "a college noted for", "mice infected with"
+_PARTICIPLE_BEFORE = frozenset("by for with as against".split())  # "a college noted for", "mice infected with"
 _POSSESSIVES = frozenset("my our his her their".split())
 
 PERSON_WORDS = frozenset(
@@ -110,8 +111,8 @@ _PARTICLES = frozenset(
 
 def is_past_verb(word: str, previous: str = "", following: str = "") -> bool:
     """Whether a lower-case word reads as a past-tense verb where it stands."""
-    if word in IRREGULAR_PAST:
-        return previous not in ("the", "a", "an")
+    if word in IRREGULAR_PAST:  # "are left", "has gone", "an allegation made against": not narration
+        return previous not in ("the", "a", "an") and previous not in _ADJECTIVE_AFTER and following not in _PARTICIPLE_BEFORE
     if len(word) < 5 or not word.endswith("ed") or word in _ED_NOT_PAST or word.endswith("eed"):
         return False
     return previous not in _ADJECTIVE_AFTER and previous not in ("the", "a", "an") and following not in _PARTICIPLE_BEFORE

@@ -102,6 +102,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\b(?:most|many) people (?:think|believe|assume)\b.*\b(?:but|wrong|actually)\b"),
         (2.5, r"\bstop \w+ing\b"),
         (2.5, r"\bforget (?:everything|what) you\b"),
+        (3, r"\b(?:probably |actually )?not what you (?:think|expect|imagine)\b"),
         (2, r"\b(?:myths?|misconceptions?)\b"),
     ),
     "story": _cues(
@@ -109,6 +110,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\b(?:when i was|(?:years|months) ago|once upon a time|i remember (?:when|the day)|so there i was)\b"),
         (3, r"\b(?:let me tell you (?:a story|about the time)|this is the story of)\b"),
         (3, r"\bback in (?:\d{4}|high school|college)\b"),
+        (2.5, r"^(?:it'?s|it is|it was|the year is) (?:the year )?1[5-9]\d\d\b|^in 1[5-9]\d\d,"),  # "It's 1961."
         (2.5, r"\b(?:last|one) (?:year|summer|winter|night|morning|day|week|month|spring|fall|evening),? "
               r"(?:i|my|we)\b"),
         (2.5, r"^i (?:was|had|spent|slept|lost|left|quit|grew up|used to|\w*[^e\W]ed)\b"),  # past tense, not "need"
@@ -123,7 +125,7 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
         (3, r"\b(?:asks?|poses?) (?:this|the|a|an) (?:\w+ ){0,2}question\b"),
         (2.5, r"\?\s*$"),
         (2.5, r"^(?:have you ever|did you know|ever wonder(?:ed)?|what if|why (?:do|does|did|is|are)|what would|"
-              r"would you|do you|are you|is it true|can you)\b"),
+              r"would you|do you|are you|is it true|can you|how (?:would|do|did|can) you)\b"),  # also without "?"
     ),
     "bold_claim": _cues(
         (3, r"\b(?:this|it|that)(?: \w+){0,3} (?:will|is going to|can) (?:change|transform|save|blow)\b"),
@@ -139,7 +141,8 @@ CUES: dict[str, tuple[tuple[float, re.Pattern[str]], ...]] = {
     ),
     "direct_address": _cues(
         (2.5, r"^(?:suppose|imagine|picture (?:this|yourself)|say you|let'?s say you|try (?:to )?\w+ing)\b"),
-        (2.5, r"^(?:if you|you|your)\b"),
+        (2.5, r"^(?:if (?:you|your)|you|your)\b"),
+        (2.5, r"^if (?:someone|somebody|a stranger|your \w+) [^.?!]{0,80}\byou\b"),  # a scenario: "If someone ... told you"
         (2, r"\bif you(?:'re| are| have| want| feel| struggle| ever)\b|\bthis (?:video )?is for you\b"),
     ),
 }
