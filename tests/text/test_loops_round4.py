@@ -144,3 +144,30 @@ def test_next_time_you_shop_is_no_withheld_loop() -> None:
     )
 
     assert all(loop.kind != "withheld" for loop in find_loops(sentences))
+
+
+def test_a_repair_pays_off_on_its_verdict_far_from_the_intention() -> None:
+    steps = [f"Step {n}: I desoldered part number {n} and measured it on the bench." for n in range(1, 14)]
+    sentences = untimed(
+        "This LED bulb stopped lighting up after two years in the hallway.",
+        "So I thought I'd try and fix it.",
+        *steps,
+        "I put it back in the fixture, turned it on, and it works perfectly now.",
+    )
+
+    loop = best_loop(find_loops(sentences), len(sentences))
+
+    assert loop is not None and loop.kind == "explore" and loop.opener.index == 1
+    assert loop.resolution is not None and "works perfectly" in loop.resolution.text
+
+
+def test_how_it_works_is_no_verdict() -> None:
+    sentences = untimed(
+        "So I thought I'd take a look inside this dust sensor.",
+        "This is how it works: a laser crosses the air stream.",
+        "Dust scatters the light onto a photodiode.",
+    )
+
+    loops = [loop for loop in find_loops(sentences) if loop.kind == "explore"]
+
+    assert loops and (loops[0].resolution is None or "how it works" not in loops[0].resolution.text)

@@ -183,6 +183,12 @@ _CALLBACK = re.compile(
     r"\b(?:i|we) (?:showed|told|promised) you\b|\bat the (?:start|beginning)\b|\bas (?:i )?(?:mentioned|promised)\b|"
     r"\bremember (?:when|what|the|how)\b|\bearlier\b|\b(?:back|coming back|returning) to\b"
 )
+# the verdict of a repair or a test: an `explore` loop's outright pay-off
+_VERDICT = re.compile(
+    r"(?<!how )\b(?:it|that|this|everything)(?:'s| is)? (?:now )?(?:works|working)(?: (?:perfectly|fine|again|great))?\b|"
+    r"\bworks perfectly\b|\b(?:proves?|proved) (?:the point|that|it)\b|\bsurprise,? surprise\b|\blooks a treat\b|"
+    r"\b(?:it'?s fixed|fixed it|problem solved|solves? the mystery|mystery solved)\b"
+)
 _POSES = re.compile(r"\basks? (?:this|the following) (?:\w+ ){0,2}question[.:]?$")
 # a question stated, not asked: "the crucial question is when", "how galaxies formed remains one of the most
 # difficult questions in cosmology", "nobody knows why"
@@ -421,11 +427,14 @@ def _topic_payoff(scan: _Scan, kind: str, topic: set[str], later: Sequence[Sente
         if is_question(sentence) and not scan.hit(_CALLBACK, sentence):
             continue
         shared = topic & sentence.stems  # the topic holds no loop word nor short word
-        if not shared and sentence.index - opened > OUTRIGHT_REACH:
+        verdict = scan.hit(_VERDICT, sentence) if kind == "explore" else None  # "it works perfectly": says what
+        if not shared and not verdict and sentence.index - opened > OUTRIGHT_REACH:   # the test found, at any distance
             continue
         cue = scan.hit(RESOLVERS[kind], sentence) or scan.hit(_CALLBACK, sentence)
-        outright = scan.hit(_PAYOFF, sentence) or (scan.hit(reveal, sentence) if reveal else None)
-        if outright and not shared and (sentence.index - opened > OUTRIGHT_REACH or scan.answers_question(sentence)):
+        outright = verdict or scan.hit(_PAYOFF, sentence) or (scan.hit(reveal, sentence) if reveal else None)
+        if outright and not verdict and not shared and (
+            sentence.index - opened > OUTRIGHT_REACH or scan.answers_question(sentence)
+        ):
             outright = None
         if not shared and not outright:
             continue
