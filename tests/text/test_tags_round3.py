@@ -182,3 +182,18 @@ def test_a_detail_of_one_passage_is_no_tag_from_25_sentences_on() -> None:
 
     assert "hong kong" in tags
     assert "petrol bomb" not in tags
+
+
+def test_an_everyday_adjective_alone_is_no_tag() -> None:
+    sentences = untimed(
+        "The Mandelbrot set is one of the most iconic images in math.",
+        "Each new value is the square of the previous value plus c.",
+        "Some values stay bounded and the iconic shape appears in black.",
+        "A happy accident of iteration, the set looks the same at every zoom.",
+        "Happy explorers zoom into the set for hours and find new spirals of iteration.",
+    )
+
+    tags = niche_tags(sentences)
+
+    assert "iconic" not in tags and "happy" not in tags
+    assert "iteration" in tags

@@ -96,6 +96,24 @@ COMMON_VERBS = frozenset(
     repeating behave behaves behaved
     """.split()
 )
+# everyday adjectives that are (almost) never nouns: alone, they describe a topic rather than name it
+COMMON_ADJECTIVES = frozenset(
+    """
+    able afraid angry anxious aware bad beautiful better big bright broad busy careful certain cheap clean
+    clear close cold complex correct crazy cute dangerous dark deep different difficult dirty dry early easy
+    empty enormous entire equal exact excellent expensive extreme fair false familiar famous fancy fast fine
+    flat foreign fresh friendly full funny glad great happy hard healthy heavy helpful high honest hot huge
+    iconic important impossible incredible independent interesting large late lazy likely little lonely
+    long loud lovely low lucky mad major massive mere modern narrow nasty natural nearby necessary negative
+    nervous new nice normal obvious odd old ordinary perfect plain pleasant polite poor popular positive
+    possible powerful pretty proud pure quick quiet rare ready real recent rich rough sad safe scary serious
+    sharp short shy sick silent silly similar simple slight slow small smart soft solid sorry special
+    specific stable strange strict strong stupid successful sudden sure sweet tall terrible thick thin tidy
+    tiny tired tough true typical ugly unable unclear unhappy unique unknown unlikely unusual upset useful
+    usual vague various vast visible warm weak weird wet whole wide wild wise wonderful worse worth wrong
+    young
+    """.split()
+)
 _NOT_ADVERB = frozenset(
     "family italy july only early daily weekly monthly yearly holy ugly silly jelly belly reply supply apply "
     "rally ally tally assembly anomaly butterfly bully lily fly".split()

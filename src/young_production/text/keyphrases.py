@@ -31,7 +31,7 @@
    a long text only within `MIN_SPREAD` of it, is an anecdote's detail; a
    person named in passing (`names.people_in_passing`), a name and its relation ("Fide's
    family": a possessive before a generic noun ends the piece), the speaker's own ("my roommate"), a
-   term of a sum ("Hitler plus Italy") and an adjective alone ("previous") are
+   term of a sum ("Hitler plus Italy") and an adjective alone ("previous", "happy") are
    no tags; "Americans" count for "America".
 """
 
@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .grammar import IRREGULAR_PAST, is_adverb, is_verb
+from .grammar import COMMON_ADJECTIVES, IRREGULAR_PAST, is_adverb, is_verb
 from .names import people_in_passing, speakers, spell_out
 from .sentences import STOP_WORDS, Sentence, stem
 
@@ -322,7 +322,7 @@ def _eligible(key: tuple[str, ...]) -> bool:
     if len(key) > 1 and (len(set(key)) == 1 or OPERATORS.intersection(key)):  # "woo woo", "italy minus germany"
         return False
     if is_verb(key[0]) or any(is_adverb(w) for w in key) or (
-        len(key) == 1 and (_past_form(key[0]) or key[0].endswith(_ADJECTIVE_ENDINGS))
+        len(key) == 1 and (_past_form(key[0]) or key[0].endswith(_ADJECTIVE_ENDINGS) or key[0] in COMMON_ADJECTIVES)
     ):
         return False
     if len(key) > 1 and key[-1] in IRREGULAR_PAST:  # "balloon rose": a subject and its verb
