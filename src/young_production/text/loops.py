@@ -132,7 +132,8 @@ OPENERS: tuple[Opener, ...] = tuple(
         # an intention: the creator sets out to find something out ("so I thought I'd take a look inside",
         # "we're going to put it to the test", "I'm interested to see what's underneath"): repair, teardown and
         # experiment videos open their loops this way
-        ("explore", 2, "thought i|thought we|going to|gonna|let's|interested to|curious to|wondering|to the test",
+        ("explore", 2, "thought i|thought we|re going to|m going to|re gonna|m gonna|let's see|lets see|let's find|"
+                       "let's go through|let's take|let's have|interested to|curious to|wondering|to the test",
          r"\bi thought (?:i'?d|we'?d) (?:\w+ ){0,2}(?:take a look|have a look|look|make|try|put|test|see|find out|open)\b|"
          r"\b(?:we'?re|i'?m) (?:going to|gonna) (?:\w+ ){0,3}(?:take a look|have a look|test|see|find out|open it|tear)"
          r"\b|\blet'?s (?:see|find out|go through|take a look|have a look) (?:if|whether|what|how|why|inside)\b|"
@@ -198,6 +199,11 @@ _INDIRECT_QUESTION = re.compile(
     r"most \w+ )?(?:unanswered |open |unsolved )?(?:questions?|myster(?:y|ies)|puzzles?)\b|"
     r"\b(?:nobody|no one) (?:really |yet )?knows (?:why|how|what|whether|when)\b"
 )
+def _may_state_a_question(text: str) -> bool:
+    """A cheap test before `_INDIRECT_QUESTION`: it runs on every sentence that holds no other cue."""
+    return "question" in text or "remain" in text or "knows" in text
+
+
 _TEASER = re.compile(r"\b(?:wild|crazy|insane|impossible|too good to be true)\b")
 _NEEDS_SHARED_WORD = {"promise", "later", "withheld", "explore"}
 _LOOP_WORDS = frozenset("show tell reveal share explain teach give video end later secret answer".split())
@@ -247,7 +253,9 @@ def _find_loops(sentences: tuple[Sentence, ...]) -> tuple[Loop, ...]:
         if not scan.cues[sentence.index]:
             index = sentence.index
             posed = index and _POSES.search(sentences[index - 1].lower)  # "... asks this question. Find ..."
-            asks = is_question(sentence) or bool(_INDIRECT_QUESTION.search(sentence.lower))
+            asks = is_question(sentence) or (
+                _may_state_a_question(sentence.lower) and bool(_INDIRECT_QUESTION.search(sentence.lower))
+            )
             if (posed or asks) and not is_rhetorical(sentences, index) and not (
                 index and is_question(sentences[index - 1])  # a run of questions is one loop, opened by the first
             ):

@@ -76,7 +76,8 @@ CLAIM_CUES = _cues(
      r"\bthe (?:upshot|gist|crux|(?:big|core|central) idea|key (?:idea|insight|message|mantra|principle|lesson|point))\b"),
     (1.5, "not |n't ",
      r"\b(?:isn'?t|is not|aren'?t|are not|it'?s not|not) (?:about|because|that|whether)\b.*\b(?:it's|it is|but)\b"),
-    (1.5, "my |argue|arguing|suggesting|saying",  # the speaker names the thesis: "my contention is"
+    (1.5, "contention|argument|thesis|my claim|my case|proposal|conviction|argue|arguing|m suggesting|m saying|"
+          "m proposing|am suggesting|am saying|am proposing",  # the speaker names the thesis: "my contention is"
      r"\bmy (?:contention|argument|thesis|claim|case|proposal|conviction) is\b|\bi(?:'d| would| will) argue\b|"
      r"\bwhat i(?:'m| am) (?:saying|arguing|suggesting|proposing) is\b|\bi(?:'m| am) (?:arguing|suggesting) that\b"),
     (1.5, "bottom line|lesson|point|takeaway|moral",
