@@ -4,7 +4,7 @@ Scores WF1's analysis, as the rule provider answers it (`dna_request` -> `RulePr
 the labelled development set in `benchmarks/data/decoding/` (real captions, speeches, TED talks
 and articles; see its SOURCES.md for what the labels mean) and against the bundled samples.
 
-    .venv/bin/python benchmarks/decoding.py [--verbose] [--only ID ...]
+    .venv/bin/python benchmarks/decoding.py [--split dev|heldout|samples] [--verbose] [--only ID ...]
 
 Per split it prints the figures below. `dev` (84 items) is everything the rules were tuned on or
 whose output was read; `heldout` (14 items, labelled blind) is scored with the rules frozen and never
