@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 metadata = sa.MetaData()
 
@@ -83,11 +84,16 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def create_tables(engine: sa.Engine, tables: sa.MetaData) -> None:
-    """Create missing tables; on Postgres under a lock, so workers starting at once do not collide."""
+    """Create missing tables, so that processes starting at once do not collide: `CREATE ... IF NOT
+    EXISTS` (a check-then-create would race: two `yp run` at once on a new workspace), and on
+    Postgres under a lock as well."""
     with engine.begin() as db:
         if engine.dialect.name == "postgresql":
             db.execute(sa.select(sa.func.pg_advisory_xact_lock(_TABLES_LOCK)))
-        tables.create_all(db)
+        for table in tables.sorted_tables:
+            db.execute(CreateTable(table, if_not_exists=True))
+            for index in table.indexes:
+                db.execute(CreateIndex(index, if_not_exists=True))
 
 
 _TABLES_LOCK = 0x79702D7462  # "yp-tb"
