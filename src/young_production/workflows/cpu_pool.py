@@ -29,6 +29,7 @@ from typing import Any
 from ..config import TranscriptionConfig
 from ..errors import MediaError
 
+CHILD_EXIT_WAIT_SEC = 5.0
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "CT2_INTER_THREADS": "1"}
 
 
@@ -111,8 +112,12 @@ class CpuPool:
         for process in processes:
             if process.is_alive():
                 process.kill()
+        # The executor's own thread may reap a child first, and a join racing it returns before the exit
+        # code is set: wait (briefly) until every child's exit is known, so none is left behind.
+        deadline = time.monotonic() + CHILD_EXIT_WAIT_SEC
         for process in processes:
-            process.join(timeout=2)
+            while process.exitcode is None and time.monotonic() < deadline:
+                process.join(timeout=0.1)
 
 
 # ---- in the child ----------------------------------------------------------------------------
