@@ -19,6 +19,8 @@ import hashlib
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,15 +121,13 @@ def fetch_media(
     Media longer than `max_seconds` (when the source states its duration) is refused
     before anything is downloaded.
     """
-    import yt_dlp
-
     check_url_syntax(url)
     logger = _Logger()
     options = _options(url, work_dir, timeout=timeout, max_bytes=max_bytes, logger=logger)
     ydl = _thread_downloader({**options, **_METADATA_PASS})
     handler = ydl.guarded_handler
     handler.guard, handler.refusal, handler.failed_url = guard, None, None
-    try:
+    with _guarded_errors(handler, url, "fetch"):
         info = ydl.extract_info(url, download=False)
         info = _first_entry(info, url)
         _check_duration(info, url, max_seconds)
@@ -140,14 +140,6 @@ def fetch_media(
             step = {"skip_download": False}
         ydl.params.update(step)
         info = ydl.process_ie_result(info, download=True)
-    except yt_dlp.utils.DownloadError as exc:
-        if handler.refusal is not None:
-            raise handler.refusal from None
-        raise describe_download_error(exc, handler.failed_url or url) from None
-    except yt_dlp.utils.YoutubeDLError as exc:
-        raise SourceError(f"could not fetch {url}: {_strip(str(exc))}") from None
-    if handler.refusal is not None:  # yt-dlp shrugged it off (a skipped fragment, say): we do not
-        raise handler.refusal
 
     result = _result(info, url)
     if caption_key is not None:
@@ -158,6 +150,24 @@ def fetch_media(
     return result
 
 
+@contextmanager
+def _guarded_errors(handler: Any, url: str, verb: str) -> Iterator[None]:
+    """yt-dlp's errors as ours. A refusal of the address guard wins over whatever yt-dlp made of it,
+    and is raised even when yt-dlp shrugged it off (a skipped fragment, say)."""
+    import yt_dlp
+
+    try:
+        yield
+    except yt_dlp.utils.DownloadError as exc:
+        if handler.refusal is not None:
+            raise handler.refusal from None
+        raise describe_download_error(exc, handler.failed_url or url) from None
+    except yt_dlp.utils.YoutubeDLError as exc:
+        raise SourceError(f"could not {verb} {url}: {_strip(str(exc))}") from None
+    if handler.refusal is not None:
+        raise handler.refusal
+
+
 def extract_metadata(url: str, guard: AddressGuard, options: dict[str, Any]) -> dict[str, Any]:
     """yt-dlp's metadata for `url` (no download, no processing), every request through the guard.
 
@@ -165,23 +175,12 @@ def extract_metadata(url: str, guard: AddressGuard, options: dict[str, Any]) -> 
     counts): the same guarded request handler as `fetch_media`, so redirects and every
     other hop are checked and pinned too.
     """
-    import yt_dlp
-
     check_url_syntax(url)
     ydl = _guarded_downloader_class()(dict(options))
     handler = ydl.guarded_handler
     handler.guard, handler.refusal, handler.failed_url = guard, None, None
-    try:
-        with ydl:
-            info = ydl.extract_info(url, download=False, process=False)
-    except yt_dlp.utils.DownloadError as exc:
-        if handler.refusal is not None:
-            raise handler.refusal from None
-        raise describe_download_error(exc, handler.failed_url or url) from None
-    except yt_dlp.utils.YoutubeDLError as exc:
-        raise SourceError(f"could not read {url}: {_strip(str(exc))}") from None
-    if handler.refusal is not None:
-        raise handler.refusal
+    with _guarded_errors(handler, url, "read"), ydl:
+        info = ydl.extract_info(url, download=False, process=False)
     if not info:
         raise SourceError(f"nothing found at {url}")
     return info

@@ -129,9 +129,8 @@ _PARTICLES = frozenset(
 
 def is_past_verb(word: str, previous: str = "", following: str = "") -> bool:
     """Whether a lower-case word reads as a past-tense verb where it stands."""
-    if word in IRREGULAR_PAST:  # "are left", "has gone", "an allegation made against": not narration
-        return previous not in ("the", "a", "an") and previous not in _ADJECTIVE_AFTER and following not in _PARTICIPLE_BEFORE
-    if len(word) < 5 or not word.endswith("ed") or word in _ED_NOT_PAST or word.endswith("eed"):
+    irregular = word in IRREGULAR_PAST  # "are left", "has gone", "an allegation made against": not narration
+    if not irregular and (len(word) < 5 or not word.endswith("ed") or word in _ED_NOT_PAST or word.endswith("eed")):
         return False
     return previous not in _ADJECTIVE_AFTER and previous not in ("the", "a", "an") and following not in _PARTICIPLE_BEFORE
 

@@ -199,6 +199,8 @@ _INDIRECT_QUESTION = re.compile(
     r"most \w+ )?(?:unanswered |open |unsolved )?(?:questions?|myster(?:y|ies)|puzzles?)\b|"
     r"\b(?:nobody|no one) (?:really |yet )?knows (?:why|how|what|whether|when)\b"
 )
+
+
 def _may_state_a_question(text: str) -> bool:
     """A cheap test before `_INDIRECT_QUESTION`: it runs on every sentence that holds no other cue."""
     return "question" in text or "remain" in text or "knows" in text
