@@ -5,6 +5,14 @@ the labelled development set in `benchmarks/data/decoding/` (real captions, spee
 and articles; see its SOURCES.md for what the labels mean) and against the bundled samples.
 
     .venv/bin/python benchmarks/decoding.py [--split dev|heldout|samples] [--verbose] [--only ID ...]
+    .venv/bin/python benchmarks/decoding.py --workspace DIR [--provider anthropic|openai] ...
+
+With `--workspace`, the same items are decoded by the provider that workspace's
+config/ai_config.yaml routes S05 to (Claude, or an OpenAI-compatible server such as Ollama),
+on the transcript condensed as WF1 condenses it; every call is priced, recorded and held to the
+workspace's spending limits, and the run prints its cost instead of the rule provider's timing.
+An account or budget failure stops the run with one line; an entry whose answer fails is scored
+as a miss on every field.
 
 Per split it prints the figures below. `dev` (84 items) is everything the rules were tuned on or
 whose output was read; `heldout` (14 items, labelled blind) is scored with the rules frozen and never
@@ -42,7 +50,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from young_production.ai.base import AIProvider
+from young_production.ai.router import PROVIDERS, ProviderPlan
 from young_production.ai.rules import RuleProvider
+from young_production.config import AIConfig, Workspace
+from young_production.errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError, WorkspaceError
+from young_production.runtime import open_provider
 from young_production.media.web import extract_article
 from young_production.records import SourceType, TranscriptSource
 from young_production.tools.sample_server import samples_dir
@@ -138,16 +151,21 @@ def _vtt(text: str) -> list[Segment]:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def decode(item: Item, provider: RuleProvider) -> tuple[DNAAnalysisAnswer, float]:
-    """WF1's combined analysis by the rule provider, and the CPU seconds it took.
+DEFAULT_TOKEN_BUDGET = AIConfig().condense_token_budget
+
+
+def decode(item: Item, provider: AIProvider, token_budget: int = DEFAULT_TOKEN_BUDGET
+           ) -> tuple[DNAAnalysisAnswer, float, float]:
+    """WF1's combined analysis by `provider`, the CPU seconds it took and what it cost in USD (0 for the rules).
 
     CPU time, not wall time: the figure should not depend on what else the machine is doing.
     """
     started = time.process_time()
     source = SourceType.ARTICLE if item.kind == "article" else SourceType.YOUTUBE_VIDEO
-    request = dna_request(item.transcript, title=item.title, source_type=source)
-    answer = provider.complete(request, DNAAnalysisAnswer).value
-    return answer, time.process_time() - started
+    request = dna_request(item.transcript, title=item.title, source_type=source, token_budget=token_budget,
+                          workflow="benchmark", entry_id=item.id)
+    answer = provider.complete(request, DNAAnalysisAnswer)
+    return answer.value, time.process_time() - started, answer.usage.cost_usd
 
 
 def twenty_minutes_ms(item: Item, provider: RuleProvider) -> float:
@@ -291,6 +309,15 @@ def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) 
         print(f"  tags {answer.niche_tags} junk={junk}")
 
 
+def score_failure(item: Item, scores: Scores) -> None:
+    """An entry the provider could not answer: a miss on every field (a produced loop is assumed absent)."""
+    scores.hook_span.append(False)
+    scores.hook_pattern.append(False)
+    scores.hook_pattern_strict.append(False)
+    scores.loop_pairs.append((bool(item.labels["loops"]), False))
+    scores.perspective.append(False)
+
+
 def share(values: list[bool]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -348,17 +375,41 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="item ids to score")
     parser.add_argument("--split", choices=[*SPLITS, "samples"],
                         help="report (and with --verbose print the answers of) one split only")
+    parser.add_argument("--workspace", type=Path,
+                        help="decode with the provider this workspace's ai_config.yaml selects, not the rules")
+    parser.add_argument("--provider", choices=PROVIDERS, help="with --workspace: this provider for every skill")
     args = parser.parse_args()
-    provider = RuleProvider()
+    if args.provider and not args.workspace:
+        parser.error("--provider needs --workspace (its ai_config.yaml holds the keys, models, prices and limits)")
+    try:
+        decoder = chosen_decoder(args.workspace, args.provider)
+    except (ConfigError, WorkspaceError, AccountError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    provider = decoder.provider
+    timed = isinstance(provider, RuleProvider)  # the 50 ms budget is the rule provider's
     items = load_items()
     samples = load_samples()
     by_split: dict[str, Scores] = {name: Scores() for name in [*SPLITS, "samples"]}
     long_ms: list[float] = []
-    for item in [*items, *samples]:
-        if args.only and item.id not in args.only:
+    failed: list[str] = []
+    cost_usd = 0.0
+    started = time.monotonic()
+    wanted = [item for item in [*items, *samples] if (not args.only or item.id in args.only)
+              and (timed or args.split in (None, item.split))]  # a paid provider is asked only what is reported
+    for done, item in enumerate(wanted):
+        try:
+            answer, _, cost = decode(item, provider, decoder.token_budget)  # the first call warms imports
+        except (AccountError, BudgetExceeded) as exc:  # the account or the limit: stop, not a miss per entry
+            print(f"error: {exc} (stopped after {done} of {len(wanted)} items)", file=sys.stderr)
+            return 2
+        except (AIError, TransientError) as exc:
+            failed.append(item.id)
+            print(f"{item.id}: no answer, scored as a miss: {exc}", file=sys.stderr)
+            score_failure(item, by_split[item.split])
             continue
-        answer, seconds = decode(item, provider)  # the first call also warms imports and patterns
-        if item.duration and item.duration >= LONG_SECONDS:
+        cost_usd += cost
+        if timed and item.duration and item.duration >= LONG_SECONDS:
             long_ms.append(twenty_minutes_ms(item, provider))
         verbose = args.verbose and (args.split is None or args.split == item.split)
         score(item, answer, by_split[item.split], verbose)
@@ -377,15 +428,45 @@ def main() -> int:
         everything.junk += s.junk
     if args.split is None:
         report(f"All {len(everything.hook_span)} labelled items", everything)
-    ms = statistics.median(long_ms) if long_ms else float("nan")
-    worst = max(long_ms) if long_ms else float("nan")
-    verdict = "met" if ms <= MS_TARGET else f"above target {MS_TARGET:.0f} ms"
-    print(f"\nSpeed: {ms:.1f} ms CPU per entry (median; worst {worst:.1f} ms) on {len(long_ms)}"
-          f" 20-minute transcripts, {verdict}")
+    if failed:
+        print(f"\n{len(failed)} of {len(wanted)} items got no answer (scored as misses): {' '.join(failed)}")
     held = results[args.split or BLIND]
-    print(" ".join(f"{k}={held[k]:.3f}" for k in ("hook_span", "hook_pattern", "loop_f1", "payoff", "perspective",
-                                                  "junk_tags")) + f" ms_per_20min_entry={ms:.1f}")
+    fields = " ".join(f"{k}={held[k]:.3f}" for k in ("hook_span", "hook_pattern", "loop_f1", "payoff", "perspective",
+                                                     "junk_tags"))
+    if not timed:
+        seconds = (time.monotonic() - started) / max(len(wanted), 1)
+        print(f"\nProvider {decoder.name}: {len(wanted)} items, ${cost_usd:.4f}"
+              f" (${cost_usd / max(len(wanted), 1):.5f} per item), {seconds:.1f} s per item (wall)")
+        print(f"{fields} usd={cost_usd:.4f}")
+        return 0
+    ms = statistics.median(long_ms) if long_ms else float("nan")
+    if long_ms:
+        verdict = "met" if ms <= MS_TARGET else f"above target {MS_TARGET:.0f} ms"
+        print(f"\nSpeed: {ms:.1f} ms CPU per entry (median; worst {max(long_ms):.1f} ms) on {len(long_ms)}"
+              f" 20-minute transcripts, {verdict}")
+    else:
+        print("\nSpeed: not measured (no transcript of 20 minutes or more among the items scored)")
+    print(f"{fields} ms_per_20min_entry={ms:.1f}")
     return 0
+
+
+@dataclass
+class Decoder:
+    """Who decodes: the rule provider, or the provider a workspace routes S05 to."""
+
+    provider: AIProvider
+    name: str
+    token_budget: int  # WF1's condensing budget for the transcript sent
+
+
+def chosen_decoder(root: Path | None, override: str | None) -> Decoder:
+    if root is None:
+        return Decoder(RuleProvider(), "rules", DEFAULT_TOKEN_BUDGET)
+    workspace = Workspace(root).require()
+    ai = workspace.ai_config()
+    route = ProviderPlan(ai, override).route("S05")
+    name = route.provider + (f" ({route.model})" if route.model else "")
+    return Decoder(open_provider(workspace, override), name, ai.condense_token_budget)
 
 
 if __name__ == "__main__":
