@@ -11,9 +11,7 @@ from young_production.text.perspective import find_perspective
 from young_production.text.sentences import split_sentences, stem
 from young_production.transcript import Segment
 
-
-def untimed(*lines: str):
-    return split_sentences([Segment(line) for line in lines])
+from .texts import untimed
 
 
 def timed(text: str, seconds_per_word: float = 0.4):

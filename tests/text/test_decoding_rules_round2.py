@@ -8,12 +8,8 @@ from young_production.text.answers import find_answer, rarity
 from young_production.text.keyphrases import niche_tags
 from young_production.text.loops import best_loop, find_loops
 from young_production.text.perspective import find_perspective, score_sentences
-from young_production.text.sentences import split_sentences
-from young_production.transcript import Segment
 
-
-def untimed(*lines: str):
-    return split_sentences([Segment(line) for line in lines])
+from .texts import untimed
 
 
 # --- perspective -----------------------------------------------------------------------------

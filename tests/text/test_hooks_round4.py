@@ -10,9 +10,7 @@ from young_production.text.hooks import find_hook
 from young_production.text.sentences import split_sentences, words
 from young_production.transcript import Segment
 
-
-def untimed(*lines: str):
-    return split_sentences([Segment(line) for line in lines])
+from .texts import untimed
 
 
 @pytest.mark.parametrize(

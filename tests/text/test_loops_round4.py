@@ -4,12 +4,8 @@ and a teaser revealed in the sentence that says it again."""
 from __future__ import annotations
 
 from young_production.text.loops import best_loop, find_loops
-from young_production.text.sentences import split_sentences
-from young_production.transcript import Segment
 
-
-def untimed(*lines: str):
-    return split_sentences([Segment(line) for line in lines])
+from .texts import untimed
 
 
 def test_a_question_stated_not_asked_opens_a_loop() -> None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from young_production.text.perspective import find_perspective, score_sentences
-from young_production.text.sentences import split_sentences
-from young_production.transcript import Segment
 
-
-def untimed(*lines: str):
-    return split_sentences([Segment(line) for line in lines])
+from .texts import untimed
 
 
 TALK = (
