@@ -8,11 +8,12 @@ kept and filtered: SQLite maps it to a column, Notion to a property type named i
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 FieldKind = Literal[
     "title", "text", "url", "select", "multi_select", "date", "number", "relation", "checkbox"
@@ -26,6 +27,25 @@ def kind(field_kind: FieldKind, **kwargs: Any) -> Any:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _confidences(value: Any) -> Any:
+    """A confidence map from its stored text (JSON, `{"hook_pattern": 0.82, ...}`); empty text is none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {}
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValueError("not a confidence map (JSON like {\"hook\": 0.9})") from None
+    return value
+
+
+Confidences = Annotated[dict[str, Annotated[float, Field(ge=0, le=1)]], BeforeValidator(_confidences)]
+"""Decoded field -> how sure the decoder is (0..1); kept as JSON text by both stores."""
+
+# The decoded fields of a Viral DNA entry that can be unsure, in display order.
+DECODED_FIELDS = ("perspective", "hook", "hook_pattern", "open_loop", "payoff", "niche_tags")
 
 
 class SourceType(str, Enum):
@@ -117,6 +137,11 @@ class ViralDNA(Record):
     hook: str | None = kind("text", default=None)
     hook_pattern: str | None = kind("select", default=None)
     open_loop: str | None = kind("text", default=None)
+    # How sure the decoder was of each decoded field, and the fields it left empty as unsure
+    # (a model can fill them: `yp run wf1 --unsure`); needs_review is set while any is unsure.
+    confidence: Confidences = kind("text", default_factory=dict)
+    unsure: list[str] = kind("multi_select", default_factory=list)
+    needs_review: bool = kind("checkbox", default=False)
     status: DNAStatus = kind("select", default=DNAStatus.NEW)
     error_reason: str | None = kind("text", default=None)
     processed_at: datetime | None = kind("date", default=None)

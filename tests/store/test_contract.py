@@ -473,9 +473,25 @@ def test_update_converts_and_clears_values(store: Store) -> None:
     assert [d.id for d in store.query(ViralDNA, [Filter.empty("perspective")]).items] == [dna.id]
 
 
+def test_decoding_confidences_and_unsure_fields_round_trip(store: Store) -> None:
+    dna = store.create(full_dna([]))
+    assert dna.confidence == {} and dna.unsure == [] and dna.needs_review is False
+    changes = {"confidence": {"hook_pattern": 0.42, "perspective": 0.91}, "unsure": ["hook_pattern"],
+               "needs_review": True, "hook_pattern": None}
+    updated = store.update(ViralDNA, dna.id, changes)
+    assert updated.confidence == {"hook_pattern": 0.42, "perspective": 0.91}
+    assert updated.unsure == ["hook_pattern"] and updated.needs_review is True
+    assert store.get(ViralDNA, dna.id) == updated
+    assert [d.id for d in store.query(ViralDNA, [Filter("needs_review", "eq", True)]).items] == [dna.id]
+    cleared = store.update(ViralDNA, dna.id, {"confidence": {}, "unsure": [], "needs_review": False})
+    assert cleared.confidence == {} and cleared.unsure == [] and not cleared.needs_review
+
+
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
+        ({"confidence": {"hook": 1.5}}, ("confidence",)),
+        ({"confidence": "not json"}, ("confidence",)),
         ({"views": "lots"}, ("views", "number")),
         ({"status": "Bogus"}, ("status", "Encoded")),
         ({"processed_at": "yesterday-ish"}, ("processed_at", "date")),

@@ -85,8 +85,9 @@ def test_a_database_from_an_older_release_is_upgraded_and_keeps_its_rows(tmp_pat
     assert old.niche_tags == [] and old.views is None and old.empire_ids == []
     assert all(f.ok for info in store.inspect() for f in info.fields)
     assert store.create(ViralDNA(key="k-old", title="again")).id == "old-1"  # key index added
-    updated = store.update(ViralDNA, "old-1", {"views": 10, "niche_tags": ["x"]})
-    assert updated.views == 10.0 and updated.niche_tags == ["x"]
+    assert old.confidence == {} and old.unsure == [] and old.needs_review is False
+    updated = store.update(ViralDNA, "old-1", {"views": 10, "niche_tags": ["x"], "unsure": ["perspective"]})
+    assert updated.views == 10.0 and updated.niche_tags == ["x"] and updated.unsure == ["perspective"]
     store.close()
     assert raw(path).execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 

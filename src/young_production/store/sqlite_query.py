@@ -73,6 +73,8 @@ def to_column(field_kind: FieldKind, value: Any) -> Any:
         return float(value)
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, dict):  # a text field holding a map (confidences) is kept as JSON text
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
 
 

@@ -11,6 +11,7 @@ The filter vocabulary is the Store interface's, as the SQLite store accepts it
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timezone
@@ -238,6 +239,8 @@ class CollectionMapping:
 
 
 def _as_text(value: Any) -> str:
+    if isinstance(value, dict):  # a text field holding a map (confidences) is kept as JSON text
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value if isinstance(value, str) else str(value)
 
 
