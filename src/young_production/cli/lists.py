@@ -143,10 +143,16 @@ def empire_style(
     finally:
         store.close()
     if as_json:
-        emit_json({"empire": empire.name, "text": text, "rules": rules.model_dump(mode="json")})
+        emit_json({"empire": empire.name, "text": text, "rules": rules.model_dump(mode="json"),
+                   "understood": rules.explicit()})
         return
     if not edit:
         console.print(text or f"{safe(empire.name)} has no writing style yet (the default applies)", markup=False)
+    console.print("\nRules understood" + (" (the default style)" if rules.source == "default" else "") + ":",
+                  markup=False, highlight=False)
+    for line in [*rules.explicit(), *(f"Note (for a model, no rule): {note}" for note in rules.notes),
+                 *(f"Warning: {warning}" for warning in rules.warnings)]:
+        console.print(f"  {line}", markup=False, highlight=False)
 
 
 def edit_text(text: str) -> str:

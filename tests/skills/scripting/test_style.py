@@ -152,3 +152,54 @@ def test_errors_survive_pickling() -> None:
         assert isinstance(again, YPError) and str(again) == str(exc)
     again = pickle.loads(pickle.dumps(DNANotReady("dna-1", "Some title")))
     assert (again.dna_id, again.title) == ("dna-1", "Some title")
+
+
+STUDY_STYLE = """# Writing style
+
+- Voice: calm, encouraging, like an older student who has been there
+- Keep sentences under 15 words.
+- No swearing. No jargon. No clickbait.
+- Never say: hack, grind, cram
+- Always end with: "Study smarter, not longer. See you in the next one."
+
+## Long videos
+- 9-14 minutes, chapters every two minutes
+"""
+
+
+@pytest.mark.parametrize("line", [
+    'Always end with: "Study smarter, not longer. See you in the next one."',
+    "Always end with: Study smarter, not longer. See you in the next one.",
+    "Sign-off: \u201cStudy smarter, not longer. See you in the next one.\u201d",
+    'Always end with: "Study smarter, not longer." "See you in the next one."',
+])
+def test_a_sign_off_of_several_sentences_is_kept_whole(line: str) -> None:
+    rules = parse_style(blocks_from_markdown(f"- {line}\n- No swearing."))
+    assert rules.sign_off == "Study smarter, not longer. See you in the next one."
+    assert rules.notes == [] and rules.avoid == []
+
+
+def test_kinds_of_language_are_rules_not_banned_words() -> None:
+    rules = parse_style(blocks_from_markdown(STUDY_STYLE))
+    assert rules.language == ["no swearing", "no jargon", "no clickbait"]
+    assert rules.avoid == ["hack", "grind", "cram"]
+    assert rules.sign_off == "Study smarter, not longer. See you in the next one."
+    assert rules.max_sentence_words == 14 and rules.video_minutes == (9, 14)
+    assert {"Language: no swearing", "Long videos: 9-14 minutes"} <= set(rules.explicit())
+    listed = parse_style(blocks_from_markdown("## Words we avoid\n- hack\n- swearing\n\nAvoid jargon and clickbait."))
+    assert listed.avoid == ["hack"] and listed.language == ["no swearing", "no jargon", "no clickbait"]
+
+
+def test_a_quoted_sign_off_in_running_text_is_one_clause() -> None:
+    rules = parse_style(blocks_from_markdown('Keep it short. Always end with "Stay curious. Bye." Never say basically.'))
+    assert rules.sign_off == "Stay curious. Bye." and rules.avoid == ["basically"]
+
+
+def test_a_200_kb_style_page_is_read_up_to_its_limit_and_says_so() -> None:
+    filler = "\n".join(f"- Line {i}: keep the energy up and talk to one viewer about topic {i}." for i in range(3000))
+    text = STUDY_STYLE + filler
+    assert len(text.encode()) > 200_000
+    rules = parse_style(blocks_from_markdown(text), empire="Big")
+    assert rules.sign_off == "Study smarter, not longer. See you in the next one."
+    assert len(rules.warnings) == 1 and "only its first" in rules.warnings[0]
+    assert all(len(found) <= 60 for found in rules.format_rules.values())

@@ -34,10 +34,19 @@ from ...store.base import Store
 SHORT_SENTENCE_WORDS = 12  # "short sentences" without a number
 LONG_SENTENCE_WORDS = 24  # "long sentences" without a number: the target length
 SHORTS_SECONDS = (30, 60)
+VIDEO_MINUTES = (8, 12)  # a long video's length when the style gives none
 MAX_ITEMS = 60  # per list: avoided words, phrases, notes, examples
 MAX_PHRASE_CHARS = 160
 MAX_STYLE_CHARS = 20_000
 MAX_WORDS_IN_ITEM = 5  # longer list items are sentences, kept as notes
+# Kinds of language a style rules out ("No swearing", "Avoid jargon and clickbait"): rules about
+# the language, passed to models and shown on the page, never words to delete from a script.
+LANGUAGE_KINDS = frozenset({
+    "swearing", "profanity", "cursing", "curse words", "swear words", "bad language", "foul language", "jargon",
+    "clickbait", "click bait", "click-bait", "slang", "buzzwords", "filler", "filler words", "emojis", "hype",
+    "hyperbole", "exaggeration", "sarcasm", "insults", "technical terms", "acronyms", "politics", "innuendo",
+})
+_LANGUAGE_RULE = re.compile(r"^(?:no|avoid|never use|don'?t use|do not use|without|zero)\s+(?P<kind>.+?)[.!]?$", re.I)
 # Words too common to strip from a script automatically ("Say 'you', never 'one'"):
 # the rule stays in the notes for language models, the rules leave these alone.
 TOO_COMMON = frozenset("a an the and or but of to in on at it is are be i you we they he she one this that".split())
@@ -60,6 +69,9 @@ class StyleRules(BaseModel):
     required_phrases: list[str] = Field(default_factory=list)
     format_rules: dict[str, list[str]] = Field(default_factory=lambda: {"short": [], "video": []})
     shorts_seconds: tuple[int, int] = SHORTS_SECONDS
+    video_minutes: tuple[int, int] = VIDEO_MINUTES
+    language: list[str] = Field(default_factory=list)  # "No swearing", "No jargon": kinds of language ruled out
+    warnings: list[str] = Field(default_factory=list)  # what could not be read (a page too long)
     examples: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     source: Literal["page", "file", "default"] = "page"
@@ -76,6 +88,7 @@ class StyleRules(BaseModel):
             lines.append(f"Sentences: about {self.target_sentence_words} words")
         if self.avoid:
             lines.append("Never say: " + ", ".join(self.avoid))
+        lines.extend(f"Language: {rule}" for rule in self.language)
         for word, instead in self.replacements.items():
             lines.append(f"Say '{instead}' instead of '{word}'")
         if self.opener:
@@ -86,8 +99,10 @@ class StyleRules(BaseModel):
             lines.append(f"Always end with: {self.sign_off}")
         low, high = self.shorts_seconds
         lines.append(f"Shorts: {low}-{high} seconds")
+        lines.append("Long videos: {}-{} minutes".format(*self.video_minutes))
         for fmt, label in (("short", "Shorts"), ("video", "Long videos")):
-            lines.extend(f"{label}: {rule}" for rule in self.format_rules.get(fmt, []))
+            lines.extend(line for rule in self.format_rules.get(fmt, [])
+                         if (line := f"{label}: {rule}") not in lines)
         return lines
 
 
@@ -210,6 +225,7 @@ _ABOUT = re.compile(r"(?:about|around|roughly|approximately|~|averag\w*)\s*(\d{1
 _SHORT_WORDS = re.compile(r"\b(short|punchy|crisp|tight|brief|snappy)\b")
 _LONG_WORDS = re.compile(r"\b(long|flowing|reflective|lyrical|winding|unhurried)\b")
 _SECONDS_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:s|secs?|seconds)\b")
+_MINUTES_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*(?:min|mins|minutes)\b")
 _SECONDS_MAX = re.compile(
     r"(?:under|below|at most|max(?:imum)?|no (?:more|longer) than|up to)\s*(\d{1,3})\s*(?:s|secs?|seconds)\b"
     r"|(\d{1,3})\s*(?:s|secs?|seconds)\s*(?:max(?:imum)?|or (?:less|shorter)|tops)")
@@ -225,10 +241,21 @@ class _Line:
 def parse_style(blocks: Sequence[Block], *, empire: str | None = None, source: str = "page") -> StyleRules:
     """The explicit rules of a style page; `StyleError` when it holds no text."""
     lines = list(_lines(_style_part(blocks)))
+    warnings = []
+    if sum(len(line.text) for line in lines) > MAX_STYLE_CHARS:
+        kept, size = [], 0
+        for line in lines:
+            size += len(line.text)
+            if size > MAX_STYLE_CHARS:
+                break
+            kept.append(line)
+        warnings.append(f"the writing style is long: only its first {MAX_STYLE_CHARS} characters "
+                        f"({len(kept)} of {len(lines)} lines) were read")
+        lines = kept
     if not lines:
         raise StyleError(f"the writing style{f' of {empire}' if empire else ''} is empty: "
                          "write the voice, sentence length, words to avoid and sign-off on its page")
-    rules = StyleRules(source=source, empire=empire)  # type: ignore[arg-type]
+    rules = StyleRules(source=source, empire=empire, warnings=warnings)  # type: ignore[arg-type]
     voice: list[str] = []
     for line in lines:
         _read_line(line, rules, voice)
@@ -237,7 +264,9 @@ def parse_style(blocks: Sequence[Block], *, empire: str | None = None, source: s
         rules.target_sentence_words = min(rules.target_sentence_words, rules.max_sentence_words)
     rules.avoid = _unique(rules.avoid)[:MAX_ITEMS]
     rules.required_phrases = _unique(rules.required_phrases)[:MAX_ITEMS]
+    rules.language = _unique(rules.language)[:MAX_ITEMS]
     rules.examples = rules.examples[:MAX_ITEMS]
+    rules.format_rules = {fmt: found[:MAX_ITEMS] for fmt, found in rules.format_rules.items()}
     rules.notes = rules.notes[:MAX_ITEMS]
     return rules
 
@@ -290,19 +319,29 @@ def _read_line(line: _Line, rules: StyleRules, voice: list[str]) -> None:
     if line.category == "examples":  # an example line is kept whole
         rules.examples.append(line.text[:MAX_PHRASE_CHARS])
         return
-    for clause in _clauses(line.text):
+    label = _LABEL.match(line.text)
+    named = _category(label.group(1)) if label else None
+    whole = named in _PHRASE_CATEGORIES or (named is None and line.category in _PHRASE_CATEGORIES)
+    # A sign-off, opener or required phrase is kept whole, however many sentences it has.
+    for clause in [line.text] if whole else _clauses(line.text):
         if not _read_clause(clause, line.category, rules, voice):
             rules.notes.append(f"{line.label}: {clause}" if line.label else clause)
 
 
+_PHRASE_CATEGORIES = ("sign_off", "opener", "required")
+
+
 def _clauses(text: str) -> list[str]:
     """A line cut into its sentences and ';' clauses (keeping quoted text whole)."""
-    parts, depth, start = [], 0, 0
+    parts, depth, start, quoted = [], 0, 0, False
     for i, ch in enumerate(text):
         depth += (ch == "(") - (ch == ")" and depth > 0)
+        if ch == '"' or ch in "“”":
+            quoted = ch != "”" and not (quoted and ch == '"')
         following = text[i + 1:i + 3]
-        ends = ch == ";" or (ch in ".!?" and following[:1] == " " and following[1:2].isupper())
-        if depth == 0 and ends:
+        stop = ch in ".!?" or (ch in '"”' and text[i - 1:i] in (".", "!", "?") and not quoted)
+        ends = ch == ";" or (stop and following[:1] == " " and following[1:2].isupper())
+        if depth == 0 and not quoted and ends:
             parts.append(text[start:i + 1])
             start = i + 1
     parts.append(text[start:])
@@ -324,6 +363,8 @@ def _read_clause(clause: str, context: Category | None, rules: StyleRules, voice
             category = _category(" ".join(clause.split()[:3]))  # "Long videos run 12-18 minutes"
     if _replacement(value, rules):
         return True
+    if category in (None, "avoid", "voice") and _language(value, rules):
+        return True
     if category == "avoid":
         return _avoid(value, rules) or understood
     if category in ("sign_off", "opener", "required"):
@@ -340,6 +381,10 @@ def _read_clause(clause: str, context: Category | None, rules: StyleRules, voice
     if category in ("short", "video"):
         if category == "short":
             _shorts_seconds(value, rules)
+        elif m := _MINUTES_RANGE.search(value.lower()):
+            low_m, high_m = sorted((int(m.group(1)), int(m.group(2))))
+            if 1 <= low_m < high_m <= 180:
+                rules.video_minutes = (low_m, high_m)
         rules.format_rules[category].append(value[:MAX_PHRASE_CHARS])
         return True
     if category == "examples":  # "Example: ..." on a line of its own
@@ -419,10 +464,29 @@ def _swap_rule(value: str, good: str, bad: list[str], rules: StyleRules) -> None
         rules.replacements[word.lower()] = good
 
 
+def _language(value: str, rules: StyleRules) -> bool:
+    """"No swearing.", "No jargon, no clickbait": rules about the kind of language, not words to delete."""
+    parts = [p.strip() for p in re.split(r"[,;]|\.\s+|\band\b|\bor\b", value.strip()) if p.strip(" .")]
+    kinds = []
+    for part in parts:
+        m = _LANGUAGE_RULE.match(part)
+        kind = (m.group("kind") if m else part).strip(" .!\"'").lower()
+        if kind not in LANGUAGE_KINDS:
+            return False
+        kinds.append(kind)
+    for kind in kinds:
+        rules.language.append(f"no {kind}")
+    return bool(kinds) and bool(_LANGUAGE_RULE.match(parts[0]))
+
+
 def _avoid(value: str, rules: StyleRules) -> bool:
     found = False
     for word in _items(value):
         if len(word.split()) > MAX_WORDS_IN_ITEM:
+            continue
+        if word.lower() in LANGUAGE_KINDS:
+            rules.language.append(f"no {word.lower()}")
+            found = True
             continue
         if word.lower() in TOO_COMMON:
             rules.notes.append(f"Avoid '{word}' (left to the writer: too common to remove automatically)")
@@ -447,9 +511,9 @@ def _items(value: str) -> list[str]:
 
 def _phrase(value: str, clause: str) -> str | None:
     """The phrase a sign-off / opener / required rule names: quoted text, else the value."""
-    quoted = [a or b for a, b in _QUOTED.findall(clause)]
-    if quoted:
-        return quoted[-1].strip()[:MAX_PHRASE_CHARS]
+    quoted = [(a or b).strip() for a, b in _QUOTED.findall(clause)]
+    if quoted:  # 'Always end with: "Study smarter." "See you next time."' is one sign-off of two sentences
+        return " ".join(q for q in quoted if q)[:MAX_PHRASE_CHARS]
     value = re.sub(r"^(?:always\s+)?(?:end|close|finish|start|open|begin|say|include|mention)\s+"
                    r"(?:every|each)?\s*(?:video|script|short)?\s*(?:with|by saying|on)?\s*:?\s*", "",
                    value.strip(), flags=re.I)
