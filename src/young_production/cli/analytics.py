@@ -26,7 +26,8 @@ def analytics_import(
     A file that is not a Studio export imports nothing and says what is missing.
     """
     from ..runtime import open_store
-    from ..skills.performance.fetch import SNAPSHOTS_FILE, find_empire
+    from ..skills.empires import find_empire
+    from ..skills.performance.fetch import SNAPSHOTS_FILE
     from ..skills.performance.studio_import import import_studio_export
     from ..youtube.snapshots import SnapshotStore
 

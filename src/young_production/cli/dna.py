@@ -91,9 +91,11 @@ def dna_show(
     from ..skills.crud import record_summary
     from .render import record_table
 
+    from ..store.resolve import resolve
+
     store = open_store(workspace_of(ctx).require())
     try:
-        entry = store.get(ViralDNA, entry_id)
+        entry = resolve(store, ViralDNA, entry_id)
     finally:
         store.close()
     if as_json:

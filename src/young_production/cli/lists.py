@@ -252,11 +252,13 @@ def production_show(
     from ..skills.crud import record_summary
     from .render import record_table
 
+    from ..store.resolve import resolve
+
     store = _store(ctx)
     try:
-        production = store.get(Production, production_id)
+        production = resolve(store, Production, production_id)
         linked = [store.get(ViralDNA, i).title for i in production.dna_ids]
-        body = body_text(store.read_body(production_id))
+        body = body_text(store.read_body(production.id or ""))
     finally:
         store.close()
     data = {**record_summary(production), "linked_dna": linked, "page": body}

@@ -120,7 +120,7 @@ def run_wf2_command(
     limit: Limit = None,
     workers: Workers = None,
     provider: Provider = None,
-    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id).")] = None,
+    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id, 4+ characters of it, or its title).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """WF2: suggest Viral DNA for each production that needs references; you approve, pick or skip."""
@@ -157,7 +157,7 @@ def run_wf3_command(
     limit: Limit = None,
     workers: Workers = None,
     provider: Provider = None,
-    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id).")] = None,
+    production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id, 4+ characters of it, or its title).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """WF3: draft a script (+ scenes, titles, metadata) for each production that has its references."""

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from ..errors import NotFound, YPError
+from ..errors import YPError
 from ..records import Block, Empire, body_text
 from ..store.base import Store, iter_records
+from ..store.resolve import AmbiguousId, resolve
 
 STYLE_SECTION = "Writing style"
-_ID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
 
 def empire_key(name: str) -> str:
@@ -27,26 +27,18 @@ def empire_key(name: str) -> str:
 
 
 def find_empire(store: Store, name_or_id: str) -> Empire:
-    """The Empire with this id, key or name (case-insensitive); one clear error otherwise."""
+    """The Empire with this name (case and spacing ignored), id or unique id prefix; one clear error otherwise."""
     wanted = (name_or_id or "").strip()
-    if not wanted:
-        raise YPError("no Empire named: give its name or id")
-    if _ID.match(wanted):
-        try:
-            return store.get(Empire, wanted)
-        except NotFound:
-            pass
-    by_key = store.find_by_key(Empire, empire_key(wanted))
+    by_key = store.find_by_key(Empire, empire_key(wanted)) if wanted else None
     if by_key is not None:
         return by_key
-    matches = [e for e in iter_records(store, Empire) if e.name.strip().lower() == wanted.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        ids = ", ".join(e.id or "?" for e in matches)
-        raise YPError(f"{len(matches)} Empires are named {wanted!r} ({ids}): use the id")
-    known = ", ".join(sorted(e.name for e in iter_records(store, Empire))[:10]) or "none yet"
-    raise YPError(f"no Empire named {wanted!r} (known: {known}); add it with `yp empire add`")
+    try:
+        return resolve(store, Empire, wanted)
+    except AmbiguousId:
+        raise
+    except YPError as exc:
+        known = ", ".join(sorted(e.name for e in iter_records(store, Empire))[:10]) or "none yet"
+        raise YPError(f"{exc} (known: {known}); add one with `yp empire add`") from None
 
 
 def add_empire(

@@ -241,8 +241,8 @@ class Engine:
         assert self.records is not None
         state = StateFiles(self.state_dir)
         with RunLock(self.state_dir, workflow.name, result.run_id):
+            entries = workflow.select(self.runtime, options)  # a refused selection leaves no run record
             self.records.start_run(result.run_id, workflow.name, self.executor_id, options_json(options), "running")
-            entries = workflow.select(self.runtime, options)
             result.selected = len(entries)
             reporter.start(len(entries))
             try:

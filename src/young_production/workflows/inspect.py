@@ -11,6 +11,8 @@ from typing import Any
 
 from ..config import Workspace
 from ..errors import YPError
+from ..store.resolve import AmbiguousId, pick_id
+from .durable import REGISTRY
 from .engine import system_database_url
 from .runs import RunRecords
 
@@ -23,6 +25,8 @@ def _records(workspace: Workspace) -> RunRecords | None:
 
 
 def list_runs(workspace: Workspace, *, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
+    if workflow is not None and workflow.strip().lower() not in REGISTRY:
+        raise YPError(f"unknown workflow {workflow!r}: use one of {', '.join(sorted(REGISTRY))}")
     records = _records(workspace)
     if records is None:
         return []
@@ -35,20 +39,39 @@ def list_runs(workspace: Workspace, *, limit: int = 20, workflow: str | None = N
 def show_run(workspace: Workspace, run_id: str) -> dict[str, Any]:
     """The run record with, per entry: state, outcome, error and cost."""
     records = _records(workspace)
-    run = records.get_run(run_id) if records is not None else None
-    if records is not None:
-        records.close()
+    wanted = (run_id or "").strip().lower()
+    try:
+        candidates = records.run_ids_starting(wanted) if records is not None and wanted else []
+        chosen = pick_id(wanted, candidates, "run")
+        run = records.get_run(chosen) if records is not None else None
+    except AmbiguousId:
+        raise
+    except YPError as exc:
+        raise YPError(f"{exc} in this workspace (see `yp runs`)") from None
+    finally:
+        if records is not None:
+            records.close()
     if run is None:
         raise YPError(f"no run {run_id!r} in this workspace (see `yp runs`)")
     statuses = _statuses(workspace, [e["workflow_id"] for e in run["entries"]])
     for entry in run["entries"]:
         status = statuses.get(entry["workflow_id"])
         output = status.output if status is not None and isinstance(status.output, dict) else {}
-        entry["state"] = status.status.lower() if status is not None else "unknown"
         entry["outcome"] = output.get("status")
+        entry["state"] = entry_state(status.status if status is not None else None, entry["outcome"])
         entry["error"] = output.get("error")
         entry["cost_usd"] = (output.get("detail") or {}).get("cost_usd")
     return run
+
+
+def entry_state(engine_status: str | None, outcome: str | None) -> str:
+    """One word for an entry's state in every view: the engine's status, except that a workflow
+    the engine finished ("success") reports what became of the entry (failed, waiting, stopped)."""
+    if engine_status is None:
+        return "unknown"
+    if engine_status == "SUCCESS" and outcome in ("failed", "waiting", "stopped"):
+        return outcome
+    return engine_status.lower()
 
 
 def _statuses(workspace: Workspace, workflow_ids: list[str]) -> dict[str, Any]:

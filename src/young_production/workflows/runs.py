@@ -198,6 +198,15 @@ class RunRecords:
         with self.engine.connect() as db:
             return [_run_row(row._mapping) for row in db.execute(query)]
 
+    def run_ids_starting(self, prefix: str, limit: int = 50) -> list[tuple[str, str]]:
+        """(run id, workflow) of the runs whose id starts with `prefix`, newest first."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (sa.select(runs_table.c.run_id, runs_table.c.workflow)
+                 .where(runs_table.c.run_id.like(escaped + "%", escape="\\"))
+                 .order_by(runs_table.c.started_at.desc()).limit(limit))
+        with self.engine.connect() as db:
+            return [(row.run_id, row.workflow) for row in db.execute(query)]
+
     def get_run(self, run_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as db:
             row = db.execute(sa.select(runs_table).where(runs_table.c.run_id == run_id)).first()

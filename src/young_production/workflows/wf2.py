@@ -35,6 +35,7 @@ from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
 from ..skills.linking.decisions import LinkDecision, decision_from_record, non_interactive_decision
 from ..skills.productions import parse_status
 from ..store.base import Filter, iter_records
+from ..store.resolve import resolve
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result
 from .durable import (
     STOPPING,
@@ -140,10 +141,12 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
 
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
-    status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
-    found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
+    """Productions in the linking status (Researching by default); `--production` names one, in any status."""
     if options.extra.get("production"):
-        found = [p for p in found if p.id == options.extra["production"]]
+        found = [resolve(runtime.store, Production, str(options.extra["production"]))]
+    else:
+        status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
+        found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
     found = found[: options.limit] if options.limit else found
     return [entry_ref(p) for p in found]
 

@@ -26,6 +26,7 @@ from ..skills.productions import parse_status
 from ..skills.scripting.draft import DraftOptions, draft_production, load_inputs, planned_requests
 from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
+from ..store.resolve import resolve
 from .base import EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 
@@ -98,10 +99,13 @@ def summary_of(draft_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def candidates(runtime: Runtime, options: RunOptions) -> list[Production]:
+    """Productions in the scripting status with linked references (`--production`: that one, if it is)."""
     status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
-    found = [p for p in iter_records(runtime.store, Production, [Filter.eq("status", status)]) if p.dna_ids]
     if options.extra.get("production"):
-        found = [p for p in found if p.id == options.extra["production"]]
+        named = resolve(runtime.store, Production, str(options.extra["production"]))
+        found = [named] if named.status == status and named.dna_ids else []
+    else:
+        found = [p for p in iter_records(runtime.store, Production, [Filter.eq("status", status)]) if p.dna_ids]
     return found[: options.limit] if options.limit else found
 
 

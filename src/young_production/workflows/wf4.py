@@ -36,8 +36,8 @@ from ..skills.performance.fetch import (
     channel_keys,
     choose_route,
     fetch_performance,
-    find_empire,
 )
+from ..skills.empires import find_empire
 from ..skills.performance.notion_images import chart_blocks
 from ..skills.performance.outliers import OutlierScore, VideoPoint, outlier_settings, points_from_stats, score_videos
 from ..skills.performance.patterns import PatternLift, join_patterns, pattern_lifts

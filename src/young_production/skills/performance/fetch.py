@@ -25,10 +25,9 @@ from pathlib import Path
 import httpx
 
 from ...config import YouTubeConfig
-from ...errors import SourceError, YPError
+from ...errors import SourceError
 from ...media.guard import AddressGuard
 from ...records import Empire, Production
-from ...store.base import Store, iter_records
 from ...youtube import ytdlp_metadata
 from ...youtube.channels import CHANNEL_ID, ChannelRef, parse_channel_url
 from ...youtube.data_api import YouTubeDataAPI
@@ -50,15 +49,6 @@ def channel_key(empire: Empire) -> str:
 def channel_keys(empire: Empire) -> list[str]:
     """Every key the Empire's snapshots may be filed under (its record id before its channel id was known)."""
     return list(dict.fromkeys([f"empire:{empire.id}", channel_key(empire)]))
-
-
-def find_empire(store: Store, wanted: str) -> Empire:
-    """The Empire with this id, or this name (ignoring case); a clear error when there is none."""
-    wanted = wanted.strip()
-    for empire in iter_records(store, Empire):
-        if empire.id == wanted or empire.name.casefold() == wanted.casefold():
-            return empire
-    raise YPError(f"no Empire named {wanted!r} (names are matched ignoring case; ids exactly)")
 
 
 def youtube_channel(empire: Empire) -> ChannelRef | None:
