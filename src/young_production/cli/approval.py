@@ -8,7 +8,8 @@ message and the same question again; nothing is decided until the answer is vali
 Ctrl-C raises KeyboardInterrupt and end of input (Ctrl-D, a closed pipe) answers
 "quit": either way the caller keeps the decisions already made and writes nothing
 for this production. Titles, reasons and tags come from scraped pages and
-collaborators, so every one of them is escaped before Rich renders it.
+collaborators, so every one of them goes through `output.safe` (markup escaped,
+control characters shown) before Rich renders it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import re
 from collections.abc import Callable, Sequence
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from ..skills.linking.decisions import Action, LinkDecision, SelectionError, parse_selection
 from ..skills.linking.rank import LinkSuggestion
+from .output import safe
 
 ReadLine = Callable[[str], str]
 
@@ -35,18 +36,18 @@ _PICK_PROMPT = "Numbers to link (e.g. [bold]1 3[/], [bold]1,3[/], [bold]2-4[/]; 
 
 
 def suggestions_table(production_title: str, suggestions: Sequence[LinkSuggestion]) -> Table:
-    table = Table(title=f"[bold]{escape(production_title)}[/]", title_justify="left", expand=True, show_lines=False)
+    table = Table(title=f"[bold]{safe(production_title)}[/]", title_justify="left", expand=True, show_lines=False)
     table.add_column("#", justify="right", style="bold", no_wrap=True)
     table.add_column("Viral DNA", ratio=3)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Why", ratio=5)
     table.add_column("Tags", ratio=2)
     for number, s in enumerate(suggestions, 1):
-        reason = escape(s.reasoning)
+        reason = safe(s.reasoning)
         if s.ai_reason:
-            reason = f"{escape(s.ai_reason)}\n[dim]{reason}[/]"
-        table.add_row(str(number), escape(s.dna_title), f"[{_score_style(s.relevance_score)}]{s.relevance_score:.0%}[/]",
-                      reason, escape(", ".join(s.matching_tags)) or "[dim]-[/]")
+            reason = f"{safe(s.ai_reason)}\n[dim]{reason}[/]"
+        table.add_row(str(number), safe(s.dna_title), f"[{_score_style(s.relevance_score)}]{s.relevance_score:.0%}[/]",
+                      reason, safe(", ".join(s.matching_tags)) or "[dim]-[/]")
     return table
 
 
@@ -61,7 +62,7 @@ def ask_link_approval(
     """
     shown = list(suggestions)
     if not shown:
-        console.print(f"[dim]No Viral DNA to suggest for[/] {escape(production_title)}")
+        console.print(f"[dim]No Viral DNA to suggest for[/] {safe(production_title)}")
         return LinkDecision("skip")
     console.print(suggestions_table(production_title, shown))
     while True:
@@ -109,10 +110,10 @@ def _picked(console: Console, answer: str, shown: list[LinkSuggestion]) -> LinkD
         numbers = parse_selection(answer, len(shown))
     except SelectionError as exc:
         message = str(exc)
-        console.print(f"[yellow]{escape(message[:1].upper() + message[1:])}.[/]")
+        console.print(f"[yellow]{safe(message[:1].upper() + message[1:])}.[/]")
         return None
     chosen = [shown[n - 1] for n in numbers]
-    console.print(f"[green]Linking {len(chosen)}:[/] " + "; ".join(escape(s.dna_title) for s in chosen))
+    console.print(f"[green]Linking {len(chosen)}:[/] " + "; ".join(safe(s.dna_title) for s in chosen))
     return LinkDecision("modify", [s.dna_id for s in chosen], shown)
 
 

@@ -6,7 +6,6 @@ the library call behind it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from ..ai.batch import PendingBatch, pending_batches
 from ..ai.ledger import CostLedger, CostTotals
 from ..config import LimitsConfig, Workspace
+from .output import console, emit_json
 
 
 @dataclass
@@ -91,8 +91,7 @@ def costs(
     """Show AI spending: today, this month, per skill, workflow and model, against the limits."""
     root = ctx.obj.get("workspace") if ctx.obj else None
     summary = cost_summary(Workspace.resolve(root))
-    console = Console()
     if as_json:
-        console.print_json(json.dumps(summary.as_json()))
+        emit_json(summary.as_json())
     else:
         render(summary, console)

@@ -10,17 +10,14 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-
 from ..config import Workspace
 from ..errors import YPError
+from .output import console, safe
 
 notion_app = typer.Typer(
     no_args_is_help=True,
     help="Notion: create the databases under a page, check them, or run a local emulator.",
 )
-console = Console()
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -69,7 +66,7 @@ def check_command(ctx: typer.Context) -> None:
     problems = [f"{i.collection}.{f.name}: {f.problem}" for i in infos for f in i.fields if not f.ok]
     if problems:
         for problem in problems:
-            console.print(f"- {escape(problem)}", soft_wrap=True, highlight=False)
+            console.print(f"- {safe(problem)}", soft_wrap=True, highlight=False)
         console.print(f"[red]{len(problems)} problem(s)[/]: fix the databases or the names in config/databases.yaml")
         raise typer.Exit(1)
     console.print("[green]Notion is ready[/]: every database and property is in place")
