@@ -12,7 +12,8 @@ nothing new. Steps, each small, with plain JSON in and out:
 - `wf4.score` (S11): every recorded video of the channel (Studio imports included)
   scored against its same-format peers; each Production gets one update with its
   counts, score and basis (nothing when unchanged).
-- `wf4.patterns` (S12): lift of each Viral DNA pattern among the scored Productions.
+- `wf4.patterns` (S12): lift of each pattern among the scored Productions, read back
+  from what `wf4.score` wrote (`patterns.empire_lifts`, the computation WF5 shares).
 - `wf4.review` (S13): the written review (a paid call on Claude, checkpointed; the
   rule provider answers with a factual summary).
 - `wf4.publish` (S13): report.md, report.html and charts under
@@ -40,7 +41,7 @@ from ..skills.performance.fetch import (
 from ..skills.empires import find_empire
 from ..skills.performance.notion_images import chart_blocks
 from ..skills.performance.outliers import OutlierScore, VideoPoint, outlier_settings, points_from_stats, score_videos
-from ..skills.performance.patterns import PatternLift, join_patterns, pattern_lifts
+from ..skills.performance.patterns import PatternLift, empire_lifts
 from ..skills.performance.report import (
     CHART_FILES,
     CHART_TITLES,
@@ -51,6 +52,7 @@ from ..skills.performance.report import (
     link_reports,
     report_facts,
     review_report,
+    source_line,
     save_report_files,
     store_report,
 )
@@ -110,11 +112,13 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
 
 
 @durable_step("wf4.patterns")
-def patterns(empire_id: str, ratios: dict[str, float | None]) -> list[dict[str, Any]]:
-    """S12: which DNA patterns the Empire's best videos were made with."""
+def patterns(empire_id: str) -> list[dict[str, Any]]:
+    """S12 from the scores just written on the Empire's Productions: the computation WF5 shares."""
     runtime = active_runtime()
-    video_dna = dna_of_productions(runtime.store, empire_productions(runtime.store, empire_id))
-    lifts = pattern_lifts(join_patterns(ratios, video_dna), confidence=runtime.pipeline.outliers.confidence)
+    productions = empire_productions(runtime.store, empire_id)
+    settings = runtime.pipeline.outliers
+    lifts = empire_lifts(productions, dna_of_productions(runtime.store, productions), method=settings.method,
+                         confidence=settings.confidence)
     return [lift.to_json() for lift in lifts]
 
 
@@ -129,7 +133,7 @@ def review(run: dict[str, Any], empire: dict[str, Any], facts: dict[str, Any]) -
 
 @durable_step("wf4.publish")
 def publish(empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: list[dict[str, Any]],
-            facts: dict[str, Any], written_review: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+            facts: dict[str, Any], written_review: dict[str, Any], notes: list[str], source: str = "") -> dict[str, Any]:
     """S13: the report's files, its Report record (charts as images) and the Empire's list of reports."""
     runtime = active_runtime()
     record = Empire.model_validate(empire)
@@ -138,7 +142,7 @@ def publish(empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: 
     report = EmpireReport(
         empire_name=record.name, empire_id=record.id, period=period, generated_at=datetime.now(timezone.utc),
         facts=facts, summary=factual_summary(facts), review=EmpireReviewAnswer(**written_review["review"]),
-        notes=notes, charts=draw_charts(points, scores, [PatternLift.from_json(x) for x in lifts]),
+        notes=notes, charts=draw_charts(points, scores, [PatternLift.from_json(x) for x in lifts]), source=source,
     )
     folder = report_folder(runtime.root, record, period)
     files = save_report_files(report, folder)
@@ -165,14 +169,14 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         recorded = record_snapshots(channel, fetched["videos"])
         scored = score(empire, fetched["channel_id"])
         ratios = {k: s["ratio"] for k, s in scored["scores"].items() if s["status"] == "scored"}
-        lifts = patterns(empire["id"], ratios)
+        lifts = patterns(empire["id"])
         points = [VideoPoint.from_json(p) for p in scored["points"]]
         scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
         facts = report_facts(points, scores, [PatternLift.from_json(x) for x in lifts])
         written_review = review(run, empire, facts)
         notes = [f"route: {fetched['route']}"] + ([fetched["quota_line"]] if fetched["quota_line"] else [])
         published = publish(empire, empire["period"], scored, lifts, facts, written_review,
-                            notes + fetched["notes"][:20])
+                            notes + fetched["notes"][:20], source_line(fetched["route"], points))
         outcome.detail = {
             "route": fetched["route"], "videos_read": len(fetched["videos"]), "snapshots": recorded,
             "videos_scored": len(ratios), "productions_updated": scored["updated"], "patterns": len(lifts),

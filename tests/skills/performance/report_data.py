@@ -15,7 +15,7 @@ HOSTILE = '<script>alert("x")</script> **bold** [link](http://evil.example)'
 def report_inputs():
     points = []
     for i in range(30):
-        views = 1000.0 + 50 * (i % 7) + (4000.0 if i in (11, 24) else 0.0)
+        views = 500.0 + 250 * (i % 7) + (4000.0 if i in (11, 24) else 0.0)
         title = HOSTILE if i == 24 else f"Long video {i}"
         points.append(VideoPoint(f"L{i:02d}", NOW - timedelta(days=200 - 6 * i), views, VideoFormat.VIDEO, NOW, title))
     for i in range(20):
@@ -24,9 +24,10 @@ def report_inputs():
                                  NOW, f"Short {i}"))
     points.append(VideoPoint("fresh", NOW - timedelta(days=2), 50.0, VideoFormat.SHORT, NOW, "Fresh short"))
     scores = score_videos(points)
-    question = ViralDNA(title="q", hook="h", hook_pattern="question", source_type=SourceType.YOUTUBE_SHORT,
-                        niche_tags=["money"])
-    story = ViralDNA(title="s", hook="h", hook_pattern="story", source_type=SourceType.ARTICLE, niche_tags=["money"])
+    question = ViralDNA(id="dna-q", title="q", hook="h", hook_pattern="question",
+                        source_type=SourceType.YOUTUBE_SHORT, niche_tags=["money"])
+    story = ViralDNA(id="dna-s", title="s", hook="h", hook_pattern="story", source_type=SourceType.ARTICLE,
+                     niche_tags=["money"])
     links = {vid: [question] for vid in ("L11", "L24", "S15", "L03", "L20")}
     links |= {vid: [story] for vid in ("L05", "L06", "S03", "S04", "L15")}
     ratios = {vid: s.ratio for vid, s in scores.items() if s.status == "scored"}

@@ -11,6 +11,7 @@ from young_production.records import VideoFormat
 from young_production.skills.performance.outliers import (
     OutlierSettings,
     VideoPoint,
+    is_young_basis,
     median_interval,
     points_from_stats,
     score_videos,
@@ -113,7 +114,41 @@ def test_age_matched_scores_read_peers_at_the_same_age(tmp_path):
     matched = score_videos(points, views_at_age=snapshots.views_at_age)["fresh"]
     assert lifetime.score == pytest.approx(0.15) and not lifetime.age_matched
     assert matched.age_matched and matched.baseline == pytest.approx(1000.0) and matched.score == pytest.approx(3.0)
-    assert "age-matched at 10 days" in matched.basis
+    assert "age-matched at day 10" in matched.basis and not matched.young
+
+
+def test_equal_age_at_the_oldest_milestone_the_video_has_reached(tmp_path):
+    """A 45-day-old video with a day-30 count is compared with its peers' day-30 counts, not its views now."""
+    snapshots = SnapshotStore(tmp_path / "snapshots.db")
+    points = []
+    for i in range(8):  # peers: 1,000 views at day 30, 20,000 now
+        published = NOW - timedelta(days=300 - 10 * i)
+        points.append(VideoPoint(f"old{i}", published, 20000.0, LONG, NOW))
+        snapshots.record([VideoStats(f"old{i}", published + timedelta(days=30), published_at=published, views=1000.0),
+                          VideoStats(f"old{i}", NOW, published_at=published, views=20000.0)])
+    published = NOW - timedelta(days=45)
+    snapshots.record([VideoStats("mid", published + timedelta(days=30), published_at=published, views=5000.0),
+                      VideoStats("mid", NOW, published_at=published, views=6000.0)])
+    points.append(VideoPoint("mid", published, 6000.0, LONG, NOW))
+    score = score_videos(points, views_at_age=snapshots.views_at_age)["mid"]
+    assert score.age_matched and score.matched_at_days == 30 and not score.young
+    assert score.baseline == pytest.approx(1000.0) and score.ratio == pytest.approx(5.0)
+    assert "age-matched at day 30" in score.basis
+
+
+def test_young_videos_on_lifetime_views_get_a_wider_interval_and_say_so():
+    views = [500.0, 800.0, 1000.0, 1300.0, 2000.0] * 5
+    points = channel(views)
+    for days, name in ((12, "young"), (40, "grown")):
+        points.append(VideoPoint(name, NOW - timedelta(days=days), 3000.0, LONG, NOW))
+    scores = score_videos(points)
+    young, grown = scores["young"], scores["grown"]
+    assert young.status == grown.status == "scored"
+    assert young.young and not grown.young and not young.age_matched
+    assert young.coverage > 0.98 > grown.coverage
+    assert (young.high - young.low) > (grown.high - grown.low)
+    assert is_young_basis(young.basis) and not is_young_basis(grown.basis) and "12 days old" in young.basis
+    assert scores[f"L{len(views) - 1:02d}"].young is False
 
 
 def test_points_from_stats_leave_out_what_cannot_be_scored():

@@ -1,19 +1,32 @@
-"""S12 pattern lift: joined from scores and DNA, with counts and intervals a reader can judge."""
+"""S12 pattern lift: joined from scores, DNA and titles; merged, counted and labelled so it holds up."""
 
 from __future__ import annotations
 
 import pytest
 
 from young_production.records import SourceType, ViralDNA
-from young_production.skills.performance.patterns import dna_patterns, join_patterns, pattern_lifts
+from young_production.skills.performance.patterns import (
+    PatternLift,
+    dna_patterns,
+    join_patterns,
+    pattern_lifts,
+)
 
 
-def dna(hook: str, loop: str | None, source: SourceType, tags: list[str]) -> ViralDNA:
-    return ViralDNA(title="ref", hook="Hook line", hook_pattern=hook, open_loop=loop, source_type=source, niche_tags=tags)
+def dna(name: str, hook: str, loop: str | None, source: SourceType, tags: list[str]) -> ViralDNA:
+    return ViralDNA(id=name, title=f"ref {name}", hook="Hook line", hook_pattern=hook, open_loop=loop,
+                    source_type=source, niche_tags=tags)
 
 
-QUESTION = dna("question", "Stay until the end, the third one will surprise you.", SourceType.YOUTUBE_SHORT, ["Money", "habits"])
-STORY = dna("story", None, SourceType.ARTICLE, ["habits"])
+QUESTION = dna("r1", "question", "Stay until the end, the third one will surprise you.", SourceType.YOUTUBE_SHORT,
+               ["Money", "habits"])
+QUESTION_2 = dna("r2", "question", None, SourceType.ARTICLE, ["money"])
+STORY = dna("r3", "story", None, SourceType.ARTICLE, ["habits"])
+STORY_2 = dna("r4", "story", None, SourceType.ARTICLE, ["habits"])
+
+
+def by_label(lifts: list[PatternLift]) -> dict[str, PatternLift]:
+    return {p.label: p for p in lifts}
 
 
 def test_dna_patterns_name_each_feature():
@@ -25,32 +38,72 @@ def test_dna_patterns_name_each_feature():
     assert dna_patterns(ViralDNA(title="not decoded yet"))["open loop"] == set()
 
 
-def test_lift_is_the_geometric_mean_ratio_against_the_rest():
+def test_lift_is_the_geometric_mean_ratio_and_patterns_on_the_same_videos_are_one_line():
     ratios = {f"q{i}": 4.0 for i in range(6)} | {f"s{i}": 1.0 for i in range(6)} | {"none": 2.0}
-    links = {f"q{i}": [QUESTION] for i in range(6)} | {f"s{i}": [STORY] for i in range(6)}
-    lifts = {p.label: p for p in pattern_lifts(join_patterns(ratios, links))}
-    question = lifts["hook pattern: question"]
+    links = {f"q{i}": [QUESTION if i % 2 else QUESTION_2] for i in range(6)}
+    links |= {f"s{i}": [STORY if i % 2 else STORY_2] for i in range(6)}
+    lifts = by_label(pattern_lifts(join_patterns(ratios, links)))
+    question = lifts["hook pattern: question; niche tag: money"]  # the same six videos: one finding
     # with: 4.0 x6; without: 1.0 x6 and 2.0 -> geometric mean 2^(1/7)
     assert question.lift == pytest.approx(4.0 / 2 ** (1 / 7))
-    assert (question.count, question.others) == (6, 7)
-    assert question.low > 1 and question.evidence == "strong"
-    assert lifts["hook pattern: story"].lift < 1
-    assert lifts["niche tag: habits"].count == 12  # both DNA share it
-    assert "niche tag: habits" in lifts and lifts["open loop: ordinal"].value == "ordinal"
+    assert (question.count, question.others, question.references) == (6, 7, 2)
+    assert question.low > 1.25 and question.evidence == "strong" and question.holds
+    assert set(lifts) == {"hook pattern: question; niche tag: money", "open loop: ordinal; source type: youtube_short",
+                          "niche tag: habits", "open loop: none; source type: article", "hook pattern: story"}
+    assert lifts["hook pattern: story"].lift == pytest.approx(1 / (4.0 ** (6 / 7) * 2 ** (1 / 7)))
+    assert lifts["hook pattern: story"].lift < 1 and lifts["niche tag: habits"].references == 3
+    assert len({frozenset(p.video_ids) for p in lifts.values()}) == len(lifts)  # no two lines on one video set
 
 
-def test_small_samples_get_wide_intervals_and_min_count_filters():
-    ratios = {"a": 3.0, "b": 0.5, "c": 1.0, "d": 1.2, "e": 0.9}
-    links = {"a": [QUESTION], "b": [QUESTION]}
-    lifts = {p.label: p for p in pattern_lifts(join_patterns(ratios, links), min_count=2)}
-    q = lifts["hook pattern: question"]
-    assert q.count == 2 and q.low < 1 < q.high and q.evidence == "none"
-    assert pattern_lifts(join_patterns(ratios, links), min_count=3) == []
+def test_a_niche_tag_from_one_reference_is_not_a_pattern():
+    ratios = {f"a{i}": 3.0 for i in range(4)} | {f"b{i}": 1.0 for i in range(4)}
+    one_ref = dna("solo", "statement", None, SourceType.ARTICLE, ["pot"])
+    links = {f"a{i}": [one_ref] for i in range(4)}
+    labels = " | ".join(p.label for p in pattern_lifts(join_patterns(ratios, links)))
+    assert "hook pattern: statement" in labels and "pot" not in labels
 
 
-def test_intervals_are_reproducible_and_unscored_videos_are_left_out():
-    ratios = {"a": 3.0, "b": 2.5, "c": 1.0, "d": 1.2, "x": None, "y": 0.0}
-    links = {"a": [QUESTION], "b": [QUESTION], "x": [QUESTION], "y": [QUESTION]}
+def test_three_distinct_videos_on_each_side():
+    ratios = {"a": 3.0, "b": 2.5, "c": 1.0, "d": 1.2, "e": 0.9, "x": None, "y": 0.0}
+    two = {"a": [QUESTION], "b": [QUESTION_2], "x": [QUESTION], "y": [QUESTION]}
+    assert not any(p.has("hook pattern", ["question"]) for p in pattern_lifts(join_patterns(ratios, two)))
+    three = two | {"c": [QUESTION]}
+    assert pattern_lifts(join_patterns(ratios, three)) == []  # three with it, but only two without
+    more = {**ratios, "f": 1.1}
+    found = [p for p in pattern_lifts(join_patterns(more, three)) if p.has("hook pattern", ["question"])]
+    assert len(found) == 1 and (found[0].count, found[0].others) == (3, 3)
+
+
+def test_evidence_follows_the_interval_not_n():
+    base = dict(feature="hook pattern", value="statement", count=5, others=20, lift=2.37, confidence=0.9)
+    assert PatternLift(**base, low=1.06, high=6.93).evidence == "weak"  # n=5, but the interval nearly holds 1
+    assert PatternLift(**{**base, "count": 3}, low=1.4, high=4.0).evidence == "strong"
+    assert PatternLift(**base, low=0.9, high=6.0).evidence == "none"
+    assert PatternLift(**{**base, "lift": 0.5}, low=0.3, high=0.7).evidence == "strong"
+
+
+def test_leave_one_out_shows_a_lift_that_rests_on_one_video():
+    ratios = {"hit": 19.0, "p1": 1.0, "p2": 1.1, "p3": 0.9, "p4": 1.0}
+    ratios |= {f"o{i}": 1.0 + 0.02 * i for i in range(8)}
+    statement = [dna(f"s{i}", "statement", None, SourceType.ARTICLE, []) for i in range(5)]
+    links = {vid: [statement[n]] for n, vid in enumerate(("hit", "p1", "p2", "p3", "p4"))}
+    lift = next(p for p in pattern_lifts(join_patterns(ratios, links)) if p.has("hook pattern", ["statement"]))
+    assert lift.lift > 1.5 and lift.top_video == "hit"
+    assert lift.without_top == pytest.approx(1.0, abs=0.1) and not lift.holds
+
+
+def test_topics_of_the_videos_own_titles_are_measured_too():
+    ratios = {f"h{i}": 3.0 for i in range(3)} | {f"o{i}": 1.0 for i in range(4)}
+    titles = {"h0": "Five habits that stick", "h1": "Habits of rich people", "h2": "The habit loop explained"}
+    titles |= {f"o{i}": f"Cooking pasta {i}" for i in range(4)}
+    lifts = by_label(pattern_lifts(join_patterns(ratios, {}, titles)))
+    assert lifts["topic: habit"].count == 3 and lifts["topic: habit"].lift == pytest.approx(3.0)
+    assert lifts["topic: habit"].references == 0
+
+
+def test_intervals_are_reproducible_and_survive_json():
+    ratios = {"a": 3.0, "b": 2.5, "c": 2.0, "d": 1.2, "e": 0.9, "f": 1.0}
+    links = {"a": [QUESTION], "b": [QUESTION_2], "c": [QUESTION]}
     first = pattern_lifts(join_patterns(ratios, links))
-    assert first == pattern_lifts(join_patterns(ratios, links))
-    assert {p.count for p in first if p.label == "hook pattern: question"} == {2}
+    assert first and first == pattern_lifts(join_patterns(ratios, links))
+    assert [PatternLift.from_json(p.to_json()) for p in first] == first

@@ -66,5 +66,5 @@ def test_headless_chromium_draws_the_report_charts(tmp_path):
     assert image.size[0] >= 900
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the screenshot is nearly blank"
-    assert share(image, BLUE) > 0.005, "no long-video bars or pattern markers drawn"
+    assert share(image, BLUE) > 0.003, "no long-video bars or pattern markers drawn"  # bars rise from 1x
     assert share(image, ORANGE) > 0.002, "no Shorts drawn"

@@ -3,13 +3,22 @@
 No pyplot: figures are plain objects, so drawing is thread-safe and sets no global
 backend. matplotlib is imported inside the functions (it costs ~0.3 s to load).
 Colours: Shorts orange, long videos blue, in every chart.
+
+Titles are untrusted text, never markup: every text on a figure is drawn with
+mathtext off (a title like "I spent $100 on ^_^ and $5" is drawn as written, where
+mathtext would raise or garble it). Every text is set in Noto Sans with fallbacks
+for emoji, symbols, the scripts Latin faces lack and CJK, from the PyPI packages
+`manimgx-fonts` and `noto-cjk-sans-jp-regular` (SIL OFL 1.1); when they are not
+installed, matplotlib's DejaVu Sans draws what it can.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 from ...records import VideoFormat
@@ -19,6 +28,36 @@ from .patterns import PatternLift
 COLOURS = {VideoFormat.SHORT: "#e8710a", VideoFormat.VIDEO: "#1a73e8"}
 LABELS = {VideoFormat.SHORT: "Shorts", VideoFormat.VIDEO: "Long videos"}
 MAX_BARS = 30  # per format in the outlier chart: the newest scored videos
+FONT_PACKAGES = ("manimgx_fonts", "noto_cjk_sans_jp_regular")  # wide coverage, SIL OFL 1.1
+FONT_SUFFIXES = (".ttf", ".otf")
+FIRST_FAMILY = "Noto Sans"
+LAST_FAMILY = "DejaVu Sans"  # matplotlib's own: always there
+BASELINE_LABEL = "baseline: 1x the median of its peers"
+RATIO_FLOOR = 0.01  # a video with (almost) no views still gets a visible bar on the log scale
+YOUNG_HATCH = "//"
+
+
+@functools.cache
+def font_families() -> tuple[str, ...]:
+    """The font families every chart text is set in, first choice first (fallbacks per character).
+
+    The fonts of `FONT_PACKAGES` are added to matplotlib's font manager once per process;
+    a package that is not installed is skipped.
+    """
+    from matplotlib import font_manager
+
+    found: list[str] = []
+    for package in FONT_PACKAGES:
+        try:
+            folder = resources.files(package)
+        except ModuleNotFoundError:
+            continue
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(FONT_SUFFIXES) and "Italic" not in entry.name:
+                font_manager.fontManager.addfont(str(entry))
+                found.append(font_manager.FontProperties(fname=str(entry)).get_name())
+    ordered = sorted(dict.fromkeys(found), key=lambda name: name != FIRST_FAMILY)  # Noto Sans first
+    return (*ordered, LAST_FAMILY)
 
 
 def _figure(width: float, height: float) -> Any:
@@ -27,12 +66,23 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
+def plain_text(figure: Any) -> Any:
+    """Every text of `figure` drawn as written (mathtext off) in the wide-coverage fonts."""
+    from matplotlib.text import Text
+
+    families = list(font_families())
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+        text.set_fontfamily(families)
+    return figure
+
+
 def _png(figure: Any) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    FigureCanvasAgg(figure)
+    FigureCanvasAgg(plain_text(figure))
     buffer = io.BytesIO()
-    with warnings.catch_warnings():  # emoji in titles: the font draws a box, which is all we can do
+    with warnings.catch_warnings():  # a character no installed font has: drawn as a box, not an error
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         figure.savefig(buffer, format="png", facecolor="white")
     return buffer.getvalue()
@@ -59,7 +109,17 @@ def views_over_time(points: Sequence[VideoPoint]) -> bytes:
 
 
 def outlier_scores(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore]) -> bytes:
-    """Each scored video's outlier ratio with its interval; one panel per format; 1x marked."""
+    """Each scored video's outlier ratio with its interval; one panel per format (see `outlier_figure`)."""
+    return _png(outlier_figure(points, scores))
+
+
+def outlier_figure(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore]) -> Any:
+    """Bars from the baseline (1x, the median of the video's peers) to each ratio, on a log scale.
+
+    A log scale keeps a 368x video from flattening every other bar: 0.5x and 2x stand
+    as far below and above the baseline. Young videos (under 30 days, lifetime views)
+    are hatched: their bars are not yet comparable.
+    """
     formats = [f for f in (VideoFormat.VIDEO, VideoFormat.SHORT)
                if any(p.format is f and _scored(scores.get(p.video_id)) for p in points)]
     figure = _figure(9, 3.2 * max(1, len(formats)))
@@ -67,23 +127,30 @@ def outlier_scores(points: Sequence[VideoPoint], scores: Mapping[str, OutlierSco
         axes = figure.add_subplot()
         axes.text(0.5, 0.5, "no scored videos yet", ha="center", va="center")
         axes.set_axis_off()
-        return _png(figure)
+        return figure
     panels = figure.subplots(len(formats), 1, squeeze=False)[:, 0]
     for axes, fmt in zip(panels, formats):
         chosen = sorted((p for p in points if p.format is fmt and _scored(scores.get(p.video_id))),
                         key=lambda p: p.published_at)[-MAX_BARS:]
-        ratios = [scores[p.video_id].ratio or 0.0 for p in chosen]
-        lows = [r - (_ratio_bound(scores[p.video_id], "low") or r) for r, p in zip(ratios, chosen)]
+        ratios = [max(scores[p.video_id].ratio or 0.0, RATIO_FLOOR) for p in chosen]
+        lows = [r - max(_ratio_bound(scores[p.video_id], "low") or r, RATIO_FLOOR) for r, p in zip(ratios, chosen)]
         highs = [(_ratio_bound(scores[p.video_id], "high") or r) - r for r, p in zip(ratios, chosen)]
-        positions = range(len(chosen))
-        axes.bar(positions, ratios, color=COLOURS[fmt], alpha=0.85)
+        positions = list(range(len(chosen)))
+        young = [scores[p.video_id].young for p in chosen]
+        axes.bar(positions, [r - 1.0 for r in ratios], bottom=1.0, color=COLOURS[fmt], alpha=0.85,
+                 hatch=[YOUNG_HATCH if y else "" for y in young], edgecolor="white")
         axes.errorbar(positions, ratios, yerr=[lows, highs], fmt="none", ecolor="#333333", capsize=2, linewidth=1)
-        axes.axhline(1.0, color="#555555", linestyle="--", linewidth=1)
-        axes.set_xticks(list(positions), [_short(p.title or p.video_id) for p in chosen], rotation=60,
+        axes.axhline(1.0, color="#202124", linestyle="--", linewidth=1.2, label=BASELINE_LABEL)
+        axes.set_yscale("log")
+        _plain_log_ticks(axes.yaxis)
+        axes.set_xticks(positions, [_short(p.title or p.video_id) for p in chosen], rotation=60,
                         ha="right", fontsize=7)
-        axes.set_ylabel("x peers' baseline")
-        axes.set_title(f"Outlier scores: {LABELS[fmt]} (newest {len(chosen)})")
-    return _png(figure)
+        axes.set_ylabel("x peers' baseline (log)")
+        axes.set_title(f"Outlier scores: {LABELS[fmt]} (newest {len(chosen)})"
+                       + (" - hatched: young, not yet comparable" if any(young) else ""))
+        axes.legend(loc="upper left", fontsize=7)
+        axes.grid(True, axis="y", alpha=0.3)
+    return figure
 
 
 def pattern_lift(lifts: Sequence[PatternLift], limit: int = 15) -> bytes:

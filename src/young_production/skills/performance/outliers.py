@@ -7,10 +7,15 @@ before), the video itself excluded. Alternatives by name, so users can match the
 tool they came from: `median_ratio_minus_one` (the same, minus one: 0 is typical)
 and `surrounding_average` (views / the mean of the ~10 same-format videos around it).
 
-Age: lifetime views favour older videos, so when snapshots allow, every peer's views
-are read at the video's own age (`views_at_age`) and the score is "age-matched";
-otherwise peers younger than `min_age_days` are left out and the basis says
-"lifetime views". A video younger than `min_age_days` is "too early": no score.
+Age: lifetime views favour older videos, so when snapshots (or daily figures) show
+views at a given age, the video and its peers are compared at equal age: at day 90,
+30 or 7, the oldest of those `MILESTONES` the video has reached and for which its own
+views and those of at least `min_peers` peers are known; failing that, its views now
+against its peers' views at its present age. Such a score is "age-matched".
+Otherwise peers younger than `min_age_days` are left out, the basis says "lifetime
+views", and a video under `YOUNG_DAYS` (30) days is "young": its interval is drawn at
+`YOUNG_CONFIDENCE` (wider), and it takes no place in a report's headline, since its
+views are still climbing. A video younger than `min_age_days` is "too early": no score.
 
 How sure: every score carries its peer count and an interval. For the median, a
 distribution-free confidence interval from order statistics (the ranks a binomial
@@ -39,6 +44,10 @@ METHODS: tuple[str, ...] = ("median_ratio", "median_ratio_minus_one", "surroundi
 Status = Literal["scored", "too_early", "too_few_peers", "zero_baseline"]
 ViewsAtAge = Callable[[str, datetime, timedelta], "float | None"]
 BOOTSTRAP_SAMPLES = 2000
+MILESTONES = (90.0, 30.0, 7.0)  # days: ages at which videos are compared, oldest first
+YOUNG_DAYS = 30.0
+YOUNG_CONFIDENCE = 0.99
+YOUNG_PREFIX = "young: "  # how `basis` starts for a young video (see `is_young_basis`)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,8 @@ class OutlierScore:
     age_matched: bool = False
     coverage: float | None = None  # the interval's actual confidence level
     min_age_days: float = 0.0  # set on "too early" scores: the age scoring starts at
+    young: bool = False  # under YOUNG_DAYS on lifetime views: wider interval, never a headline
+    matched_at_days: float | None = None  # age-matched: the age (days) both sides were compared at
     peer_ids: tuple[str, ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -127,11 +138,20 @@ class OutlierScore:
             interval = f", {self.coverage * 100:.0f}% CI {_num(self.low)}-{_num(self.high)}"
         elif self.low is not None:
             interval = f", {self.coverage * 100:.0f}% CI from {_num(self.low)}"
-        age = f"age-matched at {self.age_days:.0f} days" if self.age_matched else "lifetime views"
-        return (
-            f"{self.method}: {_num(self.score)} vs the {what} of {self.peers} {kind} "
-            f"({_num(self.baseline)} views){interval}; {age}"
-        )
+        if self.age_matched:
+            age = f"age-matched at day {self.matched_at_days or self.age_days:.0f}"
+        else:
+            age = "lifetime views"
+        line = (f"{self.method}: {_num(self.score)} vs the {what} of {self.peers} {kind} "
+                f"({_num(self.baseline)} views){interval}; {age}")
+        if self.young:
+            return f"{YOUNG_PREFIX}{self.age_days:.0f} days old, views still climbing; {line}"
+        return line
+
+
+def is_young_basis(basis: str | None) -> bool:
+    """Whether an `outlier_basis` written from a score says the video was young (see `OutlierScore.basis`)."""
+    return bool(basis) and basis.startswith(YOUNG_PREFIX)
 
 
 def points_from_stats(stats: Iterable[VideoStats]) -> list[VideoPoint]:
@@ -173,35 +193,63 @@ def _score(
         return OutlierScore(status="too_early", min_age_days=settings.min_age_days, **base)
     candidates = _peers(position, same_format, settings)
     values: list[tuple[str, float]] = []
-    age_matched = False
+    own_views, matched_at = video.views, None
     if views_at_age is not None:
-        matched = [(p.video_id, views_at_age(p.video_id, p.published_at, age)) for p in candidates]
-        values = [(pid, v) for pid, v in matched if v is not None]
-        age_matched = len(values) >= settings.min_peers
+        own_views, matched_at, values = _at_equal_age(video, age_days, candidates, settings, views_at_age)
+    age_matched = matched_at is not None
     if not age_matched:
         minimum = timedelta(days=settings.min_age_days)
         values = [(p.video_id, p.views) for p in candidates if p.measured_at - p.published_at >= minimum]
+    young = not age_matched and age_days < YOUNG_DAYS
     views = [v for _, v in values]
     ids = tuple(pid for pid, _ in values)
     if len(views) < settings.min_peers:
         return OutlierScore(status="too_few_peers", peers=len(views), **base)
+    confidence = YOUNG_CONFIDENCE if young else settings.confidence
     if settings.method == "surrounding_average":
         baseline = statistics.fmean(views)
-        low_base, high_base, coverage = _bootstrap_mean_interval(views, settings.confidence)
+        low_base, high_base, coverage = _bootstrap_mean_interval(views, confidence)
     else:
         baseline = statistics.median(views)
-        low_base, high_base, coverage = median_interval(views, settings.confidence)
+        low_base, high_base, coverage = median_interval(views, confidence)
     if baseline <= 0:
         return OutlierScore(status="zero_baseline", peers=len(views), peer_ids=ids, **base)
-    ratio = video.views / baseline
-    low = video.views / high_base if high_base > 0 else None
-    high = video.views / low_base if low_base > 0 else None
+    ratio = own_views / baseline
+    low = own_views / high_base if high_base > 0 else None
+    high = own_views / low_base if low_base > 0 else None
     shift = -1.0 if settings.method == "median_ratio_minus_one" else 0.0
     return OutlierScore(
         status="scored", score=ratio + shift, low=None if low is None else low + shift,
         high=None if high is None else high + shift, ratio=ratio, baseline=baseline, peers=len(views),
-        age_matched=age_matched, coverage=coverage, peer_ids=ids, **base,
+        age_matched=age_matched, coverage=coverage, young=young, matched_at_days=matched_at, peer_ids=ids, **base,
     )
+
+
+def _at_equal_age(
+    video: VideoPoint, age_days: float, candidates: list[VideoPoint], settings: OutlierSettings,
+    views_at_age: ViewsAtAge,
+) -> tuple[float, float | None, list[tuple[str, float]]]:
+    """(the video's views, the age in days they were compared at or None, the peers' views at that age).
+
+    The oldest milestone the video has reached where its own views and at least
+    `min_peers` peers' are known; else its views now against the peers' at its age.
+    """
+    for days in (m for m in MILESTONES if m <= age_days):
+        own = views_at_age(video.video_id, video.published_at, timedelta(days=days))
+        if own is None:
+            continue
+        values = _peer_views(candidates, timedelta(days=days), views_at_age)
+        if len(values) >= settings.min_peers:
+            return own, days, values
+    values = _peer_views(candidates, timedelta(days=age_days), views_at_age)
+    if len(values) >= settings.min_peers:
+        return video.views, age_days, values
+    return video.views, None, []
+
+
+def _peer_views(candidates: list[VideoPoint], age: timedelta, views_at_age: ViewsAtAge) -> list[tuple[str, float]]:
+    matched = [(p.video_id, views_at_age(p.video_id, p.published_at, age)) for p in candidates]
+    return [(pid, v) for pid, v in matched if v is not None]
 
 
 def _peers(position: int, same_format: list[VideoPoint], settings: OutlierSettings) -> list[VideoPoint]:

@@ -1,13 +1,27 @@
-"""S12: which DNA patterns win, per Empire: each pattern's lift with its count and interval.
+"""S12: which patterns win, per Empire: each pattern's lift with its count and interval.
 
-A published video's outlier ratio (views / its peers' baseline, from S11) is joined
-to the Viral DNA it was made from. For every pattern value (hook pattern, open-loop
-style, source type, niche tag) the lift is the geometric mean ratio of the videos
-made with it divided by that of the Empire's other scored videos: 1.5 means videos
-using the pattern did 1.5x as well as the rest. Ratios are compared on a log scale
-because they are multiples. The interval is a percentile bootstrap (both groups
-resampled, fixed seed), so a reader sees at once that "3 videos, 0.6-4.1" is no
-evidence yet. Nothing is reported for a pattern seen on fewer than `min_count` videos.
+One computation, shared by WF4's review and WF5's prospecting (`empire_lifts`), so a
+pattern gets one number per period: it reads the outlier scores WF4 wrote on the
+Empire's Productions (young videos left out: their views are still climbing), the
+Viral DNA each was made from, and its title.
+
+A video's outlier ratio (views / its peers' baseline, from S11) is joined to the
+patterns of the DNA it was made from (hook pattern, open-loop style, source type,
+niche tag) and to the topic words of its own title ("topic"). For every pattern the
+lift is the geometric mean ratio of the videos with it divided by that of the
+Empire's other scored videos: 1.5 means videos with it did 1.5x as well as the rest.
+Ratios are compared on a log scale because they are multiples. The interval is a
+percentile bootstrap (both groups resampled, seed fixed by the pattern).
+
+What counts as a pattern, so the advice is not noise:
+- at least `MIN_VIDEOS` (3) distinct videos with it and 3 without;
+- a niche tag carried by only one reference is that reference, not a pattern;
+- patterns found on the very same videos are one finding, one line naming them all
+  ("niche tag: best / goal / pot").
+The evidence label follows from the interval: "none" when it holds 1, "strong" when
+its nearer end is at least `STRONG_BOUND` (1.25x) away from 1, "weak" between.
+Leave one out: `without_top` is the lift without the pattern's biggest video; a
+winning pattern whose lift falls below `HOLDS` (1.5x) that way rests on one video.
 
 The open-loop style is the kind of opener the rules find in the DNA's open loop
 text ("ordinal", "end", "promise", "later", "first", "catch", "next", "question"),
@@ -20,55 +34,90 @@ import math
 import random
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ...records import ViralDNA
+from ...records import Production, ViralDNA
 from ...text.loops import find_loops
-from ...text.sentences import split_sentences
+from ...text.sentences import content_stems, split_sentences, words
 from ...transcript import Segment
+from .outliers import is_young_basis
+from .sync import production_video_id
 
-FEATURES = ("hook pattern", "open loop", "source type", "niche tag")
+DNA_FEATURES = ("hook pattern", "open loop", "source type", "niche tag")
+TOPIC = "topic"
+FEATURES = (*DNA_FEATURES, TOPIC)
 BOOTSTRAP_SAMPLES = 2000
+MIN_VIDEOS = 3  # distinct videos on each side of a comparison
+MIN_TAG_REFERENCES = 2  # a niche tag must come from at least this many references
+STRONG_BOUND = 1.25
+HOLDS = 1.5
 
 
 @dataclass(frozen=True)
 class ScoredProduction:
-    """A scored video and the patterns of the DNA it was made from (feature -> values)."""
+    """A scored video, its patterns (feature -> values) and which references each DNA pattern came from."""
 
     video_id: str
     ratio: float
     patterns: Mapping[str, frozenset[str]]
+    references: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PatternLift:
     feature: str
     value: str
-    count: int  # scored videos made with it
+    count: int  # scored videos with it
     others: int  # scored videos of the Empire without it
     lift: float
     low: float
     high: float
     confidence: float
+    also: tuple[tuple[str, str], ...] = ()  # other (feature, value) found on the very same videos
+    video_ids: tuple[str, ...] = ()
+    references: int = 0  # distinct references it came from (0 for a topic of the videos' own titles)
+    top_video: str | None = None  # its biggest video
+    without_top: float | None = None  # the lift without that video
+
+    @property
+    def patterns(self) -> tuple[tuple[str, str], ...]:
+        return ((self.feature, self.value), *self.also)
 
     @property
     def label(self) -> str:
-        return f"{self.feature}: {self.value}"
+        """'hook pattern: story; niche tag: best / goal': every pattern of this finding, by feature."""
+        by_feature: dict[str, list[str]] = {}
+        for feature, value in self.patterns:
+            by_feature.setdefault(feature, []).append(value)
+        return "; ".join(f"{feature}: {' / '.join(values)}" for feature, values in by_feature.items())
+
+    def has(self, feature: str, values: Iterable[str]) -> bool:
+        """Whether any of `values` of `feature` is one of this finding's patterns."""
+        wanted = set(values)
+        return any(f == feature and v in wanted for f, v in self.patterns)
+
+    @property
+    def evidence(self) -> str:
+        """'strong', 'weak' or 'none', from the interval: does it leave 1 out, and by how much?"""
+        if self.low > 1:
+            return "strong" if self.low >= STRONG_BOUND else "weak"
+        if self.high < 1:
+            return "strong" if self.high <= 1 / STRONG_BOUND else "weak"
+        return "none"
+
+    @property
+    def holds(self) -> bool:
+        """False when, without its biggest video, a winning pattern's lift falls below `HOLDS`."""
+        return self.lift <= 1 or self.without_top is None or self.without_top >= HOLDS
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PatternLift:
-        return cls(**data)
-
-    @property
-    def evidence(self) -> str:
-        """'strong', 'weak' or 'none': does the interval leave 1 (no difference) out?"""
-        if self.low > 1 or self.high < 1:
-            return "strong" if self.count >= 5 else "weak"
-        return "none"
+        return cls(**{**data, "also": tuple(tuple(p) for p in data.get("also") or ()),
+                      "video_ids": tuple(data.get("video_ids") or ())})
 
 
 def open_loop_style(open_loop: str | None) -> str:
@@ -80,7 +129,7 @@ def open_loop_style(open_loop: str | None) -> str:
 
 def dna_patterns(dna: ViralDNA) -> dict[str, set[str]]:
     """The pattern values of one DNA entry, by feature."""
-    patterns: dict[str, set[str]] = {feature: set() for feature in FEATURES}
+    patterns: dict[str, set[str]] = {feature: set() for feature in DNA_FEATURES}
     if dna.hook_pattern:
         patterns["hook pattern"].add(str(dna.hook_pattern))
     if dna.hook or dna.open_loop or dna.perspective:  # decoded: the open loop field means something
@@ -91,38 +140,87 @@ def dna_patterns(dna: ViralDNA) -> dict[str, set[str]]:
     return patterns
 
 
+def title_topics(title: str | None) -> frozenset[str]:
+    """The topic words of a video's own title: content words, singular, lower-case."""
+    return frozenset(w for w in content_stems(words(title or "")) if len(w) > 1)
+
+
 def join_patterns(
-    ratios: Mapping[str, float | None], video_dna: Mapping[str, Sequence[ViralDNA]]
+    ratios: Mapping[str, float | None],
+    video_dna: Mapping[str, Sequence[ViralDNA]],
+    titles: Mapping[str, str] | None = None,
 ) -> list[ScoredProduction]:
-    """One `ScoredProduction` per scored video: the union of the patterns of every DNA it used."""
+    """One `ScoredProduction` per scored video: the union of the patterns of every DNA it used, and its topics."""
     joined = []
     for video_id, ratio in ratios.items():
         if ratio is None or ratio <= 0 or not math.isfinite(ratio):
             continue
         union: dict[str, set[str]] = {feature: set() for feature in FEATURES}
+        references: dict[tuple[str, str], set[str]] = {}
         for dna in video_dna.get(video_id, ()):
             for feature, values in dna_patterns(dna).items():
                 union[feature] |= values
-        joined.append(ScoredProduction(video_id, ratio, {f: frozenset(v) for f, v in union.items()}))
+                for value in values:
+                    references.setdefault((feature, value), set()).add(dna.id or dna.url or dna.title)
+        union[TOPIC] |= title_topics((titles or {}).get(video_id))
+        joined.append(ScoredProduction(video_id, ratio, {f: frozenset(v) for f, v in union.items()},
+                                       {k: frozenset(v) for k, v in references.items()}))
     return joined
 
 
 def pattern_lifts(
-    videos: Iterable[ScoredProduction], min_count: int = 2, confidence: float = 0.9
+    videos: Iterable[ScoredProduction], min_count: int = MIN_VIDEOS, confidence: float = 0.9
 ) -> list[PatternLift]:
-    """Lift of every pattern seen on at least `min_count` scored videos, best first."""
+    """Every pattern with `min_count` distinct videos on each side, merged by video set, best first."""
     videos = list(videos)
-    values = sorted({(f, v) for video in videos for f, vs in video.patterns.items() for v in vs})
-    lifts = []
-    for feature, value in values:
-        logs_with = [math.log(v.ratio) for v in videos if value in v.patterns.get(feature, ())]
-        logs_without = [math.log(v.ratio) for v in videos if value not in v.patterns.get(feature, ())]
-        if len(logs_with) < min_count or not logs_without:
+    groups: dict[frozenset[str], list[tuple[str, str]]] = {}
+    reference_counts: dict[tuple[str, str], int] = {}
+    for feature, value in sorted({(f, v) for video in videos for f, vs in video.patterns.items() for v in vs},
+                                 key=lambda p: (FEATURES.index(p[0]) if p[0] in FEATURES else len(FEATURES), p)):
+        having = frozenset(v.video_id for v in videos if value in v.patterns.get(feature, ()))
+        if len(having) < min_count or len(videos) - len(having) < min_count:
             continue
-        lift = math.exp(statistics.fmean(logs_with) - statistics.fmean(logs_without))
-        low, high = _bootstrap(logs_with, logs_without, confidence, seed=f"{feature}:{value}")
-        lifts.append(PatternLift(feature, value, len(logs_with), len(logs_without), lift, low, high, confidence))
-    return sorted(lifts, key=lambda p: (-p.lift, p.feature, p.value))
+        references = frozenset().union(*(v.references.get((feature, value), frozenset()) for v in videos))
+        if feature == "niche tag" and len(references) < MIN_TAG_REFERENCES:
+            continue
+        reference_counts[(feature, value)] = len(references)
+        groups.setdefault(having, []).append((feature, value))
+    lifts = [_lift(videos, having, patterns, reference_counts[patterns[0]], confidence)
+             for having, patterns in groups.items()]
+    return sorted(lifts, key=lambda p: (-p.lift, p.label))
+
+
+def _lift(videos: list[ScoredProduction], having: frozenset[str], patterns: list[tuple[str, str]],
+          references: int, confidence: float) -> PatternLift:
+    with_ = sorted((v for v in videos if v.video_id in having), key=lambda v: (-v.ratio, v.video_id))
+    logs_with = [math.log(v.ratio) for v in with_]
+    logs_without = [math.log(v.ratio) for v in videos if v.video_id not in having]
+    lift = math.exp(statistics.fmean(logs_with) - statistics.fmean(logs_without))
+    without_top = math.exp(statistics.fmean(logs_with[1:]) - statistics.fmean(logs_without))
+    (feature, value), also = patterns[0], tuple(patterns[1:])
+    low, high = _bootstrap(logs_with, logs_without, confidence, seed=f"{feature}:{value}")
+    return PatternLift(feature, value, len(logs_with), len(logs_without), lift, low, high, confidence, also=also,
+                       video_ids=tuple(sorted(having)), references=references, top_video=with_[0].video_id,
+                       without_top=without_top)
+
+
+def production_ratios(productions: Sequence[Production], method: str) -> dict[str, float]:
+    """{video id: outlier ratio} of the Empire's scored Productions, young ones left out (ratio scale)."""
+    shift = 1.0 if method == "median_ratio_minus_one" else 0.0
+    ratios: dict[str, float] = {}
+    for production in productions:
+        video_id = production_video_id(production)
+        if video_id and production.outlier_score is not None and not is_young_basis(production.outlier_basis):
+            ratios[video_id] = production.outlier_score + shift
+    return ratios
+
+
+def empire_lifts(productions: Sequence[Production], video_dna: Mapping[str, Sequence[ViralDNA]], *,
+                 method: str, confidence: float) -> list[PatternLift]:
+    """S12 for one Empire, as WF4 reports it and WF5 reasons with it: one number per pattern and period."""
+    titles = {vid: p.title for p in productions if (vid := production_video_id(p))}
+    return pattern_lifts(join_patterns(production_ratios(productions, method), video_dna, titles),
+                         confidence=confidence)
 
 
 def _bootstrap(with_: list[float], without: list[float], confidence: float, seed: str) -> tuple[float, float]:

@@ -30,8 +30,8 @@ from ...ai.base import AIProvider, AIRequest, Usage
 from ...records import Block, Empire, Report, VideoFormat, bullet, heading, paragraph
 from ...store.base import Filter, Store, iter_records
 from . import charts
-from .outliers import OutlierScore, VideoPoint
-from .patterns import PatternLift
+from .outliers import YOUNG_DAYS, OutlierScore, VideoPoint
+from .patterns import HOLDS, MIN_VIDEOS, PatternLift
 
 SKILL = "S13"
 SECTION = "Empire review"
@@ -41,7 +41,10 @@ TOP = 5
 
 
 def report_facts(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore], lifts: Sequence[PatternLift]) -> dict[str, Any]:
-    """The numbers a review may state: per format, the top and bottom scores, and the patterns."""
+    """The numbers a review may state: per format, the top and bottom scores, and the patterns.
+
+    Young videos (see `OutlierScore.young`) are listed apart and never head the top list.
+    """
     facts: dict[str, Any] = {"formats": {}, "patterns": []}
     titles = {p.video_id: p.title or p.video_id for p in points}
     for fmt in (VideoFormat.VIDEO, VideoFormat.SHORT):
@@ -50,17 +53,22 @@ def report_facts(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore
             continue
         scored = sorted((scores[p.video_id] for p in chosen if p.video_id in scores
                          and scores[p.video_id].status == "scored"), key=lambda s: -(s.ratio or 0))
+        grown = [s for s in scored if not s.young]
         facts["formats"][fmt.value] = {
             "videos": len(chosen),
             "median_views": statistics.median(p.views for p in chosen),
             "scored": len(scored),
             "too_early": sum(1 for p in chosen if scores.get(p.video_id) and scores[p.video_id].status == "too_early"),
-            "top": [_score_fact(s, titles) for s in scored[:TOP]],
-            "bottom": [_score_fact(s, titles) for s in scored[-TOP:][::-1]] if len(scored) > TOP else [],
+            "young": sum(1 for s in scored if s.young),
+            "young_top": [_score_fact(s, titles) for s in scored if s.young][:TOP],
+            "top": [_score_fact(s, titles) for s in grown[:TOP]],
+            "bottom": [_score_fact(s, titles) for s in grown[-TOP:][::-1]] if len(grown) > TOP else [],
         }
     facts["patterns"] = [
         {"pattern": p.label, "lift": round(p.lift, 2), "low": round(p.low, 2), "high": round(p.high, 2),
-         "videos": p.count, "evidence": p.evidence}
+         "videos": p.count, "evidence": p.evidence, "holds": p.holds,
+         "without_top": None if p.without_top is None else round(p.without_top, 2),
+         "top_title": titles.get(p.top_video or "", p.top_video)}
         for p in lifts
     ]
     return facts
@@ -88,6 +96,8 @@ def factual_summary(facts: Mapping[str, Any]) -> str:
                 f"{data['scored']} scored")
         if data.get("too_early"):
             line += f", {data['too_early']} too early to score"
+        if data.get("young"):
+            line += f", {data['young']} young (under {YOUNG_DAYS:g} days, not in the headline)"
         sentences.append(line + ".")
         if data.get("top"):
             best = data["top"][0]
@@ -98,19 +108,23 @@ def factual_summary(facts: Mapping[str, Any]) -> str:
     if strong:
         best = max(strong, key=lambda p: p["lift"])
         sentences.append(f"Strongest pattern: {best['pattern']} at {best['lift']}x the other videos "
-                         f"(n={best['videos']}, interval {best['low']}-{best['high']}).")
+                         f"(n={best['videos']}, interval {best['low']}-{best['high']}, evidence {best['evidence']}).")
+        if not best.get("holds", True):
+            sentences.append(f"Without its biggest video (\"{best['top_title']}\") its lift is {best['without_top']}x, "
+                             f"below {HOLDS}x: it rests on that one video.")
     elif facts.get("patterns"):
         sentences.append(f"{len(facts['patterns'])} patterns measured; no interval excludes 1x yet, "
                          f"so none is a clear winner.")
     else:
-        sentences.append("No DNA pattern is linked to enough scored videos to measure yet.")
+        sentences.append(f"No pattern is shared by {MIN_VIDEOS} or more scored videos (and missing from as many) "
+                         f"to measure yet.")
     return " ".join(sentences)
 
 
 def _review_by_rules(request: AIRequest) -> dict[str, Any]:
     facts = request.inputs.get("facts") or {}
     steps = [f"Make more with {p['pattern']} ({p['lift']}x, n={p['videos']})"
-             for p in facts.get("patterns", []) if p["evidence"] != "none" and p["lift"] > 1][:3]
+             for p in facts.get("patterns", []) if p["evidence"] != "none" and p["lift"] > 1 and p.get("holds", True)][:3]
     return {"review": factual_summary(facts), "next_steps": steps}
 
 
@@ -153,14 +167,27 @@ class EmpireReport:
     charts: dict[str, bytes] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     notes: list[str] = field(default_factory=list)  # e.g. the quota line, routes used
+    source: str = ""  # where the numbers come from and their date (`source_line`): the report's first line
 
     @property
     def title(self) -> str:
         return f"{self.empire_name}: review {self.period}"
 
+    @property
+    def source_text(self) -> str:
+        return self.source or "Data: source not stated"
+
+    @property
+    def written_review(self) -> str:
+        """The review when it says more than the summary (the rule provider's restates it: shown once)."""
+        review = " ".join(self.review.review.split())
+        return "" if review == " ".join(self.summary.split()) else review
+
     def markdown(self) -> str:
-        lines = [f"# {md_escape(self.title)}", "", f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "",
-                 "## Summary", "", md_escape(self.summary), "", "## Review", "", md_escape(self.review.review), ""]
+        lines = [f"# {md_escape(self.title)}", "", f"**{md_escape(self.source_text)}**", "",
+                 f"_Generated {self.generated_at:%Y-%m-%d %H:%M} UTC_", "", "## Summary", "", md_escape(self.summary), ""]
+        if self.written_review:
+            lines += ["## Review", "", md_escape(self.written_review), ""]
         if self.review.next_steps:
             lines += ["### Next steps", ""] + [f"- {md_escape(s)}" for s in self.review.next_steps] + [""]
         lines += _md_scores(self.facts)
@@ -174,8 +201,9 @@ class EmpireReport:
     def html(self) -> str:
         """One page, no outside requests: styles inline, charts as data: URLs, all text escaped."""
         e = html.escape
-        parts = [*page_opening(self.title, self.generated_at, self.summary),
-                 f"<h2>Review</h2><p>{e(self.review.review)}</p>"]
+        parts = page_opening(self.title, self.generated_at, self.summary, self.source_text)
+        if self.written_review:
+            parts.append(f"<h2>Review</h2><p>{e(self.written_review)}</p>")
         if self.review.next_steps:
             parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in self.review.next_steps) + "</ul>")
         for key in CHART_FILES:
@@ -191,8 +219,11 @@ class EmpireReport:
 
     def blocks(self) -> list[Block]:
         """The report as page blocks for the Reports list (charts live in the files; see notion_images)."""
-        blocks = [heading("Summary"), paragraph(self.summary), heading("Review"), paragraph(self.review.review)]
-        blocks += [bullet(s) for s in self.review.next_steps]
+        blocks = [paragraph(self.source_text), heading("Summary"), paragraph(self.summary)]
+        if self.written_review:
+            blocks += [heading("Review"), paragraph(self.written_review)]
+        if self.review.next_steps:
+            blocks += [heading("Next steps", 3)] + [bullet(s) for s in self.review.next_steps]
         for fmt, data in self.facts.get("formats", {}).items():
             if data.get("top"):
                 blocks.append(heading(f"Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}", 3))
@@ -214,14 +245,29 @@ def build_report(
     generated_at: datetime,
     notes: Sequence[str] = (),
     workflow: str | None = "wf4",
+    source: str = "",
 ) -> EmpireReport:
     facts = report_facts(points, scores, lifts)
     review, usage = review_report(provider, empire.name, facts, workflow=workflow, entry_id=empire.id)
     return EmpireReport(
         empire_name=empire.name, empire_id=empire.id, period=period, generated_at=generated_at, facts=facts,
         summary=factual_summary(facts), review=review, usage=usage, notes=list(notes),
-        charts=draw_charts(points, scores, lifts),
+        charts=draw_charts(points, scores, lifts), source=source,
     )
+
+
+ROUTE_NAMES = {"api": "YouTube Data API", "ytdlp": "YouTube's public pages (yt-dlp)",
+               "snapshots": "recorded snapshots (Studio imports and earlier reads)", "export": "Studio export"}
+
+
+def source_line(route: str, points: Sequence[VideoPoint]) -> str:
+    """'Data: YouTube Data API, counts as of 2025-06-01': the route read and the newest count's date."""
+    name = ROUTE_NAMES.get(route, route)
+    if not points:
+        return f"Data: {name}; no counts read"
+    newest, oldest = max(p.measured_at for p in points), min(p.measured_at for p in points)
+    span = f"{newest:%Y-%m-%d}" if newest.date() == oldest.date() else f"{oldest:%Y-%m-%d} to {newest:%Y-%m-%d}"
+    return f"Data: {name}, counts as of {span}"
 
 
 def draw_charts(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore],
@@ -300,15 +346,16 @@ def _pattern_line(p: Mapping[str, Any]) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
-def page_opening(title: str, generated_at: datetime, summary: str) -> list[str]:
+def page_opening(title: str, generated_at: datetime, summary: str, source: str = "") -> list[str]:
     """The start of a self-contained report page: no outside requests (its CSP allows only inline
-    styles and data: images), the escaped title, the date and the summary."""
+    styles and data: images), the escaped title, the data source line, the date and the summary."""
     e = html.escape
     return [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">',
         f"<title>{e(title)}</title>", f"<style>{REPORT_CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>", f"<p class=meta>Generated {generated_at:%Y-%m-%d %H:%M} UTC</p>",
+        f"<h1>{e(title)}</h1>", *([f"<p class=source>{e(source)}</p>"] if source else []),
+        f"<p class=meta>Generated {generated_at:%Y-%m-%d %H:%M} UTC</p>",
         f"<h2>Summary</h2><p>{e(summary)}</p>",
     ]
 
@@ -353,4 +400,5 @@ REPORT_CSS = (
     "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#202124}"
     "img{max-width:100%;height:auto;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}.meta{color:#5f6368;font-size:90%}"
+    ".source{font-weight:600}"
 )

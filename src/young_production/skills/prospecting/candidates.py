@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ...records import DNAStatus, Empire, Production, SourceType, VideoFormat, ViralDNA
-from ..performance.patterns import PatternLift, dna_patterns, join_patterns, pattern_lifts
+from ..performance.patterns import PatternLift, dna_patterns, empire_lifts, production_ratios
 from ..performance.sync import production_video_id
 from .similarity import Match, closest, is_near_duplicate, topic_words
 
@@ -90,23 +90,6 @@ def views_ratio(dna: ViralDNA, per_type: Mapping[str, tuple[float, int]],
     return (dna.views / median, what) if median > 0 else None
 
 
-def empire_lifts(productions: Sequence[Production], video_dna: Mapping[str, Sequence[ViralDNA]],
-                 method: str, confidence: float) -> list[PatternLift]:
-    """S12 from the outlier scores WF4 wrote on the Empire's Productions."""
-    return pattern_lifts(join_patterns(production_ratios(productions, method), video_dna), confidence=confidence)
-
-
-def production_ratios(productions: Sequence[Production], method: str) -> dict[str, float | None]:
-    """{video id: outlier ratio} of the scored Productions (scores back on the ratio scale)."""
-    shift = 1.0 if method == "median_ratio_minus_one" else 0.0
-    ratios: dict[str, float | None] = {}
-    for production in productions:
-        video_id = production_video_id(production)
-        if video_id and production.outlier_score is not None:
-            ratios[video_id] = production.outlier_score + shift
-    return ratios
-
-
 def relevant(dna: ViralDNA, empire: Empire, tags: set[str]) -> bool:
     return (empire.id in dna.empire_ids) or bool(tags & dna_tags(dna))
 
@@ -127,7 +110,7 @@ def signals(dna: ViralDNA, *, baselines: tuple[dict[str, tuple[float, int]], tup
         reasons.append(f"{dna.views:,.0f} views, {found[0]:.1f}x {found[1]}")
     patterns = dna_patterns(dna)
     for lift in lifts:
-        if lift.evidence == "none" or lift.value not in patterns.get(lift.feature, ()):
+        if lift.evidence == "none" or not any(lift.has(f, values) for f, values in patterns.items()):
             continue
         if 1 / MIN_LIFT < lift.lift < MIN_LIFT:
             continue
@@ -180,7 +163,7 @@ def prospect(
     library = usable_dna(library)
     used = {dna_id for p in productions for dna_id in p.dna_ids}
     tags = empire_tags(empire, [d for dnas in video_dna.values() for d in dnas])
-    lifts = empire_lifts(productions, video_dna, method, confidence)
+    lifts = empire_lifts(productions, video_dna, method=method, confidence=confidence)
     baselines = views_baselines(library)
     winners = outlier_tags(productions, video_dna, method)
     scored = []
