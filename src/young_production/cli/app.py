@@ -16,6 +16,7 @@ import typer
 from ..config import Workspace
 from ..errors import YPError
 from . import review  # noqa: F401 (registers `yp run wf4` and `yp run wf5` on run_app)
+from . import edit  # noqa: F401 (registers set, link, unlink, retry and remove on the list commands)
 from .analytics import analytics_app
 from .costs import costs
 from .db import db_app

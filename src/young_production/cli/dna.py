@@ -26,6 +26,7 @@ def dna_add(
     from ..media.guard import AddressGuard
     from ..runtime import open_store
     from ..skills.crud import add_dna, record_summary
+    from .edit import added_line
 
     workspace = workspace_of(ctx).require()
     guard = AddressGuard.from_config(workspace.pipeline_config().sources)  # judges IP literals, offline
@@ -37,9 +38,9 @@ def dna_add(
     if as_json:
         emit_json({**record_summary(entry), "created": created})
         return
-    verb = "added" if created else "already there"
     kind = entry.source_type.value if entry.source_type else "-"
-    console.print(f"{verb}: {safe(entry.id)}  {safe(entry.title)}  \\[{kind}]", highlight=False)
+    given = [part for value in tag for part in ("--tag", value)] + (["--title", title] if title else [])
+    console.print(f"{added_line(created, entry.id, entry.title, 'dna', given)}  \\[{kind}]", highlight=False)
 
 
 @dna_app.command("list")

@@ -38,11 +38,12 @@ def empire_add(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Add an Empire (adding it again updates its tags, channel or style; never a second one)."""
+    """Add an Empire (adding it again changes nothing: `yp empire set` does)."""
     from ..skills.crud import record_summary
     from ..skills.empires import add_empire
     from ..skills.scripting.style import style_from_file
     from ..youtube.channels import parse_channel_url
+    from .edit import added_line
 
     ref = parse_channel_url(channel) if channel else None  # refuse a non-channel URL before writing
     style = style_from_file(style_file) if style_file is not None else None
@@ -61,8 +62,9 @@ def empire_add(
     if as_json:
         emit_json({**record_summary(empire), "created": created})
         return
-    verb = "added" if created else "already there (updated)"
-    console.print(f"{verb}: {safe(empire.id)}  {safe(empire.name)}", highlight=False)
+    given = [part for value in niche for part in ("--niche", value)]
+    given += ["--channel", channel] if channel is not None else []
+    console.print(added_line(created, empire.id, empire.name, "empire", given), highlight=False)
 
 
 @empire_app.command("list")
@@ -178,17 +180,18 @@ def production_add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The video's working title.")],
     empire: Annotated[str, typer.Option("--empire", help="The Empire (name or id) it is for.")],
-    format: Annotated[str, typer.Option("--format", help="short or video.")] = "video",
+    format: Annotated[Optional[str], typer.Option("--format", help="short or video (default video).")] = None,
     notes: Annotated[Optional[str], typer.Option("--notes", help="What it is about, for linking and scripting.")] = None,
-    status: Annotated[str, typer.Option("--status", help="Idea, Researching, DNA matching, ...")] = "Idea",
+    status: Annotated[Optional[str], typer.Option("--status", help="Idea (default), Researching, DNA matching, ...")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Add a production (the same title for the same Empire twice is harmless)."""
+    """Add a production (adding the same title to the same Empire again changes nothing: `yp production set` does)."""
     from ..skills.crud import record_summary
     from ..skills.empires import find_empire
     from ..skills.productions import add_production, parse_format, parse_status
+    from .edit import added_line
 
-    video_format, video_status = parse_format(format), parse_status(status)
+    video_format, video_status = parse_format(format or "video"), parse_status(status or "Idea")
     store = _store(ctx)
     try:
         production, created = add_production(
@@ -199,8 +202,9 @@ def production_add(
     if as_json:
         emit_json({**record_summary(production), "created": created})
         return
-    verb = "added" if created else "already there"
-    console.print(f"{verb}: {safe(production.id)}  {safe(production.title)}", highlight=False)
+    given = [part for flag, value in (("--status", status), ("--format", format), ("--notes", notes))
+             if value is not None for part in (flag, value)]
+    console.print(added_line(created, production.id, production.title, "production", given), highlight=False)
 
 
 @production_app.command("list")

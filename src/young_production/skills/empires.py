@@ -50,10 +50,8 @@ def add_empire(
     niche_tags: Iterable[str] = (),
     style: Sequence[Block] | None = None,
 ) -> tuple[Empire, bool]:
-    """S02: add an Empire, or bring the existing one of that name up to date; (Empire, created).
-
-    Adding twice is harmless: tags are merged, a channel or style given again replaces the old one.
-    """
+    """S02: add an Empire; (Empire, created). An Empire of that name (any case or spacing) is
+    returned as it is, unchanged: changing one is `skills.edits.set_empire` (`yp empire set`)."""
     name = " ".join((name or "").split())
     if not name:
         raise YPError("an Empire needs a name")
@@ -62,23 +60,12 @@ def add_empire(
         key=empire_key(name), name=name, channel_url=channel_url, youtube_channel_id=channel_id, niche_tags=tags
     )
     existing = store.find_by_key(Empire, record.key or "")
-    if existing is None:
-        empire = store.create(record)
-        created = True
-    else:
-        changes: dict[str, object] = {}
-        merged = sorted(set(existing.niche_tags) | set(tags))
-        if merged != sorted(existing.niche_tags):
-            changes["niche_tags"] = merged
-        if channel_url and channel_url != existing.channel_url:
-            changes["channel_url"] = channel_url
-        if channel_id and channel_id != existing.youtube_channel_id:
-            changes["youtube_channel_id"] = channel_id
-        empire = store.update(Empire, existing.id or "", changes) if changes else existing
-        created = False
+    if existing is not None:
+        return existing, False
+    empire = store.create(record)
     if style is not None:
         write_style(store, empire, style)
-    return empire, created
+    return empire, True
 
 
 def read_style_text(store: Store, empire: Empire) -> str:

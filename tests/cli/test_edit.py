@@ -1,0 +1,94 @@
+"""`yp ... set / link / unlink / retry / remove` as a user runs them (SQLite workspace; the
+library under them is tested on both stores in tests/store/test_edits.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..test_cli import assert_user_error, yp
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    assert yp("init", str(root)).returncode == 0
+    assert yp("-w", str(root), "empire", "add", "Money Moves", "--channel", "@moneymoves").returncode == 0
+    return root
+
+
+def as_json(proc: subprocess.CompletedProcess[str]) -> dict:
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_add_of_an_existing_record_says_so_and_points_at_set(workspace: Path) -> None:
+    ws = ["-w", str(workspace)]
+    first = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--json"))
+    again = yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--notes", "X", "--status", "Idea")
+    assert again.returncode == 0 and again.stdout.startswith("already there:")
+    assert f"yp production set {first['id'][:8]} --status Idea --notes X" in " ".join(again.stdout.split())
+    empire = yp(*ws, "empire", "add", "money moves", "--channel", "")
+    assert "already there" in empire.stdout and "yp empire set" in empire.stdout and "updated" not in empire.stdout
+    cleared = as_json(yp(*ws, "empire", "set", "Money Moves", "--channel", "", "--json"))
+    assert cleared["channel_url"] is None and cleared["changed"] == ["channel_url"]
+
+
+def test_production_set_by_prefix_then_again_changes_nothing(workspace: Path) -> None:
+    ws = ["-w", str(workspace)]
+    made = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--json"))
+    changed = as_json(yp(*ws, "production", "set", made["id"][:6], "--status", "published", "--notes", "redraft",
+                         "--video-id", "dQw4w9WgXcQ", "--json"))
+    assert changed["status"] == "Published" and changed["notes"] == "redraft"
+    assert changed["changed"] == ["notes", "status", "video_id", "youtube_url"]
+    again = yp(*ws, "production", "set", "saved 10k", "--status", "Published")
+    assert again.returncode == 0 and again.stdout.startswith("unchanged:")
+    assert_user_error(yp(*ws, "production", "set", made["id"][:6], "--status", "Done"), "Researching", "Published")
+    assert_user_error(yp(*ws, "production", "set", made["id"][:6], "--format", "reel"), "short or video")
+    assert_user_error(yp(*ws, "production", "set", made["id"][:6], "--youtube-url", "u", "--video-id", "v"), "one of")
+
+
+def test_link_unlink_retry_and_remove(workspace: Path, tmp_path: Path) -> None:
+    ws = ["-w", str(workspace)]
+    production = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--json"))["id"]
+    entry = as_json(yp(*ws, "dna", "add", "https://example.com/a", "--json"))["id"]
+    linked = as_json(yp(*ws, "production", "link", production[:8], entry[:8], "--json"))
+    assert linked["dna_ids"] == [entry]
+    assert as_json(yp(*ws, "production", "link", production[:8], entry[:8], "--json"))["changed"] == []
+    assert as_json(yp(*ws, "production", "unlink", production[:8], entry[:8], "--json"))["dna_ids"] == []
+
+    assert "nothing to retry" in yp(*ws, "dna", "retry", entry[:8]).stdout
+    refused = yp(*ws, "dna", "remove", entry[:8])  # no terminal to ask on
+    assert_user_error(refused, "--yes")
+    assert as_json(yp(*ws, "dna", "remove", entry[:8], "--yes", "--json")) == {"removed": [entry], "already_removed": []}
+    again = yp(*ws, "dna", "remove", entry, "--yes")  # the full id of a removed entry: nothing to do
+    assert again.returncode == 0 and "already removed" in again.stdout
+    assert_user_error(yp(*ws, "dna", "remove", entry[:8], "--yes"), entry[:8])
+
+    refused_empire = yp(*ws, "empire", "remove", "Money Moves", "--yes")
+    assert_user_error(refused_empire, "--cascade")
+    gone = as_json(yp(*ws, "empire", "remove", "Money Moves", "--yes", "--cascade", "--json"))
+    assert production in gone["removed"] and len(gone["removed"]) == 2
+    assert as_json(yp(*ws, "production", "list", "--json")) == []
+
+
+def test_two_shells_setting_one_production_at_once_both_succeed_and_one_wins(workspace: Path) -> None:
+    ws = ["-w", str(workspace)]
+    made = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--json"))
+    shells = [
+        subprocess.Popen([sys.executable, "-m", "young_production", *ws, "production", "set", made["id"][:8],
+                          "--notes", f"from shell {n}", "--status", "Researching"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                         env={**os.environ, "COLUMNS": "160"})
+        for n in (1, 2)
+    ]
+    for shell in shells:
+        out, err = shell.communicate(timeout=120)
+        assert shell.returncode == 0, out + err
+    final = as_json(yp(*ws, "production", "show", made["id"][:8], "--json"))
+    assert final["notes"] in ("from shell 1", "from shell 2") and final["status"] == "Researching"
