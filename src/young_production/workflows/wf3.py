@@ -1,9 +1,11 @@
 """WF3: a script in the channel's voice for each production that has its references, on the durable engine.
 
-Selects productions in the configured status ("Researching", the seed's rule) that
-have linked Viral DNA; each is one durable workflow of two checkpointed steps:
+Selects productions in the configured status ("Researching", the seed's rule), or the one
+production `--production ID` names whatever its status (to ask a model for the full
+script after the free outline); each is one durable workflow of two checkpointed steps:
 
-- `wf3.draft`: S14 (the Empire's writing style) + S15 (the script) + the originality
+- `wf3.draft`: S14 (the Empire's writing style) + S15 (the script; on the rule provider
+  an outline, which says what a model's full script would cost) + the originality
   guard + S19-S21 (scenes, packaging, metadata, as switched on). It reads and thinks
   and writes nothing, so a bad input (a reference not encoded yet, an answer that
   breaks its schema) fails the production and leaves its page as it was; its paid
@@ -19,11 +21,19 @@ import hashlib
 import json
 from typing import Any
 
+from ..ai.router import ProviderPlan, estimate_cost
 from ..errors import YPError
 from ..records import Block, Production
 from ..runtime import Runtime
 from ..skills.productions import parse_status
-from ..skills.scripting.draft import DraftOptions, draft_production, load_inputs, planned_requests
+from ..skills.scripting.draft import (
+    DraftInputs,
+    DraftOptions,
+    draft_production,
+    load_inputs,
+    planned_requests,
+    writes_outline,
+)
 from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
@@ -46,9 +56,9 @@ def draft(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
     runtime = active_runtime()
     record = Production.model_validate(production)
     inputs = load_inputs(runtime.store, record)
-    if not inputs.dnas:
-        raise YPError("no linked Viral DNA is left (the links point at deleted pages): link references with WF2")
-    made = draft_production(runtime.provider(run.get("provider")), record, inputs, draft_options(runtime))
+    provider = runtime.provider(run.get("provider"))
+    hint = full_draft_hint(runtime, record, inputs) if writes_outline(provider) else None
+    made = draft_production(provider, record, inputs, draft_options(runtime), full_draft=hint)
     return {
         "draft": made.to_dict(),
         "blocks": [block.model_dump(mode="json") for block in draft_blocks(made)],
@@ -78,6 +88,22 @@ def script_production(run: dict[str, Any], production: dict[str, Any]) -> dict[s
     return outcome.to_dict()
 
 
+def full_draft_hint(runtime: Runtime, production: Production, inputs: DraftInputs) -> str:
+    """How to get a full script for this production from a model, and what it would cost (the dry-run estimate)."""
+    calls = planned_requests(production, inputs, draft_options(runtime))
+    command = f"yp run wf3 --production {production.id}"
+    options = []
+    for name, label in (("anthropic", "Claude"), ("openai", "an OpenAI-compatible server")):
+        model = ProviderPlan(runtime.ai, name).route("S15").model
+        try:
+            usd = f"at most ${estimate_cost(runtime.ai, calls, override=name).usd:.2f} for this production"
+        except YPError as exc:  # a model without a price: say so instead of guessing
+            usd = f"cost unknown: {exc}"
+        options.append(f"`{command} --provider {name}` ({label}, {model}: {usd})")
+    return (" or ".join(options) + f". `{command} --provider anthropic --dry-run` shows the estimate before "
+            "anything is spent.")
+
+
 def summary_of(draft_dict: dict[str, Any]) -> dict[str, Any]:
     script = draft_dict["script"]
     flags = draft_dict["originality"]["flags"]
@@ -88,6 +114,7 @@ def summary_of(draft_dict: dict[str, Any]) -> dict[str, Any]:
         "beats": len(script["beats"]),
         "references": len(script["references"]),
         "style": script["style"]["source"],
+        "kind": script.get("kind", "script"),
         "originality_flags": len(flags),
         "flagged": [f"{f['run_words']} words from '{f['title']}'" for f in flags],
         "warnings": draft_dict["warnings"],
@@ -99,27 +126,28 @@ def summary_of(draft_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def candidates(runtime: Runtime, options: RunOptions) -> list[Production]:
-    """Productions in the scripting status with linked references (`--production`: that one, if it is)."""
-    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    """The productions in the status WF3 starts from (linked or not: without references the
+    outline comes from the notes alone); `--production ID` names one, whatever its status (an
+    unknown or ambiguous id is a clear error)."""
     if options.extra.get("production"):
-        named = resolve(runtime.store, Production, str(options.extra["production"]))
-        found = [named] if named.status == status and named.dna_ids else []
-    else:
-        found = [p for p in iter_records(runtime.store, Production, [Filter.eq("status", status)]) if p.dna_ids]
+        return [resolve(runtime.store, Production, str(options.extra["production"]))]
+    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
     return found[: options.limit] if options.limit else found
 
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
-    return [entry_ref(p) for p in candidates(runtime, options)]
+    route = ProviderPlan(runtime.ai, options.provider).route("S15")
+    return [entry_ref(p, f"{route.provider}:{route.model or ''}") for p in candidates(runtime, options)]
 
 
-def entry_ref(production: Production) -> EntryRef:
-    """A production as the workflow's input; a changed title, notes, format or set of links
-    is a new purpose (a new script), the same one returns the first script."""
+def entry_ref(production: Production, route: str = "") -> EntryRef:
+    """A production as the workflow's input; a changed title, notes, format, set of links or
+    script provider is a new purpose (a new script), the same one returns the first script."""
     payload = production.model_dump(mode="json")
     fingerprint = json.dumps(
         [production.title, production.notes, production.format.value, sorted(production.dna_ids),
-         production.empire_ids],
+         production.empire_ids, route],
         sort_keys=True,
     )
     purpose = "script-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
@@ -135,15 +163,19 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
         detail={
             "format": production.format.value,
             "references": len(production.dna_ids),
-            "route": f"script from {len(production.dna_ids)} reference(s) -> page -> {runtime.pipeline.scripting.next_status}",
+            "route": f"{'script' if not writes_outline_route(runtime, options) else 'outline'} from "
+                     f"{len(production.dna_ids)} reference(s) -> page -> {runtime.pipeline.scripting.next_status}",
         },
     )
 
 
+def writes_outline_route(runtime: Runtime, options: RunOptions) -> bool:
+    """Whether this run's S15 goes to the rule provider (an outline), without building a provider."""
+    return ProviderPlan(runtime.ai, options.provider).route("S15").provider == "rules"
+
+
 def estimate(runtime: Runtime, count: int, options: RunOptions) -> float:
     """The most the selected productions can cost (their real inputs, the configured models)."""
-    from ..ai.router import estimate_cost
-
     calls = []
     for production in candidates(runtime, options):
         calls += planned_requests(production, load_inputs(runtime.store, production), draft_options(runtime))

@@ -99,3 +99,53 @@ REFLECTIVE = [
 
 def production(fmt: str = "video", **fields: object) -> Production:
     return Production(id="prod-1", title="Small habits that grow a channel", format=fmt, **fields)
+
+
+def _part(text: str, reference: str, pattern: str, chapter: str | None = None) -> dict[str, object]:
+    return {"text": text, "reference": reference, "pattern": pattern, "chapter": chapter}
+
+
+# What a model might answer for "Small habits that grow a channel": in its own words, with a chapter per
+# idea, but with the faults the post-processing must fix (avoided words, long sentences, no sign-off).
+MODEL_ANSWER = {
+    "hook": _part("Three small habits grew my channel more than any viral video, and basically none of them "
+                  "takes more than ten minutes a day, which sounds too good to be true.", "R1", "number_list"),
+    "open_loops": [
+        _part("Stick around, because the third habit is the one nobody wants to hear about.", "R1", "open_loop"),
+        _part("And the second one cost me a whole year to learn.", "R2", "open_loop"),
+    ],
+    "beats": [
+        _part("Habit one is an ideas list. Every morning you write down one video idea, good or bad, before "
+              "you open any app at all, so the list grows while you sleep on it.", "R1", "perspective", "Ideas first"),
+        _part("After a month you have thirty ideas, and the best three are obvious.", "R1", "example"),
+        _part("Habit two is picturing one viewer. A channel that talks to everyone talks to no one.", "R2",
+              "perspective", "One viewer"),
+        _part("Write the script for one person you know, and the algorithm does the rest of the work for you.",
+              "R2", "example"),
+        _part("Habit three is the promise. Your first sentence makes a promise and the rest of the video keeps it, "
+              "which is the only growth hack that lasts.", "R3", "perspective", "Keep the promise"),
+        _part("Open with what the viewer gets. Then deliver it, step by step, without a detour.", "R3", "example"),
+    ],
+    "payoff": _part("So the habit nobody wants to hear about is keeping promises: small, daily, boring, and it works.",
+                    "R3", "payoff"),
+    "call_to_action": _part("Pick one habit today and tell me which one in the comments.", "none", "call_to_action"),
+}
+
+
+class HandWrittenModel:
+    """A stand-in for a language model: S15 answers `answer` (a ScriptAnswer dict); S19-S21 go to the rules."""
+
+    name = "handwritten"
+
+    def __init__(self, answer: dict[str, object] | None = None):
+        self.answer = answer or MODEL_ANSWER
+        self.requests: list[object] = []
+
+    def complete(self, request, schema):  # noqa: ANN001, ANN201
+        from young_production.ai.base import AIAnswer, Usage
+        from young_production.ai.rules import RuleProvider
+
+        self.requests.append(request)
+        if request.skill == "S15":
+            return AIAnswer(schema.model_validate(self.answer), Usage(), self.name, "hand-written")
+        return RuleProvider().complete(request, schema)

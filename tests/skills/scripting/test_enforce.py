@@ -18,18 +18,21 @@ LONG = ("Most people think saving money is about cutting coffee, but the truth i
 def test_long_sentences_are_cut_at_natural_breaks() -> None:
     out = apply_style(LONG, StyleRules(max_sentence_words=12))
     pieces = sentences_of(out)
-    assert all(word_count(p) <= 12 for p in pieces) and len(pieces) >= 3
+    assert pieces == [
+        "Most people think saving money is about cutting coffee.",
+        "But the truth is that your income matters far more than your expenses.",  # 13 words, no clean break
+        "Because income has no ceiling.",
+        "And expenses do.",
+    ]
     assert word_count(out) == word_count(LONG)  # nothing lost
-    assert pieces[0] == "Most people think saving money is about cutting coffee."
-    assert pieces[1].startswith("But the truth is")
-    assert long_sentences(out, 12) == [] and long_sentences(LONG, 12) == [LONG]
+    assert long_sentences(out, 12) == [pieces[1]] and long_sentences(LONG, 12) == [LONG]
 
 
-def test_no_natural_break_still_fits_and_never_ends_on_an_article() -> None:
+def test_a_sentence_without_a_clause_break_is_left_whole_and_reported() -> None:
     text = "I will show you the exact routine I use every single night before bed"
     out = apply_style(text, StyleRules(max_sentence_words=8))
-    assert all(word_count(p) <= 8 for p in sentences_of(out))
-    assert not any(p.rstrip(".").split()[-1].lower() in ("the", "a", "to") for p in sentences_of(out))
+    assert sentences_of(out) == [text + "."]  # never "... the exact. Routine I use ..."
+    assert long_sentences(out, 8) == [text + "."]
 
 
 def test_avoided_words_and_their_forms_go_swaps_first() -> None:

@@ -13,21 +13,21 @@ from young_production.ai.rules import RuleProvider
 from young_production.errors import AIError
 from young_production.records import Empire, Production, ViralDNA, body_text
 from young_production.skills.scripting.draft import DraftInputs, DraftOptions, draft_production, load_inputs
-from young_production.skills.scripting.enforce import find_avoided, word_count
+from young_production.skills.scripting.enforce import find_avoided, sentences_of, word_count
 from young_production.skills.scripting.metadata import MIN_CHAPTER_SECONDS, TAGS_MAX_CHARS, chapters_of
-from young_production.skills.scripting.packaging import TITLE_MAX_CHARS
 from young_production.skills.scripting.references import DNANotReady, references_from_dna
 from young_production.skills.scripting.render import SECTION, draft_blocks, write_draft
-from young_production.skills.scripting.script import generate_script
+from young_production.skills.scripting.script import ScriptAnswer, generate_script, script_from_answer
 from young_production.skills.scripting.style import parse_style
 from young_production.store.base import Store
 
-from .conftest import PUNCHY, REFLECTIVE, production
+from .conftest import MODEL_ANSWER, PUNCHY, REFLECTIVE, HandWrittenModel, production
 
 
-def draft(references: list[ViralDNA], fmt: str = "video", style=PUNCHY, **options: object):
-    return draft_production(RuleProvider(), production(fmt), DraftInputs(parse_style(style), references),
-                            DraftOptions(**options))  # type: ignore[arg-type]
+def draft(references: list[ViralDNA], fmt: str = "video", style=PUNCHY, provider=None, notes: str | None = None,
+          **options: object):
+    return draft_production(provider or HandWrittenModel(), production(fmt, notes=notes),
+                            DraftInputs(parse_style(style), references), DraftOptions(**options))  # type: ignore[arg-type]
 
 
 def test_scenes_cover_the_script_with_timing(references: list[ViralDNA]) -> None:
@@ -41,16 +41,29 @@ def test_scenes_cover_the_script_with_timing(references: list[ViralDNA]) -> None
     assert {s.beat for s in scenes} == set(range(len(result.script.beats)))
 
 
-def test_packaging_ties_each_option_to_a_hook_pattern(references: list[ViralDNA]) -> None:
-    packaging = draft(references, style=REFLECTIVE).packaging
-    assert packaging is not None and 3 <= len(packaging.titles) <= 5 and len(packaging.thumbnails) >= 2
-    patterns = [t.pattern for t in packaging.titles]
-    # the references' own hook patterns come first, each credited to its reference
-    assert patterns[:3] == ["number_list", "story", "question"]
-    assert [t.reference.dna_id for t in packaging.titles[:3]] == ["dna-habits", "dna-story", "dna-article"]
-    assert all(len(t.text) <= TITLE_MAX_CHARS for t in packaging.titles)
-    assert len({t.text.lower() for t in packaging.titles}) == len(packaging.titles)
+def test_packaging_by_rules_offers_the_working_title_and_the_patterns_to_try(references: list[ViralDNA]) -> None:
+    packaging = draft(references, style=REFLECTIVE, provider=RuleProvider(),
+                      notes="an ideas list, one viewer, keep the promise").packaging
+    assert packaging is not None
+    assert [t.text for t in packaging.titles] == ["Small habits that grow a channel"]  # never a filled-in fragment
+    # the references' winning hook patterns, each credited, with how to try it on this title
+    assert [p.split(":")[0] for p in packaging.patterns_to_try] == [
+        "number list (as R1 did)", "story (as R2 did)", "question (as R3 did)"]
+    assert "(3 in the notes)" in packaging.patterns_to_try[0]
+    overlays = [t.text for t in packaging.thumbnails]
+    assert overlays and all(o in ("SMALL HABITS THAT GROW A CHANNEL", "AN IDEAS LIST", "ONE VIEWER",
+                                  "KEEP THE PROMISE") for o in overlays)
     assert all(len(t.text.split()) <= 5 and t.visual for t in packaging.thumbnails)
+    assert [t.reference.label if t.reference else None for t in packaging.thumbnails][:2] == ["R1", "R2"]
+
+
+def test_tags_come_from_the_notes_the_niche_and_tags_references_share(references: list[ViralDNA]) -> None:
+    inputs = DraftInputs(parse_style(PUNCHY), references, niche=["creator", "growth"])
+    result = draft_production(RuleProvider(), production("short", notes="the opening promise, retention\nhooks"),
+                              inputs)
+    # "youtube growth" is tagged on two references; "habits" and "retention" on one each
+    assert result.metadata is not None
+    assert result.metadata.tags == ["opening promise", "retention", "hooks", "creator", "growth", "youtube growth"]
 
 
 def test_metadata_chapters_follow_youtube_rules(references: list[ViralDNA]) -> None:
@@ -61,15 +74,16 @@ def test_metadata_chapters_follow_youtube_rules(references: list[ViralDNA]) -> N
     assert chapters[0].start == 0 and chapters[0].title == "Intro" and len(chapters) >= 3
     assert all(b.start - a.start >= MIN_CHAPTER_SECONDS for a, b in zip(chapters, chapters[1:]))
     assert "\n\nChapters:\n0:00 Intro\n" in meta.description
-    assert meta.description.startswith(result.script.beats[0].text)
-    assert sum(len(t) + 1 for t in meta.tags) <= TAGS_MAX_CHARS and meta.tags
+    assert meta.description.startswith(sentences_of(result.script.beats[0].text)[0])
+    assert sum(len(t) + 1 for t in meta.tags) <= TAGS_MAX_CHARS and meta.tags == ["youtube growth"]
     assert find_avoided(meta.description + " ".join(meta.tags), result.script.style) == []
 
 
-def test_short_has_no_chapters_and_too_short_video_says_why(references: list[ViralDNA], habits: ViralDNA) -> None:
+def test_short_has_no_chapters_and_too_short_video_says_why(references: list[ViralDNA]) -> None:
     assert draft(references, "short").metadata.chapters == []  # type: ignore[union-attr]
-    refs, _ = references_from_dna([habits.model_copy(update={"transcript": habits.hook})])
-    tiny = generate_script(RuleProvider(), production("video"), refs, parse_style(PUNCHY))
+    refs, _ = references_from_dna(references)
+    one = {**MODEL_ANSWER, "beats": [{**MODEL_ANSWER["beats"][0], "chapter": None}]}
+    tiny = script_from_answer(ScriptAnswer.model_validate(one), production("video"), refs, parse_style(PUNCHY))
     chapters, warnings = chapters_of(tiny)
     assert chapters == [] and "at least 3" in warnings[0]
 
@@ -78,22 +92,28 @@ def test_production_skills_can_be_switched_off(references: list[ViralDNA]) -> No
     result = draft(references, scenes=False, packaging=False, metadata=False)
     assert result.scenes is None and result.packaging is None and result.metadata is None
     assert [b.text for b in draft_blocks(result) if b.type == "heading_3"] == ["Script", "Style rules"]
+    outline = draft(references, provider=RuleProvider(), scenes=False, packaging=False, metadata=False)
+    assert [b.text for b in draft_blocks(outline) if b.type == "heading_3"] == ["Outline", "Style rules"]
     with pytest.raises(TypeError):
         DraftOptions(scenes="no")  # type: ignore[arg-type]
 
 
-def test_originality_flags_reach_the_page_and_json(references: list[ViralDNA]) -> None:
-    result = draft(references, style=REFLECTIVE, max_run_words=12)
-    # the rules draft quotes the references: their long lines are flagged with where they come from
-    assert result.flags and all(f.run_words > 12 for f in result.flags)
-    assert {f.dna_id for f in result.flags} <= {"dna-habits", "dna-story", "dna-article"}
+COPIED = ("Habit two: I publish something small every single day, even when nobody watches, which is basically the "
+          "whole hack.")
+
+
+def test_a_model_answer_that_copies_a_reference_is_flagged_on_the_page_and_json(references: list[ViralDNA]) -> None:
+    copying = {**MODEL_ANSWER, "beats": [*MODEL_ANSWER["beats"][:3], {**MODEL_ANSWER["beats"][3], "text": COPIED}]}
+    result = draft(references, style=REFLECTIVE, provider=HandWrittenModel(copying), max_run_words=12)
+    assert [f.dna_id for f in result.flags] == ["dna-habits"] and result.flags[0].run_words > 12
+    assert any("copies 1 run(s) of more than 12 words" in w for w in result.warnings)
     data = json.loads(json.dumps(result.to_dict()))
     assert data["originality"]["flags"][0]["run_words"] == result.flags[0].run_words
     page = body_text(draft_blocks(result))
-    assert f"Originality: {len(result.flags)} run(s) of more than 12 words" in page
-    assert result.flags[0].excerpt in page
-    loose = draft(references, style=REFLECTIVE, max_run_words=60)
+    assert "Originality: 1 run(s) of more than 12 words" in page and result.flags[0].excerpt in page
+    loose = draft(references, style=REFLECTIVE, provider=HandWrittenModel(copying), max_run_words=60)
     assert loose.flags == [] and "no copied runs" in body_text(draft_blocks(loose))
+    assert draft(references, style=REFLECTIVE).flags == []  # the model's own words: nothing flagged
 
 
 def test_blocks_stay_within_notion_limits(references: list[ViralDNA]) -> None:
@@ -126,8 +146,8 @@ def test_draft_is_one_section_a_rerun_replaces(store: Store, references: list[Vi
     body = store.read_body(str(prod.id))
     assert [b.text for b in body if b.type == "heading_2"] == [SECTION]
     page = body_text(body)
-    assert page.count("HOOK") == 1 and "Stay curious." in page
-    assert "from R1 'Three habits that made me money'" in page
+    assert page.count("HOOK") == 1 and "Stay curious." in page and page.startswith(f"{SECTION}\nOUTLINE")
+    assert "learned from R1 \u2018Three habits that made me money\u2019" in page
 
 
 def test_bad_input_writes_nothing(store: Store, references: list[ViralDNA]) -> None:
@@ -143,8 +163,9 @@ def test_a_model_that_empties_the_hook_is_refused(references: list[ViralDNA]) ->
     style = parse_style(PUNCHY).model_copy(update={"avoid": ["three", "habits", "made", "me", "more", "money",
                                                               "than", "my", "degree", "ever", "did"]})
     refs, _ = references_from_dna(references)
+    emptied = {**MODEL_ANSWER, "hook": {**MODEL_ANSWER["hook"], "text": "Three habits made me more money than my degree ever did."}}
     with pytest.raises(AIError, match="hook is empty once the style's avoided words are removed"):
-        generate_script(RuleProvider(), Production(id="p", title="t"), refs, style)
+        generate_script(HandWrittenModel(emptied), Production(id="p", title="t"), refs, style)
 
 
 def test_planned_requests_price_a_dry_run(references: list[ViralDNA]) -> None:

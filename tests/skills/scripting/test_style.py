@@ -203,3 +203,10 @@ def test_a_200_kb_style_page_is_read_up_to_its_limit_and_says_so() -> None:
     assert rules.sign_off == "Study smarter, not longer. See you in the next one."
     assert len(rules.warnings) == 1 and "only its first" in rules.warnings[0]
     assert all(len(found) <= 60 for found in rules.format_rules.values())
+
+
+def test_a_style_heading_reads_on_through_style_sections_of_its_level() -> None:
+    blocks = [heading("Writing style", 2), bullet("Keep sentences under 14 words"), heading("Shorts", 2),
+              bullet("Shorts: 20-40 seconds"), heading("Reports", 2), bullet("Never say: review")]
+    rules = parse_style(blocks)
+    assert rules.shorts_seconds == (20, 40) and rules.avoid == []

@@ -22,10 +22,11 @@ from . import packaging as s20
 from . import scenes as s19
 from .metadata import Metadata, youtube_metadata
 from .originality import DEFAULT_MAX_RUN_WORDS, Flag, check_originality
+from .outline import build_outline
 from .packaging import Packaging, package
 from .references import references_from_dna
-from .scenes import Scenes, break_into_scenes
-from .script import MAX_BEATS, MAX_OUTPUT_TOKENS, Script, ScriptAnswer, generate_script, script_request
+from .scenes import Scenes, break_into_scenes, scene_cards
+from .script import MAX_BEATS, Script, ScriptAnswer, generate_script, max_output_tokens, script_request
 from .style import StyleRules, style_for_empire
 
 
@@ -51,6 +52,7 @@ class DraftInputs:
     style: StyleRules
     dnas: list[ViralDNA]
     warnings: list[str] = field(default_factory=list)
+    niche: list[str] = field(default_factory=list)  # the Empire's niche tags
 
 
 @dataclass
@@ -63,6 +65,7 @@ class ProductionDraft:
     packaging: Packaging | None = None
     metadata: Metadata | None = None
     warnings: list[str] = field(default_factory=list)
+    full_draft: str | None = None  # outlines: how to get a full script from a model, and what it costs
 
     @property
     def usage(self) -> Usage:
@@ -83,6 +86,7 @@ class ProductionDraft:
             "packaging": self.packaging.to_dict() if self.packaging else None,
             "metadata": self.metadata.to_dict() if self.metadata else None,
             "warnings": list(self.warnings),
+            "full_draft": self.full_draft,
             "usage": {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens,
                       "cache_read_tokens": usage.cache_read_tokens, "cache_write_tokens": usage.cache_write_tokens,
                       "cost_usd": round(usage.cost_usd, 6)},
@@ -109,7 +113,14 @@ def load_inputs(store: Store, production: Production) -> DraftInputs:
             dnas.append(store.get(ViralDNA, dna_id))
         except NotFound:
             warnings.append(f"linked Viral DNA {dna_id} is gone: left out")
-    return DraftInputs(style_for_empire(store, empire), dnas, warnings)
+    niche = list(empire.niche_tags) if empire is not None else []
+    return DraftInputs(style_for_empire(store, empire), dnas, warnings, niche)
+
+
+def writes_outline(provider: AIProvider) -> bool:
+    """Whether S15 is answered by the rule provider, which outlines instead of writing lines."""
+    route = getattr(provider, "provider_for", None)
+    return getattr(route("S15") if route else provider, "name", "") == "rules"
 
 
 def draft_production(
@@ -119,17 +130,28 @@ def draft_production(
     options: DraftOptions = DraftOptions(),
     *,
     workflow: str = "WF3",
+    full_draft: str | None = None,
 ) -> ProductionDraft:
-    """The script and, as switched on, scenes, packaging and metadata; writes nothing."""
+    """The script (an outline on the rule provider) and, as switched on, scenes, packaging and
+    metadata; writes nothing. `full_draft` says on an outline how to get a full script."""
     references, warnings = references_from_dna(inputs.dnas)
-    script = generate_script(provider, production, references, inputs.style, workflow=workflow)
+    outline = writes_outline(provider)
+    if outline:
+        script = build_outline(production, references, inputs.style, inputs.niche)
+    else:
+        script = generate_script(provider, production, references, inputs.style, workflow=workflow,
+                                 niche=inputs.niche)
     sources = [(r.dna_id, r.title, r.transcript) for r in references]
     flags = check_originality(script.text, sources, options.max_run_words)
+    if flags and not outline:
+        warnings.append(f"the {script.provider or 'model'} script copies {len(flags)} run(s) of more than "
+                        f"{options.max_run_words} words from its references: rewrite the lines flagged below")
     draft = ProductionDraft(production.id, script, flags, options.max_run_words,
-                            warnings=[*inputs.warnings, *warnings, *script.warnings])
+                            warnings=[*inputs.warnings, *inputs.style.warnings, *warnings, *script.warnings],
+                            full_draft=full_draft if outline else None)
     common: dict[str, Any] = {"entry_id": production.id, "workflow": workflow}
     if options.scenes:
-        draft.scenes = break_into_scenes(provider, script, **common)
+        draft.scenes = scene_cards(script) if outline else break_into_scenes(provider, script, **common)
         draft.warnings += draft.scenes.warnings
     if options.packaging:
         draft.packaging = package(provider, script, **common)
@@ -151,9 +173,10 @@ def planned_requests(
     references, _ = references_from_dna(inputs.dnas)
     fmt = VideoFormat(production.format).value
     calls: list[tuple[AIRequest, type[BaseModel]]] = [
-        (script_request(production, references, inputs.style, workflow=workflow), ScriptAnswer)]
-    stand_in = "x" * (MAX_OUTPUT_TOKENS[fmt] * 4)
-    words = MAX_OUTPUT_TOKENS[fmt] * 3 // 4
+        (script_request(production, references, inputs.style, workflow=workflow, niche=inputs.niche), ScriptAnswer)]
+    longest = max_output_tokens(fmt, inputs.style)
+    stand_in = "x" * (longest * 4)
+    words = longest * 3 // 4
     planned = ((options.scenes, "S19", s19.INSTRUCTIONS, s19.ScenesAnswer, s19.output_tokens(MAX_BEATS, words)),
                (options.packaging, "S20", s20.INSTRUCTIONS, s20.PackagingAnswer, 900),
                (options.metadata, "S21", s21.INSTRUCTIONS, s21.MetadataAnswer, 900))

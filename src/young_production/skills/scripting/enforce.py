@@ -24,18 +24,11 @@ _SUFFIXES = r"(?:s|es|ed|ing|er|ers)?"
 _KEEP_SUFFIX = ("s", "es")
 _CONJUNCTIONS = frozenset("and but so then yet or because".split())
 _BREAK_BEFORE = frozenset("and but so then yet".split())
-# Second choice: before a word that opens a clause or phrase ("... first | before rent ...").
+# Second choice: before a word that opens a clause ("... first | because rent ...").
 _PHRASE_OPENERS = frozenset(
-    "because before after when while if which who where although though unless until since with without "
-    "for from into instead even".split()
+    "because before after when while if which who where although though unless until since instead".split()
 )
 _TERMINAL = ".!?…"
-_DANGLING = frozenset(
-    "a an the to of in on at by for with from into about as than my your our their his her its this that these "
-    "those and or but nor so is are was were be been am i you we they it not no very more most".split()
-)
-
-
 def sentences_of(text: str) -> list[str]:
     """The sentences of a passage (abbreviations and initials kept whole)."""
     return [s.text for s in split_sentences([Segment(text)])] if text.strip() else []
@@ -133,13 +126,15 @@ def long_sentences(text: str, max_words: int | None) -> list[str]:
 
 
 def _fit(sentence: str, max_words: int | None) -> list[str]:
-    """The sentence cut into pieces of at most `max_words` words, at the most natural breaks."""
+    """The sentence cut into pieces of at most `max_words` words at clause breaks (a comma or dash,
+    before and/but/so, before because/when/if ...); one without a clean break is left whole, never
+    cut mid-clause, and `long_sentences` reports it."""
     if not max_words or word_count(sentence) <= max_words:
         return [sentence]
     tokens = sentence.split()
-    cut = _best_break(tokens, _natural) or _best_break(tokens, _phrase_start) or _best_break(tokens, _not_dangling)
-    if cut is None:  # a very short limit: cut in the middle
-        cut = _after_words(tokens, (_counted(tokens) + 1) // 2)
+    cut = _best_break(tokens, _natural) or _best_break(tokens, _phrase_start)
+    if cut is None:
+        return [sentence]
     head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
     return _fit(_end(head), max_words) + _fit(_start(tail), max_words)
 
@@ -162,20 +157,6 @@ def _best_break(tokens: list[str], allowed: Callable[[str, str], bool]) -> int |
         and _counted(tokens[:i]) >= MIN_PIECE_WORDS and _counted(tokens[i:]) >= MIN_PIECE_WORDS
     ]
     return min(candidates, key=lambda i: abs(i - middle)) if candidates else None
-
-
-def _not_dangling(before: str, after: str) -> bool:
-    """Anywhere but right after an article, a preposition or a linking word ("the | exact routine")."""
-    return before.lower().strip("\"'“‘(") not in _DANGLING
-
-
-def _after_words(tokens: list[str], count: int) -> int:
-    counted = 0
-    for i, token in enumerate(tokens):
-        counted += bool(words(token))
-        if counted == count:
-            return i + 1
-    return len(tokens)
 
 
 def _counted(tokens: list[str]) -> int:

@@ -48,6 +48,8 @@ class Reference:
     payoff: str | None  # where it is paid off, when the transcript resolves it
     transcript: str
     niche_tags: tuple[str, ...] = ()
+    loop_at: float | None = None  # seconds into the reference where the loop opens, when timed
+    payoff_at: float | None = None  # ... and where it is paid off
 
     def as_input(self) -> dict[str, Any]:
         """A JSON-able dict, for `AIRequest.inputs`."""
@@ -67,22 +69,25 @@ def references_from_dna(dnas: Sequence[ViralDNA]) -> tuple[list[Reference], list
     """
     references: list[Reference] = []
     warnings: list[str] = []
-    for dna in dnas:
-        if dna.status != DNAStatus.ENCODED or not (dna.perspective or "").strip() or not (dna.hook or "").strip():
+    for dna in dnas:  # a field the decoder left empty as unsure is simply not used
+        if dna.status != DNAStatus.ENCODED or not ((dna.perspective or "").strip() or (dna.hook or "").strip()):
             raise DNANotReady(str(dna.id), dna.title)
     for dna in dnas[:MAX_REFERENCES]:
         loop, payoff = split_open_loop(dna.open_loop)
+        loop_at, payoff_at = loop_times(dna.open_loop)
         references.append(Reference(
             label=f"R{len(references) + 1}",
             dna_id=str(dna.id),
             title=" ".join(dna.title.split()),
             hook=strip_stamp(dna.hook or ""),
-            hook_pattern=(dna.hook_pattern or "statement").strip() or "statement",
+            hook_pattern=((dna.hook_pattern or "").strip() if (dna.hook or "").strip() else "") or "statement",
             perspective=" ".join((dna.perspective or "").split()),
             loop=loop,
             payoff=payoff,
             transcript=dna.transcript or "",
             niche_tags=tuple(dna.niche_tags),
+            loop_at=loop_at,
+            payoff_at=payoff_at,
         ))
     if len(dnas) > MAX_REFERENCES:
         left = ", ".join(d.title for d in dnas[MAX_REFERENCES:])
@@ -105,3 +110,21 @@ def split_open_loop(text: str | None) -> tuple[str | None, str | None]:
         opened, resolved = text.split(_RESOLVED, 1)
         return strip_stamp(opened) or None, strip_stamp(resolved) or None
     return strip_stamp(text) or None, None
+
+
+def loop_times(text: str | None) -> tuple[float | None, float | None]:
+    """(opened, resolved) seconds of WF1's open-loop display string, None where it is untimed."""
+    if not text or not text.strip():
+        return None, None
+    opened, _, resolved = text.partition(_RESOLVED)
+    return _stamp_seconds(opened), _stamp_seconds(resolved) if resolved else None
+
+
+def _stamp_seconds(text: str) -> float | None:
+    match = _STAMP.match(text)
+    if not match:
+        return None
+    seconds = 0.0
+    for part in match.group(0).strip(" []").split("-")[0].split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds

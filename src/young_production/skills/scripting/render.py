@@ -21,9 +21,10 @@ from ...records import Block, bullet, paragraph
 from ...store.base import Store
 from ...transcript import format_timestamp
 from .draft import ProductionDraft
+from .outline import PATTERN_NAMES, words_for
 from .references import Reference
 from .scenes import Scene
-from .script import Beat
+from .script import Beat, Script
 
 SECTION = "Script"
 MAX_FLAGS_SHOWN = 20  # the longest runs; the rest are counted (every flag is in the JSON)
@@ -50,13 +51,17 @@ def draft_blocks(draft: ProductionDraft) -> list[Block]:
         ))
     if draft.warnings:
         blocks.append(Block(type="quote", text="Notes:\n" + "\n".join(f"- {w}" for w in draft.warnings)))
-    blocks.append(_toggle("Script", [paragraph(_beat_text(b)) for b in script.beats]))
+    if script.kind == "outline":
+        blocks.append(_toggle("Outline", [paragraph(_outline_beat(b)) for b in script.beats]))
+    else:
+        blocks.append(_toggle("Script", [paragraph(_beat_text(b)) for b in script.beats]))
     if draft.scenes is not None:
         blocks.append(_toggle("Scenes", [bullet(_scene_text(s)) for s in draft.scenes.scenes]))
     if draft.packaging is not None:
         options = [bullet(f"Title: {t.text}  ({_origin(t.pattern, t.reference)})") for t in draft.packaging.titles]
-        options += [bullet(f"Thumbnail: \u201c{t.text}\u201d, {t.visual}  ({_origin(t.pattern, t.reference)})")
-                    for t in draft.packaging.thumbnails]
+        options += [bullet(f"Pattern to try: {line}") for line in draft.packaging.patterns_to_try]
+        options += [bullet((f"Thumbnail: \u201c{t.text}\u201d, {t.visual}" if t.text else f"Thumbnail: {t.visual}")
+                           + f"  ({_origin(t.pattern, t.reference)})") for t in draft.packaging.thumbnails]
         blocks.append(_toggle("Titles and thumbnails", options))
     if draft.metadata is not None:
         blocks.append(_toggle("YouTube metadata", [
@@ -79,10 +84,36 @@ def _summary(draft: ProductionDraft) -> str:
     flags = f"{len(draft.flags)} originality flag(s)" if draft.flags else "no copied runs"
     line = (f"{kind} \u00b7 about {format_timestamp(script.seconds)} \u00b7 {len(script.beats)} beats \u00b7 {style} "
             f"\u00b7 {flags} \u00b7 {script.provider or 'provider'} {script.model}".rstrip())
-    if script.provider == "rules":
-        line += ("\nDraft assembled by rules: the lines are the references' own (hooks, open loops, "
-                 "perspectives) with the style applied. Rewrite them in the channel's words.")
+    if script.kind == "outline":
+        target = _target(script)
+        line = (f"OUTLINE for a {kind} of about {format_timestamp(script.seconds)} ({target}) \u00b7 "
+                f"{len(script.beats)} beats \u00b7 {style} \u00b7 {flags}\n"
+                "This is an outline, not a script: the free rule provider does not write lines in the channel's "
+                "voice. Each beat says what to say, for how long, and which reference the move was learned from. "
+                "Write the lines from it, or get a full draft from a model"
+                + (f": {draft.full_draft}" if draft.full_draft else " (set a provider in config/ai_config.yaml)."))
     return line
+
+
+def _target(script: Script) -> str:
+    if script.format == "short":
+        return "{}-{} s".format(*script.style.shorts_seconds)
+    return "{}-{} min".format(*script.style.video_minutes)
+
+
+def _outline_beat(beat: Beat) -> str:
+    end = format_timestamp(beat.start + beat.seconds)
+    name = PATTERN_NAMES.get(beat.pattern, beat.pattern.replace("_", " "))
+    source = f", learned from {beat.reference.label} \u2018{beat.reference.title}\u2019" if beat.reference else ""
+    lines = [f"{format_timestamp(beat.start)}-{end} \u00b7 {_ROLE_NAMES[beat.role]} \u00b7 {name}{source} "
+             f"(~{beat.seconds:.0f} s, about {words_for(beat.seconds)} words)", beat.text]
+    if beat.chapter:
+        lines.insert(0, f"Chapter: {beat.chapter}")
+    if beat.move:
+        lines.append(f"The move: {beat.move}")
+    if beat.example:
+        lines.append(f"Quoted as an example, not to say: {beat.example}")
+    return "\n".join(lines)
 
 
 def _beat_text(beat: Beat) -> str:
@@ -99,7 +130,9 @@ def _origin(pattern: str, reference: Reference | None) -> str:
 def _scene_text(scene: Scene) -> str:
     end = format_timestamp(scene.start + scene.seconds)
     beat = f" (beat {scene.beat + 1})" if scene.beat is not None else ""
-    lines = [f"Scene {scene.number} \u00b7 {format_timestamp(scene.start)}-{end}{beat}", f"Narration: {scene.narration}"]
+    lines = [f"Scene {scene.number} \u00b7 {format_timestamp(scene.start)}-{end}{beat}"]
+    if scene.narration:  # an outline's scene cards have no lines yet
+        lines.append(f"Narration: {scene.narration}")
     if scene.on_screen_text:
         lines.append(f"On screen: {scene.on_screen_text}")
     if scene.b_roll:

@@ -21,8 +21,7 @@ from ...text.keyphrases import niche_tags
 from ...text.sentences import split_sentences
 from ...transcript import Segment, format_timestamp
 from .enforce import apply_style, remove_avoided, sentences_of, word_count
-from .script import Script
-from .script_rules import WORDS_PER_SECOND
+from .script import WORDS_PER_SECOND, Script
 
 MAX_SCENE_WORDS = 50  # ~20 seconds of narration
 MAX_ON_SCREEN_CHARS = 60
@@ -134,6 +133,29 @@ def break_into_scenes(
     if not scenes:
         raise AIError("the scene breakdown came back without narration")
     return Scenes(scenes, answer.usage, warnings)
+
+
+_CARD_B_ROLL = {
+    "hook": "a tight shot of the moment the title describes",
+    "loop": "a quick flash of the points to come",
+    "beat": "{subject}, on screen: the concrete case (a demonstration, a study's chart, a close-up)",
+    "payoff": "the answer written on screen, held",
+    "cta": "end screen: the next video and the follow button",
+}
+
+
+def scene_cards(script: Script) -> Scenes:
+    """An outline's scene cards: one per beat, each naming what its beat is about (no provider call)."""
+    scenes = []
+    for index, beat in enumerate(script.beats):
+        subject = beat.subject or script.title
+        on_screen = subject if word_count(subject) <= 7 else ""  # never a phrase cut short
+        scenes.append(Scene(
+            number=index + 1, beat=index, start=beat.start, seconds=beat.seconds, narration="",
+            on_screen_text=remove_avoided(on_screen, script.style)[:MAX_ON_SCREEN_CHARS],
+            b_roll=remove_avoided(_CARD_B_ROLL[beat.role].format(subject=subject), script.style),
+        ))
+    return Scenes(scenes, Usage(), [])
 
 
 def _pieces(text: str) -> list[str]:

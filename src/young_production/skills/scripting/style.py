@@ -275,8 +275,11 @@ def _style_part(blocks: Sequence[Block]) -> Sequence[Block]:
     """The blocks under a heading that names the style, if there is one; else all of them."""
     for i, block in enumerate(blocks):
         if block.type.startswith("heading") and re.search(r"\b(writing )?style\b|style guide", block.text, re.I):
+            # to the next heading of its level that is not part of the style ("Shorts" and "Sign-off"
+            # are, however the page's levels came out; "Reports" is not)
             end = next((j for j in range(i + 1, len(blocks))
-                        if blocks[j].type.startswith("heading") and blocks[j].type <= block.type), len(blocks))
+                        if blocks[j].type.startswith("heading") and blocks[j].type <= block.type
+                        and _category(blocks[j].text) is None), len(blocks))
             if body_text([*block.children, *blocks[i + 1:end]]).strip():
                 return [*block.children, *blocks[i + 1:end]]
     return blocks
