@@ -57,7 +57,7 @@ def test_dna_add_list_show_and_idempotent_add(workspace: Path, tmp_path: Path) -
     again = yp("-w", str(workspace), "dna", "add", str(clip))
     assert again.stdout.startswith("already there:") and entry_id in again.stdout
     listing = yp("-w", str(workspace), "dna", "list")
-    assert listing.returncode == 0 and entry_id in listing.stdout and "fitness" in listing.stdout
+    assert listing.returncode == 0 and f"\n{entry_id[:8]}  " in listing.stdout and "fitness" in listing.stdout
     shown = yp("-w", str(workspace), "dna", "show", entry_id)
     assert shown.returncode == 0 and "media" in shown.stdout and "New" in shown.stdout
 

@@ -53,5 +53,5 @@ def test_review_and_prospecting_print_hostile_names_literally(workspace: Path) -
 
 
 def test_bad_options_are_one_line_errors(workspace: Path) -> None:
-    assert_user_error(yp("-w", str(workspace), "run", "wf4", "--empire", "No Such"), "no empire named")
+    assert_user_error(yp("-w", str(workspace), "run", "wf4", "--empire", "No Such"), "no empire")
     assert_user_error(yp("-w", str(workspace), "run", "wf5", "--period", "../../etc"), "period")

@@ -7,11 +7,10 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import YPError
+from .fitted import DEFAULT_LIMIT, Limit, ShowAll, Wide, limited, print_cut_note, render_listing
 from .output import console, emit_json, safe, workspace_of
 
 dna_app = typer.Typer(no_args_is_help=True, help="Viral DNA: the references you learn from. Add, list, show.")
-
-DEFAULT_LIST_LIMIT = 100
 
 
 @dna_app.command("add")
@@ -47,8 +46,9 @@ def dna_add(
 def dna_list(
     ctx: typer.Context,
     status: Annotated[Optional[str], typer.Option(help="Only this status: New, Encoded, Failed.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = DEFAULT_LIST_LIMIT,
-    show_all: Annotated[bool, typer.Option("--all", help="Every entry, however many.")] = False,
+    limit: Limit = DEFAULT_LIMIT,
+    show_all: ShowAll = False,
+    wide: Wide = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
 ) -> None:
     """List Viral DNA entries (the first 100 unless --limit or --all)."""
@@ -56,7 +56,7 @@ def dna_list(
     from ..runtime import open_store
     from ..skills.crud import fetch_entries, record_summary
     from ..store.base import Filter
-    from .render import dna_table
+    from .listings import dna_listing
 
     filters = []
     if status:
@@ -69,15 +69,12 @@ def dna_list(
         entries = fetch_entries(store, ViralDNA, filters, limit=None if show_all else limit + 1)
     finally:
         store.close()
-    more = not show_all and len(entries) > limit
-    entries = entries if show_all else entries[:limit]
+    entries, more = limited(entries, limit, show_all)
     if as_json:
         emit_json([record_summary(e) for e in entries])
         return
-    title = f"Viral DNA (first {limit}; more exist: use --all or --limit)" if more else None
-    console.print(dna_table(entries, title))
-    if more:
-        console.print(f"showing the first {limit} entries; more exist: `yp dna list --all` or `--limit N`")
+    render_listing(dna_listing(entries, f"Viral DNA ({len(entries)}{'+' if more else ''})"), wide=wide)
+    print_cut_note(len(entries), more, "yp dna list")
 
 
 @dna_app.command("show")

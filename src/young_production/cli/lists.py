@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
 from ..errors import YPError
-from .output import cell, console, emit_json, safe, short, workspace_of
+from .fitted import DEFAULT_LIMIT, Limit, ShowAll, Wide, limited, print_cut_note, render_listing
+from .output import console, emit_json, safe, short, workspace_of
 
 empire_app = typer.Typer(no_args_is_help=True, help="Empires: your channels or brands, each with a writing style.")
 production_app = typer.Typer(no_args_is_help=True, help="Productions: your own videos, from idea to published.")
@@ -68,25 +68,28 @@ def empire_add(
 
 
 @empire_app.command("list")
-def empire_list(ctx: typer.Context, as_json: AsJson = False) -> None:
-    """List Empires."""
+def empire_list(
+    ctx: typer.Context, limit: Limit = DEFAULT_LIMIT, show_all: ShowAll = False, wide: Wide = False,
+    as_json: AsJson = False,
+) -> None:
+    """List Empires.
+
+    Example: yp empire list --wide
+    """
     from ..records import Empire
     from ..skills.crud import fetch_entries, record_summary
+    from .listings import empire_listing
 
     store = _store(ctx)
     try:
-        empires = fetch_entries(store, Empire)
+        empires, more = limited(fetch_entries(store, Empire, limit=None if show_all else limit + 1), limit, show_all)
     finally:
         store.close()
     if as_json:
         emit_json([record_summary(e) for e in empires])
         return
-    table = Table(title=f"Empires ({len(empires)})", expand=True)
-    for column in ("ID", "Name", "Channel", "Niche", "Status"):
-        table.add_column(column, no_wrap=column == "ID")
-    for e in empires:
-        table.add_row(cell(e.id), cell(e.name), cell(e.channel_url), cell(", ".join(e.niche_tags)), cell(e.status))
-    console.print(table)
+    render_listing(empire_listing(empires, f"Empires ({len(empires)}{'+' if more else ''})"), wide=wide)
+    print_cut_note(len(empires), more, "yp empire list")
 
 
 @empire_app.command("show")
@@ -210,39 +213,40 @@ def production_add(
 @production_app.command("list")
 def production_list(
     ctx: typer.Context,
-    status: Annotated[Optional[str], typer.Option("--status", help="Only this status.")] = None,
-    empire: Annotated[Optional[str], typer.Option("--empire", help="Only this Empire (name or id).")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", help="Only this status.")] = None,
+    empire: Annotated[
+        Optional[str], typer.Option("--empire", metavar="EMPIRE", help="Only this Empire (name or id).")
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    show_all: ShowAll = False,
+    wide: Wide = False,
     as_json: AsJson = False,
 ) -> None:
-    """List productions."""
-    from ..skills.crud import record_summary
+    """List productions.
+
+    Example: yp production list --status Researching
+    """
+    from ..records import Empire
+    from ..skills.crud import fetch_entries, record_summary
     from ..skills.empires import find_empire
     from ..skills.productions import list_productions, parse_status
+    from .listings import production_listing
 
     wanted = parse_status(status) if status else None
     store = _store(ctx)
     try:
         chosen = find_empire(store, empire) if empire else None
-        productions = list_productions(store, status=wanted, empire=chosen)
+        found = list_productions(store, status=wanted, empire=chosen, limit=None if show_all else limit + 1)
+        names = {} if as_json else {e.id or "": e.name for e in fetch_entries(store, Empire)}
     finally:
         store.close()
+    productions, more = limited(found, limit, show_all)
     if as_json:
         emit_json([record_summary(p) for p in productions])
         return
-    table = Table(title=f"Productions ({len(productions)})", expand=True)
-    for column in ("ID", "Title", "Format", "Status", "DNA", "Views", "Outlier"):
-        table.add_column(column, no_wrap=column in ("ID", "Format", "Status"))
-    for p in productions:
-        table.add_row(
-            cell(p.id),
-            cell(short(p.title, 60)),
-            cell(p.format.value),
-            cell(p.status.value),
-            cell(len(p.dna_ids)),
-            cell(f"{p.views:,.0f}" if p.views is not None else None),
-            cell(f"{p.outlier_score:.2f}x" if p.outlier_score is not None else None),
-        )
-    console.print(table)
+    heading = f"Productions ({len(productions)}{'+' if more else ''})"
+    render_listing(production_listing(productions, heading, names), wide=wide)
+    print_cut_note(len(productions), more, "yp production list")
 
 
 @production_app.command("show")

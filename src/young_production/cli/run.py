@@ -8,6 +8,7 @@ import typer
 
 from ..errors import YPError
 from ..workflows.base import RunOptions, WorkflowResult
+from .fitted import ShowAll, Wide, limited, print_cut_note, render_listing
 from .output import cell, console, emit_json, safe, verbose_of, workspace_of
 
 run_app = typer.Typer(
@@ -172,37 +173,28 @@ def run_wf3_command(
 @runs_app.callback()
 def runs_list(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many runs.")] = 20,
-    workflow: Annotated[Optional[str], typer.Option(help="Only runs of this workflow (wf1...).")] = None,
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Show at most N runs (default 20).")] = 20,
+    show_all: ShowAll = False,
+    workflow: Annotated[Optional[str], typer.Option(metavar="WF", help="Only runs of this workflow (wf1...).")] = None,
+    wide: Wide = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
 ) -> None:
-    """List recent runs, newest first."""
+    """List recent runs, newest first.
+
+    Example: yp runs --workflow wf1
+    """
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
     from ..workflows.inspect import list_runs
+    from .listings import run_listing
 
-    runs = list_runs(workspace_of(ctx), limit=limit, workflow=workflow)
+    runs, more = limited(list_runs(workspace_of(ctx), limit=None if show_all else limit + 1, workflow=workflow),
+                         limit, show_all)
     if as_json:
         emit_json(runs)
         return
-    table = Table(title=f"Runs ({len(runs)})", expand=True)
-    for column in ("Run", "Workflow", "Status", "Started", "Entries", "Done", "Failed", "Cost"):
-        table.add_column(column, no_wrap=column in ("Run", "Workflow", "Status"))
-    for run in runs:
-        s = run.get("summary") or {}
-        table.add_row(
-            cell(run["run_id"]),
-            cell(run["workflow"]),
-            cell(run["status"]),
-            cell(run["started_at"]),
-            cell(s.get("total_processed", run.get("entry_count", "-"))),
-            cell(s.get("successful", "-")),
-            cell(s.get("failed", "-")),
-            cell(f"${s.get('total_cost_usd', 0):.4f}" if s else "-"),
-        )
-    console.print(table)
+    render_listing(run_listing(runs, f"Runs ({len(runs)}{'+' if more else ''})"), wide=wide)
+    print_cut_note(len(runs), more, "yp runs")
 
 
 @runs_app.command("show")

@@ -24,7 +24,7 @@ def _records(workspace: Workspace) -> RunRecords | None:
     return RunRecords(url)
 
 
-def list_runs(workspace: Workspace, *, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
+def list_runs(workspace: Workspace, *, limit: int | None = 20, workflow: str | None = None) -> list[dict[str, Any]]:
     if workflow is not None and workflow.strip().lower() not in REGISTRY:
         raise YPError(f"unknown workflow {workflow!r}: use one of {', '.join(sorted(REGISTRY))}")
     records = _records(workspace)

@@ -191,7 +191,7 @@ class RunRecords:
                 .values(status="interrupted", finished_at=_iso(_now()))
             )
 
-    def list_runs(self, limit: int = 20, workflow: str | None = None) -> list[dict[str, Any]]:
+    def list_runs(self, limit: int | None = 20, workflow: str | None = None) -> list[dict[str, Any]]:
         query = sa.select(runs_table).order_by(runs_table.c.started_at.desc(), runs_table.c.run_id).limit(limit)
         if workflow:
             query = query.where(runs_table.c.workflow == workflow.upper())
