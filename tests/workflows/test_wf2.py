@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from young_production.records import Production
 from young_production.runtime import open_store
@@ -13,7 +17,7 @@ from young_production.workflows.runs import RunRecords
 
 from tests.terminal import Terminal
 
-from .loop_data import DNA, make_workspace, production
+from .loop_data import DNA, make_workspace, production, seed
 from .running import run
 
 AUTO = {"auto": True, "min_score": 0.3, "top": 2}
@@ -107,3 +111,55 @@ def test_a_person_approves_modifies_skips_then_ctrl_c_and_the_next_run_asks_only
     assert term.finish() == 0, term.text[-2000:]
     assert production(workspace, ids[titles[3]]).dna_ids
     assert production(workspace, ids[titles[1]]).dna_ids == second.dna_ids
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "notion"])
+def test_again_revisits_a_skipped_then_a_linked_production_showing_its_links(tmp_path: Path, kind: str) -> None:
+    from tests.workflows.review_rig import store_workspace
+
+    with store_workspace(kind, tmp_path / kind) as (workspace, emulator):
+        if emulator is not None:  # the `yp` processes find the emulator through the workspace's .env
+            (workspace.root / ".env").write_text(
+                f"NOTION_API_KEY={emulator.api_key}\nNOTION_BASE_URL={emulator.base_url}\n", encoding="utf-8")
+        ids = seed(workspace)
+        target = ids["Saving money with compound interest"]
+
+        def wf2(*args: str) -> Terminal:
+            return Terminal(_yp(workspace.root, "run", "wf2", "--production", target[:8], *args))
+
+        term = wf2()
+        term.wait_for(PROMPT, 1, timeout=120)
+        term.send("s\r")                                  # skip it
+        assert term.finish() == 0, term.text[-2000:]
+        assert "skipped 1" in term.text and "linked 0" in term.text
+        assert production(workspace, target).dna_ids == []
+
+        term = wf2()                                      # decided: nothing is asked
+        assert term.finish(timeout=120) == 0, term.text[-2000:]
+        assert "nothing to decide: 1 production(s) decided earlier" in " ".join(term.text.split())
+        assert PROMPT not in term.text
+
+        term = wf2("--again")                             # the skipped one, asked again
+        term.wait_for(PROMPT, 1, timeout=120)
+        assert "Linked now" not in term.text
+        term.send("1\r")
+        assert term.finish() == 0, term.text[-2000:]
+        assert "linked 1" in term.text and "skipped 0" in term.text
+        linked = production(workspace, target).dna_ids
+        assert len(linked) == 1
+
+        term = wf2("--again")                             # the linked one, asked again: its links shown
+        term.wait_for(PROMPT, 1, timeout=120)
+        assert "Linked now (1):" in term.text and _dna_titles(workspace, linked)[0] in term.text
+        term.send("s\r")
+        assert term.finish() == 0, term.text[-2000:]
+        assert "skipped 1" in term.text
+        assert production(workspace, target).dna_ids == linked  # a skip keeps what was linked
+
+        everyone = subprocess.run(_yp(workspace.root, "run", "wf2", "--yes", "--min-score", "0.3", "--json"),
+                                  capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert everyone.returncode == 0, everyone.stderr
+        counts = json.loads(everyone.stdout)["decisions"]
+        assert counts["unchanged"] == 1 and counts["linked"] + counts["skipped"] == 3
+        linked_now = sum(1 for i in ids.values() if i != target and production(workspace, i).dna_ids)
+        assert counts["linked"] == linked_now

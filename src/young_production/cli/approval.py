@@ -52,19 +52,26 @@ def suggestions_table(production_title: str, suggestions: Sequence[LinkSuggestio
 
 
 def ask_link_approval(
-    console: Console, production_title: str, suggestions: Sequence[LinkSuggestion], read_line: ReadLine
+    console: Console,
+    production_title: str,
+    suggestions: Sequence[LinkSuggestion],
+    read_line: ReadLine,
+    linked: Sequence[str] = (),
 ) -> LinkDecision:
     """Show the suggestions for one production and ask until there is a valid answer.
 
     `read_line(prompt)` returns one line of input (`input` does); it raises EOFError at
     the end of input, which answers "quit", and KeyboardInterrupt on Ctrl-C, which is
-    left to the caller.
+    left to the caller. `linked`: titles of the references the production links already (the
+    suggestions never repeat them); shown under the table.
     """
     shown = list(suggestions)
     if not shown:
         console.print(f"[dim]No Viral DNA to suggest for[/] {safe(production_title)}")
         return LinkDecision("skip")
     console.print(suggestions_table(production_title, shown))
+    if linked:  # what is linked already stays linked (`yp production unlink` removes a link)
+        console.print(f"[dim]Linked now ({len(linked)}):[/] " + "; ".join(safe(t) for t in linked), highlight=False)
     while True:
         answer = _ask(console, _MAIN_PROMPT, read_line)
         if answer is None:

@@ -39,16 +39,24 @@ def execute(ctx: typer.Context, name: str, options: RunOptions, *, as_json: bool
         return engine.run(name, options, reporter=reporter)
 
 
-def finish(result: WorkflowResult, table: Any, *, as_json: bool, ok_when_pending: bool = False) -> None:
-    """Print a run's table and line (or its JSON); exit 1 when anything failed or it stopped."""
+def finish(
+    result: WorkflowResult,
+    table: Any,
+    *,
+    as_json: bool,
+    ok_when_pending: bool = False,
+    line: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Print a run's table and line (or its JSON, with `extra`); exit 1 when anything failed or it stopped."""
     from .render import result_line
 
     if as_json:
-        emit_json({**result.summary(), "entries": [e.to_dict() for e in result.entries]})
+        emit_json({**result.summary(), **(extra or {}), "entries": [e.to_dict() for e in result.entries]})
     else:
         if result.entries and table is not None:
             console.print(table)
-        console.print(result_line(result))
+        console.print(line if line is not None else result_line(result), highlight=False)
     if result.failed or (result.stopped_reason and not ok_when_pending):
         raise typer.Exit(1)
 
@@ -122,6 +130,7 @@ def run_wf2_command(
     workers: Workers = None,
     provider: Provider = None,
     production: Annotated[Optional[str], typer.Option("--production", help="Only this production (id, 4+ characters of it, or its title).")] = None,
+    again: Annotated[bool, typer.Option("--again", help="Ask again about productions already decided (linked or skipped).")] = False,
     as_json: AsJson = False,
 ) -> None:
     """WF2: suggest Viral DNA for each production that needs references; you approve, pick or skip."""
@@ -129,26 +138,57 @@ def run_wf2_command(
 
     from ..workflows.engine import Engine
     from ..workflows.wf2 import run_interactive
-    from .approval import ask_link_approval
-    from .render import wf2_table
 
     extra: dict[str, Any] = {"production": production} if production else {}
+    if again:
+        extra["again"] = True
     if yes:
         extra.update(auto=True, min_score=min_score, top=top)
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
     if yes or dry_run:
         result = execute(ctx, "wf2", options, as_json=as_json)
-        finish(result, wf2_table(result), as_json=as_json)
+        _finish_wf2(result, as_json=as_json)
         return
     if not sys.stdin.isatty() or as_json:
         raise YPError("WF2 asks you to approve each production's links: run it in a terminal, or pass --yes")
 
-    def ask(title: str, suggestions: list) -> Any:  # noqa: ANN401
-        return ask_link_approval(console, title, suggestions, input)
+    def ask(title: str, suggestions: list, linked: list[str]) -> Any:  # noqa: ANN401
+        from .approval import ask_link_approval
+
+        return ask_link_approval(console, title, suggestions, input, linked)
 
     with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
         result = run_interactive(engine, options, ask, reporter=None)
-    finish(result, wf2_table(result), as_json=False, ok_when_pending=True)
+    _finish_wf2(result, as_json=False, ok_when_pending=True)
+
+
+def _finish_wf2(result: WorkflowResult, *, as_json: bool, ok_when_pending: bool = False) -> None:
+    """WF2's table shows what this run decided; its line counts linked, skipped and unchanged apart."""
+    from dataclasses import replace
+
+    from ..workflows.wf2 import tally
+    from .render import result_line, wf2_table
+
+    if result.dry_run:
+        finish(result, wf2_table(result), as_json=as_json)
+        return
+    counts = tally(result)
+    decided_now = replace(result, entries=[e for e in result.entries if e.detail.get("decision") != "unchanged"])
+    parts = [f"selected {result.selected}"] + [
+        f"{word} {counts[word]}" for word in ("linked", "skipped", "unchanged") if counts[word] or word != "unchanged"
+    ] + [f"{word} {counts[word]}" for word in ("nothing to suggest", "waiting") if counts[word]]
+    parts += [f"failed {counts['failed']}", f"AI cost ${result.total_cost_usd:.4f}"]
+    line = ", ".join(parts)
+    asked = counts["linked"] + counts["skipped"] + counts["failed"] + counts["waiting"]
+    if result.selected and not asked and not result.stopped_reason:
+        empty = f", {counts['nothing to suggest']} with nothing to suggest" if counts["nothing to suggest"] else ""
+        line = (f"nothing to decide: {counts['unchanged']} production(s) decided earlier{empty} "
+                "(`yp run wf2 --production ID --again` asks again about one)")
+    if result.stopped_reason:
+        line += f" — stopped: {result.stopped_reason}"
+    shown = result_line(result) if result.selected == 0 else safe(line)
+    finish(result, wf2_table(decided_now) if decided_now.entries else None, as_json=as_json, ok_when_pending=ok_when_pending, line=shown,
+           extra={"decisions": counts})
 
 
 @run_app.command("wf3")

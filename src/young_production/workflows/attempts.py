@@ -46,6 +46,22 @@ def current_attempt(base: str, api: Any = DBOS, *, queue: str | None = None) -> 
     return latest.workflow_id
 
 
+def next_attempt(base: str, api: Any = DBOS) -> str:
+    """A new attempt for `base` however the last one ended (to decide again what was decided);
+    an attempt still running or waiting is joined instead, so two runs never start two."""
+    found = [
+        s
+        for s in api.list_workflows(workflow_id_prefix=base, load_input=False, load_output=False)
+        if s.workflow_id == base or s.workflow_id.startswith(base + "~")
+    ]
+    if not found:
+        return base
+    latest = max(found, key=lambda s: _attempt_number(s.workflow_id, base))
+    if latest.status in ("PENDING", "ENQUEUED"):
+        return latest.workflow_id
+    return f"{base}~{_attempt_number(latest.workflow_id, base) + 1}"
+
+
 def _resume_step(api: Any, workflow_id: str) -> int:
     """Where to fork an entry that ended without finishing: the first step that raised a
     stopping error, else the wait for a person's decision that ran out, else after the last step."""

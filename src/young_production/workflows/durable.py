@@ -61,6 +61,7 @@ class EntryRef:
     title: str
     payload: dict[str, Any]
     purpose: str  # what this run does to the entry; part of the durable workflow id
+    fresh: bool = False  # start a new attempt even when the last one finished (`yp run wf2 --again`)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from ..errors import WorkspaceError
 from ..runtime import Runtime
 from ..skills.transcription import Transcriber
 from . import durable, logs
-from .attempts import adopt_pending, current_attempt, entry_base_id
+from .attempts import adopt_pending, current_attempt, entry_base_id, next_attempt
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
 from .durable import APP_NAME, DURABLE_MODULES, REGISTRY, EntryRef, WorkflowDef, load_workflow
@@ -305,7 +305,8 @@ class Engine:
     def start_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> tuple[Any, str]:
         """Start (or join) the entry's durable workflow without waiting: (handle, workflow id)."""
         assert self.records is not None
-        workflow_id = current_attempt(entry_base_id(workflow, entry))
+        base = entry_base_id(workflow, entry)
+        workflow_id = next_attempt(base) if entry.fresh else current_attempt(base)
         self.records.add_entry(run_args["run_id"], entry.id, workflow_id, entry.title)
         attributes = {"run_id": run_args["run_id"], "workflow": workflow.name, "entry": entry.id}
         with SetWorkflowID(workflow_id), SetWorkflowAttributes(attributes):

@@ -28,7 +28,7 @@ from typing import Any
 
 from dbos import DBOS
 
-from ..errors import YPError
+from ..errors import NotFound, YPError
 from ..records import Empire, Production, ViralDNA
 from ..runtime import Runtime
 from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
@@ -36,7 +36,7 @@ from ..skills.linking.decisions import LinkDecision, decision_from_record, non_i
 from ..skills.productions import parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
-from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result
+from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
 from .durable import (
     STOPPING,
     EntryRef,
@@ -55,7 +55,9 @@ SUGGESTIONS = "suggestions"
 DECISION = "decision"
 WAIT_FOR_DECISION_SEC = 30 * 24 * 3600.0
 
-Ask = Callable[[str, list[LinkSuggestion]], LinkDecision]
+Ask = Callable[[str, list[LinkSuggestion], list[str]], LinkDecision]
+"""ask(production title, suggestions, titles of the references linked now) -> the person's decision."""
+DECISIONS = ("linked", "skipped", "unchanged", "nothing to suggest", "failed", "waiting")
 
 
 # ---- steps -----------------------------------------------------------------------------------
@@ -89,8 +91,10 @@ def suggest(run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, A
 
 
 @durable_step("wf2.keep_decision")
-def keep_decision(run: dict[str, Any], production_id: str, record: dict[str, Any]) -> None:
+def keep_decision(run: dict[str, Any], production_id: str, record: dict[str, Any]) -> str:
+    """Log the decision; when it was made (a rerun reads it back, and counts it as decided earlier)."""
     active_records().record_decision(NAME, production_id, record["action"], record, run_id=run.get("run_id"))
+    return now_iso()
 
 
 @durable_step("wf2.link")
@@ -110,7 +114,9 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
         shown = [LinkSuggestion(**s) for s in suggest(run, production)]
         DBOS.set_event(SUGGESTIONS, [asdict(s) for s in shown])
         if not shown:
-            outcome.detail = {"action": "none", "shown": 0, "linked": 0, "note": "no encoded Viral DNA to suggest"}
+            note = "no other encoded Viral DNA to suggest" if production.get("dna_ids") else \
+                "no encoded Viral DNA to suggest"
+            outcome.detail = {"action": "none", "shown": 0, "linked": 0, "note": note}
             return outcome.to_dict()
         if run.get("auto"):
             record = non_interactive_decision(shown, float(run["min_score"]), int(run["top"])).to_record()
@@ -120,10 +126,11 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
                 outcome.status, outcome.error = "waiting", "no decision yet"
                 return outcome.to_dict()
         decision = decision_from_record(record, shown)
-        keep_decision(run, production["id"], decision.to_record())
+        decided_at = keep_decision(run, production["id"], decision.to_record())
         linked = link(production["id"], decision.selected_ids) if decision.selected_ids else None
         outcome.detail = {
             "action": decision.action,
+            "decided_at": decided_at,
             "shown": len(shown),
             "linked": len(decision.selected_ids),
             "links_now": linked,
@@ -148,10 +155,10 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
         status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
         found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
     found = found[: options.limit] if options.limit else found
-    return [entry_ref(p) for p in found]
+    return [entry_ref(p, again=bool(options.extra.get("again"))) for p in found]
 
 
-def entry_ref(production: Production) -> EntryRef:
+def entry_ref(production: Production, *, again: bool = False) -> EntryRef:
     """Its purpose changes with what the ranking reads (title, notes, format, Empire), so a
     decision holds until the production changes (the links it adds do not count as a change)."""
     fingerprint = json.dumps(
@@ -159,7 +166,7 @@ def entry_ref(production: Production) -> EntryRef:
     )
     purpose = "link-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
     return EntryRef(id=production.id or "", title=production.title, payload=production.model_dump(mode="json"),
-                    purpose=purpose)
+                    purpose=purpose, fresh=again)
 
 
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
@@ -214,7 +221,8 @@ def run_interactive(
                 nxt = entries[len(started)]
                 started.append((nxt, *engine.start_entry(workflow, nxt, args)))
             _, handle, workflow_id = started[index]
-            outcome = _decide_one(entry, handle, workflow_id, ask)
+            outcome = _decide_one(entry, handle, workflow_id, lambda t, shown: ask(t, shown, linked_titles(
+                engine.runtime, entry.payload.get("dna_ids") or [])))
             if outcome is None:
                 result.stopped_reason = f"quit: {len(entries) - index} production(s) left for the next run"
                 break
@@ -226,7 +234,9 @@ def run_interactive(
     return result
 
 
-def _decide_one(entry: EntryRef, handle: Any, workflow_id: str, ask: Ask) -> EntryOutcome | None:
+def _decide_one(
+    entry: EntryRef, handle: Any, workflow_id: str, ask: Callable[[str, list[LinkSuggestion]], LinkDecision]
+) -> EntryOutcome | None:
     """Show one production's suggestions and send the person's answer; None when they quit."""
     while True:
         shown = DBOS.get_event(workflow_id, SUGGESTIONS, timeout_seconds=1.0)
@@ -251,3 +261,36 @@ def _decide_one(entry: EntryRef, handle: Any, workflow_id: str, ask: Ask) -> Ent
             return EntryOutcome.from_dict(handle.get_result())
         time.sleep(0.05)
     raise YPError(f"the decision for {entry.title!r} was sent but not applied within 10 minutes")
+
+
+def linked_titles(runtime: Runtime, dna_ids: list[str]) -> list[str]:
+    """The titles of the references a production links now (one removed meanwhile is left out)."""
+    titles = []
+    for dna_id in dna_ids:
+        try:
+            titles.append(runtime.store.get(ViralDNA, dna_id).title)
+        except NotFound:
+            continue
+    return titles
+
+
+def tally(result: WorkflowResult) -> dict[str, int]:
+    """How many productions this run linked, skipped, left unchanged (decided in an earlier run and
+    not asked again), had nothing to suggest for, failed, or left waiting. Each entry's detail gets
+    its word under "decision"."""
+    counts = dict.fromkeys(DECISIONS, 0)
+    for entry in result.entries:
+        detail = entry.detail
+        if entry.status == "failed":
+            word = "failed"
+        elif entry.status != "done":
+            word = "waiting"
+        elif detail.get("action") == "none":
+            word = "nothing to suggest"
+        elif not detail.get("decided_at") or str(detail["decided_at"]) < result.started_at:
+            word = "unchanged"
+        else:
+            word = "linked" if detail.get("linked") else "skipped"
+        detail["decision"] = word
+        counts[word] += 1
+    return counts
