@@ -32,3 +32,36 @@ def real_dna(item_id: str) -> ViralDNA:
         status=DNAStatus.ENCODED, transcript=transcript.text, perspective=analysis.perspective, hook=analysis.hook,
         hook_pattern=analysis.hook_pattern, open_loop=analysis.open_loop, niche_tags=analysis.niche_tags,
     )
+
+
+def sample_dna() -> list[ViralDNA]:
+    """The demo's bundled references (captioned video, spoken story, article), read and decoded as WF1
+    reads them without Whisper: the captions file, the speech's script, the article's extracted text."""
+    import re
+
+    from young_production.media.web import extract_article
+    from young_production.tools.sample_server import samples_dir
+
+    specs = json.loads((DATA / "samples" / "labels.json").read_text(encoding="utf-8"))
+    root = samples_dir()
+    found = []
+    for sample_id in ("article", "speech", "captioned"):
+        spec = specs[sample_id]
+        if spec["source"] == "vtt":
+            cues = re.findall(r"(\d+):(\d+):(\d+\.\d+) --> (\d+):(\d+):(\d+\.\d+)\n(.+?)(?:\n\n|\Z)",
+                              (root / spec["path"]).read_text(encoding="utf-8"), re.S)
+            segments = [Segment(" ".join(c[6].split()), int(c[0]) * 3600 + int(c[1]) * 60 + float(c[2]),
+                                int(c[3]) * 3600 + int(c[4]) * 60 + float(c[5])) for c in cues]
+            transcript, source = Transcript(TranscriptSource.CAPTIONS, segments), SourceType.YOUTUBE_SHORT
+        else:
+            text = spec.get("text") or extract_article((root / spec["path"]).read_text(encoding="utf-8"),
+                                                        "http://127.0.0.1/").text
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            transcript, source = Transcript(TranscriptSource.ARTICLE, [Segment(line) for line in lines]), SourceType.ARTICLE
+        analysis = analyse_dna(RuleProvider(), transcript, title=spec["title"], source_type=source)
+        found.append(ViralDNA(
+            id=f"dna-sample-{sample_id}", title=spec["title"], url=f"http://127.0.0.1/{sample_id}", source_type=source,
+            status=DNAStatus.ENCODED, transcript=transcript.text, perspective=analysis.perspective, hook=analysis.hook,
+            hook_pattern=analysis.hook_pattern, open_loop=analysis.open_loop, niche_tags=analysis.niche_tags,
+        ))
+    return found

@@ -178,7 +178,7 @@ class _Outline:
                                   "with one concrete case.")
             return [Beat("beat", _capital(text), pattern, ref, move=move, subject=chapter)]
         steps = {
-            "set_up": f"Set up {subject}: what it is, and why it matters for the question in the title.",
+            "set_up": f"Set up {subject}: what it means, and why it matters for the question in the title.",
             "show": f"Show {subject} with one concrete case: a study you can cite, a demonstration, "
                     "or a moment the viewer knows.",
             "use": f"Say what the viewer can do about {subject}: one step they can try today.",
@@ -250,7 +250,7 @@ class _Outline:
         shared = [t for t in ref.niche_tags if set(content_stems(words(t))) & mine][:2]
         if shared:
             return f"{ref.label} covers this ground ({', '.join(shared)}): read how it explains it, then say it your way."
-        return f"{ref.label} talks about {text}: read how it explains it, then say it your way."
+        return f"{ref.label} speaks to this point: read how it explains it, then say it your way."
 
     def _quote(self, ref: Reference | None, passage: str) -> str | None:
         """One whole sentence of at most 12 words, not in the first person, once per reference."""

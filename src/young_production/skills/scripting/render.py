@@ -86,7 +86,7 @@ def _summary(draft: ProductionDraft) -> str:
             f"\u00b7 {flags} \u00b7 {script.provider or 'provider'} {script.model}".rstrip())
     if script.kind == "outline":
         target = _target(script)
-        line = (f"OUTLINE for a {kind} of about {format_timestamp(script.seconds)} ({target}) \u00b7 "
+        line = (f"OUTLINE for a {kind.lower() if script.format == 'video' else kind} of about {format_timestamp(script.seconds)} ({target}) \u00b7 "
                 f"{len(script.beats)} beats \u00b7 {style} \u00b7 {flags}\n"
                 "This is an outline, not a script: the free rule provider does not write lines in the channel's "
                 "voice. Each beat says what to say, for how long, and which reference the move was learned from. "
