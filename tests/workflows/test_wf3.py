@@ -131,3 +131,95 @@ def test_link_and_script_on_notion_write_once(tmp_path: Path) -> None:
         for op in ("pages.create", "pages.update", "blocks.children.append", "blocks.delete"):
             assert after.get(op, 0) == writes.get(op, 0), op  # the reruns wrote nothing
         assert {i: _page(workspace, i) for i in ids.values()} == pages
+
+
+# --- the demo's Short: a free outline first, then a full script from a model --------------------
+
+DEMO_SCRIPT = {  # what a model might write for the demo's Short, in the Creator Notes voice
+    "hook": {"text": "You have thirty seconds before your viewer decides to stay or scroll.", "reference": "R1",
+             "pattern": "direct_address", "chapter": None},
+    "open_loops": [{"text": "And the thing that decides it is not your thumbnail.", "reference": "R1",
+                    "pattern": "open_loop", "chapter": None}],
+    "beats": [
+        {"text": "Your opening makes a promise, whether you mean it or not.", "reference": "R1",
+         "pattern": "perspective", "chapter": None},
+        {"text": "Viewers stay while they believe you will keep it, and they leave the moment you wander. "
+                 "So cut the intro, it is basically a delay.", "reference": "R2", "pattern": "example",
+         "chapter": None},
+    ],
+    "payoff": {"text": "So say the promise in your first line, then spend the video keeping it.", "reference": "R1",
+               "pattern": "payoff", "chapter": None},
+    "call_to_action": {"text": "Rewrite your next opening tonight.", "reference": "none",
+                       "pattern": "call_to_action", "chapter": None},
+}
+
+
+def _demo_workspace(root: Path):  # noqa: ANN202
+    """The demo's Empire and Short (its own style page and notes), linked to the bundled references."""
+    from tests.skills.scripting.real_references import sample_dna
+    from young_production.config import Workspace
+    from young_production.demo import plan_a_video
+
+    workspace = Workspace(root)
+    workspace.init()
+    store = open_store(workspace)
+    try:
+        plan_a_video(store, lambda _: None)
+        short = next(p for p in iter_records(store, Production) if p.title.startswith("Why your first thirty"))
+        dna_ids = [store.create(d.model_copy(update={"id": None})).id for d in sample_dna()]
+        store.add_relations(Production, short.id, "dna_ids", dna_ids)
+    finally:
+        store.close()
+    return workspace, short.id
+
+
+def test_the_demo_short_gets_an_outline_then_a_full_script_from_a_model(tmp_path: Path) -> None:
+    from tests.skills.scripting.test_model_scripts import ScriptedOpenAI
+    from young_production.skills.scripting.enforce import find_avoided, sentences_of, word_count
+    from young_production.skills.scripting.style import style_for_empire
+
+    workspace, short_id = _demo_workspace(tmp_path / "ws")
+    outlined = run(workspace, "wf3")
+    assert outlined.successful == 1, [e.error for e in outlined.entries]
+    draft = outlined.entries[0].detail["draft"]
+    assert draft["script"]["kind"] == "outline" and draft["originality"]["flags"] == []
+    page = _page(workspace, short_id)
+    assert "This is an outline, not a script" in page
+    assert f"yp run wf3 --production {short_id} --provider anthropic` (Claude, claude-sonnet-5-5: at most $" in page
+    assert production(workspace, short_id).status is ProductionStatus.DNA_MATCHING
+
+    with ScriptedOpenAI([DEMO_SCRIPT]) as emulator:
+        workspace.update_yaml("ai_config.yaml", lambda d: d.update({
+            "prices": {**d.get("prices", {}), "llama3.2": {"input": 0, "output": 0}},
+            "skills": {s: {"max_output_tokens": 16000} for s in ("S19", "S20", "S21")},
+            "openai": {"api_key": emulator.api_key, "base_url": emulator.base_url + "/v1", "default_model": "llama3.2"},
+        }))
+        scripted = run(workspace, "wf3", RunOptions(provider="openai", extra={"production": short_id}))
+    assert scripted.successful == 1, [e.error for e in scripted.entries]
+    draft = scripted.entries[0].detail["draft"]
+    assert draft["script"]["kind"] == "script" and draft["script"]["provider"] == "openai"
+    store = open_store(workspace)
+    try:
+        empire = store.get(Empire, production(workspace, short_id).empire_ids[0])
+        style = style_for_empire(store, empire)
+    finally:
+        store.close()
+    # every style check: no banned word, the sign-off exact, sentences within the limit, time, originality
+    text = "\n".join(b["text"] for b in draft["script"]["beats"])
+    assert find_avoided(text, style) == [] and "basically" in DEMO_SCRIPT["beats"][1]["text"]
+    assert text.endswith("Make the next one better.")
+    assert all(word_count(s) <= style.max_sentence_words for s in sentences_of(text))
+    assert style.shorts_seconds[0] <= draft["script"]["seconds"] <= style.shorts_seconds[1]
+    assert draft["originality"]["flags"] == [] and not [w for w in draft["warnings"] if "no clean break" in w]
+    page = _page(workspace, short_id)
+    assert "OUTLINE" not in page and "You have thirty seconds" in page  # the script replaced the outline
+
+
+def test_a_production_without_references_gets_an_outline_from_its_notes(tmp_path: Path) -> None:
+    workspace, ids = make_workspace(tmp_path / "ws")
+    target = ids["Sleep instead of coffee"]
+    result = run(workspace, "wf3", RunOptions(extra={"production": target}))
+    assert result.successful == 1, [e.error for e in result.entries]
+    page = _page(workspace, target)
+    assert "no Viral DNA is linked: this outline comes from the title and notes alone" in page
+    assert production(workspace, target).status is ProductionStatus.DNA_MATCHING
