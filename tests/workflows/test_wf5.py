@@ -50,35 +50,57 @@ def prospect(workspace, **options):  # noqa: ANN001, ANN003
     return run(workspace, "wf5", RunOptions(extra={"period": PERIOD, **options.pop("extra", {})}, **options))
 
 
+IDEA_TITLE = "Habit stacking: a new long video with a question hook"
+
+
+def habit_stacking_wins(channel) -> None:  # noqa: ANN001
+    """The long videos made from the strong reference are titled 'Habit stacking N' and do 3x as well."""
+    for video in channel.videos:
+        if video.kind == "video" and int(video.video_id[1:10]) % 7 >= 5:  # the rig links these to `strong`
+            video.title = f"Habit stacking {video.video_id[1:10].lstrip('0') or '0'}"
+            video.views *= 3
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "notion"])
 def test_prospecting_creates_ideas_and_proposals_once(tmp_path: Path, kind: str) -> None:
     with api_with_channel() as (api, channel), store_workspace(
         kind, tmp_path / kind, {"api_key": "test-key", "base_url": api.base_url}
     ) as (workspace, _):
+        habit_stacking_wins(channel)
         store = opened(workspace)
         seeded = seed_empire(store, channel)
         refs = library(store)
         store.create(Production(title="5 habits that actually stick", empire_ids=[seeded.empire.id]))
-        assert run(workspace, "wf4", RunOptions(extra={"period": PERIOD})).ok  # WF4's scores feed the lift
+        reviewed = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))  # WF4's scores feed the lift
+        assert reviewed.ok
+        review_page = (workspace.root / reviewed.entries[0].detail["report"]).read_text(encoding="utf-8")
 
         with Runtime(workspace) as runtime:  # the dry run lists, and creates nothing
             planned = plan_workflow(runtime, "wf5", RunOptions(dry_run=True, extra={"period": PERIOD}))
         by_title = {e.title: e.detail for e in planned.entries}
-        assert by_title["Habit Lab"]["would_create"] == [IDEA]
+        assert by_title["Habit Lab"]["would_create"] == [IDEA_TITLE]
         assert by_title["Across Empires"]["would_propose"] == ["Sourdough (proposed)"]
         before = len(list(iter_records(store, Production)))
 
         result = prospect(workspace)
         assert result.ok and result.successful == 2, result.summary()
         outcome = {e.title: e.detail for e in result.entries}
-        assert outcome["Habit Lab"]["ideas"] == [IDEA] and outcome["Habit Lab"]["created"] == 1
-        assert outcome["Habit Lab"]["duplicates"] == ["Five habits that stick"]
+        assert outcome["Habit Lab"]["ideas"] == [IDEA_TITLE] and outcome["Habit Lab"]["created"] == 1
         ideas = [p for p in iter_records(store, Production) if p.status is ProductionStatus.IDEA and p.key]
         assert len(list(iter_records(store, Production))) == before + 1
-        (idea,) = [p for p in ideas if p.title == IDEA]
-        assert sorted(idea.dna_ids) == sorted([refs["idea"].id, refs["same topic"].id])
+        (idea,) = [p for p in ideas if p.title == IDEA_TITLE]
+        titles = {d.title for d in refs.values()} | {p.title for p in seeded.productions.values()}
+        assert idea.title not in titles  # never a reference's or a video's own title
+        # its material: the strongest unused references on the topic, linked, not copied
+        assert sorted(idea.dna_ids) == sorted([refs["idea"].id, refs["duplicate"].id, refs["same topic"].id])
         assert idea.empire_ids == [seeded.empire.id] and idea.format is VideoFormat.VIDEO
-        assert "900,000 views" in idea.notes and "Why:" in idea.notes
+        # its reason: the finding WF4 measured, with WF4's very numbers (one computation)
+        (finding,) = [line for line in idea.notes.split("; ") if "lifts this Empire's videos" in line]
+        assert "hook pattern: question" in finding and "topic: habit / stacking" in finding
+        assert "over 16 published videos" in finding  # the 16 long videos the rig made from `strong`
+        numbers = finding.split("lifts this Empire's videos ")[1].split(" over")[0]  # e.g. "2.87x [2.61-3.15]"
+        lift, interval = numbers.split("x [")
+        assert f"{float(lift):g}x" in review_page.replace(".0x", "x") and interval.rstrip("]") in review_page
 
         proposed = [e for e in iter_records(store, Empire) if e.status == "Proposed"]
         assert [e.name for e in proposed] == ["Sourdough (proposed)"]
@@ -87,7 +109,7 @@ def test_prospecting_creates_ideas_and_proposals_once(tmp_path: Path, kind: str)
         reports = [r for r in iter_records(store, Report) if r.workflow == "wf5"]
         assert len(reports) == 2
         html = (workspace.root / outcome["Habit Lab"]["report"]).read_text(encoding="utf-8")
-        assert IDEA in html and "near-duplicates" in html and "data:image/png;base64," in html
+        assert IDEA_TITLE in html and "near-duplicates" in html and "data:image/png;base64," in html
 
         again = prospect(workspace)  # the same period: the first result
         assert again.successful == 2 and len(list(iter_records(store, Production))) == before + 1

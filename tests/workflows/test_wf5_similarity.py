@@ -49,26 +49,70 @@ def dna(title: str, views: float, tags: list[str], **kwargs) -> ViralDNA:  # noq
 
 
 FILLER = [dna(f"filler {i}", 10_000, [f"f{i}"]) for i in range(9)]
+EMPIRE = Empire(id="e1", name="Habit Lab", niche_tags=["habits"])
 
 
-def test_an_idea_close_to_an_existing_production_is_left_out_and_says_why() -> None:
-    empire = Empire(id="e1", name="Habit Lab", niche_tags=["habits"])
-    library = [dna("Five habits that stick", 500_000, ["habits"]), dna("The science of cold showers", 400_000, ["habits"])]
-    existing = [Production(id="p1", title="5 habits that actually stick", empire_ids=["e1"])]
-    ideas, duplicates, _ = prospect(empire, library + FILLER, existing, {})
-    assert [i.title for i in ideas] == ["The science of cold showers"]
-    assert duplicates[0].duplicate_of == {"id": "p1", "title": "5 habits that actually stick", "similarity": 1.0,
-                                          "shared": ["habit", "stick"]}
-    assert "400,000 views, 40.0x the median of 11 youtube_video references" in " ".join(ideas[0].reasons)
+def published(titles_and_scores: list[tuple[str, float | None]], **kwargs) -> list[Production]:  # noqa: ANN003
+    return [Production(id=f"p{i}", title=title, video_id=f"vid{i:08d}", outlier_score=score, empire_ids=["e1"],
+                       outlier_basis="median_ratio" if score is not None else None, **kwargs)
+            for i, (title, score) in enumerate(titles_and_scores)]
 
 
-def test_weak_references_and_used_ones_make_no_idea() -> None:
-    empire = Empire(id="e1", name="Habit Lab", niche_tags=["habits"])
+WINNING = [(f"Habit stacking {n}", 3.0 + 0.1 * n) for n in range(3)] + [(f"Cooking pasta {n}", 1.0) for n in range(4)]
+
+
+def test_an_idea_rests_on_a_measured_topic_and_links_references_as_material() -> None:
+    library = [dna("The 2-minute rule for habits that stick", 900_000, ["habits"], hook="Why?", hook_pattern="question"),
+               *FILLER]
+    found = prospect(EMPIRE, library, published(WINNING), {})
+    (idea,) = found.ideas
+    assert idea.title == "Habit stacking: a new long video with a question hook"
+    assert idea.dna_ids == ["The 2-minute rule for habits that stick"]
+    assert "topic: habit / stacking lifts this Empire's videos" in idea.reasons[0]
+    assert "over 3 published videos (against 4 without)" in idea.reasons[0] and found.why_none == ""
+    assert "(not measured here)" in idea.reasons[1]  # the borrowed move is not passed off as evidence
+    without = prospect(EMPIRE, FILLER, published(WINNING), {})  # no reference on the topic: no new angle
+    assert without.ideas == [] and "would give them a new angle" in without.why_none
+
+
+def test_an_idea_that_repeats_a_reference_or_a_production_title_is_left_out_and_says_why() -> None:
+    copied = dna("Habit stacking: a new long video", 500_000, ["habits"])
+    found = prospect(EMPIRE, [copied, *FILLER], published(WINNING), {})
+    assert found.ideas == [] and found.duplicates[0].duplicate_of["id"] == copied.id
+    assert found.why_none.startswith("all 1 ideas would repeat an existing video or reference")
+    near = published(WINNING + [("Habit stacking: new long videos", None)])
+    found = prospect(EMPIRE, FILLER, near, {})
+    assert found.ideas == [] and found.duplicates[0].duplicate_of["title"] == "Habit stacking: new long videos"
+
+
+def test_two_videos_are_no_evidence_and_the_report_says_what_would_change_that() -> None:
+    two = [(f"Habit stacking {n}", 4.0) for n in range(2)] + [(f"Cooking pasta {n}", 1.0) for n in range(5)]
+    found = prospect(EMPIRE, FILLER, published(two), {})
+    assert found.ideas == [] and "no topic or pattern is on at least 3 of them" in found.why_none
+    unscored = prospect(EMPIRE, FILLER, published([(t, None) for t, _ in WINNING]), {})
+    assert unscored.ideas == [] and "run `yp run wf4`" in unscored.why_none
+    flat = [(f"Habit stacking {n}", 1.0 + 0.01 * n) for n in range(3)] + [(f"Cooking pasta {n}", 1.0) for n in range(4)]
+    assert "none lifts them by 1.2x" in prospect(EMPIRE, FILLER, published(flat), {}).why_none
+
+
+def test_a_pattern_every_reference_shares_is_no_reason() -> None:
+    refs = [dna(f"Reference {n}", 100_000, ["habits"], hook="Hook", hook_pattern="question") for n in range(4)]
+    titles = ["Morning run", "Tax tips", "Garden tour", "Bread basics", "Chess openings", "Bike repair", "Desk tour"]
+    mine = published([(t, 3.0 + 0.1 * n if n < 3 else 1.0) for n, t in enumerate(titles)])
+    made_from = {p.video_id: [refs[n % 2]] for n, p in enumerate(mine[:3])}
+    found = prospect(EMPIRE, refs + FILLER, mine, made_from)
+    assert any(p.has("hook pattern", ["question"]) and p.evidence != "none" for p in found.lifts)
+    assert found.ideas == [] and "is carried by every reference" in found.why_none
+
+
+def test_used_references_are_not_material_again() -> None:
     used = dna("A reference already made into a video", 900_000, ["habits"])
-    library = [dna("An average habit clip", 12_000, ["habits"]), used]
-    mine = [Production(id="p1", title="Our video", empire_ids=["e1"], dna_ids=[used.id])]
-    ideas, duplicates, _ = prospect(empire, library + FILLER, mine, {})
-    assert ideas == [] and duplicates == []
+    mine = published(WINNING, dna_ids=[])
+    mine[0] = mine[0].model_copy(update={"dna_ids": [used.id]})
+    tracker = dna("My habit tracker", 9_000, ["habits"], hook="Once upon a time", hook_pattern="story")
+    found = prospect(EMPIRE, [used, tracker, *FILLER], mine, {})
+    assert [(i.title, i.dna_ids) for i in found.ideas] == [
+        ("Habit stacking: a new long video with a story hook", ["My habit tracker"])]
 
 
 def test_clusters_need_enough_strong_uncovered_references() -> None:

@@ -5,8 +5,9 @@ entry "across Empires" when no Empire is named. One durable workflow per entry a
 period (`period`, default the day's ISO date): a rerun the same period returns the
 first result. Steps:
 
-- `wf5.gather` (S01 + `skills.prospecting.candidates`): the ideas the Viral DNA
-  library and the Empire's own outliers suggest, and the near-duplicates left out;
+- `wf5.gather` (S01 + `skills.prospecting.candidates`): the ideas the Empire's
+  measured topics and patterns suggest (the lifts WF4 reports, one computation),
+  the near-duplicates left out, and, when there is none, why;
 - `wf5.create` (S02): each idea a Production with status Idea, its reasoning in
   the notes and its references linked (keyed creates: never twice);
 - `wf5.publish` (S13): the prospecting report (Markdown, HTML, chart) under
@@ -26,7 +27,7 @@ from ..records import Empire, ViralDNA
 from ..runtime import Runtime
 from ..skills.performance.report import link_reports, save_report_record
 from ..skills.performance.sync import dna_of_productions, empire_productions
-from ..skills.prospecting.candidates import Idea, prospect
+from ..skills.prospecting.candidates import Idea, finding_line, prospect
 from ..skills.prospecting.create import create_ideas, create_proposals
 from ..skills.prospecting.empires import Proposal, uncovered_clusters
 from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, save_prospecting_files
@@ -47,12 +48,11 @@ def gather_ideas(runtime: Runtime, empire: Empire) -> dict[str, Any]:
     productions = empire_productions(store, empire.id or "")
     library = list(iter_records(store, ViralDNA))
     settings = runtime.pipeline.outliers
-    ideas, duplicates, lifts = prospect(empire, library, productions, dna_of_productions(store, productions),
-                                        method=settings.method, confidence=settings.confidence)
-    return {"ideas": [i.to_json() for i in ideas], "duplicates": [d.to_json() for d in duplicates],
-            "patterns": [f"{x.label}: {x.lift:.2f}x [{x.low:.2f}-{x.high:.2f}], n={x.count}, evidence {x.evidence}"
-                         for x in lifts if x.evidence != "none"],
-            "library": len(library)}
+    found = prospect(empire, library, productions, dna_of_productions(store, productions),
+                     method=settings.method, confidence=settings.confidence)
+    return {"ideas": [i.to_json() for i in found.ideas], "duplicates": [d.to_json() for d in found.duplicates],
+            "patterns": [finding_line(x) for x in found.lifts if x.evidence != "none"],
+            "why_none": found.why_none, "library": len(library)}
 
 
 def gather_proposals(runtime: Runtime) -> list[dict[str, Any]]:
@@ -120,6 +120,8 @@ def prospect_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]
             published = publish(entry, period, found, made)
             outcome.detail = {"ideas": [m["title"] for m in made], "created": sum(m["created"] for m in made),
                               "duplicates": [d["title"] for d in found["duplicates"]]}
+            if found.get("why_none"):
+                outcome.detail["why_no_idea"] = found["why_none"]
         outcome.detail.update(period=period, report_id=published["report_id"], report=published["files"]["html"])
     except STOPPING:
         raise
@@ -140,11 +142,13 @@ def empire_report(empire: dict[str, Any], period: str, found: dict[str, Any], ma
     left_out = [f"{d['title']}: {d['duplicate_of']['similarity']:.2f} like '{d['duplicate_of']['title']}' "
                 f"(shares {', '.join(d['duplicate_of']['shared'])})" for d in duplicates]
     summary = (f"{new} new ideas created, {len(made) - new} made before, {len(duplicates)} near-duplicates of "
-               f"existing videos left out, from {found['library']} references.")
+               f"existing videos or references left out, from {found['library']} references.")
+    if found.get("why_none"):
+        summary += f" No new idea: {found['why_none']}."
     return ProspectingReport(
         title=f"{empire.get('name') or ''}: prospecting {period}", period=period,
         generated_at=datetime.now(timezone.utc), summary=summary, empire_id=empire["id"],
-        sections=[("Ideas", created or ["No reference with a strong signal that this Empire has not used yet."]),
+        sections=[("Ideas", created or [f"No new idea: {found.get('why_none') or 'nothing measured yet'}."]),
                   ("Left out as near-duplicates", left_out or ["None."]),
                   ("Patterns that win for this Empire", found["patterns"] or ["None with clear evidence yet."])],
         chart=idea_chart(ideas, duplicates),
@@ -184,6 +188,8 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
         detail = {"would_create": [i["title"] for i in found["ideas"]],
                   "duplicates": [d["title"] for d in found["duplicates"]],
                   "reasons": {i["title"]: i["reasons"] for i in found["ideas"]}}
+        if found["why_none"]:
+            detail["why_no_idea"] = found["why_none"]
     return EntryOutcome(id=entry.id, title=entry.title, status="planned", detail=detail)
 
 

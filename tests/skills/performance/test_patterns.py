@@ -43,13 +43,13 @@ def test_lift_is_the_geometric_mean_ratio_and_patterns_on_the_same_videos_are_on
     links = {f"q{i}": [QUESTION if i % 2 else QUESTION_2] for i in range(6)}
     links |= {f"s{i}": [STORY if i % 2 else STORY_2] for i in range(6)}
     lifts = by_label(pattern_lifts(join_patterns(ratios, links)))
-    question = lifts["hook pattern: question; niche tag: money"]  # the same six videos: one finding
+    question = lifts["hook pattern: question + niche tag: money"]  # the same six videos: one finding
     # with: 4.0 x6; without: 1.0 x6 and 2.0 -> geometric mean 2^(1/7)
     assert question.lift == pytest.approx(4.0 / 2 ** (1 / 7))
     assert (question.count, question.others, question.references) == (6, 7, 2)
     assert question.low > 1.25 and question.evidence == "strong" and question.holds
-    assert set(lifts) == {"hook pattern: question; niche tag: money", "open loop: ordinal; source type: youtube_short",
-                          "niche tag: habits", "open loop: none; source type: article", "hook pattern: story"}
+    assert set(lifts) == {"hook pattern: question + niche tag: money", "open loop: ordinal + source type: youtube_short",
+                          "niche tag: habits", "open loop: none + source type: article", "hook pattern: story"}
     assert lifts["hook pattern: story"].lift == pytest.approx(1 / (4.0 ** (6 / 7) * 2 ** (1 / 7)))
     assert lifts["hook pattern: story"].lift < 1 and lifts["niche tag: habits"].references == 3
     assert len({frozenset(p.video_ids) for p in lifts.values()}) == len(lifts)  # no two lines on one video set

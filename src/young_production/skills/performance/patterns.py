@@ -86,11 +86,11 @@ class PatternLift:
 
     @property
     def label(self) -> str:
-        """'hook pattern: story; niche tag: best / goal': every pattern of this finding, by feature."""
+        """'hook pattern: story + niche tag: best / goal': every pattern of this finding, by feature."""
         by_feature: dict[str, list[str]] = {}
         for feature, value in self.patterns:
             by_feature.setdefault(feature, []).append(value)
-        return "; ".join(f"{feature}: {' / '.join(values)}" for feature, values in by_feature.items())
+        return " + ".join(f"{feature}: {' / '.join(values)}" for feature, values in by_feature.items())
 
     def has(self, feature: str, values: Iterable[str]) -> bool:
         """Whether any of `values` of `feature` is one of this finding's patterns."""
@@ -108,8 +108,8 @@ class PatternLift:
 
     @property
     def holds(self) -> bool:
-        """False when, without its biggest video, a winning pattern's lift falls below `HOLDS`."""
-        return self.lift <= 1 or self.without_top is None or self.without_top >= HOLDS
+        """False when a lift of `HOLDS` (1.5x) or more falls below it without its biggest video."""
+        return self.lift < HOLDS or self.without_top is None or self.without_top >= HOLDS
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

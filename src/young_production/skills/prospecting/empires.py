@@ -1,7 +1,8 @@
 """Across Empires: clusters of strong Viral DNA that no Empire covers, proposed as new Empires.
 
-A reference is *strong* when its views are at least `candidates.VIEWS_RATIO` times
-the library's median for its source type, and *uncovered* when it is linked to no
+A reference is *strong* when its views are at least `VIEWS_RATIO` (1.5) times the
+library's median for its source type (all references when fewer than `MIN_PEERS`
+share it), and *uncovered* when it is linked to no
 Empire and shares no niche tag with any Empire (proposed ones included, so a
 proposal is made once). Uncovered strong references are grouped by niche tag; the
 largest group of at least `MIN_CLUSTER` references becomes a proposal, its members
@@ -12,14 +13,16 @@ most of its references share, and gives the references and their numbers as evid
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ...records import Empire, ViralDNA
-from .candidates import VIEWS_RATIO, dna_tags, usable_dna, views_baselines, views_ratio
+from .candidates import dna_tags, usable_dna
 
 MIN_CLUSTER = 3
+VIEWS_RATIO = 1.5
+MIN_PEERS = 3
 PROPOSED = "Proposed"
 
 
@@ -80,3 +83,29 @@ def uncovered_clusters(library: Sequence[ViralDNA], empires: Sequence[Empire], m
             median_views=statistics.median(d.views or 0 for d, _ in chosen),
         ))
     return proposals
+
+
+def views_baselines(library: Sequence[ViralDNA]) -> tuple[dict[str, tuple[float, int]], tuple[float, int] | None]:
+    """Median views (and count) per source type, and over the whole library."""
+    by_type: dict[str, list[float]] = {}
+    for dna in library:
+        if dna.views and dna.views > 0:
+            by_type.setdefault(dna.source_type.value if dna.source_type else "unknown", []).append(dna.views)
+    per_type = {k: (statistics.median(v), len(v)) for k, v in by_type.items()}
+    every = [v for values in by_type.values() for v in values]
+    return per_type, ((statistics.median(every), len(every)) if every else None)
+
+
+def views_ratio(dna: ViralDNA, per_type: Mapping[str, tuple[float, int]],
+                overall: tuple[float, int] | None) -> tuple[float, str] | None:
+    """(views / baseline, what the baseline is); None without views or a baseline."""
+    if not dna.views or dna.views <= 0:
+        return None
+    kind = dna.source_type.value if dna.source_type else "unknown"
+    median, count = per_type.get(kind, (0.0, 0))
+    what = f"the median of {count} {kind} references"
+    if count < MIN_PEERS:
+        if overall is None:
+            return None
+        (median, count), what = overall, f"the median of all {overall[1]} references"
+    return (dna.views / median, what) if median > 0 else None
