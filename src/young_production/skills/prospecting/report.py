@@ -74,7 +74,7 @@ def idea_chart(ideas: Sequence[dict[str, Any]], duplicates: Sequence[dict[str, A
     rows = [(i["title"], i["score"], COLOURS[VideoFormat(i["format"])]) for i in ideas]
     rows += [(f"{d['title']} (duplicate)", d["score"], DUPLICATE_COLOUR) for d in duplicates]
     rows.sort(key=lambda row: -row[1])
-    return score_bars(rows[:20], "Why these ideas: signal score", "score (log2 of views ratio and pattern lifts)")
+    return score_bars(rows[:20], "Why these ideas: signal score", "score (sum of log2 of its findings' lifts)")
 
 
 def save_prospecting_files(report: ProspectingReport, folder: Path) -> dict[str, Path]:

@@ -12,8 +12,8 @@ names the same subject with more specifics ("Five habits that stick" vs "The
 2-minute rule for habits that stick": {habit, stick} vs {habit, minute, rule,
 stick}, 0.5), nor titles that share one topic word only ("Why you never finish
 what you start" vs "How to finish a marathon": {finish} vs {finish, marathon}).
-The same test groups references into one idea and keeps an idea from repeating
-an existing Production.
+The same test keeps an idea from repeating an existing Production or a
+reference's title.
 
 Why Jaccard rather than BM25 or embeddings: titles are a handful of words, no
 embedding model ships offline in the dependency set (ARCHITECTURE.md §10), and a
