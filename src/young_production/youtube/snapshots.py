@@ -10,9 +10,11 @@ two snapshots around that age, or the nearest one within a tolerance, else None
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,7 +31,23 @@ CREATE TABLE IF NOT EXISTS snapshots (
     source TEXT NOT NULL, PRIMARY KEY (video_id, taken_at, source)
 );
 CREATE INDEX IF NOT EXISTS snapshots_by_video ON snapshots (video_id, taken_at);
+CREATE INDEX IF NOT EXISTS videos_by_channel ON videos (channel_id);
+CREATE TABLE IF NOT EXISTS imports (
+    taken_at TEXT NOT NULL, channel_id TEXT, file TEXT NOT NULL, rows INTEGER NOT NULL, notes TEXT NOT NULL
+);
 """
+_ADDED_COLUMNS = {"videos": {"format_basis": "TEXT"}}  # added after the first release: ALTERed in
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One `yp analytics import`: when, which file, for which channel, and what the review should say of it."""
+
+    taken_at: datetime
+    channel_id: str | None
+    file: str
+    rows: int
+    notes: tuple[str, ...] = ()
 
 
 class SnapshotStore:
@@ -42,32 +60,86 @@ class SnapshotStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
         connection.executescript(_SCHEMA)
+        for table, added in _ADDED_COLUMNS.items():
+            present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+            for column, kind in added.items():
+                if column not in present:
+                    connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         return connection
 
-    def record(self, stats: Iterable[VideoStats], channel_id: str | None = None) -> int:
-        """Store one snapshot per video (views known); returns how many were stored."""
+    def record(self, stats: Iterable[VideoStats], channel_id: str | None = None,
+               batch: int = 5000, progress: Callable[[int], None] | None = None) -> int:
+        """Store one snapshot per video (views known), `batch` videos per statement; returns how many."""
         count = 0
+        videos: list[tuple[object, ...]] = []
+        snapshots: list[tuple[object, ...]] = []
         with closing(self._connect()) as db, db:
             for video in stats:
                 if video.views is None:
                     continue
-                db.execute(
-                    "INSERT INTO videos (video_id, channel_id, title, published_at, format, duration_seconds) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(video_id) DO UPDATE SET "
-                    "channel_id = COALESCE(excluded.channel_id, channel_id), title = COALESCE(excluded.title, title), "
-                    "published_at = COALESCE(excluded.published_at, published_at), "
-                    "format = COALESCE(excluded.format, format), "
-                    "duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds)",
-                    (video.video_id, channel_id, video.title, _text(video.published_at),
-                     video.format.value if video.format else None, video.duration_seconds),
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO snapshots (video_id, taken_at, views, likes, comments, source) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (video.video_id, _text(video.taken_at), video.views, video.likes, video.comments, video.source),
-                )
+                videos.append((video.video_id, channel_id, video.title, _text(video.published_at),
+                               video.format.value if video.format else None, video.duration_seconds,
+                               video.format_basis or None))
+                snapshots.append((video.video_id, _text(video.taken_at), video.views, video.likes, video.comments,
+                                  video.source))
                 count += 1
+                if len(videos) >= batch:
+                    _write(db, videos, snapshots)
+                    if progress is not None:
+                        progress(count)
+            _write(db, videos, snapshots)
         return count
+
+    def record_import(self, entry: ImportRecord) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO imports (taken_at, channel_id, file, rows, notes) VALUES (?, ?, ?, ?, ?)",
+                       (_text(entry.taken_at), entry.channel_id, entry.file, entry.rows, json.dumps(list(entry.notes))))
+
+    def latest_import(self, channel_ids: Iterable[str]) -> ImportRecord | None:
+        """The newest Studio import filed under any of `channel_ids`."""
+        keys = list(dict.fromkeys(channel_ids))
+        if not self.path.exists() or not keys:
+            return None
+        with closing(self._connect()) as db:
+            row = db.execute(
+                f"SELECT taken_at, channel_id, file, rows, notes FROM imports WHERE channel_id IN "
+                f"({','.join('?' * len(keys))}) ORDER BY taken_at DESC LIMIT 1", keys,
+            ).fetchone()
+        if row is None:
+            return None
+        return ImportRecord(_time(row[0]), row[1], row[2], row[3], tuple(json.loads(row[4])))
+
+    def channels_of(self, video_ids: Iterable[str]) -> dict[str, str]:
+        """{video id: the channel it is filed under} for the videos already recorded."""
+        wanted = list(dict.fromkeys(video_ids))
+        found: dict[str, str] = {}
+        if not self.path.exists():
+            return found
+        with closing(self._connect()) as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update(db.execute(
+                    f"SELECT video_id, channel_id FROM videos WHERE channel_id IS NOT NULL AND video_id IN "
+                    f"({','.join('?' * len(chunk))})", chunk,
+                ).fetchall())
+        return found
+
+    def known_durations(self, video_ids: Iterable[str]) -> dict[str, tuple[float, str]]:
+        """{video id: (duration, the route that read it)} from the Data API or yt-dlp reads recorded before."""
+        wanted = list(dict.fromkeys(video_ids))
+        found: dict[str, tuple[float, str]] = {}
+        if not self.path.exists():
+            return found
+        with closing(self._connect()) as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                rows = db.execute(
+                    "SELECT v.video_id, v.duration_seconds, MAX(s.source) FROM videos v JOIN snapshots s "
+                    "ON s.video_id = v.video_id AND s.source IN ('api', 'ytdlp') WHERE v.duration_seconds > 0 "
+                    f"AND v.video_id IN ({','.join('?' * len(chunk))}) GROUP BY v.video_id", chunk,
+                ).fetchall()
+                found.update({vid: (float(seconds), source) for vid, seconds, source in rows})
+        return found
 
     def history(self, video_id: str) -> list[tuple[datetime, float]]:
         """(taken_at, views) of every snapshot of the video, oldest first."""
@@ -98,25 +170,30 @@ class SnapshotStore:
         return found
 
     def latest(self, channel_ids: Iterable[str]) -> list[VideoStats]:
-        """The newest snapshot of every video recorded under any of `channel_ids`, as `VideoStats`."""
+        """The newest snapshot of every video recorded under any of `channel_ids`, as `VideoStats`.
+
+        One row per video comes out of SQLite (the snapshot with the greatest
+        `taken_at`, through its index), however many imports and reviews came before.
+        """
         keys = list(dict.fromkeys(channel_ids))
         if not self.path.exists() or not keys:
             return []
         with closing(self._connect()) as db:
             rows = db.execute(
-                "SELECT v.video_id, v.title, v.published_at, v.format, v.duration_seconds, s.taken_at, s.views, "
-                "s.likes, s.comments, s.source FROM videos v JOIN snapshots s ON s.video_id = v.video_id "
-                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL "
-                "ORDER BY v.video_id, s.taken_at",
+                "SELECT v.video_id, v.title, v.published_at, v.format, v.duration_seconds, v.format_basis, "
+                "s.taken_at, s.views, s.likes, s.comments, s.source FROM videos v JOIN snapshots s "
+                "ON s.video_id = v.video_id AND s.taken_at = (SELECT MAX(t.taken_at) FROM snapshots t "
+                "WHERE t.video_id = v.video_id AND t.views IS NOT NULL) "
+                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL",
                 keys,
             ).fetchall()
         newest: dict[str, VideoStats] = {}
-        for video_id, title, published, fmt, duration, taken, views, likes, comments, source in rows:
-            newest[video_id] = VideoStats(  # rows come oldest first: the last one wins
+        for video_id, title, published, fmt, duration, basis, taken, views, likes, comments, source in rows:
+            newest[video_id] = VideoStats(  # two sources at one moment: either is the newest
                 video_id=video_id, taken_at=_time(taken), title=title,
                 published_at=_time(published) if published else None, duration_seconds=duration, views=views,
                 likes=likes, comments=comments, format=VideoFormat(fmt) if fmt else None,
-                format_basis="recorded", source=source,
+                format_basis=basis or "recorded", source=source,
             )
         return list(newest.values())
 
@@ -130,6 +207,26 @@ class SnapshotStore:
     def views_at_age(self, video_id: str, published_at: datetime, age: timedelta) -> float | None:
         """Views `age` after publication: interpolated between snapshots, or the nearest within tolerance."""
         return views_at_age(self.history(video_id), published_at, age)
+
+
+def _write(db: sqlite3.Connection, videos: list[tuple[object, ...]], snapshots: list[tuple[object, ...]]) -> None:
+    db.executemany(
+        "INSERT INTO videos (video_id, channel_id, title, published_at, format, duration_seconds, format_basis) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(video_id) DO UPDATE SET "
+        "channel_id = COALESCE(excluded.channel_id, channel_id), title = COALESCE(excluded.title, title), "
+        "published_at = COALESCE(excluded.published_at, published_at), "
+        "format = COALESCE(excluded.format, format), "
+        "duration_seconds = COALESCE(excluded.duration_seconds, duration_seconds), "
+        "format_basis = CASE WHEN excluded.format IS NOT NULL OR format IS NULL "
+        "THEN COALESCE(excluded.format_basis, format_basis) ELSE format_basis END",
+        videos,
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO snapshots (video_id, taken_at, views, likes, comments, source) VALUES (?, ?, ?, ?, ?, ?)",
+        snapshots,
+    )
+    videos.clear()
+    snapshots.clear()
 
 
 def views_at_age(

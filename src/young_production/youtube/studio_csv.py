@@ -1,63 +1,61 @@
-"""YouTube Studio "Table data" exports (Advanced mode -> Content -> export as CSV), read robustly.
+"""YouTube Studio "Table data" exports (Advanced mode -> Content -> export as CSV), every line accounted for.
 
-Real exports differ by what the user selected, so columns are found by name and
-any we do not know are kept as text in `extra`. What they have in common:
+Real exports differ by year and by what the user selected, so columns are found by
+name through a table of synonyms (`studio_columns`), numbers and dates by the
+conventions the file shows (`studio_values`), and any column we do not know is kept
+as text in `extra`. What they have in common:
 
-- the first column is `Content` (the video id), then `Video title` and `Video publish time`;
-- the second row is `Total` (the channel's sums), which is not a video;
+- the id column (`Content`, once `Video`), then the title and the publish time;
+- a `Total` row (the channel's sums), which is not a video;
 - an id that starts with `-` is written with a leading space (` -HHGH-TTqYM`);
-- publish dates read "Sep 27, 2024" and are empty for unlisted or private videos;
-- counts can be negative (Subscribers lost) and, after a spreadsheet re-save, carry
-  thousands separators in quotes ("12,500"); average view duration is H:MM:SS.
+- publish dates are empty for unlisted or private videos.
 
-A file that is not such an export (another CSV, another Studio report, an empty
-file, a non-UTF-8 file) raises `StudioExportError` with one line naming what is
-missing, before anything is imported. A row with an unreadable id is skipped and
-reported, never silently dropped.
+Every line after the header is either a video row or accounted for: blank lines and
+the Total row are counted, and every other line left out is in `skipped` with its
+line number and reason (an unreadable id, a malformed quote, a negative or
+implausible count, an unreadable date, a duplicate id). A malformed quote costs its
+own line only. A cell we cannot read outside the counts is left empty and noted in
+`warnings`. Undecodable bytes are replaced (and counted), never a crash.
+
+A file that is not such an export (another CSV, another Studio report, an empty or
+binary file) raises `StudioExportError` with one line naming what is missing, before
+anything is imported.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import YPError
+from ..records import VideoFormat
+from .formats import export_format
+from .studio_columns import COUNT_FIELDS, ESSENTIAL_FIELDS, MAX_COUNT, Columns, find_columns, normalise
+from .studio_values import (
+    CellError,
+    DateOrder,
+    NumberConvention,
+    date_order,
+    number_convention,
+    parse_clock,
+    parse_date,
+    parse_number,
+)
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-ID_COLUMN = "Content"
-TITLE_COLUMN = "Video title"
-PUBLISHED_COLUMNS = ("Video publish time", "Video publish date")
-# Studio column name -> our field. Prefix matches cover the currency in "Estimated revenue (USD)".
-NUMBER_COLUMNS = {
-    "Duration": "duration_seconds",
-    "Views": "views",
-    "Watch time (hours)": "watch_hours",
-    "Subscribers": "subscribers",
-    "Impressions": "impressions",
-    "Thumbnail impressions": "impressions",
-    "Impressions click-through rate (%)": "ctr_percent",
-    "Thumbnail click-through rate (%)": "ctr_percent",
-    "Average percentage viewed (%)": "average_percent_viewed",
-    "Likes": "likes",
-    "Comments added": "comments",
-    "Shares": "shares",
-    "Estimated revenue": "revenue",
-}
-CLOCK_COLUMNS = {"Average view duration": "average_view_seconds"}
-METRIC_NAMES = "Views, Watch time (hours), Impressions or Subscribers"
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?$")
-_DATE_FORMATS = ("%b %d, %Y", "%b %d %Y", "%Y-%m-%d", "%d %b %Y", "%B %d, %Y")
+_SAMPLE = 500  # rows read to choose among several publish-date columns
 
 
 class StudioExportError(YPError):
     """The file is not a YouTube Studio per-video table export; nothing was imported."""
 
 
-@dataclass
+@dataclass(slots=True)
 class StudioRow:
     """One video's row; None where the export has no such column or the cell is empty."""
 
@@ -65,8 +63,10 @@ class StudioRow:
     video_id: str
     title: str | None
     published_at: datetime | None
+    description: str | None = None
     duration_seconds: float | None = None
     views: float | None = None
+    engaged_views: float | None = None
     watch_hours: float | None = None
     subscribers: float | None = None
     impressions: float | None = None
@@ -77,7 +77,28 @@ class StudioRow:
     comments: float | None = None
     shares: float | None = None
     revenue: float | None = None
+    shorts_feed: bool = False
+    format: VideoFormat | None = None
+    format_basis: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    def decide_format(self, duration: float | None = None, basis: str = "duration") -> None:
+        """Set `format` from the row (or a duration known elsewhere, named by `basis`)."""
+        known = self.duration_seconds if self.duration_seconds is not None else duration
+        self.format, self.format_basis = export_format(
+            known, self.published_at, texts=(self.title, self.description), shorts_feed=self.shorts_feed,
+            average_view_seconds=self.average_view_seconds, average_percent_viewed=self.average_percent_viewed,
+            duration_basis="duration" if self.duration_seconds is not None else basis,
+        )
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
 
 
 @dataclass
@@ -86,7 +107,24 @@ class StudioExport:
     columns: list[str]
     rows: list[StudioRow]
     total: dict[str, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # "line 7: ..." for each row left out
+    skipped: list[SkippedLine] = field(default_factory=list)  # lines left out, each with its reason
+    warnings: list[SkippedLine] = field(default_factory=list)  # rows kept with a cell left empty
+    lines_read: int = 0  # lines after the header
+    blank_lines: int = 0
+    total_lines: int = 0
+    notes: list[str] = field(default_factory=list)  # how the file was read (conventions, replaced bytes)
+
+    @property
+    def has_engaged_views(self) -> bool:
+        return any(normalise(c) == "engaged views" for c in self.columns)
+
+    def accounting(self) -> dict[str, Any]:
+        """Every line after the header: imported, blank, Total, or skipped with its reason (JSON)."""
+        return {
+            "lines": self.lines_read, "rows": len(self.rows), "blank": self.blank_lines, "total_rows": self.total_lines,
+            "skipped": [{"line": s.line, "reason": s.reason} for s in self.skipped],
+            "warnings": [{"line": w.line, "reason": w.reason} for w in self.warnings], "notes": self.notes,
+        }
 
 
 def read_studio_export(source: Path | str | bytes, name: str | None = None) -> StudioExport:
@@ -100,126 +138,206 @@ def read_studio_export(source: Path | str | bytes, name: str | None = None) -> S
             data = path.read_bytes()
         except OSError as exc:
             raise StudioExportError(f"cannot read {shown}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise StudioExportError(
-            f"{shown} is not UTF-8 text (YouTube Studio exports are UTF-8): export it again from Studio"
-        ) from None
-    if not text.strip():
+    text, notes = _decode(data, shown)
+    del data
+    lines = text.split("\n")
+    del text
+    if lines[-1] == "":  # the newline that ends the last line
+        lines.pop()
+    records = _records(lines, 0, 0)
+    header_line, header = next(((n, cells) for n, cells, _ in records if cells and any(c.strip() for c in cells)),
+                               (0, None))
+    if header is None:
         raise StudioExportError(f"{shown} is empty: expected YouTube Studio's 'Table data.csv' export")
-    try:
-        lines = [row for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as exc:
-        raise StudioExportError(f"{shown} is not a readable CSV file: {exc}") from None
-    header_at = next((i for i, row in enumerate(lines) if any(cell.strip() for cell in row)), None)
-    assert header_at is not None  # the text was not blank
-    columns = [c.strip() for c in lines[header_at]]
-    _check_columns(columns, shown)
-    index = {name: i for i, name in reversed(list(enumerate(columns)))}
-    export = StudioExport(name=shown, columns=columns, rows=[])
-    for number, cells in enumerate(lines[header_at + 1:], start=header_at + 2):
-        if not any(cell.strip() for cell in cells):
+    columns, missing = find_columns(header)
+    if columns is None:
+        seen = ", ".join(c.strip() for c in header[:6] if c.strip()) or "none"
+        raise StudioExportError(f"{shown} is not a YouTube Studio 'Table data' export by video: {missing} "
+                                f"(found: {seen[:200]})")
+    export = StudioExport(name=shown, columns=[c.replace("\ufeff", "").strip() for c in header], rows=[], notes=notes)
+    reader = _Reader(columns, export)
+    reader.survey(_records(lines, header_line, len(header)))
+    by_id: dict[str, StudioRow] = {}
+    for number, cells, problem in _records(lines, header_line, len(header)):
+        export.lines_read += 1
+        if problem is not None:
+            export.skipped.append(SkippedLine(number, problem))
             continue
-        first = cells[index[ID_COLUMN]].strip() if len(cells) > index[ID_COLUMN] else ""
-        if first == "Total":
-            export.total = {c: cells[i].strip() for c, i in index.items() if i < len(cells)}
+        assert cells is not None
+        row = reader.row(number, cells)
+        if row is None:
             continue
-        row = _row(number, cells, index, export.skipped)
-        if row is not None:
-            export.rows.append(row)
+        earlier = by_id.get(row.video_id)
+        if earlier is None:
+            by_id[row.video_id] = row
+            continue
+        kept, dropped = (earlier, row) if _counts(earlier) >= _counts(row) else (row, earlier)
+        by_id[row.video_id] = kept
+        export.skipped.append(SkippedLine(dropped.line, f"video {row.video_id} is also on line {kept.line}: "
+                                                        f"kept line {kept.line} (higher counts)"))
+    export.rows = sorted(by_id.values(), key=lambda r: r.line)
+    export.skipped.sort(key=lambda s: s.line)
     if not export.rows:
         why = f" ({len(export.skipped)} unreadable: {export.skipped[0]})" if export.skipped else ""
         raise StudioExportError(f"{shown} has no video rows{why}")
     return export
 
 
-def _check_columns(columns: list[str], shown: str) -> None:
-    missing = [c for c in (ID_COLUMN, TITLE_COLUMN) if c not in columns]
-    if missing:
-        seen = ", ".join(c for c in columns[:6] if c) or "none"
-        raise StudioExportError(
-            f"{shown} is not a YouTube Studio 'Table data' export by video: no "
-            f"{' or '.join(repr(m) for m in missing)} column (found: {seen})"
-        )
-    if not any(_field_for(c) for c in columns):
-        raise StudioExportError(f"{shown} has no metric column: expected one of {METRIC_NAMES}")
+def _decode(data: bytes, shown: str) -> tuple[str, list[str]]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        if b"\x00" in data[:4096]:
+            raise StudioExportError(f"{shown} is not a text (CSV) file: expected YouTube Studio's 'Table data.csv'")
+        text = data.decode("utf-8-sig", errors="replace")
+    if not text.strip():
+        raise StudioExportError(f"{shown} is empty: expected YouTube Studio's 'Table data.csv' export")
+    replaced = text.count("\ufffd")
+    notes = [f"{replaced} undecodable byte sequences replaced by '\ufffd'"] if replaced else []
+    return text.replace("\x00", ""), notes
 
 
-def _field_for(column: str) -> str | None:
-    if column in NUMBER_COLUMNS:
-        return NUMBER_COLUMNS[column]
-    if column in CLOCK_COLUMNS:
-        return CLOCK_COLUMNS[column]
-    if column.startswith("Estimated revenue"):
-        return "revenue"
-    return None
+def _records(lines: list[str], start: int, width: int) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(line number, cells, None) per CSV record from line index `start`, or (line, None, problem).
 
-
-def _row(number: int, cells: list[str], index: dict[str, int], skipped: list[str]) -> StudioRow | None:
-    def cell(name: str) -> str:
-        i = index.get(name)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
-    video_id = cell(ID_COLUMN)
-    if not VIDEO_ID.match(video_id):
-        skipped.append(f"line {number}: {video_id[:40]!r} is not a YouTube video id")
-        return None
-    published = None
-    for column in PUBLISHED_COLUMNS:
-        published = parse_studio_date(cell(column))
-        if published is not None:
-            break
-    row = StudioRow(line=number, video_id=video_id, title=cell(TITLE_COLUMN) or None, published_at=published)
-    for column, i in index.items():
-        if column in (ID_COLUMN, TITLE_COLUMN) or column in PUBLISHED_COLUMNS or not column:
-            continue
-        raw = cells[i].strip() if i < len(cells) else ""
-        name = _field_for(column)
-        if name is None:
-            if raw:
-                row.extra[column] = raw
-            continue
-        value = parse_clock(raw) if column in CLOCK_COLUMNS else parse_number(raw)
-        if value is None and raw:
-            skipped.append(f"line {number}: {column} {raw[:20]!r} is not a number (left empty)")
-        setattr(row, name, value)
-    return row
-
-
-def parse_number(text: str) -> float | None:
-    """`1234`, `-3`, `"12,500"`, `4.5`; None for empty or unreadable cells."""
-    text = text.strip()
-    if not text:
-        return None
-    if _THOUSANDS.match(text):
-        text = re.sub(r"[,\u00a0\u202f ]", "", text)
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value and abs(value) != float("inf") else None
-
-
-def parse_clock(text: str) -> float | None:
-    """Seconds in Studio's `H:MM:SS` (or `M:SS`); None when empty or unreadable."""
-    parts = text.strip().split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        return None
-    seconds = 0
-    for part in parts:
-        seconds = seconds * 60 + int(part)
-    return float(seconds)
-
-
-def parse_studio_date(text: str) -> datetime | None:
-    """"Sep 27, 2024" (and a few spreadsheet re-save forms) as midnight UTC; None when empty or unreadable."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    for fmt in _DATE_FORMATS:
+    A quote left open makes the csv module read on to the end of the file; here a
+    record that spans lines without the header's number of cells is reported at its
+    first line, and reading starts again on the next one.
+    """
+    position = start
+    while position < len(lines):
+        reader = csv.reader((line + "\n" for line in _from(lines, position)), strict=True)
+        first = position
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    return None
+            for cells in reader:
+                span = position + reader.line_num - first
+                if width and span > 1 and len(cells) != width:
+                    yield first + 1, None, "malformed quote: a quoted cell is not closed on this line"
+                    position = first + 1
+                    break
+                yield first + 1, cells, None
+                first = position + reader.line_num
+            else:
+                return
+        except csv.Error as exc:
+            yield first + 1, None, f"not readable as CSV ({exc})"
+            position = first + 1
+
+
+def _from(lines: list[str], position: int) -> Iterator[str]:
+    for index in range(position, len(lines)):
+        yield lines[index]
+
+
+def _counts(row: StudioRow) -> tuple[float, ...]:
+    return tuple(v if v is not None else -1.0 for v in (row.views, row.engaged_views, row.likes, row.comments))
+
+
+class _Reader:
+    """Rows of one export, once `survey` has read its conventions."""
+
+    def __init__(self, columns: Columns, export: StudioExport):
+        self.columns = columns
+        self.export = export
+        self.convention = NumberConvention.DOT_DECIMAL
+        self.published: int | None = None
+        self.order = DateOrder.UNDECIDED
+
+    def survey(self, records: Iterator[tuple[int, list[str] | None, str | None]]) -> None:
+        """The file's number convention, the publish-date column to use and its day/month order."""
+        numbers: list[str] = []
+        dates: dict[int, list[str]] = {i: [] for i in self.columns.published}
+        positions = list(self.columns.numbers.values())
+        for _, cells, _ in records:
+            if not cells:
+                continue
+            numbers.extend(cells[i] for i in positions if i < len(cells) and ("," in cells[i] or "." in cells[i]))
+            for i, found in dates.items():
+                if i < len(cells) and cells[i].strip():
+                    found.append(cells[i])
+        self.convention, note = number_convention(numbers)
+        if note:
+            self.export.notes.append(note)
+        if self.convention is NumberConvention.COMMA_DECIMAL:
+            self.export.notes.append(f"numbers read as {self.convention.value}")
+        self.published, self.order = self._date_column(dates)
+
+    def _date_column(self, dates: dict[int, list[str]]) -> tuple[int | None, DateOrder]:
+        best: tuple[int, int, DateOrder] | None = None
+        for i, cells in dates.items():
+            order = date_order(cells)
+            readable = 0
+            for text in cells[:_SAMPLE]:
+                try:
+                    readable += parse_date(text, order) is not None
+                except CellError:
+                    pass
+            if best is None or readable > best[1]:
+                best = (i, readable, order)
+        if best is None:
+            return None, DateOrder.UNDECIDED
+        if best[2] is not DateOrder.UNDECIDED:
+            self.export.notes.append(f"publish dates read {best[2].value} (decided by the dates over 12)")
+        return best[0], best[2]
+
+    def row(self, number: int, cells: list[str]) -> StudioRow | None:
+        """The video on this line, or None (counted as blank, Total, or skipped with its reason)."""
+        export, columns = self.export, self.columns
+        if not any(c.strip() for c in cells):
+            export.blank_lines += 1
+            return None
+        video_id = _cell(cells, columns.id)
+        if video_id.casefold() in ("total", "totals"):
+            export.total_lines += 1
+            export.total = {name: cells[i].strip() for i, name in enumerate(export.columns) if i < len(cells) and name}
+            return None
+        if not VIDEO_ID.match(video_id):
+            export.skipped.append(SkippedLine(number, f"{video_id[:40]!r} is not a YouTube video id"))
+            return None
+        try:
+            published = parse_date(_cell(cells, self.published), self.order) if self.published is not None else None
+        except CellError as exc:
+            export.skipped.append(SkippedLine(number, f"publish date {exc}"))
+            return None
+        row = StudioRow(line=number, video_id=video_id, title=_cell(cells, columns.title) or None,
+                        published_at=published, description=_cell(cells, columns.description) or None)
+        for name, i in columns.numbers.items():
+            try:
+                value = parse_number(_cell(cells, i), self.convention)
+                if value is not None and name in COUNT_FIELDS:
+                    _check_count(name, value)
+            except CellError as exc:
+                label = export.columns[i]
+                if name in ESSENTIAL_FIELDS:
+                    export.skipped.append(SkippedLine(number, f"{label}: {exc}"))
+                    return None
+                export.warnings.append(SkippedLine(number, f"{label}: {exc} (left empty)"))
+                continue
+            setattr(row, name, value)
+        if row.views is None:
+            export.skipped.append(SkippedLine(number, f"{export.columns[columns.numbers['views']]} is blank"))
+            return None
+        for name, i in columns.clocks.items():
+            try:
+                setattr(row, name, parse_clock(_cell(cells, i)))
+            except CellError as exc:
+                export.warnings.append(SkippedLine(number, f"{export.columns[i]}: {exc} (left empty)"))
+        row.shorts_feed = any(_cell(cells, i) not in ("", "0") for i in columns.shorts_feed)
+        for label, i in columns.extra.items():
+            if (value := _cell(cells, i)):
+                row.extra[label] = value
+        row.decide_format()
+        return row
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def _check_count(name: str, value: float) -> None:
+    if value < 0:
+        raise CellError(f"{value:g} is negative (a count cannot be)")
+    if value > MAX_COUNT:
+        raise CellError(f"{value:g} is implausible (more than 10^11)")
+    if name in ("views", "engaged_views", "likes", "comments") and value != int(value):
+        raise CellError(f"{value:g} is not a whole number")

@@ -64,7 +64,7 @@ def test_a_file_that_is_not_an_export_imports_nothing(store, tmp_path):
     seed(store)
     before = [p.model_dump() for p in iter_records(store, Production)]
     snapshots = SnapshotStore(tmp_path / "snapshots.db")
-    with pytest.raises(StudioExportError, match="no 'Content' or 'Video title' column"):
+    with pytest.raises(StudioExportError, match=r"no video id column \(accepted: 'Content', 'Video', "):
         import_studio_export(store, STUDIO / "not_content_subscription_status.csv", snapshots=snapshots)
     assert [p.model_dump() for p in iter_records(store, Production)] == before
     assert not snapshots.path.exists()
