@@ -351,6 +351,8 @@ class YouTubeConfig(_Section):
     daily_quota_budget: int = Field(default=10_000, ge=0)
     # Newest videos per format read per review on the keyless route (one page request each).
     ytdlp_video_limit: int = Field(default=30, ge=1, le=500)
+    # An imported Studio export younger than this is used instead of yt-dlp (the Data API is still preferred).
+    snapshot_max_age_days: float = Field(default=7.0, ge=0)
 
 
 class OutlierConfig(_Section):

@@ -43,7 +43,7 @@ def test_review_from_a_real_studio_export(tmp_path: Path, kind: str) -> None:
         result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
         assert result.ok, result.summary()
         detail = result.entries[0].detail
-        assert detail["route"] == "snapshots" and detail["quota_units"] == 0
+        assert detail["route"] == "export" and detail["quota_units"] == 0  # imported today: the export serves
         assert detail["videos_scored"] >= 15  # every dated row, long videos against long videos
         scored = [store.get(Production, p.id) for p in iter_records(store, Production)]
         best_row = max((r for r in own if r.published_at), key=lambda r: r.views or 0)

@@ -31,10 +31,17 @@ def run_wf4_command(
     empire: EmpireName = None,
     period: Period = None,
     provider: Provider = None,
+    source: Annotated[Optional[str], typer.Option(
+        "--source", help="Where the numbers come from: api, export (the last imported Studio export) or ytdlp "
+                         "(default: the API with a key, else an export imported within youtube.snapshot_max_age_days, "
+                         "else yt-dlp). --dry-run says which and why.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """WF4: review each Empire: counts, outlier scores, winning patterns, a report with charts."""
-    result = execute(ctx, "wf4", _options(dry_run, provider, empire, period), as_json=as_json)
+    options = _options(dry_run, provider, empire, period)
+    if source:
+        options.extra["source"] = source.strip().casefold()
+    result = execute(ctx, "wf4", options, as_json=as_json)
     finish(result, wf4_table(result), as_json=as_json)
 
 

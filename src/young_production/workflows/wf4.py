@@ -5,13 +5,15 @@ date), so running it again in the same period returns the first result and write
 nothing new. Steps, each small, with plain JSON in and out:
 
 - `wf4.fetch` (S10): the channel's videos by the route `choose_route` picks (Data
-  API, yt-dlp, or recorded snapshots only). A bad or over-quota key is an
-  `AccountError`: the run stops with the API's reason and nothing is written.
+  API, a recent Studio export, yt-dlp, or recorded snapshots only; `--source`
+  forces one). A failing network route falls back to the newest snapshots; a bad or
+  over-quota key is an `AccountError`: the run stops with the API's reason.
 - `wf4.record`: one dated snapshot per video (state/youtube_snapshots.db), so later
   reviews compare a video with its peers at the same age.
 - `wf4.score` (S11): every recorded video of the channel (Studio imports included)
   scored against its same-format peers; each Production gets one update with its
-  counts, score and basis (nothing when unchanged).
+  counts, score and basis (nothing when unchanged). A review that scores nothing
+  fails with "0 of N videos scored: why", and no report is written.
 - `wf4.patterns` (S12): lift of each pattern among the scored Productions, read back
   from what `wf4.score` wrote (`patterns.empire_lifts`, the computation WF5 shares).
 - `wf4.review` (S13): the written review (a paid call on Claude, checkpointed; the
@@ -31,7 +33,9 @@ from typing import Any
 from ..errors import YPError
 from ..records import Empire, Production
 from ..runtime import Runtime
+from ..skills.performance.coverage import coverage, nothing_scored, source_line
 from ..skills.performance.fetch import (
+    FORCEABLE,
     SNAPSHOTS_FILE,
     channel_key,
     channel_keys,
@@ -52,7 +56,6 @@ from ..skills.performance.report import (
     link_reports,
     report_facts,
     review_report,
-    source_line,
     save_report_files,
     store_report,
 )
@@ -61,6 +64,7 @@ from ..media.guard import AddressGuard
 from ..store.base import iter_records
 from ..youtube.snapshots import SnapshotStore, views_at_age
 from ..youtube.stats import VideoStats
+from .logs import log_event
 from .base import EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 
@@ -78,10 +82,13 @@ def fetch(empire: dict[str, Any]) -> dict[str, Any]:
     runtime = active_runtime()
     record = Empire.model_validate(empire)
     productions = empire_productions(runtime.store, record.id or "")
+    latest_import = snapshot_store(runtime).latest_import(channel_keys(record))
     fetched = fetch_performance(record, productions, config=runtime.pipeline.youtube,
-                                state_dir=runtime.state_dir, guard=AddressGuard.from_config(runtime.pipeline.sources))
+                                state_dir=runtime.state_dir, guard=AddressGuard.from_config(runtime.pipeline.sources),
+                                latest_import=latest_import, forced=empire.get("source"))
     return {"route": fetched.route, "channel_id": fetched.channel_id, "videos": [v.to_json() for v in fetched.videos],
-            "quota_units": fetched.quota_units, "quota_line": fetched.quota_line, "notes": fetched.notes}
+            "quota_units": fetched.quota_units, "quota_line": fetched.quota_line, "notes": fetched.notes,
+            "why": fetched.why, "failed": fetched.failed}
 
 
 @durable_step("wf4.record")
@@ -100,14 +107,19 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
     snapshots = snapshot_store(runtime)
     stats = {v.video_id: v for v in snapshots.latest(channel_keys(record))}
     points = points_from_stats(stats.values())
+    log_event("wf4.progress", stage="read", empire=record.name, videos=len(stats), scorable=len(points))
     histories = snapshots.histories(p.video_id for p in points)
-    scores = score_videos(points, outlier_settings(runtime.pipeline.outliers),
+    settings = outlier_settings(runtime.pipeline.outliers)
+    scores = score_videos(points, settings,
                           lambda video, published, age: views_at_age(histories.get(video, []), published, age))
+    log_event("wf4.progress", stage="scored", empire=record.name, scored=len(scores))
     written = write_performance(runtime.store, empire_productions(runtime.store, record.id or ""), stats, scores)
     return {
         "points": [p.to_json() for p in points],
-        "scores": {k: s.to_json() for k, s in scores.items()},
+        "scores": {k: {**s.to_json(), "peer_ids": []} for k, s in scores.items()},  # ids: not needed downstream
         "updated": len(written.updated), "unchanged": written.unchanged, "not_found": len(written.not_found),
+        "coverage": coverage(stats.values(), points, scores, snapshots.latest_import(channel_keys(record)),
+                             settings.min_age_days),
     }
 
 
@@ -168,18 +180,23 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         channel = fetched["channel_id"] or channel_key(record)
         recorded = record_snapshots(channel, fetched["videos"])
         scored = score(empire, fetched["channel_id"])
+        cover = scored["coverage"]
         ratios = {k: s["ratio"] for k, s in scored["scores"].items() if s["status"] == "scored"}
+        notes = review_notes(fetched, cover)
+        outcome.detail = {"route": fetched["route"], "source": notes[0], "videos_read": len(fetched["videos"]),
+                          "videos_recorded": cover["read"], "snapshots": recorded, "videos_scored": len(ratios)}
+        if not ratios:  # nothing to report: say why, write no report
+            outcome.status, outcome.error = "failed", nothing_scored(cover)
+            outcome.detail["summary"] = outcome.error
+            return outcome.to_dict()
         lifts = patterns(empire["id"])
         points = [VideoPoint.from_json(p) for p in scored["points"]]
         scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
         facts = report_facts(points, scores, [PatternLift.from_json(x) for x in lifts])
         written_review = review(run, empire, facts)
-        notes = [f"route: {fetched['route']}"] + ([fetched["quota_line"]] if fetched["quota_line"] else [])
-        published = publish(empire, empire["period"], scored, lifts, facts, written_review,
-                            notes + fetched["notes"][:20], source_line(fetched["route"], points))
+        published = publish(empire, empire["period"], scored, lifts, facts, written_review, notes[1:], notes[0])
         outcome.detail = {
-            "route": fetched["route"], "videos_read": len(fetched["videos"]), "snapshots": recorded,
-            "videos_scored": len(ratios), "productions_updated": scored["updated"], "patterns": len(lifts),
+            **outcome.detail, "productions_updated": scored["updated"], "patterns": len(lifts),
             "quota_units": fetched["quota_units"], "quota": fetched["quota_line"], "period": empire["period"],
             "report_id": published["report_id"], "report": published["files"].get("html"),
             "summary": factual_summary(facts), "cost_usd": written_review["cost_usd"],
@@ -190,6 +207,18 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         outcome.status = "failed"
         outcome.error = reason_of(exc)
     return outcome.to_dict()
+
+
+def review_notes(fetched: dict[str, Any], cover: dict[str, Any]) -> list[str]:
+    """The report's notes: its source and date first, then how formats were decided, quota, the route's notes."""
+    notes = [source_line(fetched["route"], fetched.get("why") or "", fetched.get("failed"), cover)]
+    if cover.get("formats"):
+        notes.append(cover["formats"])
+    if "studio" in (cover.get("sources") or {}) and cover.get("import"):
+        notes += cover["import"]["notes"]
+    if fetched["quota_line"]:
+        notes.append(fetched["quota_line"])
+    return notes + fetched["notes"][:20]
 
 
 # ---- selection, plans ------------------------------------------------------------------------
@@ -212,22 +241,27 @@ def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
     return chosen[: options.limit or None]
 
 
-def empire_ref(empire: Empire, period: str, purpose: str) -> EntryRef:
-    payload = {**empire.model_dump(mode="json"), "title": empire.name, "period": period}
+def empire_ref(empire: Empire, period: str, purpose: str, source: str | None = None) -> EntryRef:
+    payload = {**empire.model_dump(mode="json"), "title": empire.name, "period": period, "source": source}
     return EntryRef(id=empire.id or "", title=empire.name, payload=payload, purpose=f"{purpose}-{period}")
 
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     period = review_period(options)
-    return [empire_ref(e, period, "review") for e in select_empires(runtime, options)]
+    source = options.extra.get("source") or None
+    if source is not None and source not in FORCEABLE:
+        raise YPError(f"--source {str(source)[:40]!r}: use one of {', '.join(FORCEABLE)}")
+    return [empire_ref(e, period, "review", source) for e in select_empires(runtime, options)]
 
 
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
     """Dry run: the route each Empire would be read by and what is already recorded; no network, no writes."""
     empire = Empire.model_validate(entry.payload)
-    route, why = choose_route(empire, runtime.pipeline.youtube)
+    snapshots = snapshot_store(runtime)
+    route, why = choose_route(empire, runtime.pipeline.youtube, snapshots.latest_import(channel_keys(empire)),
+                              forced=entry.payload.get("source"))
     own: list[Production] = empire_productions(runtime.store, empire.id or "")
-    recorded = len(snapshot_store(runtime).latest(channel_keys(empire)))
+    recorded = len(snapshots.latest(channel_keys(empire)))
     detail = {"route": route, "why": why, "productions": len(own), "recorded_videos": recorded,
               "period": entry.payload["period"],
               "report": report_folder(runtime.root, empire, entry.payload["period"]).relative_to(runtime.root).as_posix()}

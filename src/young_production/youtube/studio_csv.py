@@ -48,6 +48,7 @@ from .studio_values import (
 )
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+UNCLOSED = "malformed quote: a quoted cell is not closed on this line"
 _SAMPLE = 500  # rows read to choose among several publish-date columns
 
 
@@ -212,7 +213,7 @@ def _records(lines: list[str], start: int, width: int) -> Iterator[tuple[int, li
             for cells in reader:
                 span = position + reader.line_num - first
                 if width and span > 1 and len(cells) != width:
-                    yield first + 1, None, "malformed quote: a quoted cell is not closed on this line"
+                    yield first + 1, None, UNCLOSED
                     position = first + 1
                     break
                 yield first + 1, cells, None
@@ -220,7 +221,7 @@ def _records(lines: list[str], start: int, width: int) -> Iterator[tuple[int, li
             else:
                 return
         except csv.Error as exc:
-            yield first + 1, None, f"not readable as CSV ({exc})"
+            yield first + 1, None, UNCLOSED if "unexpected end of data" in str(exc) else f"malformed quote ({exc})"
             position = first + 1
 
 

@@ -5,37 +5,43 @@ Routes, in order of preference:
 - `api`: the Data API when `youtube.api_key` is set and the Empire names a YouTube
   channel (its `youtube_channel_id`, else a channel URL or @handle in `channel_url`);
   the team's own videos (the Productions' ids) are read too, even if not listed.
-- `ytdlp`: without a key, public pages through yt-dlp from `channel_url` (a YouTube
-  channel's Shorts and Videos tabs, or any listing page yt-dlp reads), newest
-  `youtube.ytdlp_video_limit` per tab, plus the Productions' own video URLs.
-- `snapshots`: neither a key nor a URL: only what was recorded before (Studio CSV
-  exports brought in with `yp analytics import`).
+- `export`: a Studio export imported (`yp analytics import`) for the Empire within
+  `youtube.snapshot_max_age_days`: its numbers are on disk, nothing is fetched.
+- `ytdlp`: public pages through yt-dlp from `channel_url` (a YouTube channel's Shorts
+  and Videos tabs, or any listing page yt-dlp reads), newest `youtube.ytdlp_video_limit`
+  per tab, plus the Productions' own video URLs.
+- `snapshots`: none of these: only what was recorded before (older exports, earlier reviews).
 
-Whatever the route, snapshots recorded earlier for the channel (Studio exports
-included) are part of what S11 scores (see `channel_key`).
+`--source api|export|ytdlp` forces one (refused with the reason when it cannot
+work). When the network route fails (no connection, YouTube refusing, a channel not
+found), the review falls back to the newest snapshots and says so; a bad or
+over-quota key still stops it. Whatever the route, snapshots recorded earlier for
+the channel (Studio exports included) are part of what S11 scores (see `channel_key`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
 
 from ...config import YouTubeConfig
-from ...errors import SourceError
+from ...errors import AccountError, SourceError, TransientError, YPError
 from ...media.guard import AddressGuard
 from ...records import Empire, Production
 from ...youtube import ytdlp_metadata
 from ...youtube.channels import CHANNEL_ID, ChannelRef, parse_channel_url
-from ...youtube.data_api import YouTubeDataAPI
+from ...youtube.data_api import APIError, YouTubeDataAPI
 from ...youtube.quota import QuotaMeter
+from ...youtube.snapshots import ImportRecord
 from ...youtube.stats import VideoStats
 from .sync import production_video_id
 
-ROUTES = ("api", "ytdlp", "snapshots")
+ROUTES = ("api", "export", "ytdlp", "snapshots")
+FORCEABLE = ("api", "export", "ytdlp")
 
 
 SNAPSHOTS_FILE = "youtube_snapshots.db"  # in the workspace's state folder
@@ -65,15 +71,44 @@ def youtube_channel(empire: Empire) -> ChannelRef | None:
     return None
 
 
-def choose_route(empire: Empire, config: YouTubeConfig) -> tuple[str, str]:
-    """(route, why) for this Empire under this config, without any network."""
+def choose_route(
+    empire: Empire,
+    config: YouTubeConfig,
+    latest_import: ImportRecord | None = None,
+    *,
+    forced: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """(route, why) for this Empire under this config, without any network; `forced` one or a clear error."""
+    now = now or datetime.now(timezone.utc)
     ref = youtube_channel(empire)
-    if config.api_key.strip() and ref is not None:
-        return "api", f"Data API for {ref.url}"
-    if empire.channel_url or ref is not None:
-        why = "no API key" if ref is not None else "not a YouTube channel"
-        return "ytdlp", f"public pages through yt-dlp ({why})"
-    return "snapshots", "no channel URL: recorded snapshots only (Studio imports)"
+    has_key = bool(config.api_key.strip())
+    fresh = (latest_import is not None
+             and now - latest_import.taken_at <= timedelta(days=config.snapshot_max_age_days))
+    if forced is not None and forced not in FORCEABLE:
+        raise YPError(f"--source {forced!r}: use one of {', '.join(FORCEABLE)}")
+    if forced == "api" and not (has_key and ref is not None):
+        raise YPError("--source api needs youtube.api_key (YOUTUBE_API_KEY) and a YouTube channel on the Empire")
+    if forced == "export" and latest_import is None:
+        raise YPError(f"--source export: no Studio export imported for Empire {empire.name!r} "
+                      "(yp analytics import FILE --empire NAME)")
+    if forced == "ytdlp" and not (empire.channel_url or ref is not None):
+        raise YPError(f"--source ytdlp: Empire {empire.name!r} has no channel URL")
+    if forced == "api" or (forced is None and has_key and ref is not None):
+        assert ref is not None
+        return "api", f"Data API for {ref.url}" + (" (forced)" if forced else " (a key is set)")
+    if forced == "export" or (forced is None and fresh):
+        assert latest_import is not None
+        age = (now - latest_import.taken_at).total_seconds() / 86400
+        limit = f"within {config.snapshot_max_age_days:g}" if fresh else f"older than {config.snapshot_max_age_days:g}"
+        return "export", (f"imported export {latest_import.file} of {latest_import.taken_at.date().isoformat()} "
+                          f"({age:.0f} days old, {limit} days{', forced' if forced else ''})")
+    if forced == "ytdlp" or empire.channel_url or ref is not None:
+        why = "forced" if forced else ("no API key" if ref is not None else "not a YouTube channel")
+        stale = "" if forced or latest_import is None else "; the last export is older than " \
+            f"{config.snapshot_max_age_days:g} days"
+        return "ytdlp", f"public pages through yt-dlp ({why}{stale})"
+    return "snapshots", "no key, no recent export and no channel URL: recorded snapshots only"
 
 
 @dataclass
@@ -84,6 +119,8 @@ class Fetched:
     quota_units: int = 0
     quota_line: str | None = None
     notes: list[str] = field(default_factory=list)
+    failed: str | None = None  # the network route's failure, when the snapshots stand in
+    why: str = ""
 
 
 def fetch_performance(
@@ -95,9 +132,36 @@ def fetch_performance(
     guard: AddressGuard,
     transport: httpx.BaseTransport | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    latest_import: ImportRecord | None = None,
+    forced: str | None = None,
 ) -> Fetched:
-    """The Empire's videos by the chosen route. A bad or over-quota key raises `AccountError`."""
-    route, _ = choose_route(empire, config)
+    """The Empire's videos by the chosen route; on a network failure, none, with a note (the snapshots serve).
+
+    A bad or over-quota key raises `AccountError`.
+    """
+    route, why = choose_route(empire, config, latest_import, forced=forced, now=clock())
+    try:
+        fetched = _read(route, empire, productions, config=config, state_dir=state_dir, guard=guard,
+                        transport=transport, clock=clock)
+    except AccountError:
+        raise
+    except (TransientError, SourceError, APIError) as exc:
+        return Fetched("snapshots", empire.youtube_channel_id, failed=f"{route} failed ({exc})")
+    fetched.why = why
+    return fetched
+
+
+def _read(
+    route: str,
+    empire: Empire,
+    productions: Sequence[Production],
+    *,
+    config: YouTubeConfig,
+    state_dir: Path,
+    guard: AddressGuard,
+    transport: httpx.BaseTransport | None,
+    clock: Callable[[], datetime],
+) -> Fetched:
     own_ids = [vid for p in productions if (vid := production_video_id(p))]
     if route == "api":
         ref = youtube_channel(empire)
@@ -114,4 +178,4 @@ def fetch_performance(
         read = ytdlp_metadata.channel_videos(listing, guard=guard, limit=config.ytdlp_video_limit,
                                              include_urls=own_urls, clock=clock)
         return Fetched("ytdlp", empire.youtube_channel_id, read.videos, notes=read.notes)
-    return Fetched("snapshots", empire.youtube_channel_id)
+    return Fetched(route, empire.youtube_channel_id)  # export, snapshots: already recorded

@@ -167,7 +167,7 @@ class EmpireReport:
     charts: dict[str, bytes] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     notes: list[str] = field(default_factory=list)  # e.g. the quota line, routes used
-    source: str = ""  # where the numbers come from and their date (`source_line`): the report's first line
+    source: str = ""  # where the numbers come from and their date (`coverage.source_line`): the report's first line
 
     @property
     def title(self) -> str:
@@ -254,20 +254,6 @@ def build_report(
         summary=factual_summary(facts), review=review, usage=usage, notes=list(notes),
         charts=draw_charts(points, scores, lifts), source=source,
     )
-
-
-ROUTE_NAMES = {"api": "YouTube Data API", "ytdlp": "YouTube's public pages (yt-dlp)",
-               "snapshots": "recorded snapshots (Studio imports and earlier reads)", "export": "Studio export"}
-
-
-def source_line(route: str, points: Sequence[VideoPoint]) -> str:
-    """'Data: YouTube Data API, counts as of 2025-06-01': the route read and the newest count's date."""
-    name = ROUTE_NAMES.get(route, route)
-    if not points:
-        return f"Data: {name}; no counts read"
-    newest, oldest = max(p.measured_at for p in points), min(p.measured_at for p in points)
-    span = f"{newest:%Y-%m-%d}" if newest.date() == oldest.date() else f"{oldest:%Y-%m-%d} to {newest:%Y-%m-%d}"
-    return f"Data: {name}, counts as of {span}"
 
 
 def draw_charts(points: Sequence[VideoPoint], scores: Mapping[str, OutlierScore],
