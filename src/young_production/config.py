@@ -28,7 +28,16 @@ from typing import Any, Literal, NamedTuple
 
 import yaml
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError, WorkspaceError
@@ -198,13 +207,20 @@ class ProviderConfig(_Section):
     steered by `effort`) or a token budget (fixed, for models that still take one);
     `thinking_tokens` is what an adaptive call may spend on thinking. Thinking counts
     toward the output limit, so each call's `max_tokens` is the answer's budget plus this.
+
+    `connect_timeout_sec` bounds opening a connection; `read_timeout_sec` bounds the wait
+    for the answer, which arrives whole (not streamed), so it must cover the longest
+    answer. A server that refuses the connection or stays silent past these, after the
+    `max_retries` retries, stops the run. `timeout_sec` (the name before) is read as
+    `read_timeout_sec`.
     """
 
     api_key: str = ""
     base_url: str | None = None
     default_model: str = ""
-    max_retries: int = 2
-    timeout_sec: float = 120.0
+    max_retries: int = Field(2, ge=0)
+    connect_timeout_sec: float = Field(10.0, gt=0)
+    read_timeout_sec: float = Field(180.0, gt=0, validation_alias=AliasChoices("read_timeout_sec", "timeout_sec"))
     thinking: ThinkingSetting = "adaptive"
     effort: Effort | None = None
     thinking_tokens: int = Field(4096, ge=1)

@@ -14,6 +14,9 @@
 * Answers that no entry could get stop the run with `AccountError`: an empty credit
   balance (400 "Your credit balance is too low..."), 402 `billing_error`, 401/403 (a
   revoked key, missing permission), 404 on the model (a model id that does not exist).
+  So does an address where Claude cannot be reached or does not answer within
+  `connect_timeout_sec` / `read_timeout_sec` once the SDK's retries are spent
+  (`ProviderUnreachable`, naming the address tried).
 * Thinking is set per skill (thinking.py), and `max_tokens` leaves room for it; an
   answer that still stops at `max_tokens` is an `AnswerCutOff`, never half parsed.
 """
@@ -28,12 +31,14 @@ import anthropic
 from ..config import ProviderConfig
 from ..errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
-from .configured import ConfiguredProvider, never_retry_when
+from .configured import ConfiguredProvider, never_retry_when, unreachable
 from .pricing import Pricing
 from .thinking import ThinkingPlan
 from .prompting import ATTEMPTS, Prompt, RawAnswer, answer_with_retry, build_prompt
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+UNREACHABLE_FIX = ("check anthropic.base_url (ANTHROPIC_BASE_URL) and the network, or raise "
+                   "anthropic.read_timeout_sec in ai_config.yaml if answers take longer")
 SPEND_LIMIT_MARKERS = ("enforced_spend_limit_reached", "reached your specified api usage limits",
                        "reached your specified workspace api usage limits")
 
@@ -63,7 +68,7 @@ class AnthropicProvider(ConfiguredProvider):
             api_key=settings.api_key,
             base_url=settings.base_url or DEFAULT_BASE_URL,
             max_retries=settings.max_retries,
-            timeout=settings.timeout_sec,
+            timeout=anthropic.Timeout(settings.read_timeout_sec, connect=settings.connect_timeout_sec),
             http_client=anthropic.DefaultHttpxClient(event_hooks={"response": [never_retry_when(is_spend_limit)]}),
         )
 
@@ -138,8 +143,8 @@ class AnthropicProvider(ConfiguredProvider):
             return method(*args, **kwargs)
         except anthropic.APIStatusError as exc:
             raise translate_error(exc) from None
-        except (anthropic.APIConnectionError, anthropic.APITimeoutError) as exc:
-            raise TransientError(f"Claude could not be reached: {exc}") from None
+        except anthropic.APIConnectionError as exc:  # APITimeoutError is one too
+            raise unreachable("Claude", str(self.client.base_url), exc, self.settings, UNREACHABLE_FIX) from None
 
 
 def usage_of(sdk_usage: Any) -> Usage:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from ..config import ProviderConfig
-from ..errors import ConfigError
+from ..errors import AccountError, ConfigError
 from .base import AIRequest
 from .pricing import Pricing
 from .thinking import NO_THINKING, ThinkingPlan, thinking_plan
@@ -86,3 +86,46 @@ def never_retry_when(is_final: Callable[[int, str], bool]) -> Callable[[httpx2.R
                 response.headers["x-should-retry"] = "false"
 
     return hook
+
+
+class ProviderUnreachable(AccountError):
+    """A provider that refused the connection or did not answer in time, after the SDK's retries.
+
+    Every entry would wait the same timeouts and fail the same way, so the run stops at the
+    first one and leaves the rest unprocessed (a hung server would otherwise cost each entry
+    `(max_retries + 1) x read_timeout_sec`).
+    """
+
+
+def unreachable(who: str, where: str, exc: BaseException, settings: ProviderConfig, fix: str) -> ProviderUnreachable:
+    """The stop for a connection or timeout error from an SDK (`who`: "Claude", ...; `where`: the address tried)."""
+    attempts = settings.max_retries + 1
+    tried = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+    kind = _failure_kind(exc)
+    if kind == "ReadTimeout":
+        what = (f"{who} at {where} did not answer within {settings.read_timeout_sec:g} s (read_timeout_sec), "
+                f"{tried}")
+    elif kind == "ConnectTimeout":
+        what = (f"{who} at {where} did not accept a connection within {settings.connect_timeout_sec:g} s "
+                f"(connect_timeout_sec), {tried}")
+    elif kind == "refused":
+        what = f"nothing answers at {where}, where {who} should be (connection refused, {tried})"
+    else:
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        what = f"{who} could not be reached at {where} ({detail}; {tried})"
+    return ProviderUnreachable(f"{what}: {fix}; the run stops and the remaining entries stay unprocessed")
+
+
+def _failure_kind(exc: BaseException) -> str:
+    """ReadTimeout, ConnectTimeout, refused or other, from the chain of causes (whichever HTTP library raised)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        name = type(seen).__name__
+        if name in ("ReadTimeout", "WriteTimeout", "PoolTimeout"):
+            return "ReadTimeout"
+        if name == "ConnectTimeout":
+            return "ConnectTimeout"
+        if isinstance(seen, ConnectionRefusedError) or "connection refused" in str(seen).lower():
+            return "refused"
+        seen = seen.__cause__ or seen.__context__
+    return "other"

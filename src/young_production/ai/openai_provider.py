@@ -8,8 +8,10 @@ servers ignore it, so a key is only required for api.openai.com.
 
 A quota / spend-limit answer (429 `insufficient_quota`, `*_spend_limit_exceeded`,
 `credit_balance_exhausted`) is not retried and raises `BudgetExceeded`. A refused key
-(401/403), a model the server does not have (404) and a server that refuses every
-connection (Ollama not running) raise `AccountError`: no entry could be answered.
+(401/403), a model the server does not have (404), and a server that refuses the
+connection (Ollama not running) or does not answer within `connect_timeout_sec` /
+`read_timeout_sec` once the SDK's retries are spent raise `AccountError`: no entry
+could be answered.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import openai
 from ..config import ProviderConfig
 from ..errors import AccountError, AIError, BudgetExceeded, ConfigError, TransientError
 from .base import AIAnswer, AIRequest, T, Usage
-from .configured import ConfiguredProvider, is_official_openai, never_retry_when
+from .configured import ConfiguredProvider, is_official_openai, never_retry_when, unreachable
 from .pricing import Pricing
 from .prompting import (
     ATTEMPTS,
@@ -65,7 +67,7 @@ class OpenAICompatibleProvider(ConfiguredProvider):
             api_key=settings.api_key or LOCAL_PLACEHOLDER_KEY,
             base_url=settings.base_url or OPENAI_BASE_URL,
             max_retries=settings.max_retries,
-            timeout=settings.timeout_sec,
+            timeout=openai.Timeout(settings.read_timeout_sec, connect=settings.connect_timeout_sec),
             http_client=openai.DefaultHttpxClient(event_hooks={"response": [never_retry_when(is_quota_error)]}),
         )
 
@@ -112,16 +114,11 @@ class OpenAICompatibleProvider(ConfiguredProvider):
             return self.client.chat.completions.create(**params)
         except openai.APIStatusError as exc:
             raise translate_error(exc) from None
-        except openai.APITimeoutError as exc:
-            raise TransientError(f"the OpenAI-compatible server did not answer in time: {exc}") from None
-        except openai.APIConnectionError as exc:
-            where = self.settings.base_url or OPENAI_BASE_URL
-            if _refused_connection(exc):  # after the SDK's own retries: nothing listens there
-                raise AccountError(
-                    f"no OpenAI-compatible server answers at {where} (connection refused): start it "
-                    "(for Ollama: `ollama serve`) or fix openai.base_url in ai_config.yaml"
-                ) from None
-            raise TransientError(f"the OpenAI-compatible server at {where} could not be reached: {exc}") from None
+        except openai.APIConnectionError as exc:  # APITimeoutError is one too
+            where = str(self.client.base_url)
+            raise unreachable("the OpenAI-compatible server", where, exc, self.settings,
+                              "start it (for Ollama: `ollama serve`) or fix openai.base_url in ai_config.yaml, or "
+                              "raise openai.read_timeout_sec if a local model answers slowly") from None
 
 
 def usage_of(sdk_usage: Any) -> Usage:
@@ -163,13 +160,3 @@ def _names_a_missing_model(body_text: str) -> bool:
     """OpenAI says `model_not_found`; Ollama says 'model "x" not found, try pulling it first'."""
     text = body_text.lower()
     return "model_not_found" in text or ("model" in text and ("not found" in text or "does not exist" in text))
-
-
-def _refused_connection(exc: BaseException) -> bool:
-    """Whether a connection error is a refused connect (whichever HTTP library raised it)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionRefusedError) or type(seen).__name__ == "ConnectError":
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
