@@ -1,7 +1,7 @@
 """WF3's page write on the Notion emulator: Notion requests per production against the minimum.
 
-A long video (by default 8 linked references, ~30 beats, scenes, packaging and
-metadata) is drafted by the rule provider and written to its production's page as the
+A long video (by default 8 linked references and six points in its notes: an outline of
+22 beats in 7 chapters, scene cards, packaging and metadata) is drafted by the rule provider and written to its production's page as the
 marked "Script" section, then written again (a rerun replaces the section). Counted
 per production: the reads that gather the inputs (Empire style, linked DNA) and the
 requests of each write, against the least the Notion limits allow for the same text:
@@ -94,7 +94,8 @@ def seed(store: NotionStore, references: int, productions: int) -> list[Producti
             niche_tags=[topic, "habits"],
         ))
         dna_ids.append(str(dna.id))
-    return [store.create(Production(title=f"Habits that stick, part {p + 1}", format="video",
+    notes = "morning routine, habit stacking, tracking, streaks, missing a day, rewards"  # a chapter each
+    return [store.create(Production(title=f"Habits that stick, part {p + 1}", format="video", notes=notes,
                                     empire_ids=[str(empire.id)], dna_ids=dna_ids)) for p in range(productions)]
 
 

@@ -26,7 +26,7 @@ from ...text.sentences import content_stems, words
 from ...transcript import format_timestamp
 from .enforce import find_avoided, remove_avoided, sentences_of, word_count
 from .references import Reference
-from .script import WORDS_PER_SECOND, Beat, Script
+from .script import WORDS_PER_SECOND, Beat, Script, default_style_note
 from .style import StyleRules
 
 MAX_QUOTE_WORDS = 12
@@ -80,7 +80,7 @@ def build_outline(
     fmt = VideoFormat(production.format).value
     title = " ".join(production.title.split())
     points = note_points(production.notes or "")[: MAX_POINTS[fmt]]
-    warnings: list[str] = []
+    warnings = default_style_note(style)
     if not references:
         warnings.append("no Viral DNA is linked: this outline comes from the title and notes alone "
                         "(link references with `yp run wf2` to learn their patterns)")
@@ -123,9 +123,11 @@ class _Outline:
         for index, point in enumerate(self.points or [None]):
             beats += self._body(point, index)
         beats += [self._payoff(lead), self._cta()]
-        for beat in beats:
+        for beat in beats:  # the team's own title and notes may hold a word the style avoids
             beat.text = remove_avoided(beat.text, self.style)
             beat.move = remove_avoided(beat.move, self.style) if beat.move else None
+            beat.chapter = remove_avoided(beat.chapter, self.style) or None if beat.chapter else None
+            beat.subject = remove_avoided(beat.subject, self.style) or None if beat.subject else None
         return beats
 
     # --- the parts -----------------------------------------------------------------------------

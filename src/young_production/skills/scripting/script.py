@@ -260,9 +260,7 @@ def script_from_answer(
     fmt = VideoFormat(production.format).value
     by_label = {r.label: r for r in references}
     warnings: list[str] = []
-    if style.source == "default":
-        who = f"Empire '{style.empire}' has" if style.empire else "this production has no Empire, so it has"
-        warnings.append(f"{who} no writing style on its page: the default style was used")
+    warnings.extend(default_style_note(style))
 
     def beat(part: BeatAnswer, role: Role, required: bool) -> Beat | None:
         text = apply_style(part.text, style)
@@ -298,6 +296,14 @@ def script_from_answer(
     if fmt == "video":
         _check_video_length(sum(b.seconds for b in beats), style, warnings)
     return Script(production.title, fmt, beats, style, list(references), warnings=warnings)
+
+
+def default_style_note(style: StyleRules) -> list[str]:
+    """The note a draft carries when the Empire has no style page (or the production no Empire)."""
+    if style.source != "default":
+        return []
+    who = f"Empire '{style.empire}' has" if style.empire else "this production has no Empire, so it has"
+    return [f"{who} no writing style on its page: the default style was used"]
 
 
 def _add_required_phrases(beats: list[Beat], cta: Beat, style: StyleRules) -> None:
