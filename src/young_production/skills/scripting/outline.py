@@ -240,10 +240,12 @@ class _Outline:
         return best[2] if best else None
 
     def _speaks_of(self, ref: Reference, text: str) -> bool:
+        """Whether the reference says every content word of the text (twice, or once beside a word it is about)."""
         theirs = set(content_stems(words(" ".join([ref.title, ref.perspective, *ref.niche_tags]))))
         spoken = self._spoken(ref)
         mine = set(content_stems(words(text)))
-        return bool(mine) and all(s in theirs or spoken.get(s, 0) >= 2 for s in mine)
+        central = mine & theirs  # a word the reference is about lets the point's other words count once said
+        return bool(mine) and all(s in theirs or spoken.get(s, 0) >= (1 if central else 2) for s in mine)
 
     def _covers(self, ref: Reference | None, text: str) -> str | None:
         if ref is None:
