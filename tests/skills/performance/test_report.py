@@ -15,7 +15,14 @@ from tests.store.conftest import STORE_FACTORIES
 from young_production.ai.rules.provider import RuleProvider
 from young_production.records import Empire, Report, VideoFormat
 from young_production.skills.performance.outliers import VideoPoint, score_videos
-from young_production.skills.performance.report import build_report, save_report_files, store_report
+from young_production.ai.base import AIRequest
+from young_production.skills.performance.report import (
+    EmpireReviewAnswer,
+    build_report,
+    factual_summary,
+    save_report_files,
+    store_report,
+)
 from young_production.store.base import Store, iter_records
 
 
@@ -118,3 +125,18 @@ def test_young_videos_never_head_the_report():
     assert long["young"] == 2 and long["young_top"][0]["video_id"] == "young"
     assert "young" not in [s["video_id"] for s in long["top"]] and "Young hit" not in report.summary
     assert "2 young (under 30 days, not in the headline)" in report.summary
+
+
+def test_the_headline_pattern_is_a_winner_and_a_lift_one_video_carries_is_said():
+    def fact(pattern: str, lift: float, low: float, high: float, holds: bool = True, without: float = 2.0) -> dict:
+        return {"pattern": pattern, "lift": lift, "low": low, "high": high, "videos": 5, "evidence": "strong",
+                "holds": holds, "without_top": without, "top_title": "The 19x one"}
+
+    losing = factual_summary({"formats": {}, "patterns": [fact("topic: focus", 0.34, 0.25, 0.47)]})
+    assert "Strongest pattern" not in losing and "none lifts the videos" in losing
+    carried = factual_summary({"formats": {}, "patterns": [fact("hook pattern: statement", 2.37, 1.3, 6.9, False, 1.12)]})
+    assert "Strongest pattern: hook pattern: statement at 2.37x" in carried
+    assert 'Without its biggest video ("The 19x one") its lift is 1.12x, below 1.5x' in carried
+    steps = EmpireReviewAnswer.answer_by_rules(AIRequest(skill="S13", instructions="", data="", inputs={"facts": {
+        "formats": {}, "patterns": [fact("hook pattern: statement", 2.37, 1.3, 6.9, False, 1.12)]}}))["next_steps"]
+    assert steps == []  # a lift one video carries is no advice

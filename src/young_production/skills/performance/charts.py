@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -142,7 +143,8 @@ def outlier_figure(points: Sequence[VideoPoint], scores: Mapping[str, OutlierSco
         axes.errorbar(positions, ratios, yerr=[lows, highs], fmt="none", ecolor="#333333", capsize=2, linewidth=1)
         axes.axhline(1.0, color="#202124", linestyle="--", linewidth=1.2, label=BASELINE_LABEL)
         axes.set_yscale("log")
-        _plain_log_ticks(axes.yaxis)
+        low, high = axes.get_ylim()
+        _plain_log_ticks(axes.yaxis, math.log10(high / low))
         axes.set_xticks(positions, [_short(p.title or p.video_id) for p in chosen], rotation=60,
                         ha="right", fontsize=7)
         axes.set_ylabel("x peers' baseline (log)")
@@ -177,11 +179,11 @@ def pattern_lift(lifts: Sequence[PatternLift], limit: int = 15) -> bytes:
     return _png(figure)
 
 
-def _plain_log_ticks(axis: Any) -> None:
-    """'2', '1,000' on a log axis instead of '2x10^0'."""
+def _plain_log_ticks(axis: Any, decades: float = 0.0) -> None:
+    """'2', '1,000' on a log axis instead of '2x10^0'; 1-2-5 steps, powers of ten only over many decades."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0,) if decades > 3 else (1.0, 2.0, 5.0)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.10g}"))
     axis.set_minor_formatter(NullFormatter())
 

@@ -11,7 +11,8 @@ niche tag) and to the topic words of its own title ("topic"). For every pattern 
 lift is the geometric mean ratio of the videos with it divided by that of the
 Empire's other scored videos: 1.5 means videos with it did 1.5x as well as the rest.
 Ratios are compared on a log scale because they are multiples. The interval is a
-percentile bootstrap (both groups resampled, seed fixed by the pattern).
+percentile bootstrap (both groups resampled, seed fixed by the pattern; numpy, so a
+500-video channel's hundred topics take well under a second).
 
 What counts as a pattern, so the advice is not noise:
 - at least `MIN_VIDEOS` (3) distinct videos with it and 3 without;
@@ -31,8 +32,8 @@ text ("ordinal", "end", "promise", "later", "first", "catch", "next", "question"
 from __future__ import annotations
 
 import math
-import random
 import statistics
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -224,13 +225,15 @@ def empire_lifts(productions: Sequence[Production], video_dna: Mapping[str, Sequ
 
 
 def _bootstrap(with_: list[float], without: list[float], confidence: float, seed: str) -> tuple[float, float]:
-    rng = random.Random(seed)  # the same data always gives the same interval
-    diffs = sorted(
-        statistics.fmean(rng.choices(with_, k=len(with_))) - statistics.fmean(rng.choices(without, k=len(without)))
-        for _ in range(BOOTSTRAP_SAMPLES)
-    )
+    """The percentile interval of the lift: both groups resampled `BOOTSTRAP_SAMPLES` times (numpy, vectorised)."""
+    import numpy as np
+
+    rng = np.random.default_rng(zlib.crc32(seed.encode("utf-8")))  # the same data always gives the same interval
+    a, b = np.asarray(with_), np.asarray(without)
+    diffs = np.sort(a[rng.integers(0, len(a), (BOOTSTRAP_SAMPLES, len(a)))].mean(axis=1)
+                    - b[rng.integers(0, len(b), (BOOTSTRAP_SAMPLES, len(b)))].mean(axis=1))
     tail = (1 - confidence) / 2
     return (
-        math.exp(diffs[int(tail * (BOOTSTRAP_SAMPLES - 1))]),
-        math.exp(diffs[int((1 - tail) * (BOOTSTRAP_SAMPLES - 1))]),
+        math.exp(float(diffs[int(tail * (BOOTSTRAP_SAMPLES - 1))])),
+        math.exp(float(diffs[int((1 - tail) * (BOOTSTRAP_SAMPLES - 1))])),
     )

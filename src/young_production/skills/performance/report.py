@@ -104,7 +104,7 @@ def factual_summary(facts: Mapping[str, Any]) -> str:
             interval = f" (interval {best['low']}-{best['high']})" if best.get("low") is not None else ""
             sentences.append(f"Top {names.get(fmt, fmt)} outlier: \"{best['title']}\" at {best['ratio']}x "
                              f"its {best['peers']} peers{interval}.")
-    strong = [p for p in facts.get("patterns", []) if p["evidence"] != "none"]
+    strong = [p for p in facts.get("patterns", []) if p["evidence"] != "none" and p["lift"] > 1]
     if strong:
         best = max(strong, key=lambda p: p["lift"])
         sentences.append(f"Strongest pattern: {best['pattern']} at {best['lift']}x the other videos "
@@ -113,8 +113,8 @@ def factual_summary(facts: Mapping[str, Any]) -> str:
             sentences.append(f"Without its biggest video (\"{best['top_title']}\") its lift is {best['without_top']}x, "
                              f"below {HOLDS}x: it rests on that one video.")
     elif facts.get("patterns"):
-        sentences.append(f"{len(facts['patterns'])} patterns measured; no interval excludes 1x yet, "
-                         f"so none is a clear winner.")
+        sentences.append(f"{len(facts['patterns'])} patterns measured; none lifts the videos with an interval "
+                         f"clear of 1x, so none is a clear winner.")
     else:
         sentences.append(f"No pattern is shared by {MIN_VIDEOS} or more scored videos (and missing from as many) "
                          f"to measure yet.")
