@@ -3,9 +3,10 @@
 Chapters come from the script, not from a model: the beats that open a chapter, timed
 at ~150 words a minute, within YouTube's rules (the first at 0:00, at least three, each
 at least 10 seconds; shorter ones merge into the one before). The description and tags
-come from the provider: the rule provider writes the hook, what the video covers and
-the call to action, and takes tags from the production, the script and the references'
-niche tags. Avoided words are removed; tags stay within YouTube's 500 characters.
+come from the provider: the rule provider writes the hook (an outline: the title), what
+the video covers and the call to action, and takes tags from the production's notes, the
+Empire's niche and the tags at least two linked references share (a key phrase of the
+script gave tags such as "crap, test, pot"). Avoided words are removed; tags stay within YouTube's 500 characters.
 """
 
 from __future__ import annotations

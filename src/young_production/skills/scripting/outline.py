@@ -22,8 +22,9 @@ import re
 from collections.abc import Sequence
 
 from ...records import Production, VideoFormat
-from ...text.sentences import content_stems, words
-from ...transcript import format_timestamp
+from ...text.hooks import classify
+from ...text.sentences import content_stems, split_sentences, words
+from ...transcript import Segment, format_timestamp
 from .enforce import find_avoided, remove_avoided, sentences_of, word_count
 from .references import Reference
 from .script import WORDS_PER_SECOND, Beat, Script, default_style_note
@@ -140,7 +141,7 @@ class _Outline:
         return max(patterned or self.refs, key=lambda r: (self._relevance(r, self.topic_text()), -self.refs.index(r)))
 
     def _hook(self, lead: Reference | None) -> Beat:
-        pattern = lead.hook_pattern if lead and lead.hook_pattern in HOOKS else _own_pattern(self.title)
+        pattern = lead.hook_pattern if lead and lead.hook_pattern in HOOKS else title_pattern(self.title)
         count = len(self.points) if len(self.points) >= 2 else "a few"
         text = HOOKS[pattern].format(title=f"\u201c{self.title}\u201d", count=count)
         if self.style.opener:
@@ -296,12 +297,16 @@ def words_for(seconds: float) -> int:
     return int(round(seconds * WORDS_PER_SECOND / 5.0)) * 5
 
 
-def _own_pattern(title: str) -> str:
+def title_pattern(title: str) -> str:
+    """The hook pattern a working title uses: a question ("Why ...", "... ?"), else as hooks are classified."""
     first = (words(title) or [""])[0].lower()
-    return "question" if title.rstrip().endswith("?") or first in _QUESTION_WORDS else "statement"
+    if title.rstrip().endswith("?") or first in _QUESTION_WORDS:
+        return "question"
+    pattern = classify(split_sentences([Segment(title)]))[0] if title.strip() else "statement"
+    return pattern if pattern in HOOKS else "statement"
 
 
-_QUESTION_WORDS = frozenset("why how what when who which where is are do does can should will".split())
+_QUESTION_WORDS = frozenset("why how what when who which where".split())
 
 
 def _join(items: Sequence[str]) -> str:

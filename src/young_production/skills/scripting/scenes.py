@@ -4,7 +4,8 @@ The rule provider makes one scene per beat (a beat longer than `MAX_SCENE_WORDS`
 at sentence boundaries), puts the beat's figure or key phrase on screen, and notes
 B-roll from the beat's key phrases. A model may regroup the narration; either way the
 narration gets the style, the on-screen text loses avoided words, and timing is
-computed from the narration (~150 words a minute), never taken from the model.
+computed from the narration (~150 words a minute), never taken from the model. An
+outline has no narration yet: `scene_cards` gives one card per beat, its subject on screen.
 """
 
 from __future__ import annotations
