@@ -174,12 +174,13 @@ class _Outline:
         subject = point or "the video's main point"
         chapter = _capital(point) if point else "The main point"
         move = self._covers(ref, point or self.title)
+        example = self._quote(ref, ref.transcript, about=point) if ref and point else None
         if self.fmt == "short":
             lead_in = f"Point {index + 1}, " if listed else ""
             text = (f"{lead_in}{subject}: say in one or two sentences how it bears on the title, with one concrete case."
                     if point else "Make the video's main point: say in one or two sentences what answers the title, "
                                   "with one concrete case.")
-            return [Beat("beat", _capital(text), pattern, ref, move=move, subject=chapter)]
+            return [Beat("beat", _capital(text), pattern, ref, move=move, subject=chapter, example=example)]
         steps = {
             "set_up": f"Set up {subject}: what it means, and why it matters for the question in the title.",
             "show": f"Show {subject} with one concrete case: a study you can cite, a demonstration, "
@@ -187,7 +188,8 @@ class _Outline:
             "use": f"Say what the viewer can do about {subject}: one step they can try today.",
         }
         return [Beat("beat", steps[step], pattern if step == "set_up" else "example", ref,
-                     chapter if step == "set_up" else None, move=move if step == "set_up" else None, subject=chapter)
+                     chapter if step == "set_up" else None, move=move if step == "set_up" else None, subject=chapter,
+                     example=example if step == "set_up" else None)
                 for step in LONG_BEATS]
 
     def _payoff(self, lead: Reference | None) -> Beat:
@@ -257,14 +259,18 @@ class _Outline:
             return f"{ref.label} covers this ground ({', '.join(shared)}): read how it explains it, then say it your way."
         return f"{ref.label} speaks to this point: read how it explains it, then say it your way."
 
-    def _quote(self, ref: Reference | None, passage: str) -> str | None:
-        """One whole sentence of at most 12 words, not in the first person, once per reference."""
+    def _quote(self, ref: Reference | None, passage: str, about: str | None = None) -> str | None:
+        """One whole sentence of at most 12 words, not in the first person, once per reference
+        (with `about`: one that says a content word of it)."""
         if ref is None or ref.label in self.quoted:
             return None
+        wanted = set(content_stems(words(about))) if about else set()
         for sentence in sentences_of(passage):
             sentence = sentence.strip()
             tokens = [w.lower() for w in words(sentence)]
             if not (3 <= len(tokens) <= MAX_QUOTE_WORDS) or FIRST_PERSON & set(tokens):
+                continue
+            if wanted and not wanted & set(content_stems(tokens)):
                 continue
             if find_avoided(sentence, self.style) or not sentence[-1:] in ".!?":
                 continue
