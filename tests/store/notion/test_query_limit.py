@@ -111,16 +111,3 @@ def test_a_query_sorted_by_a_field_that_notion_cuts_off_is_refused_not_shortened
     with pytest.raises(StoreError, match="result limit"):
         list(iter_records(store, ViralDNA, sorts=[Sort("title")]))
 
-
-def test_more_pages_in_one_minute_than_a_query_returns_is_a_clear_error() -> None:
-    one_minute = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
-    with NotionEmulator(clock=lambda: one_minute, query_limit=5) as emulator:
-        config = with_databases(emulator, template_config(emulator))
-        store = NotionStore(config, NotionClient.from_config(config))
-        try:
-            for i in range(8):
-                store.create(ViralDNA(title=f"t{i}"))
-            with pytest.raises(StoreError, match="minute"):
-                list(iter_records(store, ViralDNA, page_size=3))
-        finally:
-            store.close()

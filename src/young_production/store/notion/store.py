@@ -131,14 +131,16 @@ class NotionStore:
         page_size: int = 100,
         cursor: str | None = None,
     ) -> Page[R]:
-        """One page of records; in creation order, past Notion's 10,000-result limit too (see windows.py)."""
+        """One page of records; in creation order, past Notion's 10,000-result limit too, also when more
+        pages than that share one created_time minute (see windows.py)."""
         check_page_size(page_size)
         mapping = self.mapping(kind)
         position = Position.decode(cursor)
         newest_first = [(s.field, s.descending) for s in sorts] == [("created_at", True)]
         windowable = not sorts or newest_first or [(s.field, s.descending) for s in sorts] == [("created_at", False)]
         body: Json = {"page_size": page_size, "sorts": mapping.sorts_json(sorts)}
-        condition = window_filter(mapping.filter_json(filters), position.since, newest_first)
+        key_property = mapping.properties["key"].name
+        condition = window_filter(mapping.filter_json(filters), position, newest_first, key_property)
         if condition is not None:
             body["filter"] = condition
         if position.notion_cursor:
@@ -149,7 +151,7 @@ class NotionStore:
             if cursor and "start_cursor" in error.notion_message:
                 raise StoreError("invalid cursor: pass back the next_cursor of the same query unchanged") from None
             raise
-        advanced = step(position, answer, windowable=windowable, what=kind.collection)
+        advanced = step(position, answer, windowable=windowable, what=kind.collection, key_property=key_property)
         if advanced.notice:
             log.warning("%s", advanced.notice)
         items = [self._record(mapping, page) for page in advanced.pages if not _trashed(page)]

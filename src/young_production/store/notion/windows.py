@@ -8,10 +8,16 @@ or `on_or_before` when reading newest first). created_time has minute precision,
 the new window repeats the pages of that minute: the ids already returned are kept in
 the cursor and skipped.
 
+A window whose pages all share one minute cannot move on by created_time: that minute
+is then read in parts (minute_parts.py: by last_edited_time, then by the YP Key), and
+the windows go on strictly after (before) it.
+
 A query sorted by anything else than creation time cannot be windowed this way; when
 Notion cuts one off, the caller gets a StoreError instead of a silently short list.
 
-`Position` is what our cursors carry. A plain Notion cursor is accepted too.
+`Position` is what our cursors carry. A plain Notion cursor is accepted too. While a
+crowded minute is read, the cursor keeps every id of that minute already returned
+(zlib-compressed: about 20 bytes a page).
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import zlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ...errors import StoreError
+from .minute_parts import Part, split
 
 Json = dict[str, Any]
 
@@ -35,15 +43,18 @@ class Position:
     """Where a query left off: Notion's cursor inside the current window, and the window."""
 
     notion_cursor: str | None = None
-    since: str | None = None  # created_time the window starts at (inclusive); None: the first window
-    seen: tuple[str, ...] = ()  # ids at `since` that an earlier window returned
+    since: str | None = None  # created_time the window starts at; None: the first window
+    past: bool = False  # the window starts after the minute `since` (that minute was read in parts)
+    seen: tuple[str, ...] = ()  # ids at `since` (or in `minute`) that were returned already
     capped: bool = False  # Notion said this window's results are incomplete
+    first_time: str | None = None  # created_time of the first page this window returned
     last_time: str | None = None  # created_time of the last page this window returned
     last_ids: tuple[str, ...] = field(default=())  # ids this window returned at `last_time`
+    minute: str | None = None  # a created_time minute read in parts
+    parts: tuple[Part, ...] = ()  # the parts of `minute` still to read; the first is being read
 
     def encode(self) -> str:
-        payload = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
-        raw = json.dumps(payload, separators=(",", ":")).encode()
+        raw = zlib.compress(json.dumps(asdict(self), separators=(",", ":")).encode())
         return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
@@ -54,24 +65,31 @@ class Position:
             return cls(notion_cursor=cursor)
         body = cursor[len(CURSOR_PREFIX):]
         try:
-            data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-            data["seen"] = tuple(data["seen"])
-            data["last_ids"] = tuple(data["last_ids"])
-            return cls(**data)
-        except (binascii.Error, ValueError, TypeError, KeyError):
+            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
+            parts = tuple(Part.from_json(part) for part in data.pop("parts"))
+            return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}, parts=parts)
+        except (binascii.Error, zlib.error, ValueError, TypeError, KeyError, AttributeError):
             raise StoreError(_INVALID) from None
 
 
-def window_filter(condition: Json | None, since: str | None, newest_first: bool) -> Json | None:
-    """The query's filter, limited to pages created at or after (before) `since`."""
-    if since is None:
+def window_filter(condition: Json | None, position: Position, newest_first: bool, key_property: str) -> Json | None:
+    """The query's filter, limited to the current window (or part of a crowded minute)."""
+    if position.minute is not None:
+        bounds = [_created("equals", position.minute), *position.parts[0].clauses(key_property)]
+    elif position.since is not None:
+        if newest_first:
+            bounds = [_created("before" if position.past else "on_or_before", position.since)]
+        else:
+            bounds = [_created("after" if position.past else "on_or_after", position.since)]
+    else:
         return condition
-    bound = {"timestamp": "created_time",
-             "created_time": {"on_or_before" if newest_first else "on_or_after": since}}
-    if condition is None:
-        return bound
-    parts = condition["and"] if set(condition) == {"and"} else [condition]
-    return {"and": [*parts, bound]}
+    own = [] if condition is None else condition["and"] if set(condition) == {"and"} else [condition]
+    combined = [*own, *bounds]
+    return combined[0] if len(combined) == 1 else {"and": combined}
+
+
+def _created(operator: str, moment: str) -> Json:
+    return {"timestamp": "created_time", "created_time": {operator: moment}}
 
 
 @dataclass
@@ -83,19 +101,22 @@ class Step:
     notice: str | None = None
 
 
-def step(position: Position, answer: Json, *, windowable: bool, what: str) -> Step:
+def step(position: Position, answer: Json, *, windowable: bool, what: str, key_property: str) -> Step:
     """Advance `position` by one Notion answer (`what` names the query in messages)."""
+    if position.minute is not None:
+        return _step_in_minute(position, answer, what=what, key_property=key_property)
     results = answer.get("results") or []
     fresh = [page for page in results if page["id"] not in position.seen]
+    first_time = position.first_time or (results[0].get("created_time") if results else None)
     last_time, last_ids = position.last_time, list(position.last_ids)
     for page in results:
         created = page.get("created_time")
         if created != last_time:
             last_time, last_ids = created, []
         last_ids.append(page["id"])
-    capped = position.capped or (answer.get("request_status") or {}).get("type") == "incomplete"
+    capped = position.capped or _incomplete(answer)
     if answer.get("has_more") and answer.get("next_cursor"):
-        following = replace(position, notion_cursor=answer["next_cursor"], capped=capped,
+        following = replace(position, notion_cursor=answer["next_cursor"], capped=capped, first_time=first_time,
                             last_time=last_time, last_ids=tuple(last_ids))
         return Step(fresh, following)
     if not capped:
@@ -105,13 +126,35 @@ def step(position: Position, answer: Json, *, windowable: bool, what: str) -> St
             f"Notion stopped the {what} query at its result limit and it is sorted by a field, so the rest "
             "cannot be read in order: narrow it with a filter, or read it in creation order"
         )
-    seen = tuple(dict.fromkeys([*position.seen, *last_ids])) if last_time == position.since else tuple(last_ids)
-    following = Position(since=last_time, seen=seen)
-    if last_time is None or (following.since, set(following.seen)) == (position.since, set(position.seen)):
-        raise StoreError(
-            f"Notion stopped the {what} query at its result limit inside one minute of created_time "
-            f"({last_time}): more pages share that minute than one query returns; narrow it with a filter"
-        )
+    if last_time is None:
+        raise StoreError(f"Notion stopped the {what} query at its result limit without returning any page")
+    returned = (*position.seen, *last_ids) if last_time == position.since and not position.past else last_ids
+    seen = tuple(dict.fromkeys(returned))
+    if first_time == last_time:  # the whole window is one minute: read that minute in parts
+        notice = (f"Notion stopped the {what} query at its result limit: more pages were created at "
+                  f"{last_time} than one query returns; reading that minute in parts")
+        return Step(fresh, Position(minute=last_time, parts=(Part(),), seen=seen), notice)
     notice = (f"Notion stopped the {what} query at its result limit; reading on from pages created "
               f"at {last_time}")
-    return Step(fresh, following, notice)
+    return Step(fresh, Position(since=last_time, seen=seen), notice)
+
+
+def _step_in_minute(position: Position, answer: Json, *, what: str, key_property: str) -> Step:
+    """One answer for a part of a crowded minute: go on in the part, split it, or go to the next."""
+    assert position.minute is not None
+    results = answer.get("results") or []
+    fresh = [page for page in results if page["id"] not in position.seen]
+    seen = tuple(dict.fromkeys([*position.seen, *(page["id"] for page in fresh)]))
+    part, rest = position.parts[0], position.parts[1:]
+    if _incomplete(answer):  # this part is too big as well: read its parts instead, from their start
+        children = split(part, results, key_property=key_property, created=position.minute, what=what)
+        return Step(fresh, Position(minute=position.minute, parts=(*children, *rest), seen=seen))
+    if answer.get("has_more") and answer.get("next_cursor"):
+        return Step(fresh, replace(position, notion_cursor=answer["next_cursor"], seen=seen))
+    if rest:
+        return Step(fresh, Position(minute=position.minute, parts=rest, seen=seen))
+    return Step(fresh, Position(since=position.minute, past=True))
+
+
+def _incomplete(answer: Json) -> bool:
+    return (answer.get("request_status") or {}).get("type") == "incomplete"
