@@ -116,3 +116,21 @@ def test_dry_run_plans_the_route_and_writes_nothing(tmp_path: Path) -> None:
         assert not (workspace.root / "reports").exists()
         assert not (workspace.state_dir / "youtube_snapshots.db").exists()
         store.close()
+
+
+def test_titles_with_dollar_signs_and_emoji_review_like_any_other(tmp_path: Path) -> None:
+    """Titles are never markup: two '$' made matplotlib's mathtext raise and failed the whole Empire."""
+    with api_with_channel() as (api, channel), store_workspace(
+        "sqlite", tmp_path / "s", {"api_key": "test-key", "base_url": api.base_url}
+    ) as (workspace, _):
+        hostile = ["I spent $100 on ^_^ and $5", "$x^2$ \\frac{1}{0} $$", "Best Makeup Transition 🤣 हिन्दी"]
+        longs = [v for v in channel.videos if v.kind == "video"]
+        for video, title in zip(longs[-3:], hostile):
+            video.title = title
+        seed_empire(opened(workspace), channel)
+        result = review(workspace)
+        assert result.ok and result.successful == 1, result.summary()
+        folder = workspace.root / Path(result.entries[0].detail["report"]).parent
+        text = (folder / "report.md").read_text(encoding="utf-8")
+        assert text.splitlines()[2].startswith("**Source: the YouTube Data API, read ")  # the first line: source
+        assert "$" not in text.replace("\\$", "")  # every dollar escaped for Markdown renderers with math

@@ -175,7 +175,7 @@ class EmpireReport:
 
     @property
     def source_text(self) -> str:
-        return self.source or "Data: source not stated"
+        return self.source or "Source: not stated"
 
     @property
     def written_review(self) -> str:
@@ -329,7 +329,9 @@ def _pattern_line(p: Mapping[str, Any]) -> str:
     return f"{p['pattern']}: {p['lift']}x [{p['low']}-{p['high']}], n={p['videos']}, evidence {p['evidence']}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+# Markdown's own punctuation, plus what renderers add: `$` (math on GitHub, Obsidian...), `~` (strikethrough),
+# `&` (entities). Every one is a CommonMark backslash escape, so untrusted text is shown, never interpreted.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|$~&])")
 
 
 def page_opening(title: str, generated_at: datetime, summary: str, source: str = "") -> list[str]:
