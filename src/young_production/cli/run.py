@@ -57,6 +57,8 @@ def finish(
         if result.entries and table is not None:
             console.print(table)
         console.print(line if line is not None else result_line(result), highlight=False)
+        if result.note:
+            console.print(safe(result.note), highlight=False)
     if result.failed or (result.stopped_reason and not ok_when_pending):
         raise typer.Exit(1)
 

@@ -72,3 +72,30 @@ def list_productions(
         if limit is not None and len(found) >= limit:
             break
     return found
+
+
+def status_counts(store: Store) -> dict[ProductionStatus, int]:
+    """How many productions are in each status."""
+    counts: dict[ProductionStatus, int] = {}
+    for production in iter_records(store, Production):
+        counts[production.status] = counts.get(production.status, 0) + 1
+    return counts
+
+
+def counts_text(counts: dict[ProductionStatus, int]) -> str:
+    """"2 are Idea, 1 is Published": the statuses in their pipeline order."""
+    return ", ".join(f"{n} {'is' if n == 1 else 'are'} {status.value}"
+                     for status in ProductionStatus if (n := counts.get(status, 0)))
+
+
+def explain_no_productions(store: Store, status: ProductionStatus) -> str:
+    """Why a workflow that starts from `status` found no production, and the next step."""
+    everyone = status_counts(store)
+    if not everyone:
+        return ('no productions yet: add one with `yp production add "TITLE" --empire NAME '
+                f'--status "{status.value}"`')
+    line = f"0 productions are {status.value}"
+    others = {s: n for s, n in everyone.items() if s != status}
+    if others:
+        line += f"; {counts_text(others)}: `yp production set ID --status \"{status.value}\"` moves one"
+    return line

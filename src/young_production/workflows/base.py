@@ -63,6 +63,7 @@ class WorkflowResult:
     estimated_cost_usd: float | None = None  # dry runs: the most the run could cost
     batch_ids: list[str] = field(default_factory=list)  # Message Batches submitted or collected
     stopped_reason: str | None = None
+    note: str | None = None  # for a person: e.g. why nothing was selected, and the next step
     entries: list[EntryOutcome] = field(default_factory=list)
 
     @property
@@ -95,6 +96,7 @@ class WorkflowResult:
             "total_cost_usd": round(self.total_cost_usd, 6),
             "dry_run": self.dry_run,
             "stopped_reason": self.stopped_reason,
+            "note": self.note,
             "estimated_cost_usd": self.estimated_cost_usd,
             "batch_ids": self.batch_ids,
             "errors": [f"{e.id}: {e.error}" for e in self.entries if e.error],

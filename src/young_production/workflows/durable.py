@@ -81,6 +81,8 @@ class WorkflowDef:
     # Values from config the entries need, fixed at the start of the run (so a workflow
     # resumed by another process, with another config, still does what this run meant).
     run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
+    # Why a run selected nothing, and what to do about it (one line for a person).
+    explain_empty: Callable[[Runtime, RunOptions], str] | None = None
 
 
 def load_workflow(name: str) -> WorkflowDef:

@@ -244,6 +244,7 @@ class Engine:
             entries = workflow.select(self.runtime, options)  # a refused selection leaves no run record
             self.records.start_run(result.run_id, workflow.name, self.executor_id, options_json(options), "running")
             result.selected = len(entries)
+            result.note = explain_empty(self.runtime, workflow, entries, options)
             reporter.start(len(entries))
             try:
                 yield entries, state
@@ -339,6 +340,7 @@ def plan_workflow(
     runtime.provider(options.provider)  # the same key and price checks a real run makes first
     entries = workflow.select(runtime, options)
     result.selected = len(entries)
+    result.note = explain_empty(runtime, workflow, entries, options)
     reporter.start(len(entries))
     for entry in entries:
         outcome = workflow.plan(runtime, entry, options)
@@ -349,6 +351,13 @@ def plan_workflow(
     reporter.finish()
     result.close()
     return result
+
+
+def explain_empty(runtime: Runtime, workflow: WorkflowDef, entries: list[EntryRef], options: RunOptions) -> str | None:
+    """The workflow's reason for selecting nothing (None when it selected something)."""
+    if entries or workflow.explain_empty is None:
+        return None
+    return workflow.explain_empty(runtime, options)
 
 
 def options_json(options: RunOptions) -> dict[str, Any]:

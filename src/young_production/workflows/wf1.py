@@ -35,6 +35,7 @@ from ..runtime import Runtime
 from ..skills.ai_analysis import analyse_dna, planned_requests
 from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
+from ..store.base import iter_records
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
 from .durable import (
@@ -239,6 +240,23 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     return [entry_ref(e, mode) for e in entries]
 
 
+def explain_empty(runtime: Runtime, options: RunOptions) -> str:
+    """Why no entry waits to be decoded, and what to do."""
+    counts: dict[DNAStatus, int] = {}
+    for entry in iter_records(runtime.store, ViralDNA):
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    if not counts:
+        return "no Viral DNA yet: add a reference with `yp dna add URL`"
+    waiting = len(waiting_in_batches(runtime))
+    parts = [f"{counts.get(DNAStatus.ENCODED, 0)} decoded"]
+    if waiting:
+        parts.append(f"{waiting} in a Message Batch (`yp run wf1 --resume` collects them)")
+    failed = counts.get(DNAStatus.FAILED, 0)
+    if failed and not options.retry_failed:
+        parts.append(f"{failed} failed (`yp run wf1 --retry-failed`, or `yp dna retry ID` for one)")
+    return "0 Viral DNA entries wait to be decoded: " + ", ".join(parts) + "; `yp dna add URL` adds one"
+
+
 def entry_ref(entry: ViralDNA, mode: str = "encode") -> EntryRef:
     """The entry as the workflow's input; its purpose changes when the entry does (a retry after
     a failure, an edited URL), so each state of an entry is encoded at most once."""
@@ -285,6 +303,7 @@ WORKFLOW = WorkflowDef(
     plan=plan,
     estimate=estimate,
     run_args=run_args,
+    explain_empty=explain_empty,
 )
 
 

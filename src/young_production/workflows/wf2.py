@@ -33,7 +33,7 @@ from ..records import Empire, Production, ViralDNA
 from ..runtime import Runtime
 from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
 from ..skills.linking.decisions import LinkDecision, decision_from_record, non_interactive_decision
-from ..skills.productions import parse_status
+from ..skills.productions import explain_no_productions, parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
@@ -180,6 +180,11 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
     )
 
 
+def explain_empty(runtime: Runtime, options: RunOptions) -> str:
+    status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
+    return explain_no_productions(runtime.store, status)
+
+
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
     show = int(options.extra.get("show") or runtime.pipeline.linking.suggestions)
     return {"show": max(1, show)}
@@ -193,6 +198,7 @@ WORKFLOW = WorkflowDef(
     select=select,
     plan=plan,
     run_args=run_args,
+    explain_empty=explain_empty,
 )
 
 

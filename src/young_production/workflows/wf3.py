@@ -25,7 +25,7 @@ from ..ai.router import ProviderPlan, estimate_cost
 from ..errors import YPError
 from ..records import Block, Production
 from ..runtime import Runtime
-from ..skills.productions import parse_status
+from ..skills.productions import explain_no_productions, parse_status
 from ..skills.scripting.draft import (
     DraftInputs,
     DraftOptions,
@@ -136,6 +136,11 @@ def candidates(runtime: Runtime, options: RunOptions) -> list[Production]:
     return found[: options.limit] if options.limit else found
 
 
+def explain_empty(runtime: Runtime, options: RunOptions) -> str:
+    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    return explain_no_productions(runtime.store, status)
+
+
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     route = ProviderPlan(runtime.ai, options.provider).route("S15")
     return [entry_ref(p, f"{route.provider}:{route.model or ''}") for p in candidates(runtime, options)]
@@ -196,4 +201,5 @@ WORKFLOW = WorkflowDef(
     plan=plan,
     estimate=estimate,
     run_args=run_args,
+    explain_empty=explain_empty,
 )

@@ -241,6 +241,14 @@ def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
     return chosen[: options.limit or None]
 
 
+def explain_empty(runtime: Runtime, options: RunOptions) -> str:
+    proposed = sum(1 for e in iter_records(runtime.store, Empire) if (e.status or "") == PROPOSED)
+    if proposed:
+        return (f"no Empire to review: the {proposed} there are only proposed by WF5 "
+                "(`yp run wf4 --empire NAME` reviews one anyway)")
+    return "no Empire to review: add one with `yp empire add NAME --channel URL`"
+
+
 def empire_ref(empire: Empire, period: str, purpose: str, source: str | None = None) -> EntryRef:
     payload = {**empire.model_dump(mode="json"), "title": empire.name, "period": period, "source": source}
     return EntryRef(id=empire.id or "", title=empire.name, payload=payload, purpose=f"{purpose}-{period}")
@@ -277,6 +285,7 @@ WORKFLOW = WorkflowDef(
     entry=review_empire,
     select=select,
     plan=plan,
+    explain_empty=explain_empty,
 )
 
 
