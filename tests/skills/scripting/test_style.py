@@ -185,7 +185,7 @@ def test_kinds_of_language_are_rules_not_banned_words() -> None:
     assert rules.avoid == ["hack", "grind", "cram"]
     assert rules.sign_off == "Study smarter, not longer. See you in the next one."
     assert rules.max_sentence_words == 14 and rules.video_minutes == (9, 14)
-    assert {"Language: no swearing", "Long videos: 9-14 minutes"} <= set(rules.explicit())
+    assert {"Language: no swearing", "Long videos: 9-14 minutes, chapters every two minutes"} <= set(rules.explicit())
     listed = parse_style(blocks_from_markdown("## Words we avoid\n- hack\n- swearing\n\nAvoid jargon and clickbait."))
     assert listed.avoid == ["hack"] and listed.language == ["no swearing", "no jargon", "no clickbait"]
 

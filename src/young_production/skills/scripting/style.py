@@ -97,12 +97,13 @@ class StyleRules(BaseModel):
             lines.append(f"Always include: {phrase}")
         if self.sign_off:
             lines.append(f"Always end with: {self.sign_off}")
-        low, high = self.shorts_seconds
-        lines.append(f"Shorts: {low}-{high} seconds")
-        lines.append("Long videos: {}-{} minutes".format(*self.video_minutes))
+        lengths = {"short": "{}-{} seconds".format(*self.shorts_seconds),
+                   "video": "{}-{} minutes".format(*self.video_minutes)}
         for fmt, label in (("short", "Shorts"), ("video", "Long videos")):
-            lines.extend(line for rule in self.format_rules.get(fmt, [])
-                         if (line := f"{label}: {rule}") not in lines)
+            rules = self.format_rules.get(fmt, [])
+            if not any(rule.startswith(lengths[fmt]) for rule in rules):  # the length, unless a rule says it
+                lines.append(f"{label}: {lengths[fmt]}")
+            lines.extend(f"{label}: {rule}" for rule in rules)
         return lines
 
 
