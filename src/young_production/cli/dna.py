@@ -6,7 +6,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import YPError
 from .fitted import DEFAULT_LIMIT, Limit, ShowAll, Wide, limited, print_cut_note, render_listing
 from .output import console, emit_json, safe, workspace_of
 
@@ -46,24 +45,23 @@ def dna_add(
 def dna_list(
     ctx: typer.Context,
     status: Annotated[Optional[str], typer.Option(help="Only this status: New, Encoded, Failed.")] = None,
+    created_after: Annotated[Optional[str], typer.Option(
+        "--created-after", metavar="WHEN",
+        help="Only entries created at or after this date or time (UTC unless an offset is given).")] = None,
+    created_before: Annotated[Optional[str], typer.Option(
+        "--created-before", metavar="WHEN", help="Only entries created before this date or time.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     show_all: ShowAll = False,
     wide: Wide = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
 ) -> None:
     """List Viral DNA entries (the first 100 unless --limit or --all)."""
-    from ..records import DNAStatus, ViralDNA
+    from ..records import ViralDNA
     from ..runtime import open_store
-    from ..skills.crud import fetch_entries, record_summary
-    from ..store.base import Filter
+    from ..skills.crud import dna_filters, fetch_entries, record_summary
     from .listings import dna_listing
 
-    filters = []
-    if status:
-        try:
-            filters.append(Filter.eq("status", DNAStatus(status.capitalize())))
-        except ValueError:
-            raise YPError(f"unknown status {status!r}: use New, Encoded or Failed") from None
+    filters = dna_filters(status, created_after, created_before)
     store = open_store(workspace_of(ctx).require())
     try:
         entries = fetch_entries(store, ViralDNA, filters, limit=None if show_all else limit + 1)

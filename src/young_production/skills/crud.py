@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import SourceError
+from ..errors import SourceError, YPError
 from ..media.canonical import canonical_target
 from ..media.guard import AddressGuard
 from ..media.local_files import import_file
@@ -46,6 +47,46 @@ def fetch_unprocessed_dna(
     if not include_failed:
         filters.append(Filter("status", "ne", DNAStatus.FAILED))
     return fetch_entries(store, ViralDNA, filters, limit=limit)
+
+
+def dna_filters(
+    status: str | None = None,
+    created_after: str | datetime | None = None,
+    created_before: str | datetime | None = None,
+) -> list[Filter]:
+    """What `yp dna list` narrows by: a status as people type it, and when entries were created.
+
+    `created_after` is inclusive and `created_before` exclusive, so back-to-back windows
+    (after A before B, after B before C) list every entry once. Text is a date or a
+    date-time (`2026-11-02`, `2026-11-02T09:30`, `2026-11-02 09:30+02:00`); without an
+    offset it is UTC. Notion stamps pages to the minute, so finer bounds match the minute.
+    """
+    filters = []
+    if status:
+        try:
+            filters.append(Filter.eq("status", DNAStatus(status.strip().capitalize())))
+        except ValueError:
+            raise YPError(f"unknown status {status!r}: use New, Encoded or Failed") from None
+    after = _moment(created_after, "--created-after") if created_after is not None else None
+    before = _moment(created_before, "--created-before") if created_before is not None else None
+    if after is not None and before is not None and after >= before:
+        raise YPError(f"--created-after ({after.isoformat()}) must be earlier than --created-before "
+                      f"({before.isoformat()}): no entry can be both")
+    if after is not None:
+        filters.append(Filter("created_at", "gte", after))
+    if before is not None:
+        filters.append(Filter("created_at", "lt", before))
+    return filters
+
+
+def _moment(value: str | datetime, option: str) -> datetime:
+    """A date or date-time as people type it, in UTC when it names no offset."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise YPError(f"{option} {value!r} is not a date like 2026-11-02 or a time like 2026-11-02T09:30") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def normalise_target(target: str) -> str:

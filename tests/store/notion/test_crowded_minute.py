@@ -18,6 +18,7 @@ import pytest
 
 from young_production.errors import StoreError
 from young_production.records import ViralDNA
+from young_production.skills.crud import dna_filters
 from young_production.store.base import Filter, Sort, iter_records
 from young_production.store.notion.client import NotionClient
 from young_production.store.notion.store import NotionStore
@@ -148,3 +149,16 @@ def test_a_minute_that_cannot_be_split_names_what_is_stuck() -> None:
             assert "\n" not in str(caught.value)
         finally:
             store.close()
+
+
+def test_people_can_list_one_minute_with_created_after_and_before(rig: Rig) -> None:
+    """`yp dna list --created-after/--created-before` as a library call: back-to-back windows tile."""
+    windows = [("2026-11-02T08:00", "2026-11-02 09:00"), ("2026-11-02T09:00Z", "2026-11-02T09:01:00+00:00"),
+               ("2026-11-02T10:01+01:00", "2026-11-03")]
+    listed = [[r.id for r in iter_records(rig.store, ViralDNA, dna_filters(None, after, before))]
+              for after, before in windows]
+    assert [len(ids) for ids in listed] == [5, CROWD, 5]
+    assert sorted(sum(listed, [])) == sorted(rig.minute_of)
+    assert {rig.minute_of[i] for i in listed[1]} == {1}
+    new = iter_records(rig.store, ViralDNA, dna_filters("new", "2026-11-02T09:00", "2026-11-02T09:01"))
+    assert len(list(new)) == CROWD
