@@ -99,3 +99,12 @@ def test_the_sdk_clients_get_both_timeouts(name: str) -> None:
     provider_type = AnthropicProvider if name == "anthropic" else OpenAICompatibleProvider
     timeout = provider_type(settings, Pricing(config.prices)).client.timeout
     assert (timeout.connect, timeout.read) == (3, 77)
+
+
+def test_the_address_shown_carries_no_credentials(closed_port_url: str, tmp_path: Path) -> None:
+    origin = closed_port_url.rsplit("/", 1)[0]
+    secret = origin.replace("http://", "http://user:sk-secret@") + "/v1?key=sk-other"
+    with pytest.raises(ProviderUnreachable) as caught:
+        provider_at("openai", secret, tmp_path).complete(request(), DNAAnalysisAnswer)
+    message = str(caught.value)
+    assert origin.split("//")[1] in message and "sk-" not in message and "user" not in message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from ..config import ProviderConfig
 from ..errors import AccountError, ConfigError
@@ -99,6 +100,7 @@ class ProviderUnreachable(AccountError):
 
 def unreachable(who: str, where: str, exc: BaseException, settings: ProviderConfig, fix: str) -> ProviderUnreachable:
     """The stop for a connection or timeout error from an SDK (`who`: "Claude", ...; `where`: the address tried)."""
+    where = shown_address(where)
     attempts = settings.max_retries + 1
     tried = f"{attempts} attempt{'s' if attempts > 1 else ''}"
     kind = _failure_kind(exc)
@@ -114,6 +116,15 @@ def unreachable(who: str, where: str, exc: BaseException, settings: ProviderConf
         detail = " ".join(str(exc).split())[:160] or type(exc).__name__
         what = f"{who} could not be reached at {where} ({detail}; {tried})"
     return ProviderUnreachable(f"{what}: {fix}; the run stops and the remaining entries stay unprocessed")
+
+
+def shown_address(url: str) -> str:
+    """A base URL as it may be printed: without a user, password or query (which can carry a key)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _failure_kind(exc: BaseException) -> str:
