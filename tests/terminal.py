@@ -21,10 +21,10 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 class Terminal:
     """The parent side of a pty running a program, as a person at a keyboard would."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], columns: int = 160) -> None:
         pid, fd = pty.fork()
         if pid == 0:  # child: a wide terminal, our sources first on the path
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
             env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=os.pathsep.join(
                 [str(SRC), os.environ.get("PYTHONPATH", "")]))
             env.pop("COLUMNS", None)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .fitted import DEFAULT_LIMIT, Limit, ShowAll, Wide, limited, print_cut_note, render_listing
-from .output import console, emit_json, safe, workspace_of
+from .output import console, emit_json, workspace_of
 
 dna_app = typer.Typer(no_args_is_help=True, help="Viral DNA: the references you learn from. Add, list, show.")
 
@@ -78,16 +78,19 @@ def dna_list(
 @dna_app.command("show")
 def dna_show(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(metavar="ID")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="The entry's id (4+ characters of it are enough).")],
+    transcript: Annotated[bool, typer.Option("--transcript", help="The whole transcript, not its first lines.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
 ) -> None:
-    """Show one Viral DNA entry with everything decoded."""
+    """Show one Viral DNA entry: what was decoded first, then the start of its transcript.
+
+    Example: yp dna show 6dec489f --transcript
+    """
     from ..records import ViralDNA
     from ..runtime import open_store
     from ..skills.crud import record_summary
-    from .render import record_table
-
     from ..store.resolve import resolve
+    from .views import dna_view
 
     store = open_store(workspace_of(ctx).require())
     try:
@@ -97,4 +100,4 @@ def dna_show(
     if as_json:
         emit_json(record_summary(entry))
         return
-    console.print(record_table(record_summary(entry), entry.title))
+    console.print(dna_view(entry, console, whole_transcript=transcript))

@@ -13,7 +13,7 @@ import typer
 
 from ..errors import YPError
 from .fitted import DEFAULT_LIMIT, Limit, ShowAll, Wide, limited, print_cut_note, render_listing
-from .output import console, emit_json, safe, short, workspace_of
+from .output import console, emit_json, safe, workspace_of
 
 empire_app = typer.Typer(no_args_is_help=True, help="Empires: your channels or brands, each with a writing style.")
 production_app = typer.Typer(no_args_is_help=True, help="Productions: your own videos, from idea to published.")
@@ -98,25 +98,27 @@ def empire_show(
     name_or_id: Annotated[str, typer.Argument(metavar="NAME|ID")],
     as_json: AsJson = False,
 ) -> None:
-    """One Empire: its fields, its writing style and how many productions it has."""
+    """One Empire: its channel and niche, how many productions it has, and its writing style.
+
+    Example: yp empire show "Money Moves"
+    """
+    from ..records import body_text
     from ..skills.crud import record_summary
-    from ..skills.empires import find_empire, read_style_text
+    from ..skills.empires import find_empire
     from ..skills.productions import list_productions
-    from .render import record_table
+    from .views import empire_view
 
     store = _store(ctx)
     try:
         empire = find_empire(store, name_or_id)
-        style = read_style_text(store, empire)
+        page = store.read_body(empire.id or "")
         productions = list_productions(store, empire=empire)
     finally:
         store.close()
-    data = {**record_summary(empire), "writing_style": style, "productions": len(productions)}
     if as_json:
-        emit_json(data)
+        emit_json({**record_summary(empire), "writing_style": body_text(page).strip(), "productions": len(productions)})
         return
-    data["writing_style"] = short(style, 300) if style else "(none yet: `yp empire style NAME --edit`)"
-    console.print(record_table(data, empire.name))
+    console.print(empire_view(empire, len(productions), page))
 
 
 @empire_app.command("style")
@@ -252,26 +254,41 @@ def production_list(
 @production_app.command("show")
 def production_show(
     ctx: typer.Context,
-    production_id: Annotated[str, typer.Argument(metavar="ID")],
+    production_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The production's id (4+ characters of it) or its exact title.")
+    ],
     as_json: AsJson = False,
 ) -> None:
-    """One production: its fields, linked references and its page (script, scenes, ...)."""
-    from ..records import Production, ViralDNA, body_text
-    from ..skills.crud import record_summary
-    from .render import record_table
+    """One production: its properties, linked references, then its whole page (outline or script, scenes, ...).
 
+    Example: yp production show dc49d8f9
+    """
+    from ..errors import NotFound
+    from ..records import Empire, Production, ViralDNA, body_text
+    from ..skills.crud import record_summary
     from ..store.resolve import resolve
+    from .views import production_view
 
     store = _store(ctx)
     try:
         production = resolve(store, Production, production_id)
-        linked = [store.get(ViralDNA, i).title for i in production.dna_ids]
-        body = body_text(store.read_body(production.id or ""))
+        linked: list[tuple[str, str | None]] = []
+        for dna_id in production.dna_ids:
+            try:
+                linked.append((dna_id, store.get(ViralDNA, dna_id).title))
+            except NotFound:  # removed since it was linked
+                linked.append((dna_id, None))
+        empires = {}
+        for empire_id in production.empire_ids:
+            try:
+                empires[empire_id] = store.get(Empire, empire_id).name
+            except NotFound:
+                pass
+        blocks = store.read_body(production.id or "")
     finally:
         store.close()
-    data = {**record_summary(production), "linked_dna": linked, "page": body}
     if as_json:
-        emit_json(data)
+        emit_json({**record_summary(production), "linked_dna": [t for _, t in linked if t is not None],
+                   "page": body_text(blocks)})
         return
-    data["page"] = short(body, 600) if body else "-"
-    console.print(record_table(data, production.title))
+    console.print(production_view(production, empires, linked, blocks))

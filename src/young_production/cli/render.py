@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..records import ViralDNA
 from ..store.base import CollectionInfo
 from ..workflows.base import EntryOutcome, WorkflowResult
 from .output import cell, safe, short
@@ -148,37 +147,6 @@ def result_line(result: WorkflowResult) -> str:
     if result.stopped_reason:
         line += f" — stopped: {result.stopped_reason}"
     return safe(line)
-
-
-def dna_table(entries: Sequence[ViralDNA], title: str | None = None) -> Table:
-    table = Table(title=title or f"Viral DNA ({len(entries)})", expand=True)
-    table.add_column("ID", no_wrap=True)  # people copy it into `yp dna show`
-    table.add_column("Title", ratio=3)
-    table.add_column("Type", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Tags", ratio=2)
-    table.add_column("Perspective", ratio=4)
-    for e in entries:
-        table.add_row(
-            cell(e.id),
-            cell(short(e.title, 50)),
-            cell(e.source_type.value if e.source_type else None),
-            cell(e.status.value),
-            cell(", ".join(e.niche_tags)),
-            cell(short(e.perspective or e.error_reason, 120)),
-        )
-    return table
-
-
-def record_table(fields: dict[str, object], title: str) -> Table:
-    table = Table(title=Text(title), show_header=False, show_lines=True, expand=True)
-    table.add_column("Field", style="bold", ratio=1)
-    table.add_column("Value", ratio=5)
-    for name, value in fields.items():
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value) or "-"
-        table.add_row(name, cell(value))
-    return table
 
 
 def schema_tables(infos: Iterable[CollectionInfo]) -> list[Table]:
