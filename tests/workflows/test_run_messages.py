@@ -1,17 +1,26 @@
-"""Runs that explain themselves: a run that selects nothing says why and what to do next."""
+"""Runs that explain themselves: a run that selects nothing says why and what to do next; a record
+removed while a run goes is skipped, with the reason in the run record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from young_production.config import Workspace
-from young_production.records import DNAStatus, ProductionStatus, ViralDNA
+from young_production.demo import prepare_demo_workspace
+from young_production.records import DNAStatus, ProductionStatus, TranscriptSource, ViralDNA
 from young_production.runtime import Runtime, open_store
-from young_production.skills.edits import set_production
+from young_production.skills.crud import add_dna
+from young_production.skills.edits import remove_dna, remove_productions, set_production
 from young_production.skills.empires import add_empire
 from young_production.skills.productions import add_production
+from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.workflows.base import RunOptions
+from young_production.workflows.durable import load_workflow
 from young_production.workflows.engine import plan_workflow
+from young_production.workflows.inspect import show_run
 
 from .running import run
 
@@ -61,3 +70,55 @@ def test_a_real_run_keeps_the_note_in_its_summary(tmp_path: Path) -> None:
     workspace.init()
     result = run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.5, "top": 3}))
     assert result.selected == 0 and "no productions yet" in (result.summary()["note"] or "")
+
+
+def _remove_after_selection(monkeypatch: pytest.MonkeyPatch, name: str, remove: Callable[[Runtime], None]) -> None:
+    """Make the workflow's selection remove a record it selected, as another shell would mid-run."""
+    workflow = load_workflow(name)
+    select = workflow.select
+
+    def select_then_remove(runtime: Runtime, options: RunOptions) -> list:
+        entries = select(runtime, options)
+        remove(runtime)
+        return entries
+
+    monkeypatch.setattr(workflow, "select", select_then_remove)
+
+
+def test_a_reference_removed_during_wf1_is_skipped_with_its_reason(
+    tmp_path: Path, sample_http: SampleServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = prepare_demo_workspace(tmp_path / "ws")
+    article = next(s for s in SAMPLES if s.route is TranscriptSource.ARTICLE)
+    store = open_store(workspace)
+    kept, _ = add_dna(store, sample_http.url(article.path), title="kept")
+    gone, _ = add_dna(store, sample_http.url(article.path) + "?copy=1", title="gone")
+    store.close()
+    _remove_after_selection(monkeypatch, "wf1", lambda runtime: remove_dna(runtime.store, [gone]))
+    result = run(workspace)
+    outcomes = {e.id: e for e in result.entries}
+    assert outcomes[kept.id or ""].status == "done"
+    assert outcomes[gone.id or ""].status == "skipped" and result.failed == 0 and result.skipped == 1
+    assert "removed while the run was going" in (outcomes[gone.id or ""].error or "")
+    recorded = {e["entry_id"]: e for e in show_run(workspace, result.run_id)["entries"]}
+    assert recorded[gone.id]["state"] == "skipped" and "removed" in recorded[gone.id]["error"]
+    assert recorded[kept.id]["state"] == "success"
+
+
+def test_a_production_removed_during_wf2_is_skipped_and_counted_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.workflows.loop_data import make_workspace
+
+    from young_production.records import Production
+    from young_production.workflows.wf2 import tally
+
+    workspace, ids = make_workspace(tmp_path / "ws")
+    target = ids["Saving money with compound interest"]
+    _remove_after_selection(monkeypatch, "wf2", lambda runtime: remove_productions(
+        runtime.store, [runtime.store.get(Production, target)]))
+    result = run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.0, "top": 1}))
+    outcomes = {e.id: e for e in result.entries}
+    assert outcomes[target].status == "skipped" and "production was removed" in (outcomes[target].error or "")
+    counts = tally(result)
+    assert counts["removed"] == 1 and counts["linked"] == 3 and counts["failed"] == 0

@@ -178,7 +178,7 @@ def _finish_wf2(result: WorkflowResult, *, as_json: bool, ok_when_pending: bool 
     decided_now = replace(result, entries=[e for e in result.entries if e.detail.get("decision") != "unchanged"])
     parts = [f"selected {result.selected}"] + [
         f"{word} {counts[word]}" for word in ("linked", "skipped", "unchanged") if counts[word] or word != "unchanged"
-    ] + [f"{word} {counts[word]}" for word in ("nothing to suggest", "waiting") if counts[word]]
+    ] + [f"{word} {counts[word]}" for word in ("nothing to suggest", "removed", "waiting") if counts[word]]
     parts += [f"failed {counts['failed']}", f"AI cost ${result.total_cost_usd:.4f}"]
     line = ", ".join(parts)
     asked = counts["linked"] + counts["skipped"] + counts["failed"] + counts["waiting"]

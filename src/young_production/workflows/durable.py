@@ -22,7 +22,7 @@ from dbos._error import DBOSMaxStepRetriesExceeded
 
 from .. import __version__
 from ..ai.metered import billing_run
-from ..errors import AccountError, BudgetExceeded, ConfigError, TransientError, YPError
+from ..errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
 from ..runtime import Runtime
 from . import logs
 from .base import EntryOutcome, RunOptions
@@ -208,6 +208,14 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, YPError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+REMOVED_REASON = "skipped: the {what} was removed while the run was going ({reason}); nothing written"
+
+
+def removed_meanwhile(exc: BaseException) -> bool:
+    """Whether a step failed because its record was removed (or trashed) after it was selected."""
+    return isinstance(unwrap(exc), NotFound)
 
 
 def stop_reason(exc: BaseException) -> str:

@@ -66,10 +66,10 @@ def show_run(workspace: Workspace, run_id: str) -> dict[str, Any]:
 
 def entry_state(engine_status: str | None, outcome: str | None) -> str:
     """One word for an entry's state in every view: the engine's status, except that a workflow
-    the engine finished ("success") reports what became of the entry (failed, waiting, stopped)."""
+    the engine finished ("success") reports what became of the entry (failed, skipped, waiting, stopped)."""
     if engine_status is None:
         return "unknown"
-    if engine_status == "SUCCESS" and outcome in ("failed", "waiting", "stopped"):
+    if engine_status == "SUCCESS" and outcome in ("failed", "skipped", "waiting", "stopped"):
         return outcome
     return engine_status.lower()
 

@@ -39,6 +39,7 @@ from ..store.base import iter_records
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
 from .durable import (
+    REMOVED_REASON,
     STOPPING,
     EntryRef,
     WorkflowDef,
@@ -46,6 +47,7 @@ from .durable import (
     durable_step,
     entry_workflow,
     reason_of,
+    removed_meanwhile,
     transcribe,
 )
 
@@ -159,6 +161,9 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     except STOPPING:
         raise
     except Exception as exc:  # one bad entry must never stop the run
+        if removed_meanwhile(exc):
+            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="entry", reason=reason_of(exc))
+            return outcome.to_dict()
         outcome.status = "failed"
         outcome.error = reason_of(exc)
         try:

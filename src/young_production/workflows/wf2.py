@@ -38,6 +38,7 @@ from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
 from .durable import (
+    REMOVED_REASON,
     STOPPING,
     EntryRef,
     WorkflowDef,
@@ -47,6 +48,7 @@ from .durable import (
     entry_workflow,
     load_workflow,
     reason_of,
+    removed_meanwhile,
 )
 from .engine import Engine
 
@@ -57,7 +59,7 @@ WAIT_FOR_DECISION_SEC = 30 * 24 * 3600.0
 
 Ask = Callable[[str, list[LinkSuggestion], list[str]], LinkDecision]
 """ask(production title, suggestions, titles of the references linked now) -> the person's decision."""
-DECISIONS = ("linked", "skipped", "unchanged", "nothing to suggest", "failed", "waiting")
+DECISIONS = ("linked", "skipped", "unchanged", "nothing to suggest", "removed", "failed", "waiting")
 
 
 # ---- steps -----------------------------------------------------------------------------------
@@ -81,7 +83,10 @@ def suggest(run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, A
     record = Production.model_validate(production)
     tags: list[str] = []
     for empire_id in record.empire_ids[:1]:
-        tags = runtime.store.get(Empire, empire_id).niche_tags
+        try:
+            tags = runtime.store.get(Empire, empire_id).niche_tags
+        except NotFound:  # its Empire was removed: rank without the Empire's tags
+            tags = []
     found = ranker(runtime, run["run_id"]).rank(record, empire_tags=tags, top_k=int(run.get("show", 5)))
     provider = runtime.provider(run.get("provider"))
     if found and provider.name != "rules":
@@ -140,7 +145,10 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
     except STOPPING:
         raise
     except Exception as exc:  # one production's trouble never stops the others
-        outcome.status, outcome.error = "failed", reason_of(exc)
+        if removed_meanwhile(exc):
+            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="production", reason=reason_of(exc))
+        else:
+            outcome.status, outcome.error = "failed", reason_of(exc)
     return outcome.to_dict()
 
 
@@ -282,13 +290,15 @@ def linked_titles(runtime: Runtime, dna_ids: list[str]) -> list[str]:
 
 def tally(result: WorkflowResult) -> dict[str, int]:
     """How many productions this run linked, skipped, left unchanged (decided in an earlier run and
-    not asked again), had nothing to suggest for, failed, or left waiting. Each entry's detail gets
+    not asked again), had nothing to suggest for, found removed meanwhile, failed, or left waiting. Each entry's detail gets
     its word under "decision"."""
     counts = dict.fromkeys(DECISIONS, 0)
     for entry in result.entries:
         detail = entry.detail
         if entry.status == "failed":
             word = "failed"
+        elif entry.status == "skipped":
+            word = "removed"
         elif entry.status != "done":
             word = "waiting"
         elif detail.get("action") == "none":
