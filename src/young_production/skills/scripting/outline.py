@@ -31,7 +31,6 @@ from .script import WORDS_PER_SECOND, Beat, Script, default_style_note
 from .style import StyleRules
 
 MAX_QUOTE_WORDS = 12
-MAX_POINT_WORDS = 12  # a notes item longer than this is a sentence: kept whole, as the team wrote it
 MAX_POINTS = {"short": 3, "video": 6}
 FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself we we're we've we'd we'll us our ours ourselves".split())
 # Share of a Short's time per part; the body's share is split between its beats.
@@ -89,6 +88,7 @@ def build_outline(
         warnings.append("the production has no notes: add the points the video makes (one per line or "
                         "comma-separated) and run WF3 again for a beat per point")
     builder = _Outline(title, fmt, points, list(references), style, [t for t in niche if t.strip()])
+    builder.angle = note_angle(production.notes or "")
     beats = builder.beats()
     _allot(beats, fmt, style)
     script = Script(production.title, fmt, beats, style, list(references), kind="outline",
@@ -97,24 +97,66 @@ def build_outline(
 
 
 def note_points(notes: str) -> list[str]:
-    """The points a production's notes name: one per line, bullet or comma, as the team wrote them."""
+    """The points a production's notes name, as the team wrote them: one per line or bullet, or the
+    items of a list ("Break a bad habit: curiosity, delayed gratification and the marshmallow test"
+    gives curiosity / delayed gratification / the marshmallow test). A line without a list is one point."""
     points: list[str] = []
     for line in re.split(r"[\n;]+", notes):
-        line = line.strip(" \t-*•·")
-        if not line:
-            continue
-        parts = [line] if word_count(line) > MAX_POINT_WORDS and "," not in line else line.split(",")
-        for part in parts:
-            part = re.sub(r"^(?:and|or|plus)\s+", "", part.strip(" .!?\"'"), flags=re.I).strip()
-            if part and words(part) and part.lower() not in (p.lower() for p in points):
-                points.append(part)
+        _, items = _split_line(line)
+        for item in items:
+            if item.lower() not in (p.lower() for p in points):
+                points.append(item)
     return points
+
+
+def note_angle(notes: str) -> str | None:
+    """The lead-in of the notes' first line when a list follows it ("The monkey at the wheel: ...")."""
+    first = next((line for line in re.split(r"[\n;]+", notes) if line.strip(" \t-*•·")), "")
+    angle, _ = _split_line(first)
+    return angle
+
+
+_QUALIFIERS = frozenset("from by with for in of like at".split())
+_QUESTION_WORDS = frozenset("why how what when who which where".split())
+
+
+def _split_line(line: str) -> tuple[str | None, list[str]]:
+    """(the framing around a list, the items of the line): "The monkey at the wheel: why we wait,
+    and when putting things off helps" and "Blue zones, lifestyle and genes: what centenarians do
+    differently" both give a framing and a list."""
+    line = line.strip(" \t-*•·")
+    angle = None
+    head, colon, rest = line.partition(": ")
+    if colon and rest.strip() and 1 <= word_count(head) <= 10:
+        if "," in head and "," not in rest:  # the list is before the colon
+            angle, line = _clean(rest) or None, head
+        else:
+            angle, line = head.strip(), rest
+    if "," not in line:
+        return angle, [item] if (item := _clean(line)) else []
+    items: list[str] = []
+    for part in line.split(","):
+        part = _clean(part)
+        if not part:
+            continue
+        if items and part.split()[0].lower() in _QUALIFIERS:  # ", from founders who ..." qualifies the item before
+            items[-1] = f"{items[-1]}, {part}"
+        else:
+            items.append(part)
+    last, _, after = items[-1].partition(" and ")  # "..., delayed gratification and the marshmallow test"
+    if len(items) >= 2 and after and word_count(last) <= 3 and last.split()[0].lower() not in _QUESTION_WORDS:
+        items[-1:] = [last, _clean(after)]
+    return angle, [item for item in items if item]
+def _clean(part: str) -> str:
+    part = re.sub(r"^(?:and|or|plus)\s+", "", part.strip(" .!?\"'"), flags=re.I).strip()
+    return part if words(part) else ""
 
 
 class _Outline:
     def __init__(self, title: str, fmt: str, points: list[str], references: list[Reference], style: StyleRules,
                  niche: list[str]):
         self.title, self.fmt, self.points, self.refs, self.style, self.niche = title, fmt, points, references, style, niche
+        self.angle: str | None = None  # the lead-in of the notes ("The monkey at the wheel")
         self.quoted: set[str] = set()  # references already quoted once
         self._stems: dict[str, dict[str, int]] = {}  # content-word counts of each reference's transcript
 
@@ -144,6 +186,8 @@ class _Outline:
         pattern = lead.hook_pattern if lead and lead.hook_pattern in HOOKS else title_pattern(self.title)
         count = len(self.points) if len(self.points) >= 2 else "a few"
         text = HOOKS[pattern].format(title=f"\u201c{self.title}\u201d", count=count)
+        if self.angle:
+            text += f" The notes' angle: \u201c{self.angle}\u201d."
         if self.style.opener:
             text = f"Start with the channel's opener, word for word: \u201c{self.style.opener}\u201d. {text}"
         move = MOVES[pattern].format(ref=lead.label) + "." if lead else None
@@ -243,12 +287,16 @@ class _Outline:
         return best[2] if best else None
 
     def _speaks_of(self, ref: Reference, text: str) -> bool:
-        """Whether the reference says every content word of the text (twice, or once beside a word it is about)."""
+        """Whether the reference speaks to the text: says each of its content words twice, or is about
+        one of them (its title, claim or tags) and says at least half of them."""
         theirs = set(content_stems(words(" ".join([ref.title, ref.perspective, *ref.niche_tags]))))
         spoken = self._spoken(ref)
         mine = set(content_stems(words(text)))
-        central = mine & theirs  # a word the reference is about lets the point's other words count once said
-        return bool(mine) and all(s in theirs or spoken.get(s, 0) >= (1 if central else 2) for s in mine)
+        if not mine:
+            return False
+        central = mine & theirs  # a word the reference is about: its other words count once said, half will do
+        found = sum(s in theirs or spoken.get(s, 0) >= (1 if central else 2) for s in mine)
+        return found == len(mine) or (bool(central) and 2 * found >= len(mine))
 
     def _covers(self, ref: Reference | None, text: str) -> str | None:
         if ref is None:
@@ -310,9 +358,6 @@ def title_pattern(title: str) -> str:
         return "question"
     pattern = classify(split_sentences([Segment(title)]))[0] if title.strip() else "statement"
     return pattern if pattern in HOOKS else "statement"
-
-
-_QUESTION_WORDS = frozenset("why how what when who which where".split())
 
 
 def _join(items: Sequence[str]) -> str:
