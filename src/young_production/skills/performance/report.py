@@ -326,7 +326,10 @@ def _score_line(s: Mapping[str, Any]) -> str:
 
 
 def _pattern_line(p: Mapping[str, Any]) -> str:
-    return f"{p['pattern']}: {p['lift']}x [{p['low']}-{p['high']}], n={p['videos']}, evidence {p['evidence']}"
+    line = f"{p['pattern']}: {p['lift']}x [{p['low']}-{p['high']}], n={p['videos']}, evidence {p['evidence']}"
+    if not p.get("holds", True):
+        line += f"; {p['without_top']}x without \"{p['top_title']}\": one video carries it"
+    return line
 
 
 # Markdown's own punctuation, plus what renderers add: `$` (math on GitHub, Obsidian...), `~` (strikethrough),
@@ -378,10 +381,18 @@ def _html_tables(facts: Mapping[str, Any]) -> str:
                          f"<tr><th>video</th><th>score</th><th>interval</th><th>peers</th></tr>{rows}</table>")
     if facts.get("patterns"):
         rows = "".join(f"<tr><td>{e(p['pattern'])}</td><td>{p['lift']}x</td><td>{p['low']}-{p['high']}</td>"
-                       f"<td>{p['videos']}</td><td>{p['evidence']}</td></tr>" for p in facts["patterns"][:15])
+                       f"<td>{p['videos']}</td><td>{p['evidence']}</td><td>{_without_top(p)}</td></tr>"
+                       for p in facts["patterns"][:15])
         parts.append("<h2>Pattern lift</h2><table><tr><th>pattern</th><th>lift</th><th>interval</th>"
-                     f"<th>videos</th><th>evidence</th></tr>{rows}</table>")
+                     f"<th>videos</th><th>evidence</th><th>without its biggest video</th></tr>{rows}</table>")
     return "\n".join(parts)
+
+
+def _without_top(p: Mapping[str, Any]) -> str:
+    if p.get("without_top") is None:
+        return ""
+    shown = f"{p['without_top']}x"
+    return html.escape(f"{shown} (\"{p['top_title']}\" carries it)") if not p.get("holds", True) else shown
 
 
 REPORT_CSS = (
