@@ -12,10 +12,11 @@ Each topic finding becomes "a new video on that topic", made the way the best
 pattern finding says (e.g. with a question hook), or else the way the strongest
 unused reference on the topic opens (said to be unmeasured); each remaining
 pattern finding becomes "a new video with that pattern" on the niche of the
-strongest unused reference that carries it. The unused references on the topic or with the
-pattern are linked as material, never copied: an idea's title is a working title
-built from the finding, and an idea whose title is (or nearly is, by `similarity`)
-a reference's or an existing Production's title is left out and reported. When no idea is left, `Prospects.why_none` says why in one line and
+strongest unused reference that carries it. The unused references on the topic
+or with the pattern are linked as material, never copied: an idea's title is a
+working title built from the finding, and an idea whose title is (or nearly is,
+by `similarity`) a reference's or an existing Production's title is left out and
+reported. When no idea is left, `Prospects.why_none` says why in one line and
 what would change that. Everything here is pure: records in, plain data out.
 """
 
@@ -88,7 +89,9 @@ def finding_line(lift: PatternLift) -> str:
             f"{lift.count} published videos (against {lift.others} without), evidence {lift.evidence}")
 
 
-def separating(lifts: Sequence[PatternLift], references: Sequence[ViralDNA]) -> tuple[list[PatternLift], list[PatternLift]]:
+def separating(
+    lifts: Sequence[PatternLift], references: Sequence[ViralDNA]
+) -> tuple[list[PatternLift], list[PatternLift]]:
     """(the winning findings that hold up and tell ideas apart, the winning ones every reference carries)."""
     carried = [dna_patterns(dna) for dna in references]
     kept, shared = [], []
@@ -205,7 +208,8 @@ def _idea(topic: list[str], findings: list[PatternLift], material: list[ViralDNA
     if ways:
         title += " " + " and ".join(dict.fromkeys(ways))
     reasons += [f"material: '{d.title}'" + (f" ({d.views:,.0f} views)" if d.views else "") for d in chosen]
-    words = sorted(topic_words(" ".join(topic)) | {v for f in findings for feature, v in f.patterns if feature != TOPIC})
+    patterns = {v for f in findings for feature, v in f.patterns if feature != TOPIC}
+    words = sorted(topic_words(" ".join(topic)) | patterns)
     return Idea(title=title, words=words, dna_ids=[d.id or "" for d in chosen], format=fmt, reasons=reasons,
                 score=round(sum(math.log2(f.lift) for f in findings), 3), topic=topic)
 
