@@ -190,3 +190,17 @@ def test_bad_input_an_empty_style_and_hostile_notes_and_style() -> None:
 def test_notes_are_read_as_teams_write_them(notes: str, angle: str | None, points: list[str]) -> None:
     # real notes of benchmarks/data/linking/productions.json, and a bulleted list
     assert note_angle(notes) == angle and note_points(notes) == points
+
+
+def test_a_field_the_decoder_left_unsure_is_not_used() -> None:
+    from young_production.skills.scripting.references import references_from_dna
+    from young_production.skills.scripting.script import script_request
+
+    unsure = real_dna("ted-dan-pink").model_copy(update={"hook": "", "unsure": ["hook", "hook_pattern"]})
+    [ref], _ = references_from_dna([unsure])
+    assert ref.hook == "" and ref.hook_pattern == "statement"
+    draft = draft_production(RuleProvider(), Production(id="p", title="Why rewards backfire", format="short",
+                                                        notes="bonuses, autonomy"), DraftInputs(STYLE, [unsure]))
+    assert draft.flags == [] and draft.script.beats[0].example is None
+    request = script_request(Production(id="p", title="Why rewards backfire"), [ref], STYLE)
+    assert "R1: The puzzle of motivation" in request.data and "Hook (" not in request.data
