@@ -107,3 +107,19 @@ def test_intervals_are_reproducible_and_survive_json():
     first = pattern_lifts(join_patterns(ratios, links))
     assert first and first == pattern_lifts(join_patterns(ratios, links))
     assert [PatternLift.from_json(p.to_json()) for p in first] == first
+
+
+def test_one_computation_reads_the_written_scores_and_leaves_young_videos_out():
+    from young_production.records import Production
+    from young_production.skills.performance.patterns import empire_lifts, production_ratios
+
+    def made(n: int, title: str, score: float, basis: str = "median_ratio: ...") -> Production:
+        return Production(id=f"p{n}", title=title, video_id=f"vid{n:08d}", outlier_score=score, outlier_basis=basis)
+
+    mine = [made(n, f"Habit stacking {n}", 3.0) for n in range(3)] + [made(n, f"Cooking {n}", 1.0) for n in range(3, 7)]
+    mine.append(made(7, "Habit stacking 7", 0.1, "young: 12 days old, views still climbing; median_ratio: 0.10 ..."))
+    assert "vid00000007" not in production_ratios(mine, "median_ratio")
+    assert production_ratios([made(0, "x", 1.5)], "median_ratio_minus_one") == {"vid00000000": 2.5}
+    (habit, cooking) = empire_lifts(mine, {}, method="median_ratio", confidence=0.9)
+    assert habit.label == "topic: habit / stacking" and habit.lift == pytest.approx(3.0) and habit.count == 3
+    assert empire_lifts(mine, {}, method="median_ratio", confidence=0.9) == [habit, cooking]  # one number

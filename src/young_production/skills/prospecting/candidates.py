@@ -85,7 +85,8 @@ def relevant(dna: ViralDNA, empire: Empire, tags: set[str]) -> bool:
 
 def finding_line(lift: PatternLift) -> str:
     """The measured evidence, in the same numbers WF4's review prints."""
-    return (f"{lift.label} lifts this Empire's videos {lift.lift:.2f}x [{lift.low:.2f}-{lift.high:.2f}] over "
+    verb = "lifts" if lift.lift >= 1 else "drags"
+    return (f"{lift.label} {verb} this Empire's videos {lift.lift:.2f}x [{lift.low:.2f}-{lift.high:.2f}] over "
             f"{lift.count} published videos (against {lift.others} without), evidence {lift.evidence}")
 
 
