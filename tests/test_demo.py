@@ -30,6 +30,7 @@ def test_the_demo_runs_the_whole_loop(tmp_path: Path) -> None:
         assert short.dna_ids and short.status is ProductionStatus.DNA_MATCHING
         page = body_text(store.read_body(short.id or ""))
         assert "Make the next one better." in page  # the Empire's sign-off, from its style page
+        assert page.startswith("Script\nOUTLINE for a Short") and "no copied runs" in page  # 0 originality flags
         published = [p for p in iter_records(store, Production) if p.status is ProductionStatus.PUBLISHED]
         assert len(published) == 12 and all(p.views is not None for p in published)
         assert any(p.outlier_score for p in published)

@@ -191,8 +191,9 @@ class _Outline:
         if self.style.opener:
             text = f"Start with the channel's opener, word for word: \u201c{self.style.opener}\u201d. {text}"
         move = MOVES[pattern].format(ref=lead.label) + "." if lead else None
+        on_screen = next((t for t in (self.title, self.angle, *self.points) if t and word_count(t) <= 7), self.title)
         return Beat("hook", text, pattern, lead, move=move, example=self._quote(lead, lead.hook if lead else ""),
-                    subject=self.title)
+                    subject=on_screen)
 
     def _loop(self, lead: Reference | None) -> Beat:
         looped = [r for r in self.refs if r.loop]
