@@ -125,6 +125,8 @@ def test_young_videos_never_head_the_report():
     assert long["young"] == 2 and long["young_top"][0]["video_id"] == "young"
     assert "young" not in [s["video_id"] for s in long["top"]] and "Young hit" not in report.summary
     assert "2 young (under 30 days, not in the headline)" in report.summary
+    assert "## Young long videos (under 30 days: not yet comparable)" in report.markdown()
+    assert "Young hit" in report.html().split("Young long videos")[1]
 
 
 def test_the_headline_pattern_is_a_winner_and_a_lift_one_video_carries_is_said():

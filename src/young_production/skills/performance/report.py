@@ -224,10 +224,9 @@ class EmpireReport:
             blocks += [heading("Review"), paragraph(self.written_review)]
         if self.review.next_steps:
             blocks += [heading("Next steps", 3)] + [bullet(s) for s in self.review.next_steps]
-        for fmt, data in self.facts.get("formats", {}).items():
-            if data.get("top"):
-                blocks.append(heading(f"Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}", 3))
-                blocks += [bullet(_score_line(s)) for s in data["top"]]
+        for title, rows in score_tables(self.facts):
+            blocks.append(heading(title, 3))
+            blocks += [bullet(_score_line(s)) for s in rows]
         if self.facts.get("patterns"):
             blocks.append(heading("Pattern lift", 3))
             blocks += [bullet(_pattern_line(p)) for p in self.facts["patterns"][:15]]
@@ -355,12 +354,22 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def score_tables(facts: Mapping[str, Any]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """(heading, score facts) per format: the top outliers, then the young videos kept apart."""
+    tables = []
+    for fmt, data in facts.get("formats", {}).items():
+        kind = "Shorts" if fmt == "short" else "long videos"
+        if data.get("top"):
+            tables.append((f"Top outliers: {kind}", data["top"]))
+        if data.get("young_top"):
+            tables.append((f"Young {kind} (under {YOUNG_DAYS:g} days: not yet comparable)", data["young_top"]))
+    return tables
+
+
 def _md_scores(facts: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
-    for fmt, data in facts.get("formats", {}).items():
-        if data.get("top"):
-            lines += [f"## Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}", ""]
-            lines += [f"- {md_escape(_score_line(s))}" for s in data["top"]] + [""]
+    for title, rows in score_tables(facts):
+        lines += [f"## {title}", ""] + [f"- {md_escape(_score_line(s))}" for s in rows] + [""]
     return lines
 
 
@@ -373,12 +382,11 @@ def _md_patterns(facts: Mapping[str, Any]) -> list[str]:
 def _html_tables(facts: Mapping[str, Any]) -> str:
     e = html.escape
     parts = []
-    for fmt, data in facts.get("formats", {}).items():
-        if data.get("top"):
-            rows = "".join(f"<tr><td>{e(s['title'])}</td><td>{s['ratio']}x</td><td>{s['low']}-{s['high']}</td>"
-                           f"<td>{s['peers']}</td></tr>" for s in data["top"])
-            parts.append(f"<h2>Top outliers: {'Shorts' if fmt == 'short' else 'long videos'}</h2><table>"
-                         f"<tr><th>video</th><th>score</th><th>interval</th><th>peers</th></tr>{rows}</table>")
+    for title, scores in score_tables(facts):
+        rows = "".join(f"<tr><td>{e(s['title'])}</td><td>{s['ratio']}x</td><td>{s['low']}-{s['high']}</td>"
+                       f"<td>{s['peers']}</td></tr>" for s in scores)
+        parts.append(f"<h2>{e(title)}</h2><table>"
+                     f"<tr><th>video</th><th>score</th><th>interval</th><th>peers</th></tr>{rows}</table>")
     if facts.get("patterns"):
         rows = "".join(f"<tr><td>{e(p['pattern'])}</td><td>{p['lift']}x</td><td>{p['low']}-{p['high']}</td>"
                        f"<td>{p['videos']}</td><td>{p['evidence']}</td><td>{_without_top(p)}</td></tr>"
