@@ -123,3 +123,15 @@ def test_clusters_need_enough_strong_uncovered_references() -> None:
     proposals = uncovered_clusters(bread + chess + covered + FILLER, empires)
     assert [(p.name, p.tags, len(p.dna_ids)) for p in proposals] == [("Sourdough (proposed)", ["sourdough", "baking"], 3)]
     assert proposals[0].record().status == "Proposed" and proposals[0].key == "empire:proposed:sourdough"
+
+
+def test_a_winning_pattern_with_no_topic_to_apply_it_to_says_so() -> None:
+    refs = [dna(f"Reference {n}", 100_000, [], hook="Hook", hook_pattern=hook)
+            for n, hook in enumerate(("question", "question", "story", "story"))]
+    titles = ["Morning run", "Tax tips", "Garden tour", "Bread basics", "Chess openings", "Bike repair", "Desk tour"]
+    mine = published([(t, 3.0 + 0.1 * n if n < 3 else 1.0) for n, t in enumerate(titles)])
+    made_from = {p.video_id: [refs[n % 2] if n < 3 else refs[2 + n % 2]] for n, p in enumerate(mine)}
+    untagged = Empire(id="e1", name="No tags")
+    found = prospect(untagged, refs, mine, made_from)
+    assert found.ideas == [] and "has no topic to apply it to" in found.why_none
+    assert "hook pattern: question" in found.why_none

@@ -124,7 +124,8 @@ def prospect(
     pool = [d for d in library if relevant(d, empire, tags)]
     candidates = sorted((d for d in pool if d.id not in used), key=lambda d: (-(d.views or 0), d.title))
     lifts = empire_lifts(productions, video_dna, method=method, confidence=confidence)
-    findings, shared = separating(lifts, pool)
+    made_from = {d.id or d.title: d for dnas in video_dna.values() for d in dnas}
+    findings, shared = separating(lifts, list({**made_from, **{d.id: d for d in pool}}.values()))
     own = {vid: p for p in productions if (vid := production_video_id(p))}
     ideas = _ideas(findings, candidates, own, tags)
     existing = [(p.id or "", p.title) for p in productions] + [(d.id or "", d.title) for d in library]
@@ -157,6 +158,9 @@ def why_no_idea(scored: int, lifts: Sequence[PatternLift], findings: Sequence[Pa
     if not findings:
         return (f"{len(lifts)} topics and patterns measured over {scored} videos; none lifts them by {MIN_LIFT}x with "
                 f"an interval clear of 1x that holds without its biggest video: more published videos will tell")
+    if not duplicates:
+        return (f"what wins ({'; '.join(f.label for f in findings[:2])}) has no topic to apply it to: give the Empire "
+                f"niche tags or add references on its niche")
     return (f"all {len(duplicates)} ideas would repeat an existing video or reference (see the near-duplicates): "
             f"decoded references on these topics would give them a new angle")
 
