@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -14,8 +14,24 @@ from ..workflows.base import EntryOutcome, WorkflowResult
 from .output import cell, safe, short
 
 
+class ActivityColumn(ProgressColumn):
+    """What the running entries are doing now ("transcribing 2:13 of 3:41"), read at each redraw."""
+
+    max_refresh = 1.0
+
+    def render(self, task: Task) -> Text:
+        from ..workflows import activity
+
+        doing = activity.now()
+        if not doing:
+            return Text.from_markup(str(task.fields.get("last", "")))  # the last finished entry (escaped)
+        shown = [f"{short(title, 32)}: {step}" for title, step in doing[:2]]
+        more = f" (+{len(doing) - 2})" if len(doing) > 2 else ""
+        return Text(" · ".join(shown) + more, style="cyan")
+
+
 class RichReporter:
-    """A progress bar that advances as entries finish."""
+    """A progress bar that advances as entries finish, with what the running ones are doing."""
 
     def __init__(self, console: Console, label: str):
         self.console = console
@@ -31,7 +47,7 @@ class RichReporter:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[last]}"),
+            ActivityColumn(),
             console=self.console,
             transient=False,
         )

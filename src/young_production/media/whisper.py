@@ -91,11 +91,13 @@ class WhisperEngine:
         beam_size: int = 1,
         max_seconds: float | None = None,
         should_stop: Callable[[], bool] | None = None,
+        on_progress: Callable[[float], None] | None = None,
     ) -> tuple[list[Segment], str | None]:
         """Timed segments of the speech in an audio or video file, and the language heard.
 
         Raises `MediaError` for undecodable audio or audio longer than `max_seconds`,
-        `TranscriptionStopped` as soon as `should_stop()` returns True.
+        `TranscriptionStopped` as soon as `should_stop()` returns True. `on_progress(seconds)`
+        hears how far into the audio the transcription has got, after each segment.
         """
         model = self.load()  # first: it sets up onnxruntime before faster-whisper imports it
         stop = should_stop or (lambda: False)
@@ -107,6 +109,8 @@ class WhisperEngine:
                 segments, info = model.transcribe(samples, language=heard, vad_filter=vad, beam_size=beam_size)
                 for s in segments:  # a generator: each step decodes the next stretch of audio
                     _check(stop)
+                    if on_progress is not None:
+                        on_progress(s.end + offset)
                     if s.text.strip():
                         result.append(
                             Segment(text=s.text.strip(), start=round(s.start + offset, 2), end=round(s.end + offset, 2))

@@ -44,18 +44,26 @@ class Transcriber:
         )
         self.ocr = ocr or OcrEngine()
 
-    def transcribe(self, content: ScrapedContent, *, should_stop: Callable[[], bool] | None = None) -> Transcript:
+    def transcribe(
+        self,
+        content: ScrapedContent,
+        *,
+        should_stop: Callable[[], bool] | None = None,
+        on_progress: Callable[[float, float | None], None] | None = None,
+    ) -> Transcript:
         """The cheapest transcript of `content`.
 
         `should_stop` is polled while Whisper runs (a runner's Ctrl-C): when it returns
-        True, `TranscriptionStopped` is raised within a couple of seconds.
+        True, `TranscriptionStopped` is raised within a couple of seconds. `on_progress(done,
+        total)` hears how many seconds of the audio Whisper has got through (total: its duration,
+        when known).
         """
         if content.captions:
             return content.captions
         if content.article_text and content.article_text.strip():
             return _article(content.article_text)
         if content.audio_path or content.video_path:
-            transcript = self._media(content, should_stop)
+            transcript = self._media(content, should_stop, on_progress)
             if transcript:
                 return transcript
         if content.image_path:
@@ -66,7 +74,12 @@ class Transcriber:
             return Transcript(TranscriptSource.DESCRIPTION, [Segment(content.description.strip())])
         raise MediaError(f"no speech or text found in {content.target}")
 
-    def _media(self, content: ScrapedContent, should_stop: Callable[[], bool] | None) -> Transcript | None:
+    def _media(
+        self,
+        content: ScrapedContent,
+        should_stop: Callable[[], bool] | None,
+        on_progress: Callable[[float, float | None], None] | None = None,
+    ) -> Transcript | None:
         speech: list[Segment] = []
         language = self.config.language
         limit = self.config.max_media_minutes * 60
@@ -83,6 +96,7 @@ class Transcriber:
                 beam_size=self.config.beam_size,
                 max_seconds=limit,
                 should_stop=should_stop,
+                on_progress=None if on_progress is None else lambda done: on_progress(done, content.duration),
             )
         on_screen = [Segment(line) for line in self._on_screen_text(content)]
         if speech:

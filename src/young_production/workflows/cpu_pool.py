@@ -22,6 +22,8 @@ import os
 import signal
 import threading
 import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -60,27 +62,49 @@ class CpuPool:
         self._lock = threading.Lock()
         self._closed = False
         self._busy = 0
+        self._progress: Any = None  # children -> parent: (key, seconds done, total seconds)
+        self._listeners: dict[str, Callable[[float, float | None], None]] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._closed:
                 raise EngineStopping("the transcription processes are shutting down")
             if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                if self._progress is None:
+                    self._progress = context.SimpleQueue()
+                    threading.Thread(target=self._relay, args=(self._progress,), name="yp-cpu-progress",
+                                     daemon=True).start()
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.size,
-                    mp_context=multiprocessing.get_context("spawn"),
+                    mp_context=context,
                     initializer=_start_child,
-                    initargs=(self.config.model_dump(), os.getpid()),
+                    initargs=(self.config.model_dump(), os.getpid(), self._progress),
                 )
             return self._pool
+
+    def _relay(self, progress: Any) -> None:
+        """Hand the children's progress reports to whoever is waiting for that transcription."""
+        while True:
+            try:
+                key, done, total = progress.get()
+            except (EOFError, OSError):
+                return
+            listener = self._listeners.get(key)
+            if listener is not None:
+                listener(done, total)
 
     @property
     def started(self) -> bool:
         return self._pool is not None
 
-    def transcribe(self, content: Any) -> Any:
-        """The content's transcript, made in one of the pool's processes."""
-        future = self._executor().submit(_transcribe_in_child, content)
+    def transcribe(self, content: Any, on_progress: Callable[[float, float | None], None] | None = None) -> Any:
+        """The content's transcript, made in one of the pool's processes (`on_progress` as in
+        `Transcriber.transcribe`, called in a thread of this process)."""
+        key = uuid.uuid4().hex
+        if on_progress is not None:
+            self._listeners[key] = on_progress
+        future = self._executor().submit(_transcribe_in_child, content, key if on_progress else None)
         with self._lock:
             self._busy += 1
         try:
@@ -92,6 +116,7 @@ class CpuPool:
                 self._pool = None  # a child died (killed, out of memory): the next call starts afresh
             raise MediaError("the transcription process stopped unexpectedly; run again to retry") from None
         finally:
+            self._listeners.pop(key, None)
             with self._lock:
                 self._busy -= 1
 
@@ -123,10 +148,13 @@ class CpuPool:
 # ---- in the child ----------------------------------------------------------------------------
 
 _transcriber: Any = None  # this child process's own Transcriber, loaded once
+_progress: Any = None  # where this child reports how far a transcription has got
+PROGRESS_EVERY_SEC = 1.0
 
 
-def _start_child(config: dict[str, Any], parent_pid: int) -> None:
-    global _transcriber
+def _start_child(config: dict[str, Any], parent_pid: int, progress: Any = None) -> None:
+    global _transcriber, _progress
+    _progress = progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name, value in _ONE_THREAD.items():
         os.environ[name] = value
@@ -144,5 +172,15 @@ def _exit_with_parent(parent_pid: int) -> None:
     os._exit(0)
 
 
-def _transcribe_in_child(content: Any) -> Any:
-    return _transcriber.transcribe(content)
+def _transcribe_in_child(content: Any, key: str | None = None) -> Any:
+    if key is None or _progress is None:
+        return _transcriber.transcribe(content)
+    last = 0.0
+
+    def report(done: float, total: float | None) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY_SEC:
+            last = time.monotonic()
+            _progress.put((key, done, total))
+
+    return _transcriber.transcribe(content, on_progress=report)

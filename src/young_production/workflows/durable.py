@@ -24,7 +24,7 @@ from .. import __version__
 from ..ai.metered import billing_run
 from ..errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
 from ..runtime import Runtime
-from . import logs
+from . import activity, logs
 from .base import EntryOutcome, RunOptions
 from .cpu_pool import CpuPool, needs_cpu
 from .runs import RunRecords
@@ -132,11 +132,21 @@ def active_records() -> RunRecords:
 
 
 def transcribe(content: Any) -> Any:
-    """S04 for a step: Whisper and OCR in the engine's worker processes, the rest in this thread."""
+    """S04 for a step: Whisper and OCR in the engine's worker processes, the rest in this thread.
+    How far Whisper has got goes on the activity board ("transcribing 2:13 of 3:41")."""
     runtime = active_runtime()
-    if _active_pool is not None and needs_cpu(content):
-        return _active_pool.transcribe(content)
-    return runtime.transcriber.transcribe(content)
+    if not needs_cpu(content):
+        return runtime.transcriber.transcribe(content)
+    scope = logs.current_scope.get()
+    entry_id = scope.entry_id if scope is not None else ""
+    activity.step(entry_id, activity.transcribing(0, getattr(content, "duration", None)))
+
+    def progress(done: float, total: float | None) -> None:
+        activity.step(entry_id, activity.transcribing(done, total))
+
+    if _active_pool is not None:
+        return _active_pool.transcribe(content, progress)
+    return runtime.transcriber.transcribe(content, on_progress=progress)
 
 
 def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
@@ -145,6 +155,9 @@ def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         @wraps(func)
         def timed(*args: Any, **kwargs: Any) -> Any:
+            scope = logs.current_scope.get()
+            if scope is not None:
+                activity.step(scope.entry_id, activity.step_words(name))
             started = time.perf_counter()
             try:
                 value = func(*args, **kwargs)
@@ -177,6 +190,7 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
             entry_id = str(payload.get("id") or "")
             scope = logs.StepScope(run_args.get("run_id", ""), workflow, entry_id)
             token = logs.current_scope.set(scope)
+            activity.start(entry_id, str(payload.get("title") or entry_id))
             started = time.perf_counter()
             try:
                 with billing_run(run_args.get("run_id")):
@@ -185,6 +199,7 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
                 outcome = asdict(EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status="stopped"))
                 outcome["error"] = stop_reason(exc)
             finally:
+                activity.end(entry_id)
                 logs.current_scope.reset(token)
             outcome["seconds"] = round(time.perf_counter() - started, 3)
             return outcome
