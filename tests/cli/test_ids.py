@@ -47,6 +47,8 @@ def test_runs_show_takes_a_prefix_and_refusals_leave_no_run_behind(workspace: Pa
     ws = ["-w", str(workspace)]
     assert_user_error(yp(*ws, "run", "wf4", "--empire", "Nope"), "Nope")
     assert_user_error(yp(*ws, "run", "wf2", "--yes", "--production", "abcd1234"), "abcd1234")
+    assert_user_error(yp(*ws, "run", "wf1", "--provider", "anthropic", env={"ANTHROPIC_API_KEY": ""}),
+                      "ANTHROPIC_API_KEY")
     assert json.loads(yp(*ws, "runs", "--json").stdout) == []  # refused before starting: no run record
     ran = yp(*ws, "run", "wf2", "--yes", "--json")
     assert ran.returncode == 0, ran.stderr

@@ -53,6 +53,15 @@ def test_set_production_writes_only_what_differs_and_a_rerun_changes_nothing(sto
         set_production(store, fresh, title="   ")
 
 
+def test_a_title_of_2000_characters_with_markup_is_kept_whole(store: Store) -> None:
+    _, production, _, _ = setup(store)
+    title = ("[bold red]é[/] " * 250)[:2000]
+    edit = set_production(store, production, title=title)
+    assert edit.changed == ["key", "title"]
+    assert store.get(Production, production.id or "").title == " ".join(title.split())
+    assert resolve(store, Production, title).id == production.id
+
+
 def test_a_title_another_production_of_the_empire_has_is_refused(store: Store) -> None:
     empire, production, _, _ = setup(store)
     other, _ = add_production(store, "Other", empire)

@@ -226,6 +226,7 @@ def run_interactive(
     reporter = reporter or SilentReporter()
     workflow = load_workflow("wf2")
     result = new_result(NAME, dry_run=False)
+    engine.runtime.provider(options.provider)  # a missing key or price stops here, before any run record
     with engine.recorded_run(workflow, options, result, reporter) as (entries, state):
         args = engine.run_args_for(workflow, result.run_id, options)
         ahead = max(1, options.workers or engine.runtime.pipeline.workers)
