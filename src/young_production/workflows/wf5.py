@@ -150,7 +150,8 @@ def empire_report(empire: dict[str, Any], period: str, found: dict[str, Any], ma
         generated_at=datetime.now(timezone.utc), summary=summary, empire_id=empire["id"],
         sections=[("Ideas", created or [f"No new idea: {found.get('why_none') or 'nothing measured yet'}."]),
                   ("Left out as near-duplicates", left_out or ["None."]),
-                  ("Measured topics and patterns (interval clear of 1x)", found["patterns"] or ["None with clear evidence yet."])],
+                  ("Measured topics and patterns (interval clear of 1x)",
+                   found["patterns"] or ["None with clear evidence yet."])],
         chart=idea_chart(ideas, duplicates),
     )
 
