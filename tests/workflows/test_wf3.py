@@ -76,7 +76,7 @@ def test_a_reference_not_encoded_yet_fails_the_production_and_writes_nothing(tmp
     store.close()
     result = run(workspace, "wf3", RunOptions(extra={"production": target}))
     assert result.failed == 1
-    assert "not encoded yet" in (result.entries[0].error or "")
+    assert "not decoded yet" in (result.entries[0].error or "")
     assert production(workspace, target).status is ProductionStatus.RESEARCHING
     assert _page(workspace, target) == ""
 

@@ -21,6 +21,7 @@ from .analytics import analytics_app
 from .costs import costs
 from .db import db_app
 from .dna import dna_app
+from .helptext import ADMIN, ANALYTICS, LISTS, START, WORKFLOWS, for_people
 from .lists import empire_app, production_app
 from .notion import notion_app
 from .output import console, errors, safe, workspace_of
@@ -35,16 +36,16 @@ app = typer.Typer(
         "your planned videos, draft scripts in your channel's voice, and learn from what you publish."
     ),
 )
-app.add_typer(empire_app, name="empire")
-app.add_typer(dna_app, name="dna")
-app.add_typer(production_app, name="production")
-app.add_typer(run_app, name="run")
-app.add_typer(runs_app, name="runs")
-app.add_typer(db_app, name="db")
-app.add_typer(notion_app, name="notion")
-app.add_typer(analytics_app, name="analytics")
-app.command("costs")(costs)
-app.command("worker")(worker_command)
+app.add_typer(empire_app, name="empire", rich_help_panel=LISTS)
+app.add_typer(dna_app, name="dna", rich_help_panel=LISTS)
+app.add_typer(production_app, name="production", rich_help_panel=LISTS)
+app.add_typer(run_app, name="run", rich_help_panel=WORKFLOWS)
+app.add_typer(runs_app, name="runs", rich_help_panel=WORKFLOWS)
+app.command("worker", rich_help_panel=WORKFLOWS)(worker_command)
+app.add_typer(analytics_app, name="analytics", rich_help_panel=ANALYTICS)
+app.command("costs", rich_help_panel=ANALYTICS)(costs)
+app.add_typer(db_app, name="db", rich_help_panel=ADMIN)
+app.add_typer(notion_app, name="notion", rich_help_panel=ADMIN)
 
 
 @app.callback()
@@ -52,14 +53,14 @@ def _root(
     ctx: typer.Context,
     workspace: Annotated[
         Optional[Path],
-        typer.Option("--workspace", "-w", help="Workspace folder (default: $YP_HOME, else ./young-workspace)."),
+        typer.Option("--workspace", "-w", metavar="DIR", help="Workspace folder (default: $YP_HOME, else ./young-workspace)."),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show each step's log record as it happens.")] = False,
 ) -> None:
     ctx.obj = {"workspace": workspace, "verbose": verbose}
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 def init(
     ctx: typer.Context,
     directory: Annotated[Optional[Path], typer.Argument(help="Where to create the workspace.")] = None,
@@ -77,7 +78,7 @@ def init(
     console.print(f"[green]workspace ready:[/] {safe(workspace.root)}", highlight=False)
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 def demo(
     directory: Annotated[
         Optional[Path], typer.Option("--dir", help="Keep the demo workspace here (default: a new temp folder).")
@@ -135,7 +136,7 @@ def _prospects(detail: dict) -> str:
     return "nothing new to propose"
 
 
-@app.command()
+@app.command(rich_help_panel=START)
 def doctor(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
@@ -165,7 +166,7 @@ def main() -> None:
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     code = 0
     try:
-        result = app(standalone_mode=False)
+        result = for_people(typer.main.get_command(app))(standalone_mode=False)
         code = result if isinstance(result, int) else 0  # Typer returns an exit code here, 130 for Ctrl-C
         if code == 130:
             errors.print("[yellow]interrupted[/]: finished entries are saved; run again to finish the rest")

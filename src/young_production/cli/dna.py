@@ -15,9 +15,11 @@ dna_app = typer.Typer(no_args_is_help=True, help="Viral DNA: the references you 
 @dna_app.command("add")
 def dna_add(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="A URL (YouTube, TikTok, article, media, image) or a local file.")],
+    target: Annotated[
+        str, typer.Argument(metavar="URL|FILE", help="A URL (YouTube, TikTok, article, media, image) or a local file.")
+    ],
     tag: Annotated[list[str], typer.Option("--tag", "-t", help="A niche tag (repeatable).")] = [],  # noqa: B006
-    title: Annotated[Optional[str], typer.Option(help="Title (default: from the page once encoded).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title (default: the page title, once decoded).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
 ) -> None:
     """Add a viral reference to the Viral DNA list (adding it twice is harmless; no network needed)."""
@@ -83,8 +85,6 @@ def dna_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the entry as JSON.")] = False,
 ) -> None:
     """Show one Viral DNA entry: what was decoded first, then the start of its transcript.
-
-    Example: yp dna show 6dec489f --transcript
     """
     from ..records import ViralDNA
     from ..runtime import open_store

@@ -151,7 +151,7 @@ def _natural(listing: Listing, index: int, *, cut: bool = True) -> int:
 
 
 DEFAULT_LIMIT = 100
-Limit = Annotated[int, typer.Option("--limit", min=1, metavar="N", help="Show at most N (default 100).")]
+Limit = Annotated[int, typer.Option("--limit", min=1, metavar="N", help="Show at most N.")]
 ShowAll = Annotated[bool, typer.Option("--all", help="Show every one, however many.")]
 Wide = Annotated[bool, typer.Option("--wide", help="Every column, full ids and whole values (lines may wrap).")]
 

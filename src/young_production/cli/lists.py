@@ -73,8 +73,6 @@ def empire_list(
     as_json: AsJson = False,
 ) -> None:
     """List Empires.
-
-    Example: yp empire list --wide
     """
     from ..records import Empire
     from ..skills.crud import fetch_entries, record_summary
@@ -99,8 +97,6 @@ def empire_show(
     as_json: AsJson = False,
 ) -> None:
     """One Empire: its channel and niche, how many productions it has, and its writing style.
-
-    Example: yp empire show "Money Moves"
     """
     from ..records import body_text
     from ..skills.crud import record_summary
@@ -225,8 +221,6 @@ def production_list(
     as_json: AsJson = False,
 ) -> None:
     """List productions.
-
-    Example: yp production list --status Researching
     """
     from ..records import Empire
     from ..skills.crud import fetch_entries, record_summary
@@ -260,8 +254,6 @@ def production_show(
     as_json: AsJson = False,
 ) -> None:
     """One production: its properties, linked references, then its whole page (outline or script, scenes, ...).
-
-    Example: yp production show dc49d8f9
     """
     from ..errors import NotFound
     from ..records import Empire, Production, ViralDNA, body_text

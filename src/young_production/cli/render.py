@@ -67,7 +67,7 @@ class RichReporter:
 
 def wf1_table(result: WorkflowResult) -> Table:
     """One row per entry: what it is and how it was read, then what was decoded."""
-    title = f"WF1 Viral DNA encoding{' (dry run)' if result.dry_run else ''}"
+    title = f"WF1 Viral DNA decoding{' (dry run)' if result.dry_run else ''}"
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Entry", ratio=2)
     if result.dry_run:
@@ -142,7 +142,7 @@ def _label(title: str, note: str, note_style: str = "dim") -> Text:
 def result_line(result: WorkflowResult) -> str:
     """One line saying what a run did (escaped: safe to print as markup)."""
     in_batch = sum(1 for e in result.entries if e.status == "prepared")
-    verb = {"WF1": "encoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
+    verb = {"WF1": "decoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
         result.workflow, "done"
     )
     parts = [f"selected {result.selected}", f"{verb} {result.successful}", f"failed {result.failed}"]

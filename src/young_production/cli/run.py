@@ -78,7 +78,7 @@ def run_wf1_command(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """WF1: encode every Viral DNA entry whose perspective is empty."""
+    """WF1: decode every Viral DNA entry whose perspective is empty."""
     from ..workflows.engine import Engine
     from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
     from .render import RichReporter, wf1_table
@@ -222,8 +222,6 @@ def runs_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
 ) -> None:
     """List recent runs, newest first.
-
-    Example: yp runs --workflow wf1
     """
     if ctx.invoked_subcommand is not None:
         return

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ..errors import NotFound, YPError
-from ..records import Empire, Production, Record, ViralDNA
+from ..records import Empire, Production, Record, Report, ViralDNA
 from .base import R, Store, iter_records
 
 MIN_PREFIX = 4
@@ -30,6 +30,7 @@ NOUNS: dict[str, str] = {
     Empire.collection: "Empire",
     ViralDNA.collection: "Viral DNA entry",
     Production.collection: "production",
+    Report.collection: "report",
 }
 NAME_FIELDS: dict[str, str] = {Empire.collection: "name", Production.collection: "title"}
 

@@ -24,6 +24,7 @@ from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
 from .base import CollectionInfo, Filter, Page, R, Sort
 from .fields import enum_of
+from .resolve import noun
 from .checks import (
     check_page_size,
     check_record_type,
@@ -167,7 +168,7 @@ class SQLiteStore:
                 records.append(kind.model_validate(data))
             except ValidationError as exc:
                 raise StoreError(
-                    f"{kind.collection} record {row['id']} holds a value the model refuses: "
+                    f"{noun(kind)} {row['id']} holds a value the model refuses: "
                     + _validation_message(kind, exc)
                 ) from None
         return records
@@ -181,7 +182,7 @@ class SQLiteStore:
             f"SELECT * FROM {self._table(kind)} WHERE id = ?", (record_id,)
         ).fetchall()
         if not rows:
-            raise NotFound(f"no {kind.collection} record with id {record_id}")
+            raise NotFound(f"no {noun(kind)} with id {record_id}")
         return self._load(conn, kind, rows)[0]
 
     def _require_record(self, conn: sqlite3.Connection, record_id: str) -> None:
@@ -337,7 +338,7 @@ class SQLiteStore:
                     )
                 except sqlite3.IntegrityError:
                     raise StoreError(
-                        f"another {kind.collection} record already has key {updated.key!r}"
+                        f"another {noun(kind)} already has key {updated.key!r}"
                     ) from None
             for name in changes:
                 if kinds[name] == "relation":
@@ -420,7 +421,7 @@ class SQLiteStore:
         table = self._table(kind)
         with self._session(write=True) as conn:
             if conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,)).rowcount == 0:
-                raise NotFound(f"no {kind.collection} record with id {record_id}")
+                raise NotFound(f"no {noun(kind)} with id {record_id}")
             conn.execute(
                 "DELETE FROM relations WHERE record_id = ? OR target_id = ?", (record_id, record_id)
             )

@@ -72,7 +72,7 @@ class WorkflowDef:
     """
 
     name: str  # "WF1"
-    title: str  # "Viral DNA encoding"
+    title: str  # "Viral DNA decoding"
     collection: str  # key in state/processed_entries.json
     entry: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]  # the DBOS workflow
     select: Callable[[Runtime, RunOptions], list[EntryRef]]

@@ -1,4 +1,4 @@
-"""WF1: Viral DNA encoding, on the durable engine.
+"""WF1: Viral DNA decoding, on the durable engine.
 
 Selects DNA whose perspective is empty (S17); each entry is one durable workflow of
 three checkpointed steps:
@@ -301,7 +301,7 @@ def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
 
 WORKFLOW = WorkflowDef(
     name=NAME,
-    title="Viral DNA encoding",
+    title="Viral DNA decoding",
     collection="viral_dna",
     entry=encode_entry,
     select=select,

@@ -119,8 +119,8 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
         shown = [LinkSuggestion(**s) for s in suggest(run, production)]
         DBOS.set_event(SUGGESTIONS, [asdict(s) for s in shown])
         if not shown:
-            note = "no other encoded Viral DNA to suggest" if production.get("dna_ids") else \
-                "no encoded Viral DNA to suggest"
+            note = "no other decoded Viral DNA to suggest" if production.get("dna_ids") else \
+                "no decoded Viral DNA to suggest"
             outcome.detail = {"action": "none", "shown": 0, "linked": 0, "note": note}
             return outcome.to_dict()
         if run.get("auto"):
@@ -184,7 +184,7 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
         id=entry.id,
         title=entry.title,
         status="planned",
-        detail={"route": f"rank the encoded Viral DNA -> {mode} -> link", "linked_now": len(production.dna_ids)},
+        detail={"route": f"rank the decoded Viral DNA -> {mode} -> link", "linked_now": len(production.dna_ids)},
     )
 
 

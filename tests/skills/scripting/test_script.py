@@ -118,7 +118,7 @@ def test_unencoded_dna_is_refused_with_one_line(references: list[ViralDNA]) -> N
     waiting = ViralDNA(id="dna-new", title="Not decoded yet", url="https://example.org/x")
     failed = references[0].model_copy(update={"status": DNAStatus.FAILED})
     for bad in (waiting, failed):
-        with pytest.raises(DNANotReady, match="is not encoded yet: run `yp run wf1` first") as info:
+        with pytest.raises(DNANotReady, match="is not decoded yet: run `yp run wf1` first") as info:
             references_from_dna([references[1], bad])
         assert "\n" not in str(info.value) and info.value.dna_id == bad.id
 

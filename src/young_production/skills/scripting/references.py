@@ -3,7 +3,7 @@
 WF1 stores display strings: a hook may start with its time span ("[0:00-0:06] What
 if ..."), an open loop reads "[0:12] stay until the end ... -> resolved [1:40] the
 third one ..." (or "... -> not resolved in the transcript"). `Reference` holds the
-plain parts. A DNA entry that WF1 has not encoded yet (no perspective or hook) cannot
+plain parts. A DNA entry that WF1 has not decoded yet (no perspective or hook) cannot
 be a reference: `references_from_dna` refuses it with one clear line.
 """
 
@@ -24,10 +24,10 @@ _UNRESOLVED = " -> not resolved in the transcript"
 
 
 class DNANotReady(YPError):
-    """A linked DNA entry has not been encoded by WF1 yet."""
+    """A linked DNA entry has not been decoded by WF1 yet."""
 
     def __init__(self, dna_id: str, title: str):
-        super().__init__(f"Viral DNA '{title}' ({dna_id}) is not encoded yet: run `yp run wf1` first, "
+        super().__init__(f"Viral DNA '{title}' ({dna_id}) is not decoded yet: run `yp run wf1` first, "
                          "then generate the script")
         self.dna_id = dna_id
         self.title = title
@@ -63,7 +63,7 @@ class Reference:
 
 
 def references_from_dna(dnas: Sequence[ViralDNA]) -> tuple[list[Reference], list[str]]:
-    """(references labelled R1.., warnings); `DNANotReady` for an entry WF1 has not encoded.
+    """(references labelled R1.., warnings); `DNANotReady` for an entry WF1 has not decoded.
 
     Past `MAX_REFERENCES`, the rest are left out with a warning.
     """

@@ -34,6 +34,7 @@ from ...records import RECORD_TYPES, Block, Record
 from ..base import CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
 from ..key_locks import KeyLocks
+from ..resolve import noun
 from .blocks import batches, paginate, to_nodes
 from .body import PageBodies
 from .client import NotionAccountError, NotionClient, NotionRequestError, Pacer
@@ -160,12 +161,12 @@ class NotionStore:
 
     def get(self, kind: type[R], record_id: str) -> R:
         mapping = self.mapping(kind)
-        with self._page_errors(kind.collection, record_id):
+        with self._page_errors(noun(kind), record_id):
             page = self.client.retrieve_page(record_id)
         if _trashed(page):
-            raise TrashedRecord(f"{kind.collection} record {record_id} is in the Notion trash")
+            raise TrashedRecord(f"{noun(kind)} {record_id} is in the Notion trash")
         if page.get("parent", {}).get("data_source_id") != self.data_source_id(kind):
-            raise NotFound(f"no {kind.collection} record with id {record_id}")
+            raise NotFound(f"no {noun(kind)} with id {record_id}")
         return self._record(mapping, page)
 
     def find_by_key(self, kind: type[R], key: str) -> R | None:
@@ -242,7 +243,7 @@ class NotionStore:
         if not values:
             return self.get(kind, record_id)
         properties = mapping.to_properties(values)
-        with self._page_errors(kind.collection, record_id):
+        with self._page_errors(noun(kind), record_id):
             try:
                 page = self.client.update_page(record_id, {"properties": properties})
             except NotionRequestError as error:
@@ -268,7 +269,7 @@ class NotionStore:
             page = self.client.retrieve_page(record_id)
             return page if _trashed(page) else None
 
-        with self._page_errors(kind.collection, record_id):
+        with self._page_errors(noun(kind), record_id):
             self.client.update_page(record_id, {"in_trash": True}, landed=landed)
 
     # ---- bodies ------------------------------------------------------------------------
@@ -316,9 +317,9 @@ class NotionStore:
         return StoreError(mapping.explain(error.notion_message, values))
 
     @contextmanager
-    def _page_errors(self, collection: str, record_id: str) -> Iterator[None]:
-        """Notion's not-found and in-trash answers for one page, in our words."""
-        what = f"{collection} record" if collection else "record"
+    def _page_errors(self, what: str, record_id: str) -> Iterator[None]:
+        """Notion's not-found and in-trash answers for one page, in our words (`what`: "production")."""
+        what = what or "record"
         try:
             yield
         except TrashedRecord:
