@@ -141,6 +141,10 @@ def _label(title: str, note: str, note_style: str = "dim") -> Text:
 
 def result_line(result: WorkflowResult) -> str:
     """One line saying what a run did (escaped: safe to print as markup)."""
+    if result.workflow == "WF2" and result.selected and not result.dry_run:
+        from ..workflows.wf2 import summary_line  # linked, skipped and unchanged apart
+
+        return safe(summary_line(result))
     in_batch = sum(1 for e in result.entries if e.status == "prepared")
     verb = {"WF1": "decoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
         result.workflow, "done"

@@ -45,7 +45,6 @@ def finish(
     *,
     as_json: bool,
     ok_when_pending: bool = False,
-    line: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Print a run's table and line (or its JSON, with `extra`); exit 1 when anything failed or it stopped."""
@@ -56,7 +55,7 @@ def finish(
     else:
         if result.entries and table is not None:
             console.print(table)
-        console.print(line if line is not None else result_line(result), highlight=False)
+        console.print(result_line(result), highlight=False)
         if result.note:
             console.print(safe(result.note), highlight=False)
     if result.failed or (result.stopped_reason and not ok_when_pending):
@@ -165,32 +164,19 @@ def run_wf2_command(
 
 
 def _finish_wf2(result: WorkflowResult, *, as_json: bool, ok_when_pending: bool = False) -> None:
-    """WF2's table shows what this run decided; its line counts linked, skipped and unchanged apart."""
+    """WF2's table shows what this run decided (not what earlier runs did); its line counts apart."""
     from dataclasses import replace
 
     from ..workflows.wf2 import tally
-    from .render import result_line, wf2_table
+    from .render import wf2_table
 
     if result.dry_run:
         finish(result, wf2_table(result), as_json=as_json)
         return
     counts = tally(result)
     decided_now = replace(result, entries=[e for e in result.entries if e.detail.get("decision") != "unchanged"])
-    parts = [f"selected {result.selected}"] + [
-        f"{word} {counts[word]}" for word in ("linked", "skipped", "unchanged") if counts[word] or word != "unchanged"
-    ] + [f"{word} {counts[word]}" for word in ("nothing to suggest", "removed", "waiting") if counts[word]]
-    parts += [f"failed {counts['failed']}", f"AI cost ${result.total_cost_usd:.4f}"]
-    line = ", ".join(parts)
-    asked = counts["linked"] + counts["skipped"] + counts["failed"] + counts["waiting"]
-    if result.selected and not asked and not result.stopped_reason:
-        empty = f", {counts['nothing to suggest']} with nothing to suggest" if counts["nothing to suggest"] else ""
-        line = (f"nothing to decide: {counts['unchanged']} production(s) decided earlier{empty} "
-                "(`yp run wf2 --production ID --again` asks again about one)")
-    if result.stopped_reason:
-        line += f" — stopped: {result.stopped_reason}"
-    shown = result_line(result) if result.selected == 0 else safe(line)
-    finish(result, wf2_table(decided_now) if decided_now.entries else None, as_json=as_json, ok_when_pending=ok_when_pending, line=shown,
-           extra={"decisions": counts})
+    finish(result, wf2_table(decided_now) if decided_now.entries else None, as_json=as_json,
+           ok_when_pending=ok_when_pending, extra={"decisions": counts})
 
 
 @run_app.command("wf3")

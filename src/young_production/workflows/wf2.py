@@ -311,3 +311,22 @@ def tally(result: WorkflowResult) -> dict[str, int]:
         detail["decision"] = word
         counts[word] += 1
     return counts
+
+
+def summary_line(result: WorkflowResult) -> str:
+    """What a WF2 run did, in one line: linked, skipped and unchanged counted apart, or
+    "nothing to decide" when it asked nothing (plain text: escape it before printing as markup)."""
+    counts = tally(result)
+    parts = [f"selected {result.selected}"] + [
+        f"{word} {counts[word]}" for word in ("linked", "skipped", "unchanged") if counts[word] or word != "unchanged"
+    ] + [f"{word} {counts[word]}" for word in ("nothing to suggest", "removed", "waiting") if counts[word]]
+    parts += [f"failed {counts['failed']}", f"AI cost ${result.total_cost_usd:.4f}"]
+    line = ", ".join(parts)
+    asked = counts["linked"] + counts["skipped"] + counts["failed"] + counts["waiting"]
+    if result.selected and not asked and not result.stopped_reason:
+        empty = f", {counts['nothing to suggest']} with nothing to suggest" if counts["nothing to suggest"] else ""
+        line = (f"nothing to decide: {counts['unchanged']} production(s) decided earlier{empty} "
+                "(`yp run wf2 --production ID --again` asks again about one)")
+    if result.stopped_reason:
+        line += f" — stopped: {result.stopped_reason}"
+    return line
