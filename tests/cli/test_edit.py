@@ -92,3 +92,22 @@ def test_two_shells_setting_one_production_at_once_both_succeed_and_one_wins(wor
         assert shell.returncode == 0, out + err
     final = as_json(yp(*ws, "production", "show", made["id"][:8], "--json"))
     assert final["notes"] in ("from shell 1", "from shell 2") and final["status"] == "Researching"
+
+
+def test_remove_asks_at_a_terminal_and_no_keeps_the_record(workspace: Path) -> None:
+    from tests.terminal import Terminal
+
+    ws = ["-w", str(workspace)]
+    entry = as_json(yp(*ws, "dna", "add", "https://example.com/a", "--title", "[red]markup[/]", "--json"))["id"]
+    command = [sys.executable, "-m", "young_production", *ws, "dna", "remove", entry[:8]]
+    term = Terminal(command)
+    term.wait_for("[y/N]", 1, timeout=60)
+    assert "[red]markup[/]" in term.text  # the title as typed, never as terminal markup
+    term.send("n\r")
+    assert term.finish() == 1 and "nothing removed" in term.text
+    assert as_json(yp(*ws, "dna", "show", entry[:8], "--json"))["id"] == entry
+    term = Terminal(command)
+    term.wait_for("[y/N]", 1, timeout=60)
+    term.send("y\r")
+    assert term.finish() == 0 and "removed: Viral DNA" in term.text
+    assert as_json(yp(*ws, "dna", "list", "--json")) == []
