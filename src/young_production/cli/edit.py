@@ -22,8 +22,16 @@ from .lists import empire_app, production_app
 from .output import console, emit_json, safe, workspace_of
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+Text = Optional[str]  # an option's text; None when not given
+
+
+def text_option(flag: str, metavar: str, help: str) -> Any:  # noqa: A002, ANN401
+    return typer.Option(flag, metavar=metavar, help=help)
+
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 Ids = Annotated[list[str], typer.Argument(metavar="ID...", help="Ids (4+ characters of each) or titles.")]
+OneId = Annotated[str, typer.Argument(metavar="ID", help="4+ characters of its id (a production: or its title).")]
+DnaIds = Annotated[list[str], typer.Argument(metavar="DNA_ID...", help="Viral DNA ids (4+ characters of each).")]
 
 
 def added_line(created: bool, record_id: str | None, title: str, command: str, given: Sequence[str] = ()) -> str:
@@ -104,13 +112,14 @@ def _listing(records: Sequence[Any]) -> str:
 @production_app.command("set")
 def production_set(
     ctx: typer.Context,
-    production_id: Annotated[str, typer.Argument(metavar="ID", help="The production: 4+ characters of its id, or its title.")],
-    title: Annotated[Optional[str], typer.Option("--title", metavar="TITLE", help="A new title.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", metavar="STATUS", help="Idea, Researching, DNA matching, Scripting, Scripted, Published.")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", metavar="FORMAT", help="short or video.")] = None,
-    notes: Annotated[Optional[str], typer.Option("--notes", metavar="TEXT", help="What it is about (\"\" clears).")] = None,
-    youtube_url: Annotated[Optional[str], typer.Option("--youtube-url", metavar="URL", help="The published video (\"\" clears).")] = None,
-    video_id: Annotated[Optional[str], typer.Option("--video-id", metavar="ID", help="The published video's 11-character id.")] = None,
+    production_id: Annotated[str, typer.Argument(metavar="ID", help="4+ characters of its id, or its title.")],
+    title: Annotated[Text, text_option("--title", "TITLE", "A new title.")] = None,
+    status: Annotated[Text, text_option("--status", "STATUS", "Idea, Researching, DNA matching, Scripting, "
+                                                               "Scripted, Published.")] = None,
+    format: Annotated[Text, text_option("--format", "FORMAT", "short or video.")] = None,
+    notes: Annotated[Text, text_option("--notes", "TEXT", 'What it is about ("" clears).')] = None,
+    youtube_url: Annotated[Text, text_option("--youtube-url", "URL", 'The published video ("" clears).')] = None,
+    video_id: Annotated[Text, text_option("--video-id", "ID", "The published video's 11-character id.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Change a production. Example: yp production set 1a2b3c4d --status Published --video-id dQw4w9WgXcQ"""
@@ -152,15 +161,13 @@ def _link(ctx: typer.Context, production_id: str, dna_ids: list[str], as_json: b
 
 
 @production_app.command("link")
-def production_link(ctx: typer.Context, production_id: Annotated[str, typer.Argument(metavar="ID")],
-                    dna_ids: Annotated[list[str], typer.Argument(metavar="DNA_ID...")], as_json: AsJson = False) -> None:
+def production_link(ctx: typer.Context, production_id: OneId, dna_ids: DnaIds, as_json: AsJson = False) -> None:
     """Link Viral DNA entries to a production. Example: yp production link 1a2b3c4d 9f8e7d6c 5a4b3c2d"""
     _link(ctx, production_id, dna_ids, as_json, unlink=False)
 
 
 @production_app.command("unlink")
-def production_unlink(ctx: typer.Context, production_id: Annotated[str, typer.Argument(metavar="ID")],
-                      dna_ids: Annotated[list[str], typer.Argument(metavar="DNA_ID...")], as_json: AsJson = False) -> None:
+def production_unlink(ctx: typer.Context, production_id: OneId, dna_ids: DnaIds, as_json: AsJson = False) -> None:
     """Unlink Viral DNA entries from a production. Example: yp production unlink 1a2b3c4d 9f8e7d6c"""
     _link(ctx, production_id, dna_ids, as_json, unlink=True)
 
@@ -176,7 +183,8 @@ def production_remove(ctx: typer.Context, ids: Ids, yes: Yes = False, as_json: A
         productions, gone = _resolve_for_removal(store, Production, ids)
         removed: list[str] = []
         if productions:
-            _confirm(f"Remove {len(productions)} production(s) from the {store.name} store: {_listing(productions)}?", yes)
+            _confirm(f"Remove {len(productions)} production(s) from the {store.name} store: "
+                     f"{_listing(productions)}?", yes)
             removed = remove_productions(store, productions)
     finally:
         store.close()
@@ -191,8 +199,8 @@ def dna_set(
     ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="4+ characters of the entry's id.")],
     title: Annotated[Optional[str], typer.Option("--title", metavar="TITLE", help="A new title.")] = None,
-    url: Annotated[Optional[str], typer.Option("--url", metavar="URL", help="A corrected URL (the entry is decoded again).")] = None,
-    tag: Annotated[list[str], typer.Option("--tag", "-t", metavar="TAG", help="Add a niche tag (repeatable).")] = [],  # noqa: B006
+    url: Annotated[Text, text_option("--url", "URL", "A corrected URL (the entry is decoded again).")] = None,
+    tag: Annotated[list[str], typer.Option("--tag", "-t", metavar="TAG", help="Add a tag (repeatable).")] = [],  # noqa: B006
     clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Drop the tags it has first.")] = False,
     as_json: AsJson = False,
 ) -> None:
@@ -214,7 +222,7 @@ def dna_set(
 
 
 @dna_app.command("retry")
-def dna_retry(ctx: typer.Context, entry_id: Annotated[str, typer.Argument(metavar="ID")], as_json: AsJson = False) -> None:
+def dna_retry(ctx: typer.Context, entry_id: OneId, as_json: AsJson = False) -> None:
     """Put a Failed entry back in the queue for `yp run wf1`. Example: yp dna retry 9f8e7d6c"""
     from ..records import DNAStatus, ViralDNA
     from ..skills.edits import retry_dna
@@ -262,8 +270,10 @@ def empire_set(
     ctx: typer.Context,
     name_or_id: Annotated[str, typer.Argument(metavar="NAME", help="The Empire's name or 4+ characters of its id.")],
     name: Annotated[Optional[str], typer.Option("--name", metavar="NAME", help="A new name.")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", metavar="URL", help="Its YouTube channel URL, @handle or UC id (\"\" clears).")] = None,
-    niche: Annotated[Optional[list[str]], typer.Option("--niche", metavar="TAG", help="Its niche tags, replacing the old ones (repeatable).")] = None,
+    channel: Annotated[Text, text_option("--channel", "URL", "Its YouTube channel URL, @handle or UC id "
+                                                             '("" clears).')] = None,
+    niche: Annotated[Optional[list[str]], text_option("--niche", "TAG", "Its niche tags, replacing the old ones "
+                                                                        "(repeatable).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Change an Empire. Example: yp empire set "Money Moves" --channel @moneymoves --niche finance"""
@@ -286,7 +296,10 @@ def empire_remove(
     yes: Yes = False,
     as_json: AsJson = False,
 ) -> None:
-    """Remove an Empire (asks first; refused while it has productions unless --cascade). Example: yp empire remove "Old Channel\""""
+    """Remove an Empire (asks first; refused while it has productions unless --cascade).
+
+    Example: yp empire remove "Old Channel" --cascade
+    """
     from ..skills.edits import empire_productions, remove_empire
     from ..skills.empires import find_empire
 
