@@ -58,17 +58,20 @@ class Rig:
 
 
 @contextmanager
-def crowded() -> Iterator[Rig]:
-    """5 pages at 08:59, CROWD at 09:00 (KEYLESS of them without a YP Key), 5 at 09:01."""
+def crowded(exact: bool = False) -> Iterator[Rig]:
+    """5 pages in 08:59, CROWD in 09:00 (KEYLESS of them without a YP Key), 5 in 09:01, seconds apart.
+
+    `exact`: the emulator's timestamp filters compare the exact moment, not the reported minute.
+    """
     now = [START]
-    with NotionEmulator(clock=lambda: now[0], query_limit=LIMIT) as emulator:
+    with NotionEmulator(clock=lambda: now[0], query_limit=LIMIT, exact_time_filters=exact) as emulator:
         config = with_databases(emulator, template_config(emulator))
         rig = Rig(NotionStore(config, NotionClient.from_config(config)), emulator, now)
         try:
             n = 0
             for minute, count in ((0, 5), (1, CROWD), (2, 5)):
-                now[0] = START + timedelta(minutes=minute)
                 for i in range(count):
+                    now[0] = START + timedelta(minutes=minute, seconds=i * 0.35)
                     rig.create(n, keyed=not (minute == 1 and i % 2 == 0 and i < 2 * KEYLESS))
                     n += 1
             yield rig
@@ -76,9 +79,9 @@ def crowded() -> Iterator[Rig]:
             rig.store.close()
 
 
-@pytest.fixture(scope="module")
-def rig() -> Iterator[Rig]:
-    with crowded() as opened:
+@pytest.fixture(scope="module", params=[False, True], ids=["minute-filters", "exact-filters"])
+def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    with crowded(request.param) as opened:
         yield opened
 
 
@@ -105,8 +108,9 @@ def test_newest_first_and_a_filter_are_complete_too(rig: Rig) -> None:
     assert zeros == expected and len(zeros) > LIMIT // 3
 
 
-def test_pages_edited_while_the_minute_is_read_are_neither_lost_nor_doubled() -> None:
-    with crowded() as rig:
+@pytest.mark.parametrize("exact", [False, True], ids=["minute-filters", "exact-filters"])
+def test_pages_edited_while_the_minute_is_read_are_neither_lost_nor_doubled(exact: bool) -> None:
+    with crowded(exact) as rig:
         crowd = [i for i, m in rig.minute_of.items() if m == 1]
         got: list[str] = []
         cursor = None
@@ -114,7 +118,7 @@ def test_pages_edited_while_the_minute_is_read_are_neither_lost_nor_doubled() ->
             page = rig.store.query(ViralDNA, page_size=40, cursor=cursor)
             got += [r.id for r in page.items]
             if len(got) == 80:  # halfway through the crowd: a collaborator edits ten of its pages
-                rig.now[0] = START + timedelta(minutes=7)
+                rig.now[0] = START + timedelta(minutes=7, seconds=13)
                 for page_id in crowd[::15]:
                     rig.store.update(ViralDNA, page_id, {"views": 99.0})
             if not page.next_cursor:
@@ -123,9 +127,10 @@ def test_pages_edited_while_the_minute_is_read_are_neither_lost_nor_doubled() ->
         assert sorted(got) == sorted(rig.minute_of) and len(got) == len(set(got))
 
 
-def test_edit_minutes_split_the_crowd_before_keys_do() -> None:
-    with crowded() as rig:
-        rig.now[0] = START + timedelta(minutes=4)
+@pytest.mark.parametrize("exact", [False, True], ids=["minute-filters", "exact-filters"])
+def test_edit_minutes_split_the_crowd_before_keys_do(exact: bool) -> None:
+    with crowded(exact) as rig:
+        rig.now[0] = START + timedelta(minutes=4, seconds=41)
         for page_id in [i for i, m in rig.minute_of.items() if m == 1][::2]:  # half the crowd edited later
             rig.store.update(ViralDNA, page_id, {"views": 7.0})
         before = rig.queries()

@@ -146,3 +146,8 @@ def minute(text: str) -> datetime:
 
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
+def next_minute(text: str) -> str:
+    """The minute after a Notion timestamp's minute: the end of a one-minute range."""
+    return stamp(minute(text) + _MINUTE)

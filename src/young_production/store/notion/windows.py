@@ -3,10 +3,12 @@
 A data source query stops at 10,000 results: the last page says `has_more: false`
 and carries `request_status: {"type": "incomplete"}`, and following cursors never
 reaches the rest. The limit is per query, so when a query in creation order is cut
-off we start a new one from the created_time of the last page we saw (`on_or_after`,
-or `on_or_before` when reading newest first). created_time has minute precision, so
-the new window repeats the pages of that minute: the ids already returned are kept in
-the cursor and skipped.
+off we start a new one from the created_time of the last page we saw (`on_or_after`
+that minute, or `before` the minute after it when reading newest first). created_time
+is reported to the minute, so the new window repeats the pages of that minute: the ids
+already returned are kept in the cursor and skipped. Every bound is a whole minute, so
+the windows hold whether Notion's filters compare the reported minute or the exact
+moment of creation (its documentation does not say).
 
 A window whose pages all share one minute cannot move on by created_time: that minute
 is then read in parts (minute_parts.py: by last_edited_time, then by the YP Key), and
@@ -30,7 +32,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ...errors import StoreError
-from .minute_parts import Part, split
+from .minute_parts import Part, next_minute, split
 
 Json = dict[str, Any]
 
@@ -44,7 +46,7 @@ class Position:
 
     notion_cursor: str | None = None
     since: str | None = None  # created_time the window starts at; None: the first window
-    past: bool = False  # the window starts after the minute `since` (that minute was read in parts)
+    past: bool = False  # the window leaves out the minute `since` (that minute was read in parts)
     seen: tuple[str, ...] = ()  # ids at `since` (or in `minute`) that were returned already
     capped: bool = False  # Notion said this window's results are incomplete
     first_time: str | None = None  # created_time of the first page this window returned
@@ -75,12 +77,15 @@ class Position:
 def window_filter(condition: Json | None, position: Position, newest_first: bool, key_property: str) -> Json | None:
     """The query's filter, limited to the current window (or part of a crowded minute)."""
     if position.minute is not None:
-        bounds = [_created("equals", position.minute), *position.parts[0].clauses(key_property)]
+        start = position.minute
+        bounds = [_created("on_or_after", start), _created("before", next_minute(start)),
+                  *position.parts[0].clauses(key_property)]
     elif position.since is not None:
+        # Bounds at whole minutes hold whether Notion compares the minute it reports or the exact moment.
         if newest_first:
-            bounds = [_created("before" if position.past else "on_or_before", position.since)]
+            bounds = [_created("before", position.since if position.past else next_minute(position.since))]
         else:
-            bounds = [_created("after" if position.past else "on_or_after", position.since)]
+            bounds = [_created("on_or_after", next_minute(position.since) if position.past else position.since)]
     else:
         return condition
     own = [] if condition is None else condition["and"] if set(condition) == {"and"} else [condition]
@@ -106,7 +111,11 @@ def step(position: Position, answer: Json, *, windowable: bool, what: str, key_p
     if position.minute is not None:
         return _step_in_minute(position, answer, what=what, key_property=key_property)
     results = answer.get("results") or []
-    fresh = [page for page in results if page["id"] not in position.seen]
+    if position.past and any(page.get("created_time") == position.since for page in results):
+        raise StoreError(f"Notion returned {what} pages created at {position.since} to a query that leaves that "
+                         "minute out; the read stops rather than go round in circles")
+    earlier = set(position.seen)
+    fresh = [page for page in results if page["id"] not in earlier]
     first_time = position.first_time or (results[0].get("created_time") if results else None)
     last_time, last_ids = position.last_time, list(position.last_ids)
     for page in results:
@@ -143,8 +152,9 @@ def _step_in_minute(position: Position, answer: Json, *, what: str, key_property
     """One answer for a part of a crowded minute: go on in the part, split it, or go to the next."""
     assert position.minute is not None
     results = answer.get("results") or []
-    fresh = [page for page in results if page["id"] not in position.seen]
-    seen = tuple(dict.fromkeys([*position.seen, *(page["id"] for page in fresh)]))
+    earlier = set(position.seen)
+    fresh = [page for page in results if page["id"] not in earlier]
+    seen = (*position.seen, *(page["id"] for page in fresh))
     part, rest = position.parts[0], position.parts[1:]
     if _incomplete(answer):  # this part is too big as well: read its parts instead, from their start
         children = split(part, results, key_property=key_property, created=position.minute, what=what)

@@ -69,7 +69,8 @@ class NotionEmulator:
 
     `rate` is requests/s for the 429 limiter (None: unlimited), `latency` seconds per
     request, `clock` the time pages are stamped with, `query_limit` where a query stops
-    (Notion: 10,000). `faults` and `state` stay reachable for tests; `requests` counts
+    (Notion: 10,000), `exact_time_filters` whether timestamp filters compare the exact
+    moment instead of the reported minute. `faults` and `state` stay reachable for tests; `requests` counts
     every request received by operation name (429 answers included).
     """
 
@@ -84,9 +85,11 @@ class NotionEmulator:
         seed: int | None = None,
         clock: Callable[[], datetime] | None = None,
         query_limit: int = QUERY_RESULT_LIMIT,
+        exact_time_filters: bool = False,
     ):
         self.api_key = api_key
-        self.state = NotionState(seed=seed, clock=clock, query_limit=query_limit)
+        self.state = NotionState(seed=seed, clock=clock, query_limit=query_limit,
+                                 exact_time_filters=exact_time_filters)
         self.faults = Faults(seed=seed)
         self.faults.configure(latency=latency)
         self.limiter = TokenBucket(rate, burst)

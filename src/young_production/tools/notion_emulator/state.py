@@ -36,6 +36,7 @@ class _Node:
     in_trash: bool = False
     edited: str = ""
     data_source_id: str | None = None
+    moments: dict[str, str] = field(default_factory=dict)  # created/last edited, to the microsecond
 
 
 @dataclass
@@ -66,6 +67,8 @@ class NotionState:
 
     `clock` gives "now" for created/edited times (Notion reports them to the minute);
     `query_limit` is where a data source query stops, as Notion stops at 10,000 results.
+    Timestamp filters compare the reported minute, or with `exact_time_filters` the exact
+    moment (Notion does not document which; code that reads in windows must hold either way).
     `unshare(id)` and `restrict(id)` make a database unreachable (404) or forbidden (403),
     as when a person removes the integration's connection or its capabilities.
     """
@@ -77,10 +80,12 @@ class NotionState:
         *,
         clock: Callable[[], datetime] | None = None,
         query_limit: int = QUERY_RESULT_LIMIT,
+        exact_time_filters: bool = False,
     ):
         self._lock = threading.RLock()
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.query_limit = query_limit
+        self.exact_time_filters = exact_time_filters
         self.hidden: set[str] = set()
         self.restricted: set[str] = set()
         self._rng = random.Random(seed)
@@ -96,8 +101,10 @@ class NotionState:
     # ---- helpers ---------------------------------------------------------------------
 
     def _new_node(self, kind: str, parent: dict[str, Any]) -> _Node:
-        node = _Node(o.new_id(), kind, parent, next(self._seq), self._now())
+        now = self.clock()
+        node = _Node(o.new_id(), kind, parent, next(self._seq), o.timestamp(now))
         node.edited = node.created
+        node.moments = {"created_time": now.isoformat(), "last_edited_time": now.isoformat()}
         self._nodes[node.id] = node
         return node
 
@@ -169,7 +176,9 @@ class NotionState:
             node = self._nodes[parent_id]
 
     def _touch(self, node: _Node) -> None:
-        node.edited = self._now()
+        now = self.clock()
+        node.edited = o.timestamp(now)
+        node.moments["last_edited_time"] = now.isoformat()
 
     # ---- users -----------------------------------------------------------------------
 
@@ -299,7 +308,10 @@ class NotionState:
                 if node.kind != "page" or node.data_source_id != source.id or self._trashed(node):
                     continue
                 values = self._visible_values(node)
-                meta = {"created_time": node.created, "last_edited_time": node.edited, "id": node.id}
+                times = {"created_time": node.created, "last_edited_time": node.edited}
+                if self.exact_time_filters and node.moments:
+                    times = node.moments
+                meta = {**times, "id": node.id}
                 if test is None or test(values, meta):
                     rows.append((values, {**meta, "created_time": node.seq}))  # ties keep creation order
             rows = apply_sorts(rows, body.get("sorts"), source.properties)
