@@ -65,6 +65,9 @@ def empire_add(
     given = [part for value in niche for part in ("--niche", value)]
     given += ["--channel", channel] if channel is not None else []
     console.print(added_line(created, empire.id, empire.name, "empire", given), highlight=False)
+    if style_file is not None and not created:
+        console.print(f"its writing style is unchanged: `yp empire style {safe(shlex.quote(empire.name))} --edit` "
+                      "changes it", highlight=False)
 
 
 @empire_app.command("list")
