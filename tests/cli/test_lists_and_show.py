@@ -172,3 +172,21 @@ def test_without_a_terminal_or_columns_a_list_is_80_wide_and_piped_it_takes_the_
         piped = term.text
         assert "Perspective" in piped and LONG_TITLE.format(1) in piped, piped
         assert max(len(line) for line in piped.splitlines()) <= 200
+
+
+def test_runs_and_a_run_fit_80_columns(tmp_path: Path) -> None:
+    with store_workspace("sqlite", tmp_path / "ws") as (workspace, _):
+        notes = tmp_path / "notes.txt"
+        notes.write_text("Why do you quit the gym? Because the plan is too big. Start with ten minutes a day. "
+                         "By the end of the month you will see why it works.", encoding="utf-8")
+        yp(workspace, "dna", "add", str(notes), "--title", LONG_TITLE.format(3))
+        yp(workspace, "run", "wf1")
+        for width in (80, 200):
+            runs = yp(workspace, "runs", columns=width)
+            assert len(rows(runs)) == 1 and all(len(line.rstrip()) <= width for line in runs.splitlines()), runs
+            assert "$0.0000" in runs and re.search(r"20\d\d-\d\d-\d\d \d\d:\d\d", runs), runs
+        run_id = json.loads(yp(workspace, "runs", "--json"))[0]["run_id"]
+        shown = yp(workspace, "runs", "show", run_id[:6])
+        assert f"run {run_id[:8]} · WF1" in shown and len(rows(shown)) == 1
+        assert all(len(line.rstrip()) <= 80 for line in shown.splitlines()), shown
+        assert "Why 3 people quit" in shown and "success" in shown

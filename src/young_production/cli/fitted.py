@@ -82,11 +82,11 @@ def shown_columns(listing: Listing, width: int) -> list[int]:
     return kept
 
 
-def render_listing(listing: Listing, *, wide: bool = False) -> None:
-    """Print `listing`: fitted to the console's width, or every column whole with `wide`."""
+def render_listing(listing: Listing, *, wide: bool = False) -> set[str]:
+    """Print `listing`, fitted to the console's width or every column whole with `wide`; the headers shown."""
     console.print(Text(listing.heading, style="bold"), highlight=False)
     if not listing.rows:
-        return
+        return set()
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, padding=(0, GAP // 2),
                   expand=wide)
     width = console.width
@@ -133,6 +133,7 @@ def render_listing(listing: Listing, *, wide: bool = False) -> None:
         cells.extend(Text(values[i]) for i in kept)
         table.add_row(*cells)
     _console_of_width(width).print(table)
+    return {listing.columns[i].header for i in kept}
 
 
 def _console_of_width(width: int) -> Console:

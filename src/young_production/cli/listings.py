@@ -92,5 +92,19 @@ def run_listing(runs: Sequence[Mapping[str, Any]], heading: str) -> Listing:
     return listing
 
 
+def run_entry_listing(entries: Sequence[Mapping[str, Any]], heading: str) -> Listing:
+    listing = Listing(heading, "Title", [
+        Column("State", 11),
+        Column("Outcome", 8, drop=2),
+        Column("Cost", 9, drop=3, justify="right"),
+        Column("Detail", 60, drop=4),
+    ])
+    for entry in entries:
+        cost = entry.get("cost_usd")
+        listing.add(entry["entry_id"], entry.get("title"), entry.get("state"), entry.get("outcome"),
+                    f"${cost:.4f}" if cost is not None else None, entry.get("error"))
+    return listing
+
+
 def _count(value: float | int | None) -> str | None:
     return None if value is None else f"{value:,.0f}"

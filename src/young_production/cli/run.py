@@ -8,8 +8,12 @@ import typer
 
 from ..errors import YPError
 from ..workflows.base import RunOptions, WorkflowResult
+from rich.text import Text
+
+from ..store.resolve import short_id
 from .fitted import ShowAll, Wide, limited, print_cut_note, render_listing
-from .output import cell, console, emit_json, safe, verbose_of, workspace_of
+from .output import console, emit_json, safe, verbose_of, workspace_of
+from .sanitise import visible
 
 run_app = typer.Typer(
     no_args_is_help=True,
@@ -226,36 +230,33 @@ def runs_list(
 @runs_app.command("show")
 def runs_show(
     ctx: typer.Context,
-    run_id: Annotated[str, typer.Argument(metavar="RUN_ID")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The run's id (4+ characters of it are enough).")],
+    wide: Wide = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
 ) -> None:
-    """One run: its options, and each entry's state, outcome and cost."""
-    from rich.table import Table
-
+    """One run: its options, and each entry's state, outcome and cost; why any entry failed."""
     from ..workflows.inspect import show_run
+    from .listings import run_entry_listing
 
     run = show_run(workspace_of(ctx), run_id)
     if as_json:
         emit_json(run)
         return
     console.print(
-        f"run {safe(run['run_id'])} · {safe(run['workflow'])} · {safe(run['status'])} · "
-        f"started {safe(run['started_at'])} · finished {safe(run.get('finished_at') or '-')}",
+        f"run {safe(run['run_id'][:8])} · {safe(run['workflow'])} · {safe(run['status'])} · "
+        f"started {safe(_moment(run['started_at']))} · finished {safe(_moment(run.get('finished_at')))}",
         highlight=False,
     )
-    table = Table(expand=True)
-    for column in ("Entry", "Title", "State", "Outcome", "Cost", "Detail"):
-        table.add_column(column)
-    for entry in run["entries"]:
-        table.add_row(
-            cell(entry["entry_id"]),
-            cell(entry.get("title")),
-            cell(entry.get("state")),
-            cell(entry.get("outcome")),
-            cell(f"${entry['cost_usd']:.4f}" if entry.get("cost_usd") is not None else None),
-            cell(entry.get("error")),
-        )
-    console.print(table)
+    shown = render_listing(run_entry_listing(run["entries"], f"Entries ({len(run['entries'])})"), wide=wide)
+    problems = [e for e in run["entries"] if e.get("error")]
+    if problems and "Detail" not in shown:
+        console.print(Text("Why", style="bold"))
+        for entry in problems:
+            console.print(Text.assemble((short_id(entry["entry_id"]), "cyan"), "  ", visible(entry["error"])))
+
+
+def _moment(value: object) -> str:
+    return str(value or "-").replace("T", " ")[:19]
 
 
 def require_one_of(**flags: bool) -> None:
