@@ -31,6 +31,13 @@ tuned on (see SOURCES.md for the history of both):
 - junk tags: tags matching none of the labelled tags (`tags` and the later-widened `tags_also`;
   plural and singular fold), and repeats.
 
+Beside these all-answer figures (every field answered, sure or not, as the rules did before they
+said "unsure"), it prints per field the accuracy of the answers the rules assert (confidence at
+or above the field's threshold, `text/confidence.py`), the coverage (share of items where the
+field is asserted), the junk-tag rate of the tags kept and the share of items with two tags or
+more. `--calibrate` prints, per field and evidence band, how many dev answers fall in it and how
+many are right: the confidences in `text/confidence.py` are these shares.
+
 Then the CPU time the rule provider takes per entry on a 20-minute transcript (the first 20
 minutes of each longer video, best of ten runs: this machine is a shared VM whose speed varies
 from run to run by up to 1.5x, and the best run is the one least disturbed).
@@ -60,6 +67,7 @@ from young_production.media.web import extract_article
 from young_production.records import SourceType, TranscriptSource
 from young_production.tools.sample_server import samples_dir
 from young_production.text import answers, loops, perspective, sentences
+from young_production.skills import dna_rules
 from young_production.skills.ai_analysis import DNAAnalysisAnswer, dna_request
 from young_production.transcript import Segment, Transcript
 
@@ -95,6 +103,12 @@ class Scores:
     perspective: list[bool] = field(default_factory=list)
     tags: int = 0
     junk: int = 0
+    # (asserted, right) per field for the rule provider's confidence; tags the rules keep
+    asserted: dict[str, list[tuple[bool, bool]]] = field(default_factory=dict)
+    kept_tags: int = 0
+    kept_junk: int = 0
+    two_tags: list[bool] = field(default_factory=list)
+    bands: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -154,6 +168,12 @@ def _vtt(text: str) -> list[Segment]:
 DEFAULT_TOKEN_BUDGET = AIConfig().condense_token_budget
 
 
+def request_for(item: Item, token_budget: int = DEFAULT_TOKEN_BUDGET):  # noqa: ANN201
+    source = SourceType.ARTICLE if item.kind == "article" else SourceType.YOUTUBE_VIDEO
+    return dna_request(item.transcript, title=item.title, source_type=source, token_budget=token_budget,
+                       workflow="benchmark", entry_id=item.id)
+
+
 def decode(item: Item, provider: AIProvider, token_budget: int = DEFAULT_TOKEN_BUDGET
            ) -> tuple[DNAAnalysisAnswer, float, float]:
     """WF1's combined analysis by `provider`, the CPU seconds it took and what it cost in USD (0 for the rules).
@@ -161,11 +181,23 @@ def decode(item: Item, provider: AIProvider, token_budget: int = DEFAULT_TOKEN_B
     CPU time, not wall time: the figure should not depend on what else the machine is doing.
     """
     started = time.process_time()
-    source = SourceType.ARTICLE if item.kind == "article" else SourceType.YOUTUBE_VIDEO
-    request = dna_request(item.transcript, title=item.title, source_type=source, token_budget=token_budget,
-                          workflow="benchmark", entry_id=item.id)
-    answer = provider.complete(request, DNAAnalysisAnswer)
+    answer = provider.complete(request_for(item, token_budget), DNAAnalysisAnswer)
     return answer.value, time.process_time() - started, answer.usage.cost_usd
+
+
+@dataclass
+class RulesView:
+    """The rules' answer to every field (sure or not), today's tags, and each field's evidence band."""
+
+    everything: DNAAnalysisAnswer
+    tags_today: list[str]
+    bands: dict[str, str]
+
+
+def rules_view(item: Item) -> RulesView:
+    material = dna_rules.Material.from_request(request_for(item))
+    everything = DNAAnalysisAnswer.model_validate(dna_rules.decode_everything(material))
+    return RulesView(everything, material.tags, {name: j.band for name, j in material.judged.items()})
 
 
 def twenty_minutes_ms(item: Item, provider: AIProvider) -> float:
@@ -278,8 +310,14 @@ def junk_tags(labelled: list[str], produced: list[str]) -> list[str]:
     return junk
 
 
-def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) -> None:
+def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool, view: RulesView | None = None
+          ) -> None:
+    """Score the all-answer figures on `answer`; with the rules' `view`, the answer is the rules' full one
+    and the asserted-answer figures are scored too."""
     lab = item.labels
+    kept = answer.niche_tags
+    if view is not None:
+        answer = view.everything.model_copy(update={"niche_tags": view.tags_today})
     span = hook_span_found(lab["hook"], answer.hook)
     patterns = {lab["hook_pattern"], *lab["hook_pattern_also"]}
     pattern_ok = answer.hook_pattern.value in patterns
@@ -297,6 +335,24 @@ def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) 
     junk = junk_tags([*lab["tags"], *lab.get("tags_also", [])], answer.niche_tags)
     scores.tags += len(answer.niche_tags)
     scores.junk += len(junk)
+    unsure = set(view.everything.unsure if view else answer.unsure)
+    loop_right = labelled_loop == produced_loop and located is not False
+    for name, asserted, right in (
+        ("hook", "hook" not in unsure, span),
+        ("hook_pattern", "hook_pattern" not in unsure, pattern_ok),
+        ("loop", not unsure & {"open_loop", "payoff"}, loop_right),
+        ("perspective", "perspective" not in unsure, claim),
+    ):
+        scores.asserted.setdefault(name, []).append((asserted, right))
+    if view is not None:
+        for name, band in view.bands.items():
+            right = {"hook": span, "hook_pattern": pattern_ok, "open_loop": loop_right, "payoff": loop_right,
+                     "perspective": claim}[name]
+            scores.bands.setdefault((name, band), []).append(right)
+    kept_junk = junk_tags([*lab["tags"], *lab.get("tags_also", [])], kept)
+    scores.kept_tags += len(kept)
+    scores.kept_junk += len(kept_junk)
+    scores.two_tags.append(len(kept) >= 2)
     if verbose:
         mark = lambda ok: "ok " if ok else "MISS"  # noqa: E731
         print(f"\n== {item.id} [{item.split}]")
@@ -306,7 +362,8 @@ def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool) 
         print(f"  loop {mark(loop_ok)} {answer.open_loop!r} -> {answer.resolution!r}"
               f" (labelled: {'yes' if labelled_loop else 'none'})")
         print(f"  perspective {mark(claim)} {answer.perspective!r}")
-        print(f"  tags {answer.niche_tags} junk={junk}")
+        print(f"  tags {answer.niche_tags} junk={junk}; kept {kept} junk={kept_junk}")
+        print(f"  unsure {sorted(unsure)}")
 
 
 def score_failure(item: Item, scores: Scores) -> None:
@@ -366,7 +423,43 @@ def report(name: str, scores: Scores) -> dict[str, float]:
     verdict = "  met" if f["junk_tags"] <= JUNK_TARGET else f"  above target {JUNK_TARGET:.0%}"
     print(f"  {'junk tags':<28}{f['junk_tags']:>7.0%}   ({scores.junk} of {scores.tags},"
           f" {f['tags_per_item']:.1f} per item){verdict}")
+    if scores.asserted:
+        report_asserted(scores, f)
     return f
+
+
+ASSERTED_TARGETS = {"hook_pattern": (0.85, 0.50), "loop": (0.85, 0.60), "perspective": (0.85, 0.50)}
+ASSERTED_LABELS = {"hook": "hook span", "hook_pattern": "hook pattern", "loop": "open loop and pay-off",
+                   "perspective": "perspective"}
+TWO_TAGS_TARGET = 0.80
+
+
+def report_asserted(scores: Scores, f: dict[str, float]) -> None:
+    """Per field: accuracy of what is asserted, coverage, and the all-answer accuracy beside them."""
+    print(f"  {'asserted only':<28}{'right':>7}  {'coverage':>8}  {'all-answer':>10}")
+    for name, label in ASSERTED_LABELS.items():
+        pairs = scores.asserted.get(name, [])
+        said = [right for asserted, right in pairs if asserted]
+        right, coverage, everything = share(said), len(said) / max(len(pairs), 1), share([r for _, r in pairs])
+        target = ASSERTED_TARGETS.get(name)
+        verdict = "" if target is None else (
+            "  met" if (said and right >= target[0] and coverage >= target[1])
+            else f"  below target {target[0]:.0%} right on {target[1]:.0%}")
+        print(f"  {label:<28}{right:>7.0%}  {coverage:>8.0%}  {everything:>10.0%}   ({sum(said)} of {len(said)}){verdict}")
+        f[f"asserted_{name}"], f[f"coverage_{name}"] = right, coverage
+    junk = scores.kept_junk / scores.kept_tags if scores.kept_tags else 0.0
+    two = share(scores.two_tags)
+    ok = junk <= JUNK_TARGET and two >= TWO_TAGS_TARGET
+    print(f"  {'junk tags kept':<28}{junk:>7.0%}   ({scores.kept_junk} of {scores.kept_tags}; two tags or more on"
+          f" {two:.0%} of items){'  met' if ok else '  below target'}")
+    f["kept_junk_tags"], f["two_tags"] = junk, two
+
+
+def report_bands(scores: Scores) -> None:
+    """Calibration: per field and evidence band, how many answers fall in it and the share right."""
+    print("\nCalibration (dev): field, evidence band, answers, right")
+    for (name, band), rights in sorted(scores.bands.items()):
+        print(f"  {name:<14}{band:<28}{len(rights):>4}  {share(rights):>5.0%}")
 
 
 def main() -> int:
@@ -378,7 +471,11 @@ def main() -> int:
     parser.add_argument("--workspace", type=Path,
                         help="decode with the provider this workspace's ai_config.yaml selects, not the rules")
     parser.add_argument("--provider", choices=PROVIDERS, help="with --workspace: this provider for every skill")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="print the dev split's accuracy per evidence band (implies --split dev)")
     args = parser.parse_args()
+    if args.calibrate:
+        args.split = "dev"
     if args.provider and not args.workspace:
         parser.error("--provider needs --workspace (its ai_config.yaml holds the keys, models, prices and limits)")
     try:
@@ -396,7 +493,7 @@ def main() -> int:
     cost_usd = 0.0
     started = time.monotonic()
     wanted = [item for item in [*items, *samples] if (not args.only or item.id in args.only)
-              and (timed or args.split in (None, item.split))]  # a paid provider is asked only what is reported
+              and args.split in (None, item.split)]  # what is not reported is not decoded (held-out stays unread)
     for done, item in enumerate(wanted):
         try:
             answer, _, cost = decode(item, provider, decoder.token_budget)  # the first call warms imports
@@ -412,9 +509,11 @@ def main() -> int:
         if timed and item.duration and item.duration >= LONG_SECONDS:
             long_ms.append(twenty_minutes_ms(item, provider))
         verbose = args.verbose and (args.split is None or args.split == item.split)
-        score(item, answer, by_split[item.split], verbose)
+        score(item, answer, by_split[item.split], verbose, rules_view(item) if timed else None)
     shown = [(n, t) for n, t in [*SPLITS.items(), ("samples", "Bundled samples")] if args.split in (None, n)]
     results = {name: report(title, by_split[name]) for name, title in shown}  # --split dev: tune without peeking
+    if args.calibrate:
+        report_bands(by_split["dev"])
     everything = Scores()
     for part in SPLITS:
         s = by_split[part]
@@ -426,6 +525,11 @@ def main() -> int:
         everything.perspective += s.perspective
         everything.tags += s.tags
         everything.junk += s.junk
+        for name, pairs in s.asserted.items():
+            everything.asserted.setdefault(name, []).extend(pairs)
+        everything.kept_tags += s.kept_tags
+        everything.kept_junk += s.kept_junk
+        everything.two_tags += s.two_tags
     if args.split is None:
         report(f"All {len(everything.hook_span)} labelled items", everything)
     if failed:

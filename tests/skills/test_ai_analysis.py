@@ -138,25 +138,26 @@ def test_combined_and_per_skill_agree(transcript: Transcript) -> None:
     combined = analyse_dna(provider, transcript, mode="combined", **ENTRY)
     separate = analyse_dna(provider, transcript, mode="per_skill", **ENTRY)
 
-    assert combined == separate
+    # the seed's separate calls answer everything; the combined one only what the rules are sure of
+    for name in ("perspective", "hook", "hook_pattern", "open_loop"):
+        assert getattr(combined, name) == (None if name in combined.unsure else getattr(separate, name))
+    assert set(combined.niche_tags) <= set(separate.niche_tags)
     assert combined.usage == Usage()
 
 
 def test_timed_analysis_is_display_ready_with_timestamps() -> None:
     analysis = analyse_dna(RuleProvider(), BUDGET, **ENTRY)
 
-    assert analysis.perspective == (
-        "Most people think debt is a math problem. But the truth is that debt is a habit problem, "
-        "and habits need systems, not motivation."
-    )
+    # "the truth is" is a claim cue: on the dev split those were right 59 % of the time, so unsure
+    assert analysis.perspective is None and analysis.unsure == ["perspective"]
+    assert analysis.confidence["perspective"] < 0.79 <= analysis.confidence["hook_pattern"]
     assert analysis.hook_pattern == "result_first"
     assert re.fullmatch(r"\[0:00-0:\d\d\] I paid off forty thousand dollars of debt .*", analysis.hook)
     assert analysis.hook_confidence is not None and analysis.hook_confidence >= 0.5
     opened, resolved = analysis.open_loop.split(" -> resolved ")
     assert re.fullmatch(r"\[0:0\d\] Stay until the end, because the last rule is .*", opened)
     assert re.fullmatch(r"\[0:\d\d\] Finally, the last rule, the one I promised you: .*", resolved)
-    assert "debt" in analysis.niche_tags and "credit card" in analysis.niche_tags and "rule" not in analysis.niche_tags
-    assert 3 <= len(analysis.niche_tags) <= 6
+    assert analysis.niche_tags == ["debt"]  # said throughout and in the title; the rest said too seldom
 
 
 def test_untimed_analysis_has_no_timestamps() -> None:
@@ -218,9 +219,20 @@ def test_language_model_answers_are_normalised_and_summed() -> None:
     assert analysis.usage.output_tokens == 4 * 60 and analysis.usage.cost_usd == pytest.approx(0.004)
 
 
-def test_an_answer_without_a_perspective_is_an_error_not_an_empty_write() -> None:
+def test_an_answer_without_a_perspective_is_unsure_not_an_empty_answer() -> None:
     llm = Scripted({DNAAnalysisAnswer: {
         "perspective": " ", "hook": "Hi", "hook_pattern": "statement", "open_loop": None, "opened_at": None,
+        "resolution": None, "resolved_at": None, "niche_tags": [],
+    }})
+
+    analysis = analyse_dna(llm, BUDGET, **ENTRY)
+
+    assert analysis.perspective is None and analysis.unsure == ["perspective"]
+
+
+def test_an_answer_without_a_perspective_or_a_hook_is_an_error_not_an_empty_write() -> None:
+    llm = Scripted({DNAAnalysisAnswer: {
+        "perspective": " ", "hook": "", "hook_pattern": "statement", "open_loop": None, "opened_at": None,
         "resolution": None, "resolved_at": None, "niche_tags": [],
     }})
 

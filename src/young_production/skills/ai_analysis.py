@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, create_model, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from ..ai.base import AIAnswer, AIProvider, AIRequest, Usage
 from ..text.hooks import opening
@@ -31,7 +32,7 @@ from ..text.perspective import score_sentences
 from ..text.sentences import Sentence, split_sentences
 from ..errors import AIError
 from . import dna_rules
-from ..records import SourceType
+from ..records import DECODED_FIELDS, SourceType
 from ..transcript import Transcript, format_timestamp
 
 
@@ -91,10 +92,14 @@ class NicheTagsAnswer(BaseModel):
 
 
 class DNAAnalysisAnswer(BaseModel):
+    """The combined answer. A field left empty and named in `unsure` was not decided: the rule
+    provider's own confidence (`confidence`, field -> 0..1) was below its threshold. Neither is
+    asked of a model (they are not in the JSON schema it sees)."""
+
     answer_by_rules: ClassVar = staticmethod(dna_rules.by_rules(dna_rules._dna))
-    perspective: str = Field(description="The central claim or point of view, in one or two sentences.")
-    hook: str = Field(description="The opening lines that grab attention, quoted.")
-    hook_pattern: HookPattern
+    perspective: str | None = Field(description="The central claim or point of view, in one or two sentences.")
+    hook: str | None = Field(description="The opening lines that grab attention, quoted.")
+    hook_pattern: HookPattern | None
     hook_start: float | None = Field(default=None, description="Hook start in seconds, null when untimed.")
     hook_end: float | None = Field(default=None, description="Hook end in seconds, null when untimed.")
     hook_confidence: float | None = Field(default=None, description="0 to 1.")
@@ -103,6 +108,8 @@ class DNAAnalysisAnswer(BaseModel):
     resolution: str | None = Field(description="The passage that pays it off, quoted; null when unresolved.")
     resolved_at: float | None = Field(description="When it is paid off, in seconds; null when untimed or none.")
     niche_tags: list[str] = Field(description="3 to 6 short lower-case topic tags, 1-3 words each.")
+    confidence: SkipJsonSchema[dict[str, float]] = Field(default_factory=dict)
+    unsure: SkipJsonSchema[list[str]] = Field(default_factory=list)
 
     @field_validator("niche_tags")
     @classmethod
@@ -112,15 +119,19 @@ class DNAAnalysisAnswer(BaseModel):
 
 @dataclass
 class DNAAnalysis:
-    """What WF1 writes back: display-ready strings (timestamps included when known)."""
+    """What WF1 writes back: display-ready strings (timestamps included when known).
 
-    perspective: str
-    hook: str
-    hook_pattern: str
+    A field in `unsure` is empty: nobody decided it yet (a model can, see `fill_unsure`)."""
+
+    perspective: str | None
+    hook: str | None
+    hook_pattern: str | None
     open_loop: str | None
     niche_tags: list[str]
     usage: Usage
     hook_confidence: float | None = None
+    confidence: dict[str, float] = field(default_factory=dict)
+    unsure: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -402,7 +413,7 @@ def analysis_from_answer(answer: AIAnswer[DNAAnalysisAnswer]) -> DNAAnalysis:
     loop = OpenLoopAnswer(open_loop=v.open_loop, opened_at=v.opened_at, resolution=v.resolution,
                           resolved_at=v.resolved_at)
     return _analysis(v.perspective, v.hook, v.hook_pattern, v.hook_start, v.hook_end, v.hook_confidence,
-                     loop, v.niche_tags, answer.usage)
+                     loop, v.niche_tags, answer.usage, v.confidence, v.unsure)
 
 
 def analyse_dna(
@@ -434,19 +445,28 @@ def analyse_dna(
 
 
 def _analysis(
-    perspective: str, hook: str, pattern: HookPattern, start: float | None, end: float | None,
-    confidence: float | None, loop: OpenLoopAnswer, tags: list[str], usage: Usage,
+    perspective: str | None, hook: str | None, pattern: HookPattern | None, start: float | None,
+    end: float | None, hook_confidence: float | None, loop: OpenLoopAnswer, tags: list[str], usage: Usage,
+    confidence: dict[str, float] | None = None, unsure: Sequence[str] = (),
 ) -> DNAAnalysis:
-    if not perspective.strip() or not hook.strip():
+    """Display-ready fields; an empty perspective, hook or pattern nobody declared unsure is unsure too."""
+    perspective, hook = (perspective or "").strip(), (hook or "").strip()
+    unsure = list(unsure)
+    if not unsure and not perspective and not hook:
         raise AIError("the analysis came back without a perspective or a hook")
+    for name, value in (("perspective", perspective), ("hook", hook), ("hook_pattern", pattern)):
+        if not value and name not in unsure:
+            unsure.append(name)
     return DNAAnalysis(
-        perspective=perspective.strip(),
-        hook=format_hook(hook, start, end),
-        hook_pattern=pattern.value,
-        open_loop=format_open_loop(loop),
+        perspective=perspective or None,
+        hook=format_hook(hook, start, end) if hook else None,
+        hook_pattern=pattern.value if pattern else None,
+        open_loop=format_open_loop(loop, payoff_unsure="payoff" in unsure),
         niche_tags=tags,
         usage=usage,
-        hook_confidence=confidence,
+        hook_confidence=hook_confidence,
+        confidence=dict(confidence or {}),
+        unsure=[name for name in DECODED_FIELDS if name in unsure],
     )
 
 
@@ -458,14 +478,19 @@ def format_hook(text: str, start: float | None, end: float | None) -> str:
     return f"[{span}] {text.strip()}"
 
 
-def format_open_loop(loop: OpenLoopAnswer) -> str | None:
+def format_open_loop(loop: OpenLoopAnswer, payoff_unsure: bool = False) -> str | None:
     """'[0:12] stay until the end ... -> resolved [1:40] the third one is ...'; None when there is no loop."""
     if not loop.open_loop or not loop.open_loop.strip():
         return None
     opened = _stamped(loop.open_loop, loop.opened_at)
+    if payoff_unsure:
+        return f"{opened} -> {PAYOFF_UNSURE}"
     if not loop.resolution or not loop.resolution.strip():
         return f"{opened} -> not resolved in the transcript"
     return f"{opened} -> resolved {_stamped(loop.resolution, loop.resolved_at)}"
+
+
+PAYOFF_UNSURE = "pay-off unsure"
 
 
 def _stamped(text: str, at: float | None) -> str:

@@ -5,6 +5,10 @@ Each analysis schema in `skills.ai_analysis` names one of these handlers as its
 `request.inputs["segments"]` (falling back to `request.data` as untimed text) and the
 title from `request.inputs["title"]`, and fill the schema's fields from the text
 heuristics in `young_production.text`.
+
+The combined answer (`_dna`) also says how sure the rules are of each field
+(`text.confidence`): a field below its threshold is left empty and listed as unsure,
+never filled with a fallback guess.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from typing import Any
 
 from ..ai.base import AIRequest
 from ..errors import AIError
-from ..text.hooks import Hook, find_hook
-from ..text.keyphrases import niche_tags
+from ..records import DECODED_FIELDS
+from ..text import confidence as sure
+from ..text.hooks import Hook, find_hook, intro_length, opening, pattern_evidence
+from ..text.keyphrases import TagSupport, niche_tags, tag_support
 from ..text.loops import Loop, best_loop, find_loops
-from ..text.perspective import find_perspective
+from ..text.perspective import best_sentence, claim_cue_weight, find_perspective
 from ..text.sentences import Sentence, split_sentences
 from ..transcript import Segment
 
@@ -62,6 +68,23 @@ class Material:
     def tags(self) -> list[str]:
         return niche_tags(self.sentences, self.title)
 
+    @cached_property
+    def tag_support(self) -> list[TagSupport]:
+        return tag_support(self.sentences, self.title)
+
+    @cached_property
+    def judged(self) -> dict[str, sure.Judged]:
+        """Each decoded field's evidence band and confidence (see `text.confidence`)."""
+        chosen = best_sentence(self.sentences)
+        return {
+            "perspective": sure.judge("perspective", sure.perspective_band(claim_cue_weight(chosen) if chosen else 0)),
+            "hook": sure.judge("hook", sure.hook_band(intro_length(self.sentences))),
+            "hook_pattern": sure.judge("hook_pattern",
+                                       sure.pattern_band(pattern_evidence(opening(self.sentences, self.title)))),
+            "open_loop": sure.judge("open_loop", sure.loop_band(self.loop)),
+            "payoff": sure.judge("payoff", sure.payoff_band(self.loop)),
+        }
+
 
 def _perspective(m: Material) -> dict[str, Any]:
     return {"perspective": m.perspective}
@@ -89,17 +112,54 @@ def _niche_tags(m: Material) -> dict[str, Any]:
 
 
 def _dna(m: Material) -> dict[str, Any]:
+    """Every field the rules are sure of; the others empty and named in `unsure`."""
+    answer = decode_everything(m)
+    for name in answer["unsure"]:
+        for key in ANSWER_KEYS[name]:
+            answer[key] = [] if key == "niche_tags" else None
+    return answer
+
+
+def decode_everything(m: Material) -> dict[str, Any]:
+    """The combined answer with every field filled, sure or not, and which ones are unsure.
+
+    Never stored: `_dna` empties the unsure fields. The decoding benchmark reads it to put the
+    accuracy of asserted answers beside the accuracy of answering everything."""
     hook, loop = _hook(m), _open_loop(m)
-    return {
+    confidence = {name: judged.confidence for name, judged in m.judged.items()}
+    unsure = [name for name, c in confidence.items() if c < sure.THRESHOLDS[name]]
+    if "open_loop" in unsure and "payoff" not in unsure:  # no loop asserted: nothing to pay off
+        unsure.append("payoff")
+    tags = sure.confident_tags(m.tag_support)
+    confidence["niche_tags"] = max((c for _, c in tags), default=max(
+        (sure.tag_confidence(s) for s in m.tag_support), default=0.0))
+    confidence.update({f"tag:{tag}": c for tag, c in tags})
+    if not tags:
+        unsure.append("niche_tags")
+    answer = {
         "perspective": m.perspective,
         "hook": hook["hook"],
         "hook_pattern": hook["pattern"],
         "hook_start": hook["start"],
         "hook_end": hook["end"],
-        "hook_confidence": hook["confidence"],
+        "hook_confidence": confidence["hook_pattern"],
         **loop,
-        "niche_tags": m.tags,
+        "niche_tags": [tag for tag, _ in tags] or m.tags,
+        "confidence": confidence,
+        "unsure": [name for name in DECODED_FIELDS if name in unsure],
     }
+    return answer
+
+
+ANSWER_KEYS: dict[str, tuple[str, ...]] = {
+    "perspective": ("perspective",),
+    "hook": ("hook", "hook_start", "hook_end"),
+    "hook_pattern": ("hook_pattern", "hook_confidence"),
+    "open_loop": ("open_loop", "opened_at", "resolution", "resolved_at"),
+    "payoff": ("resolution", "resolved_at"),
+    "niche_tags": ("niche_tags",),
+}
+"""The combined answer's keys that hold each decoded field (emptied when it is unsure)."""
 
 
 def by_rules(handler: Handler) -> Callable[[AIRequest], dict[str, Any]]:

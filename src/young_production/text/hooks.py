@@ -280,25 +280,57 @@ _VERBISH = re.compile(r"\b(?:is|are|was|were|have|has|had|will|would|can|do|does
 _SHORT_WHY = re.compile(r"^(?:but |so |and )?(?:why|how|how come|what happened)\W*\?$")
 
 
+@dataclass(frozen=True)
+class PatternEvidence:
+    """What a hook's pattern rests on: the winning score, the runner-up's, the strongest cue or shape
+    of the winner in one sentence, and in how many opening sentences the winner was seen."""
+
+    pattern: str
+    best: float
+    runner_up: float
+    strongest: float
+    agreeing: int
+    by_shape: bool  # no cue phrase of the winner fired: only a sentence's shape told it
+
+    @property
+    def fallback(self) -> bool:
+        """Nothing reached MIN_SCORE: "statement" because no pattern fired, not because one did."""
+        return self.pattern == FALLBACK
+
+
 def classify(window: Sequence[Sentence]) -> tuple[str, float]:
     """(pattern, confidence) for the opening sentences, from their cues and their shape."""
+    evidence = pattern_evidence(window)
+    if evidence.fallback:
+        return FALLBACK, 0.3
+    best, runner_up = evidence.best, evidence.runner_up
+    confidence = 0.35 + 0.4 * min(best, 4.0) / 4.0 + 0.2 * (best - runner_up) / best
+    return evidence.pattern, round(min(confidence, 0.95), 2)
+
+
+def pattern_evidence(window: Sequence[Sentence]) -> PatternEvidence:
+    """The pattern of the opening sentences and the evidence for it (see the module notes)."""
     scores = dict.fromkeys(PRIORITY, 0.0)
+    strongest = dict.fromkeys(PRIORITY, 0.0)
+    seen_in = dict.fromkeys(PRIORITY, 0)
+    cued: set[str] = set()
     for position, sentence in enumerate(window):
         weight = POSITION_WEIGHTS[min(position, len(POSITION_WEIGHTS) - 1)]
         text = sentence.lower.strip()
         found = {pattern: max((strength for strength, rx in cues if rx.search(text)), default=0.0)
                  for pattern, cues in CUES.items()}
+        cued.update(pattern for pattern, strength in found.items() if strength)
         if not any(found.values()):  # a cue phrase says more than the sentence's shape
             for pattern, strength in _shapes(window, position).items():
                 found[pattern] = strength
         for pattern, strength in found.items():
             scores[pattern] += weight * strength
+            strongest[pattern] = max(strongest[pattern], strength)
+            seen_in[pattern] += strength > 0
     ranked = sorted(PRIORITY, key=lambda p: (-scores[p], PRIORITY.index(p)))
     best, runner_up = scores[ranked[0]], scores[ranked[1]]
-    if best < MIN_SCORE:
-        return FALLBACK, 0.3
-    confidence = 0.35 + 0.4 * min(best, 4.0) / 4.0 + 0.2 * (best - runner_up) / best
-    return ranked[0], round(min(confidence, 0.95), 2)
+    pattern = ranked[0] if best >= MIN_SCORE else FALLBACK
+    return PatternEvidence(pattern, best, runner_up, strongest[ranked[0]], seen_in[ranked[0]], ranked[0] not in cued)
 
 
 def _shapes(window: Sequence[Sentence], position: int) -> dict[str, float]:

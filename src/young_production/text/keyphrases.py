@@ -120,16 +120,35 @@ class _Phrases:
     total_sentences: int = 0
 
 
+@dataclass(frozen=True)
+class TagSupport:
+    """What a tag rests on: in how many sentences it is said, whether the title says it too, its rank."""
+
+    tag: str
+    sentences: int
+    in_title: bool
+    rank: int
+
+
 def niche_tags(sentences: Sequence[Sentence], title: str = "") -> list[str]:
     """3-6 short lower-case tags, best first (fewer only when the text is too short).
 
     Tags come from the content only: the title just weighs phrases the text says
     too, and a title that is a file name or a web address counts for nothing.
     """
+    return [support.tag for support in tag_support(sentences, title)]
+
+
+def tag_support(sentences: Sequence[Sentence], title: str = "") -> list[TagSupport]:
+    """The tags `niche_tags` picks, each with the evidence for it."""
     texts = spell_out([_content(s.text) for s in sentences if not _CREDIT_LINE.search(s.text)])
     title = _content(title)
     phrases = _count(texts, title)
-    return [" ".join(key) for key in _pick(phrases, speakers(texts), people_in_passing(texts, title))]
+    picked = _pick(phrases, speakers(texts), people_in_passing(texts, title))
+    return [
+        TagSupport(" ".join(key), phrases.sentences.get(key, 0), phrases.counts[key] > phrases.occurrences[key], rank)
+        for rank, key in enumerate(picked)
+    ]
 
 
 def _content(text: str) -> str:

@@ -216,6 +216,19 @@ def _centrality(bags: Sequence[frozenset[str]]) -> list[float]:
     return [float(r) / top for r in rank]
 
 
+def claim_cue_weight(sentence: Sentence) -> float:
+    """The weight of the strongest claim cue the sentence holds (0 when none): what framing chose it."""
+    return next((cue.weight for cue in CLAIM_CUES if cue.pattern.search(sentence.lower)), 0.0)
+
+
+def best_sentence(sentences: Sequence[Sentence]) -> Sentence | None:
+    """The sentence the perspective is built around (the best score; the earliest on a tie)."""
+    if not sentences:
+        return None
+    scores = score_sentences(sentences)
+    return sentences[max(range(len(sentences)), key=lambda i: (scores[i], -i))]
+
+
 def find_perspective(sentences: Sequence[Sentence]) -> str | None:
     """The central claim in one or two sentences; None when there is no text."""
     if not sentences:

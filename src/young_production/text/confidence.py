@@ -1,0 +1,112 @@
+"""How sure the rules are of each decoded field, from their own evidence, calibrated on the dev split.
+
+Every field's evidence falls in a *band* (which cue fired, how many agreed, the margin over
+the runner-up); a band's confidence is the share of the development split's answers in that
+band that were right (`benchmarks/decoding.py --calibrate` measures it; the tables below are its
+output, and docs/rules.md publishes them). Below its field's threshold, a field is *unsure*:
+the rule provider leaves it empty and says so, and a model can fill it (cascade mode).
+
+Thresholds were fixed on the dev split: the lowest confidence at which the answers asserted
+on the dev split are at least 85 % right together; where no band reaches 85 % (open loops, the
+perspective), only the best band is asserted. Tags: the lowest support score keeping the dev
+split's kept tags under 5 % junk with two tags on 80 % of items. Fallbacks are never answers: a "statement" hook because no pattern fired, and a
+tag said in one sentence only, sit below every threshold whatever the data says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .hooks import PatternEvidence
+from .keyphrases import TagSupport
+from .loops import Loop
+
+# band -> share of dev answers in that band that were right (benchmarks/decoding.py --calibrate)
+CALIBRATION: dict[str, dict[str, float]] = {
+    "hook": {"opening": 0.97, "after an intro": 0.86},
+    # "no pattern fired" is not measured but fixed: a "statement" because nothing fired is no answer
+    "hook_pattern": {"no pattern fired": 0.3, "tie": 0.67, "narration shape only": 0.64, "one cue": 0.94,
+                     "strong cue or agreement": 0.97},
+    "open_loop": {"none found": 0.69, "question": 0.43, "explicit promise": 0.56, "named device": 0.78},
+    "payoff": {"no loop": 0.69, "question answered": 0.53, "question unanswered": 0.22,
+               "promise paid off": 0.6, "promise not paid off": 0.5, "device paid off": 0.78},
+    "perspective": {"central, no claim cue": 0.79, "claim cue": 0.59},
+}
+"""Band -> share of the dev split's answers in it that were right (capped at 0.97: a band of 20 is no proof)."""
+THRESHOLDS: dict[str, float] = {
+    "hook": 0.86, "hook_pattern": 0.64, "open_loop": 0.78, "payoff": 0.78, "perspective": 0.79, "tag": 0.7,
+}
+TAG_CAP = 5
+_DEVICES = {"list", "catch", "explore", "ordinal", "end", "first", "next", "wait"}
+_PROMISES = {"promise", "later", "withheld"}
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A field's band and the confidence it gives."""
+
+    band: str
+    confidence: float
+
+
+def judge(field: str, band: str) -> Judged:
+    return Judged(band, CALIBRATION[field][band])
+
+
+def hook_band(intro_skipped: int) -> str:
+    return "opening" if intro_skipped == 0 else "after an intro"
+
+
+def pattern_band(evidence: PatternEvidence) -> str:
+    if evidence.fallback:
+        return "no pattern fired"
+    if evidence.best == evidence.runner_up:
+        return "tie"
+    if evidence.pattern == "story" and evidence.by_shape and evidence.best < 2.5:
+        return "narration shape only"
+    if evidence.best >= 3.0 or evidence.agreeing >= 2:
+        return "strong cue or agreement"
+    return "one cue"
+
+
+def loop_band(loop: Loop | None) -> str:
+    if loop is None:
+        return "none found"
+    if loop.kind == "question":
+        return "question"
+    return "named device" if loop.kind in _DEVICES else "explicit promise"
+
+
+def payoff_band(loop: Loop | None) -> str:
+    if loop is None:
+        return "no loop"
+    paid = loop.payoff is not None
+    if loop.kind == "question":
+        return "question answered" if paid else "question unanswered"
+    if loop.kind in _DEVICES:
+        return "device paid off"  # an unrevealed device is no loop at all (see loops)
+    return "promise paid off" if paid else "promise not paid off"
+
+
+def perspective_band(cue_weight: float) -> str:
+    """A claim cue finds *a* claim; on the dev split the central sentence with no cue was right more often."""
+    return "claim cue" if cue_weight >= 1.0 else "central, no claim cue"
+
+
+def tag_confidence(support: TagSupport) -> float:
+    """Support for a tag: said in more sentences, said by the title too, ranked higher.
+
+    Fitted on the dev split (share of tags that were not junk); a tag said in one sentence
+    and not in the title scores at most 0.34, below the threshold: one mention is no support.
+    """
+    confidence = 0.3 + 0.08 * min(support.sentences, 6) + (0.3 if support.in_title else 0.0) - 0.04 * support.rank
+    if support.sentences < 2 and not support.in_title:
+        confidence = min(confidence, 0.34)
+    return round(max(0.0, min(confidence, 0.95)), 2)
+
+
+def confident_tags(supports: Sequence[TagSupport]) -> list[tuple[str, float]]:
+    """The tags that clear the threshold, best first, at most TAG_CAP."""
+    kept = [(s.tag, tag_confidence(s)) for s in supports]
+    return [(tag, c) for tag, c in kept if c >= THRESHOLDS["tag"]][:TAG_CAP]
