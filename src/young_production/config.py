@@ -237,6 +237,8 @@ class LimitsConfig(_Section):
 class AIConfig(_Section):
     provider: Literal["rules", "anthropic", "openai"] = "rules"
     analysis_mode: Literal["combined", "per_skill"] = "combined"
+    # cascade: the free rules decode first; only the fields they are unsure of go to `provider`
+    analysis: Literal["direct", "cascade"] = "direct"
     condense_token_budget: int = 1500
     skills: dict[str, SkillAIConfig] = Field(default_factory=dict)
     anthropic: ProviderConfig = Field(default_factory=ProviderConfig)

@@ -58,7 +58,8 @@ def test_prompt_keeps_entry_data_out_of_the_system_prefix() -> None:
 def test_strict_schema_requires_every_field_and_forbids_extras() -> None:
     schema = strict_json_schema(DNAAnalysisAnswer)
     assert schema["additionalProperties"] is False
-    assert set(schema["required"]) == set(DNAAnalysisAnswer.model_fields)
+    assert set(schema["required"]) == set(DNAAnalysisAnswer.model_fields) - {"confidence", "unsure"}
+    assert "confidence" not in schema["properties"] and "unsure" not in schema["properties"]  # the rules' own
     assert "default" not in str(schema["properties"]["hook_start"])
 
 

@@ -123,10 +123,12 @@ def test_wf1_analysis_runs_on_every_provider(subject: Subject, mode: str) -> Non
         subject.provider, MONEY, title="Money habits", source_type=SourceType.YOUTUBE_VIDEO, mode=mode, entry_id="e1"
     )
 
-    assert analysis.perspective.strip()
+    assert analysis.perspective or "perspective" in analysis.unsure  # the rules may be unsure of it
     assert analysis.hook.startswith("[")  # timed transcript: the hook carries its time span
-    assert analysis.hook_pattern
+    assert analysis.hook_pattern or "hook_pattern" in analysis.unsure
     assert 1 <= len(analysis.niche_tags) <= 6
+    if subject.name != "rules":
+        assert analysis.perspective and analysis.unsure == []
     if subject.name != "rules":
         expected_calls = 1 if mode == "combined" else 4
         assert len(subject.ledger.calls()) == expected_calls

@@ -92,7 +92,8 @@ def dna_show(
     from ..store.resolve import resolve
     from .views import dna_view
 
-    store = open_store(workspace_of(ctx).require())
+    workspace = workspace_of(ctx).require()
+    store = open_store(workspace)
     try:
         entry = resolve(store, ViralDNA, entry_id)
     finally:
@@ -100,4 +101,9 @@ def dna_show(
     if as_json:
         emit_json(record_summary(entry))
         return
-    console.print(dna_view(entry, console, whole_transcript=transcript))
+    offer = None
+    if entry.unsure:
+        from ..skills.dna_cascade import model_offer
+
+        offer = f"unsure (ask a model: {model_offer(workspace.ai_config(), entry.unsure)}: `yp run wf1 --unsure`)"
+    console.print(dna_view(entry, console, whole_transcript=transcript, unsure_offer=offer))

@@ -47,16 +47,21 @@ def heading(title: str, facts: Sequence[object]) -> Group:
     return Group(Text(visible(title) or "(untitled)", style="bold"), Text(line, style="dim"))
 
 
-def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = False) -> RenderableType:
+def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = False,
+             unsure_offer: str | None = None) -> RenderableType:
+    """`unsure_offer` stands in for each field the decoder left unsure ("unsure (ask a model: ...)")."""
     facts = [f"id {short_id(entry.id)}", entry.source_type.value if entry.source_type else None, entry.status.value,
              _count(entry.views, "views"), _duration(entry.duration_seconds)]
     hook = None
     if entry.hook:
         hook = Text.assemble((f"({entry.hook_pattern}) ", "cyan") if entry.hook_pattern else "", visible(entry.hook))
+    unsure = {name: unsure_offer for name in entry.unsure} if unsure_offer else {}
     decoded = fields_grid([
-        ("Perspective", entry.perspective),
-        ("Hook", hook),
-        ("Open loop", entry.open_loop),
+        ("Perspective", entry.perspective or unsure.get("perspective")),
+        ("Hook", hook or unsure.get("hook")),
+        ("Hook pattern", None if entry.hook_pattern else unsure.get("hook_pattern")),
+        ("Open loop", entry.open_loop or unsure.get("open_loop")),
+        ("Tags", None if entry.niche_tags else unsure.get("niche_tags")),
         ("Unsure", entry.unsure),
         ("Confidence", ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in sorted(entry.confidence.items()))),
         ("Needs review", "yes: check the fields above" if entry.needs_review else None),
@@ -69,7 +74,7 @@ def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = Fals
         ("Decoded", _when(entry.processed_at)),
     ])
     parts: list[RenderableType] = [heading(entry.title or entry.url or "", facts), Text(), decoded, Text(), about]
-    if not (entry.perspective or entry.hook or entry.open_loop or entry.error_reason):
+    if not (entry.perspective or entry.hook or entry.open_loop or entry.error_reason or entry.unsure):
         parts[2] = Text("not decoded yet: `yp run wf1`", style="yellow")
     parts += [Text(), *transcript_part(entry, console, whole_transcript)]
     return Group(*parts)

@@ -42,11 +42,25 @@ def update_entry(store: Store, kind: type[R], record_id: str, changes: Mapping[s
 def fetch_unprocessed_dna(
     store: Store, *, include_failed: bool = False, limit: int | None = None
 ) -> list[ViralDNA]:
-    """S17: DNA whose perspective is empty; failed entries only when asked to retry them."""
+    """S17: DNA whose perspective is empty; failed entries only when asked to retry them.
+
+    An encoded entry whose perspective the rules were unsure of (`needs_review`) is not
+    unprocessed: `fetch_unsure_dna` is how a model gets to it. Filtered here rather than in the
+    query, so a Notion database made before the Needs review property still answers.
+    """
     filters = [Filter.empty("perspective")]
     if not include_failed:
         filters.append(Filter("status", "ne", DNAStatus.FAILED))
-    return fetch_entries(store, ViralDNA, filters, limit=limit)
+    waiting = (e for e in iter_records(store, ViralDNA, filters)
+               if not (e.needs_review and e.status == DNAStatus.ENCODED))
+    return list(islice(waiting, limit))
+
+
+def fetch_unsure_dna(store: Store, *, limit: int | None = None) -> list[ViralDNA]:
+    """Encoded DNA with fields the rules were unsure of, for a model to fill (`yp run wf1 --unsure`)."""
+    found = (e for e in iter_records(store, ViralDNA, [Filter("status", "eq", DNAStatus.ENCODED)])
+             if e.needs_review and e.unsure)
+    return list(islice(found, limit))
 
 
 def dna_filters(

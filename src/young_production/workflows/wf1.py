@@ -1,7 +1,7 @@
 """WF1: Viral DNA decoding, on the durable engine.
 
-Selects DNA whose perspective is empty (S17); each entry is one durable workflow of
-three checkpointed steps:
+Selects DNA whose perspective is empty and that does not wait for review (S17); each entry
+is one durable workflow of three checkpointed steps:
 
 - `wf1.read`: classify (S08), scrape (S18) and transcribe (S04). Downloads land in
   the entry's folder under the workspace's media folder; the step returns the
@@ -13,6 +13,11 @@ three checkpointed steps:
   (after a crash between the write and its checkpoint) writes the same values again.
   With the free rule-based provider the analysis is redone at no cost, so analysis
   and write are one step (`wf1.analyse_and_write`): one checkpoint fewer per entry.
+
+With `analysis: cascade` the rules decode first and only their unsure fields go to the
+model (`skills.dna_cascade`). `--unsure` (`options.extra["unsure"]`) selects instead the
+encoded entries with unsure fields and asks the model for those fields only, from the
+transcript kept on the entry (`wf1.fill`, then `wf1.write`).
 
 A failure of the entry (private video, 404, nothing to transcribe) marks it Failed
 with a reason a person can read, in one more step; a failure of the account or the
@@ -27,14 +32,16 @@ from dataclasses import asdict
 from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
-from ..errors import YPError
+from ..ai.rules import RuleProvider
+from ..errors import ConfigError, YPError
 from ..media.guard import AddressGuard
 from ..media.scrape import scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
 from ..skills.ai_analysis import analyse_dna, planned_requests
+from ..skills.dna_cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
 from ..skills.classification import classify_info_type
-from ..skills.crud import default_title, fetch_unprocessed_dna, update_entry
+from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna, update_entry
 from ..store.base import iter_records
 from ..transcript import Segment, Transcript
 from .base import EntryOutcome, RunOptions
@@ -89,17 +96,31 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
 def analysis_of(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
     """S05-S07 + S09: perspective, hook, open loop and niche tags."""
     runtime = active_runtime()
-    analysis = analyse_dna(
-        runtime.provider(run.get("provider")),
-        transcript_of(source),
-        title=source.get("title") or entry.get("title") or "",
-        source_type=SourceType(source["source_type"]),
-        mode=runtime.ai.analysis_mode,
-        token_budget=runtime.ai.condense_token_budget,
-        workflow=NAME,
-        entry_id=entry.get("id"),
-    )
+    transcript = transcript_of(source)
+    common: dict[str, Any] = dict(title=source.get("title") or entry.get("title") or "",
+                                  source_type=SourceType(source["source_type"]),
+                                  token_budget=runtime.ai.condense_token_budget, workflow=NAME,
+                                  entry_id=entry.get("id"))
+    if run.get("cascade"):  # the free rules first, the model only for what they are unsure of
+        rules = analyse_dna(RuleProvider(), transcript, mode="combined", **common)
+        analysis = cascade(rules, runtime.provider(run.get("provider")), transcript, **common)
+    else:
+        analysis = analyse_dna(runtime.provider(run.get("provider")), transcript, mode=runtime.ai.analysis_mode,
+                               **common)
     return {**asdict(analysis), "usage": asdict(analysis.usage)}
+
+
+@durable_step("wf1.fill")
+def fill_unsure(run: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """`--unsure`: the model's answer to an encoded entry's unsure fields, as the update to write
+    (a paid call: checkpointed, never bought twice)."""
+    runtime = active_runtime()
+    record = runtime.store.get(ViralDNA, entry_id)
+    before = analysis_of_entry(record)
+    after = cascade(before, runtime.provider(run.get("provider")), stored_transcript(record), title=record.title,
+                    source_type=record.source_type or SourceType.UNKNOWN,
+                    token_budget=runtime.ai.condense_token_budget, workflow=NAME, entry_id=entry_id)
+    return {"changes": unsure_changes(before, after), "analysis": {**asdict(after), "usage": asdict(after.usage)}}
 
 
 analyse = durable_step("wf1.analyse")(analysis_of)
@@ -144,6 +165,8 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     "prepared" and carries the source for the batch workflow (see wf1_batch).
     """
     outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
+    if run.get("unsure"):
+        return fill_entry(run, outcome)
     try:
         source = read_source(entry)
         if run.get("batch"):
@@ -175,6 +198,21 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     return outcome.to_dict()
 
 
+def fill_entry(run: dict[str, Any], outcome: EntryOutcome) -> dict[str, Any]:
+    """`--unsure`: ask the model for the entry's unsure fields and write them. A failure leaves the
+    encoded entry as it was (it is not marked Failed: what the rules decoded still stands)."""
+    try:
+        filled = fill_unsure(run, outcome.id)
+        written = write(outcome.id, filled["changes"])
+        outcome.title = written["title"]
+        outcome.detail = decoded_detail(None, filled["analysis"])
+    except STOPPING:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one entry's answer must never stop the run
+        outcome.status, outcome.error = "failed", reason_of(exc)
+    return outcome.to_dict()
+
+
 def decoded_changes(entry: dict[str, Any], source: dict[str, Any], analysis: dict[str, Any]) -> dict[str, Any]:
     """The one update WF1 makes: only the fields it owns."""
     changes: dict[str, Any] = {
@@ -186,6 +224,9 @@ def decoded_changes(entry: dict[str, Any], source: dict[str, Any], analysis: dic
         "hook_pattern": analysis["hook_pattern"],
         "open_loop": analysis["open_loop"],
         "niche_tags": _merge_tags(entry.get("niche_tags") or [], analysis["niche_tags"]),
+        "confidence": analysis.get("confidence") or {},
+        "unsure": analysis.get("unsure") or [],
+        "needs_review": bool(analysis.get("unsure")),
         "status": DNAStatus.ENCODED,
         "error_reason": None,
         "processed_at": utcnow(),
@@ -199,16 +240,16 @@ def decoded_changes(entry: dict[str, Any], source: dict[str, Any], analysis: dic
     return changes
 
 
-def decoded_detail(source: dict[str, Any], analysis: dict[str, Any]) -> dict[str, Any]:
-    """What a finished entry shows in the run's summary."""
+def decoded_detail(source: dict[str, Any] | None, analysis: dict[str, Any]) -> dict[str, Any]:
+    """What a finished entry shows in the run's summary (no source when unsure fields were filled)."""
     return {
-        "source_type": source["source_type"],
-        "transcript_source": source["transcript_source"],
+        **({"source_type": source["source_type"], "transcript_source": source["transcript_source"]} if source else {}),
         "perspective": analysis["perspective"],
         "hook": analysis["hook"],
         "hook_pattern": analysis["hook_pattern"],
         "open_loop": analysis["open_loop"],
         "niche_tags": analysis["niche_tags"],
+        "unsure": analysis.get("unsure") or [],
         "cost_usd": analysis["usage"]["cost_usd"],
     }
 
@@ -235,7 +276,11 @@ def waiting_in_batches(runtime: Runtime) -> set[str]:
 
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
-    """S17 with the run's options applied, leaving out entries waiting in a batch."""
+    """S17 with the run's options applied, leaving out entries waiting in a batch; with `--unsure`,
+    the encoded entries that still have unsure fields."""
+    if options.extra.get("unsure"):
+        model_route(runtime, options)
+        return [entry_ref(e, "fill") for e in fetch_unsure_dna(runtime.store, limit=options.limit)]
     waiting = waiting_in_batches(runtime)
     entries = fetch_unprocessed_dna(
         runtime.store, include_failed=options.retry_failed, limit=None if waiting else options.limit
@@ -248,12 +293,16 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
 def explain_empty(runtime: Runtime, options: RunOptions) -> str:
     """Why no entry waits to be decoded, and what to do."""
     counts: dict[DNAStatus, int] = {}
+    unsure = 0
     for entry in iter_records(runtime.store, ViralDNA):
         counts[entry.status] = counts.get(entry.status, 0) + 1
+        unsure += entry.needs_review and entry.status == DNAStatus.ENCODED
     if not counts:
         return "no Viral DNA yet: add a reference with `yp dna add URL`"
     waiting = len(waiting_in_batches(runtime))
     parts = [f"{counts.get(DNAStatus.ENCODED, 0)} decoded"]
+    if unsure and not options.extra.get("unsure"):
+        parts.append(f"{unsure} with unsure fields (`yp run wf1 --unsure` asks a model for those only)")
     if waiting:
         parts.append(f"{waiting} in a Message Batch (`yp run wf1 --resume` collects them)")
     failed = counts.get(DNAStatus.FAILED, 0)
@@ -273,14 +322,37 @@ def entry_ref(entry: ViralDNA, mode: str = "encode") -> EntryRef:
     return EntryRef(id=entry.id or "", title=entry.title, payload=payload, purpose=purpose)
 
 
+def model_route(runtime: Runtime, options: RunOptions) -> str:
+    """The provider (and model) that unsure fields go to; a ConfigError when it is the rules."""
+    from ..ai.router import ProviderPlan
+
+    route = ProviderPlan(runtime.ai, options.provider).route("S05")
+    if route.provider == "rules":
+        raise ConfigError("unsure fields are for a model to decide: set `provider: anthropic` or `openai` in "
+                          "config/ai_config.yaml, or pass --provider")
+    return route.provider + (f" ({route.model})" if route.model else "")
+
+
+def cascading(runtime: Runtime, options: RunOptions) -> bool:
+    """Cascade mode with a model to cascade to (with the rules alone, unsure fields stay unsure)."""
+    from ..ai.router import ProviderPlan
+
+    return runtime.ai.analysis == "cascade" and ProviderPlan(runtime.ai, options.provider).route("S05").provider != "rules"
+
+
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
     """Dry run: what would be done, with no network and no writes."""
+    if options.extra.get("unsure"):
+        fields = list(entry.payload.get("unsure") or [])
+        return EntryOutcome(id=entry.id, title=entry.title, status="planned",
+                            detail={"ask_model": fields, "model": model_route(runtime, options)})
     source_type = classify_info_type(entry.payload.get("url") or "", _source_type(entry.payload))
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
         status="planned",
-        detail={"source_type": source_type.value, "url": entry.payload.get("url"), "route": _route(source_type)},
+        detail={"source_type": source_type.value, "url": entry.payload.get("url"), "route": _route(source_type),
+                **({"cascade": model_route(runtime, options)} if cascading(runtime, options) else {})},
     )
 
 
@@ -288,6 +360,9 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
     """The most `entry_count` entries can cost with the configured provider, models and mode."""
     from ..ai.router import estimate_cost
 
+    if options.extra.get("unsure") or cascading(runtime, options):  # at most: every field of every entry
+        calls = [planned_fill(runtime.ai.condense_token_budget)] * entry_count
+        return estimate_cost(runtime.ai, calls, override=options.provider).usd
     calls = planned_requests(runtime.ai.analysis_mode, runtime.ai.condense_token_budget) * entry_count
     return estimate_cost(runtime.ai, calls, override=options.provider, batch=bool(options.extra.get("batch"))).usd
 
@@ -296,7 +371,8 @@ def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
     """Whether the analysis is free (the rule provider answers S05), fixed for the whole run."""
     from ..ai.router import ProviderPlan
 
-    return {"free_analysis": ProviderPlan(runtime.ai, options.provider).route("S05").provider == "rules"}
+    free = ProviderPlan(runtime.ai, options.provider).route("S05").provider == "rules"
+    return {"free_analysis": free, "cascade": cascading(runtime, options)}
 
 
 WORKFLOW = WorkflowDef(

@@ -1,0 +1,233 @@
+"""Cascade decoding: the free rules first, a model only for the fields the rules are unsure of.
+
+`analysis: cascade` in config/ai_config.yaml. The rule provider decodes the whole entry and
+leaves a field empty when its confidence is below the field's threshold (`text.confidence`).
+An entry with any unsure field then goes to the configured model in ONE call, which is asked
+only for those fields (its answer schema holds nothing else) and is given the rules' confident
+fields as context. An entry the rules are sure of costs nothing.
+
+The same call fills the unsure fields of entries decoded earlier (`yp run wf1 --unsure`),
+from the transcript kept on the entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, create_model, field_validator
+
+from ..ai.base import AIAnswer, AIProvider, AIRequest
+from ..config import AIConfig
+from ..errors import YPError
+from ..records import DECODED_FIELDS, SourceType, TranscriptSource, ViralDNA
+from ..transcript import Segment, Transcript
+from . import dna_rules
+from .ai_analysis import (
+    _DATA_NOTE,
+    _HOOK_PATTERNS,
+    _HOOK_TASK,
+    _LOOP_TASK,
+    _PERSPECTIVE_TASK,
+    _ROLE,
+    _TAGS_TASK,
+    COMBINED_MAX_OUTPUT_TOKENS,
+    PAYOFF_UNSURE,
+    DNAAnalysis,
+    DNAAnalysisAnswer,
+    OpenLoopAnswer,
+    condense_transcript,
+    format_hook,
+    format_open_loop,
+    normalise_tags,
+)
+
+_PAYOFF_TASK = (
+    "pay-off: the passage that pays off the open loop given in the context, quoted, with its time in "
+    "seconds when timestamps are given; null when the transcript never pays it off."
+)
+_TASKS = {
+    "perspective": _PERSPECTIVE_TASK,
+    "hook": "hook span: " + _HOOK_TASK.replace("; its pattern", "").replace("; a confidence from 0 to 1", ""),
+    "hook_pattern": "hook pattern: the pattern of the hook given in the context.",
+    "open_loop": _LOOP_TASK,
+    "payoff": _PAYOFF_TASK,
+    "niche_tags": _TAGS_TASK,
+}
+_CONTEXT_LABELS = {"perspective": "Perspective", "hook": "Hook", "hook_pattern": "Hook pattern",
+                   "open_loop": "Open loop", "niche_tags": "Tags"}
+
+
+def fill_keys(fields: Sequence[str]) -> list[str]:
+    """The combined answer's keys a model is asked for, to fill `fields` (in the answer's order)."""
+    wanted = {key for name in fields for key in dna_rules.ANSWER_KEYS[name]} - {"hook_confidence"}
+    return [key for key in DNAAnalysisAnswer.model_fields if key in wanted]
+
+
+@lru_cache(maxsize=64)
+def fill_schema(fields: tuple[str, ...]) -> type[BaseModel]:
+    """The answer schema for a fill: only the keys of the unsure fields, as the combined answer has them."""
+    keys = fill_keys(fields)
+    model_fields: dict[str, Any] = {
+        key: (DNAAnalysisAnswer.model_fields[key].annotation, DNAAnalysisAnswer.model_fields[key]) for key in keys
+    }
+    validators = {}
+    if "niche_tags" in keys:
+        validators["_normalise"] = field_validator("niche_tags")(lambda cls, tags: normalise_tags(tags))
+    return create_model("DNAFill_" + "_".join(fields), __validators__=validators, **model_fields)
+
+
+def fill_instructions(fields: Sequence[str]) -> str:
+    """Stable per set of fields (cacheable): the role, the data note and only the asked tasks."""
+    tasks = "\n".join(f"- {_TASKS[name]}" for name in fields)
+    parts = [_ROLE, _DATA_NOTE,
+             "A rule-based decoder already found the fields listed under 'Already decoded' (context: do not "
+             "repeat them). Find only:\n" + tasks]
+    if "hook_pattern" in fields:
+        parts.append(_HOOK_PATTERNS)
+    return "\n\n".join(parts)
+
+
+def fill_request(
+    transcript: Transcript,
+    fields: Sequence[str],
+    known: Mapping[str, Any],
+    *,
+    title: str,
+    source_type: SourceType,
+    token_budget: int,
+    workflow: str = "WF1",
+    entry_id: str | None = None,
+) -> AIRequest:
+    """The one call that asks a model for `fields` only, with the confident fields in `known` as context."""
+    context = [f"{_CONTEXT_LABELS[name]}: {_shown(known[name])}" for name in _CONTEXT_LABELS
+               if name not in fields and known.get(name)]
+    body = condense_transcript(transcript, token_budget)
+    source = SourceType(source_type).value
+    data = (f"Title: {title}\nSource type: {source}\nAlready decoded:\n" + ("\n".join(context) or "(nothing)")
+            + f"\nTranscript:\n{body}")
+    return AIRequest("S05", fill_instructions(fields), data, {"title": title, "source_type": source}, workflow,
+                     entry_id, COMBINED_MAX_OUTPUT_TOKENS)
+
+
+def _shown(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def planned_fill(token_budget: int, fields: Sequence[str] = DECODED_FIELDS) -> tuple[AIRequest, type[BaseModel]]:
+    """A fill request for a transcript of `token_budget` tokens, to estimate its cost before a run."""
+    data = "x" * (token_budget * 4)
+    return (AIRequest("S05", fill_instructions(fields), data, max_output_tokens=COMBINED_MAX_OUTPUT_TOKENS),
+            fill_schema(tuple(fields)))
+
+
+def cascade(
+    rules: DNAAnalysis,
+    model: AIProvider,
+    transcript: Transcript,
+    *,
+    title: str,
+    source_type: SourceType,
+    token_budget: int,
+    workflow: str = "WF1",
+    entry_id: str | None = None,
+) -> DNAAnalysis:
+    """The rules' analysis with its unsure fields asked of `model` (no call when there are none)."""
+    if not rules.unsure:
+        return rules
+    known = {"perspective": rules.perspective, "hook": rules.hook, "hook_pattern": rules.hook_pattern,
+             "open_loop": rules.open_loop, "niche_tags": rules.niche_tags}
+    request = fill_request(transcript, rules.unsure, known, title=title, source_type=source_type,
+                           token_budget=token_budget, workflow=workflow, entry_id=entry_id)
+    answer = model.complete(request, fill_schema(tuple(rules.unsure)))
+    return merged(rules, answer)
+
+
+def merged(rules: DNAAnalysis, answer: AIAnswer[Any]) -> DNAAnalysis:
+    """The rules' fields plus the model's answer to the unsure ones; what it left empty stays unsure."""
+    got = answer.value.model_dump()
+    values: dict[str, Any] = {}
+    if "perspective" in rules.unsure and (got.get("perspective") or "").strip():
+        values["perspective"] = got["perspective"].strip()
+    if "hook" in rules.unsure and (got.get("hook") or "").strip():
+        values["hook"] = format_hook(got["hook"], got.get("hook_start"), got.get("hook_end"))
+    if "hook_pattern" in rules.unsure and got.get("hook_pattern"):
+        values["hook_pattern"] = got["hook_pattern"].value
+    if "open_loop" in rules.unsure:
+        loop = OpenLoopAnswer(open_loop=got.get("open_loop"), opened_at=got.get("opened_at"),
+                              resolution=got.get("resolution"), resolved_at=got.get("resolved_at"))
+        values["open_loop"] = format_open_loop(loop)
+        values["payoff"] = True
+    elif "payoff" in rules.unsure and rules.open_loop:
+        values["open_loop"] = with_payoff(rules.open_loop, got.get("resolution"), got.get("resolved_at"))
+        values["payoff"] = True
+    if "niche_tags" in rules.unsure and got.get("niche_tags"):
+        values["niche_tags"] = got["niche_tags"]
+    filled = [name for name in rules.unsure if name in values]
+    values.pop("payoff", None)
+    return replace(
+        rules,
+        **values,
+        usage=rules.usage + answer.usage,
+        unsure=[name for name in rules.unsure if name not in filled],
+        confidence={k: v for k, v in rules.confidence.items() if k not in filled},
+    )
+
+
+def with_payoff(open_loop: str, resolution: str | None, resolved_at: float | None) -> str:
+    """A stored open loop whose pay-off was unsure, with the pay-off a model found (or none)."""
+    opened = open_loop.removesuffix(f" -> {PAYOFF_UNSURE}")
+    loop = OpenLoopAnswer(open_loop=opened, opened_at=None, resolution=resolution, resolved_at=resolved_at)
+    return format_open_loop(loop) or opened
+
+
+# ---- already-decoded entries (`yp run wf1 --unsure`) ------------------------------------------
+
+
+def analysis_of_entry(entry: ViralDNA) -> DNAAnalysis:
+    """What an encoded entry holds, as an analysis whose unsure fields a model can fill."""
+    from ..ai.base import Usage
+
+    return DNAAnalysis(
+        perspective=entry.perspective, hook=entry.hook, hook_pattern=entry.hook_pattern,
+        open_loop=entry.open_loop, niche_tags=list(entry.niche_tags), usage=Usage(),
+        confidence=dict(entry.confidence), unsure=[f for f in DECODED_FIELDS if f in entry.unsure],
+    )
+
+
+def stored_transcript(entry: ViralDNA) -> Transcript:
+    """The transcript kept on the entry (its text, one segment a line; times are not kept)."""
+    lines = [line.strip() for line in (entry.transcript or "").splitlines() if line.strip()]
+    return Transcript(entry.transcript_source or TranscriptSource.DESCRIPTION, [Segment(line) for line in lines])
+
+
+def unsure_changes(before: DNAAnalysis, after: DNAAnalysis) -> dict[str, Any]:
+    """The update that writes a fill back: the filled fields, what is still unsure, needs_review."""
+    changes: dict[str, Any] = {name: getattr(after, name) for name in ("perspective", "hook", "hook_pattern", "open_loop")
+                               if getattr(after, name) != getattr(before, name)}
+    if after.niche_tags != before.niche_tags:  # the tags a person gave the entry stay first
+        changes["niche_tags"] = list(dict.fromkeys([*before.niche_tags, *after.niche_tags]))
+    changes.update(unsure=after.unsure, needs_review=bool(after.unsure), confidence=after.confidence)
+    return changes
+
+
+# ---- what `dna show` offers for unsure fields --------------------------------------------------
+
+
+def model_offer(ai: AIConfig, fields: Sequence[str], override: str | None = None) -> str:
+    """Who would decide `fields` and at most what it costs: "anthropic (claude-haiku-5-5), at most $0.0031".
+
+    With the rules configured, the offer names Claude, the provider a workspace adds first."""
+    from ..ai.router import ProviderPlan, estimate_cost
+
+    route = ProviderPlan(ai, override).route("S05")
+    provider = route.provider if route.provider != "rules" else "anthropic"
+    route = ProviderPlan(ai, provider).route("S05")
+    who = provider + (f" ({route.model})" if route.model else "")
+    try:
+        usd = estimate_cost(ai, [planned_fill(ai.condense_token_budget, fields)], override=provider).usd
+    except YPError:  # no price for that model in ai_config.yaml
+        return f"{who}, cost unknown (no price for its model in config/ai_config.yaml)"
+    return f"{who}, at most ${usd:.4f}"

@@ -1,0 +1,114 @@
+"""Cascade decoding and `--unsure` on the loopback Claude emulator: the model is asked only for the
+fields the rules are unsure of, given the confident ones as context, and nothing when there are none."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes import AnthropicEmulator
+from young_production.config import Workspace
+from young_production.errors import ConfigError
+from young_production.records import DNAStatus, ViralDNA
+from young_production.skills.dna_cascade import fill_keys
+from young_production.tools.sample_server import SampleServer
+from young_production.workflows.base import RunOptions
+
+from .running import run
+from .test_wf1_ai import FAST_ROUTES, _claude, _entries, _plan, _workspace
+
+
+@pytest.fixture
+def anthropic_emu() -> Iterator[AnthropicEmulator]:
+    with AnthropicEmulator() as emu:
+        yield emu
+
+
+def _asked(request: dict[str, Any]) -> set[str]:
+    """The answer keys a request's JSON schema asks for."""
+    return set(request["output_config"]["format"]["schema"]["properties"])
+
+
+def _user_text(request: dict[str, Any]) -> str:
+    return json.dumps(request["messages"])
+
+
+def _cascade(emu: AnthropicEmulator) -> dict[str, Any]:
+    return {**_claude(emu), "analysis": "cascade"}
+
+
+def test_cascade_asks_the_model_only_for_the_unsure_fields(tmp_path: Path, sample_http: SampleServer,
+                                                           anthropic_emu: AnthropicEmulator) -> None:
+    rules_only = _workspace(tmp_path / "rules", sample_http, {"provider": "rules"})
+    run(rules_only)
+    unsure = {e.title: e.unsure for e in _entries(rules_only)}
+    assert any(unsure.values()), "the samples should leave something unsure, or this test shows nothing"
+
+    workspace = _workspace(tmp_path / "cascade", sample_http, _cascade(anthropic_emu))
+    result = run(workspace)
+
+    assert result.successful == len(FAST_ROUTES), [e.error for e in result.entries]
+    requests = anthropic_emu.message_requests()
+    assert len(requests) == sum(1 for fields in unsure.values() if fields)  # sure entries cost nothing
+    asked = sorted(_asked(r) for r in requests)
+    assert asked == sorted(set(fill_keys(fields)) for fields in unsure.values() if fields)
+    for request in requests:
+        assert "Already decoded" in _user_text(request)
+        assert "hook_confidence" not in _asked(request)
+    for entry in _entries(workspace):
+        assert entry.status is DNAStatus.ENCODED
+        assert entry.unsure == [] and not entry.needs_review  # the emulator answers every field it is asked
+        assert entry.perspective and entry.hook and entry.hook_pattern
+    assert result.total_cost_usd > 0
+
+
+def test_unsure_fills_only_the_unsure_fields_of_decoded_entries(tmp_path: Path, sample_http: SampleServer,
+                                                                anthropic_emu: AnthropicEmulator) -> None:
+    workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
+    run(workspace, options=RunOptions(provider="rules"))
+    before = {e.id: e for e in _entries(workspace)}
+    waiting = {i: e for i, e in before.items() if e.needs_review}
+    assert waiting and anthropic_emu.message_requests() == []
+
+    plan = _plan(workspace, extra={"unsure": True})
+    assert {e.id: e.detail["ask_model"] for e in plan.entries} == {i: e.unsure for i, e in waiting.items()}
+    assert plan.estimated_cost_usd and plan.estimated_cost_usd > 0
+    assert anthropic_emu.message_requests() == []  # a dry run asks nobody
+
+    result = run(workspace, options=RunOptions(extra={"unsure": True}))
+    assert result.successful == len(waiting), [e.error for e in result.entries]
+    requests = anthropic_emu.message_requests()
+    assert sorted(_asked(r) for r in requests) == sorted(set(fill_keys(e.unsure)) for e in waiting.values())
+    after = {e.id: e for e in _entries(workspace)}
+    for entry_id, old in waiting.items():
+        new = after[entry_id]
+        assert new.unsure == [] and not new.needs_review
+        for name in ("perspective", "hook", "hook_pattern", "open_loop"):
+            if name not in old.unsure and not (name == "open_loop" and "payoff" in old.unsure):
+                assert getattr(new, name) == getattr(old, name)  # what the rules asserted is kept
+        assert set(old.niche_tags) <= set(new.niche_tags)
+        assert new.transcript == old.transcript and new.processed_at == old.processed_at
+    assert run(workspace, options=RunOptions(extra={"unsure": True})).selected == 0  # nothing left to ask
+
+
+def test_unsure_needs_a_model(tmp_path: Path, sample_http: SampleServer) -> None:
+    workspace: Workspace = _workspace(tmp_path, sample_http, {"provider": "rules"})
+    run(workspace)
+    with pytest.raises(ConfigError, match="for a model"):
+        _plan(workspace, extra={"unsure": True})
+
+
+def test_cascade_dry_run_names_the_model_and_prices_the_fills(tmp_path: Path, sample_http: SampleServer,
+                                                               anthropic_emu: AnthropicEmulator) -> None:
+    workspace = _workspace(tmp_path, sample_http, _cascade(anthropic_emu))
+    plan = _plan(workspace)
+    assert all(e.detail["cascade"].startswith("anthropic") for e in plan.entries)
+    assert plan.estimated_cost_usd and plan.estimated_cost_usd > 0
+    direct = _plan(workspace, provider="rules")
+    assert direct.estimated_cost_usd == 0 and all("cascade" not in e.detail for e in direct.entries)
+    assert anthropic_emu.message_requests() == []
+    assert all(isinstance(e, ViralDNA) and e.status is DNAStatus.NEW for e in _entries(workspace))
