@@ -13,7 +13,9 @@ token, so token counts are estimates of the same kind for every design):
 * ours: the shipped `config_templates/ai_config.yaml`: one structured call per
   entry (`analysis_mode: combined`), the transcript condensed to
   `condense_token_budget`, the stable prefix marked for caching;
-* ours, batch: the same requests as one Message Batch (half price).
+* ours, batch: the same requests as one Message Batch (half price);
+* ours, cascade (`analysis: cascade`): the free rules decode every entry first and only
+  an entry with unsure fields goes to the model, asked for those fields only.
 
 Prices are the configured ones (the shipped template). Caching only counts when
 the prefix reaches the model's cache minimum; Anthropic does not publish it for
@@ -43,6 +45,7 @@ from young_production.ai.base import AIRequest
 from young_production.ai.batch import collect_batch, submit_batch
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import build_provider
+from young_production.ai.rules import RuleProvider
 from young_production.config import AIConfig, Workspace
 from young_production.records import SourceType, TranscriptSource
 from young_production.skills.ai_analysis import (
@@ -53,6 +56,7 @@ from young_production.skills.ai_analysis import (
     generate_hook,
     generate_open_loop,
 )
+from young_production.skills.dna_cascade import cascade
 from young_production.transcript import Segment, Transcript
 
 SEED_TIERS = {"S05": "claude-sonnet-5-5", "S06": "claude-haiku-5-5", "S07": "claude-haiku-5-5"}
@@ -179,6 +183,22 @@ def run_ours(config: AIConfig, entries: list[tuple[str, Transcript]], state: Pat
     return per_entry(ledger)
 
 
+CASCADE_FIELDS: list[int] = []  # unsure fields per entry in the last cascade run
+
+
+def run_cascade(config: AIConfig, entries: list[tuple[str, Transcript]], state: Path) -> dict[str, Tally]:
+    ledger = CostLedger(state)
+    provider = build_provider(config, ledger=ledger, run_id="cascade")
+    CASCADE_FIELDS.clear()
+    for index, (title, transcript) in enumerate(entries):
+        common: dict[str, Any] = dict(title=title, source_type=SourceType.YOUTUBE_VIDEO,
+                                      token_budget=config.condense_token_budget, entry_id=f"e{index}")
+        rules = analyse_dna(RuleProvider(), transcript, mode="combined", **common)
+        CASCADE_FIELDS.append(len(rules.unsure))
+        cascade(rules, provider, transcript, **common)
+    return per_entry(ledger)
+
+
 def run_ours_batch(config: AIConfig, entries: list[tuple[str, Transcript]], state: Path) -> dict[str, Tally]:
     items: list[tuple[str, AIRequest, type[BaseModel]]] = []
     for index, (title, transcript) in enumerate(entries):
@@ -223,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     _, seed = measure(run_seed, SEED_TIERS, "seed")
     _, same = measure(run_seed, {skill: our_model for skill in SEED_TIERS}, "same")
     _, batch = measure(run_ours_batch, None, "batch")
+    _, cascaded = measure(run_cascade, None, "cascade")
 
     n = len(entries)
     print(f"WF1 analysis, {n} entries; seed = 3 calls/entry, full transcript ({', '.join(f'{k} {v}' for k, v in SEED_TIERS.items())}); "
@@ -233,21 +254,25 @@ def main(argv: list[str] | None = None) -> int:
         tokens = len(transcript.text) // 4
         print(f"{title:<26}{tokens:>11}{seed[key].prompt:>9}{seed[key].output:>9}{ours[key].prompt:>9}{ours[key].output:>9}")
 
-    s, m, o, b = total(seed), total(same), total(ours), total(batch)
+    s, m, o, b, c = total(seed), total(same), total(ours), total(batch), total(cascaded)
     per100 = 100 / n
     print()
     print(f"{'design':<40}{'calls':>6}{'in/entry':>10}{'out/entry':>10}{'cache r/w':>14}{'$ per 100':>11}")
     for label, t in (("seed design (seed's model tiers)", s), (f"seed design, all on {our_model}", m),
-                     ("ours (combined, condensed)", o), ("ours as a Message Batch", b)):
+                     ("ours (combined, condensed)", o), ("ours as a Message Batch", b),
+                     ("ours, cascade (rules first)", c)):
         print(f"{label:<40}{t.calls:>6}{t.prompt // n:>10}{t.output // n:>10}"
               f"{f'{t.cache_read}/{t.cache_write}':>14}{t.cost * per100:>11.4f}")
     cost_ratio = o.cost / s.cost
     batch_ratio = b.cost / s.cost
     print()
     print(f"design alone (same model): ours / seed = {o.cost / m.cost:.3f}")
+    asked = sum(1 for f in CASCADE_FIELDS if f)
+    print(f"cascade: {asked} of {n} entries went to the model, {sum(CASCADE_FIELDS)} unsure fields in all; "
+          f"cascade / all-model = {c.cost / o.cost:.3f} (${c.cost * per100:.4f} against ${o.cost * per100:.4f} per 100)")
     print(f"target: cost_ratio <= 0.35, batch_cost_ratio <= 0.20 -> "
           f"{'met' if cost_ratio <= 0.35 and batch_ratio <= 0.20 else 'NOT met'}")
-    print(f"cost_ratio={cost_ratio:.3f} batch_cost_ratio={batch_ratio:.3f} entries={n}")
+    print(f"cost_ratio={cost_ratio:.3f} batch_cost_ratio={batch_ratio:.3f} cascade_ratio={c.cost / o.cost:.3f} entries={n}")
     return 0
 
 

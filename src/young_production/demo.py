@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Workspace
-from .records import Empire, Production, ProductionStatus, VideoFormat, ViralDNA
+from .config import AIConfig, Workspace
+from .records import DNAStatus, Empire, Production, ProductionStatus, VideoFormat, ViralDNA
 from .skills.crud import add_dna
 from .skills.empires import add_empire
 from .skills.productions import add_production
@@ -74,6 +74,7 @@ def run_demo(
                 entry, created = add_dna(store, server.url(sample.path), title=sample.title, tags=["youtube"])
                 say(f"  {'added' if created else 'have'} {entry.source_type.value if entry.source_type else '?':>10}  {sample.title}")
             results["wf1"] = engine.run("wf1", reporter=reporter_for("WF1"))
+            show_unsure(engine.runtime.ai, store, say)
 
             empire = plan_a_video(store, say)
             results["wf2"] = engine.run("wf2", RunOptions(extra={"auto": True, "min_score": 0.3, "top": 3}),
@@ -84,6 +85,20 @@ def run_demo(
             results["wf4"] = engine.run("wf4", RunOptions(extra={"empire": empire.id}), reporter=reporter_for("WF4"))
             results["wf5"] = engine.run("wf5", reporter=reporter_for("WF5"))
     return DemoOutcome(workspace=workspace, results=results)
+
+
+def show_unsure(ai: AIConfig, store: Store, say: Callable[[str], None]) -> None:
+    """One field the rules left unsure, and what asking a model for all of them would cost."""
+    from .skills.dna_cascade import fill_offer, model_offer
+
+    waiting = [d for d in iter_records(store, ViralDNA) if d.needs_review and d.unsure]
+    if not waiting:
+        return
+    first = waiting[0]
+    field = first.unsure[0]
+    say(f"The rules were unsure of {field} in '{first.title}' (confidence {first.confidence.get(field, 0):.2f}): "
+        f"left empty, not guessed; unsure (ask a model: {model_offer(ai, [field])})")
+    say(f"Cascade dry run (`yp run wf1 --unsure --dry-run` with a model configured): {fill_offer(ai, waiting)}")
 
 
 def plan_a_video(store: Store, say: Callable[[str], None]) -> Empire:
@@ -114,7 +129,7 @@ def import_published_videos(workspace: Workspace, store: Store, empire: Empire, 
     from .youtube.studio_csv import read_studio_export
 
     export_path = samples_dir() / "studio" / "channel-export.csv"
-    encoded = [d.id for d in iter_records(store, ViralDNA) if d.perspective]
+    encoded = [d.id for d in iter_records(store, ViralDNA) if d.status is DNAStatus.ENCODED]
     used = {i for p in iter_records(store, Production) for i in p.dna_ids}
     spare = next((i for i in encoded if i not in used), None)  # left for prospecting to find
     references = [i for i in encoded if i != spare] or encoded

@@ -79,7 +79,8 @@ def wf1_table(result: WorkflowResult) -> Table:
         d = entry.detail
         route = d.get("source_type", "-")
         if result.dry_run:
-            table.add_row(_label(entry.title, str(route)), cell(d.get("route")))
+            plan = d.get("route") or f"ask {d.get('model')} for: {', '.join(d.get('ask_model') or [])}"
+            table.add_row(_label(entry.title, str(route)), cell(plan))
         elif entry.status == "failed":
             table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "", "")
         elif entry.status != "done":  # prepared for a batch, or not answered yet
@@ -87,8 +88,13 @@ def wf1_table(result: WorkflowResult) -> Table:
             table.add_row(_label(entry.title, str(route)), cell(note, "yellow"), "", "")
         else:
             label = _label(entry.title, f"{route} · {d.get('transcript_source', '-')}")
-            hook = Text.assemble((str(d.get("hook_pattern") or ""), "cyan"), " ", short(d.get("hook"), 160))
-            table.add_row(label, cell(short(d.get("perspective"), 220)), hook, cell(short(d.get("open_loop"), 220)))
+            unsure = set(d.get("unsure") or [])
+
+            def shown(name: str) -> str:
+                return d.get(name) or ("unsure" if name in unsure else "")
+
+            hook = Text.assemble((str(shown("hook_pattern")), "cyan"), " ", short(shown("hook"), 160))
+            table.add_row(label, cell(short(shown("perspective"), 220)), hook, cell(short(shown("open_loop"), 220)))
     return table
 
 
@@ -156,6 +162,7 @@ def result_line(result: WorkflowResult) -> str:
         parts.append(f"collected from {', '.join(result.batch_ids)}")
     if result.skipped - in_batch > 0:
         parts.append(f"not done {result.skipped - in_batch}")
+    parts += _unsure_parts(result)
     flags = sum(int(e.detail.get("originality_flags") or 0) for e in result.entries)
     if flags:
         parts.append(f"originality flags {flags} (rewrite the copied lines)")
@@ -167,6 +174,22 @@ def result_line(result: WorkflowResult) -> str:
     if result.stopped_reason:
         line += f" — stopped: {result.stopped_reason}"
     return safe(line)
+
+
+def _unsure_parts(result: WorkflowResult) -> list[str]:
+    """WF1: what goes to a model (cascade, --unsure) and what the rules left unsure."""
+    asks = [e.detail for e in result.entries if e.detail.get("ask_model")]
+    cascade = next((e.detail["cascade"] for e in result.entries if e.detail.get("cascade")), None)
+    parts = []
+    if asks:
+        fields = sum(len(d["ask_model"]) for d in asks)
+        parts.append(f"{len(asks)} entries, {fields} unsure fields to {asks[0].get('model')}")
+    if cascade:
+        parts.append(f"cascade: rules first, only their unsure fields go to {cascade}")
+    unsure = sum(1 for e in result.entries if e.status == "done" and e.detail.get("unsure"))
+    if unsure and not result.dry_run:
+        parts.append(f"unsure fields on {unsure} (`yp run wf1 --unsure` asks a model)")
+    return parts
 
 
 def schema_tables(infos: Iterable[CollectionInfo]) -> list[Table]:

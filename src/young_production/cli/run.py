@@ -79,6 +79,8 @@ def run_wf1_command(
     enqueue: Annotated[
         bool, typer.Option("--enqueue", help="Only submit the entries; `yp worker` processes run them.")
     ] = False,
+    unsure: Annotated[bool, typer.Option(
+        "--unsure", help="Ask the configured model for the fields the rules left unsure on decoded entries.")] = False,
     as_json: AsJson = False,
 ) -> None:
     """WF1: decode every Viral DNA entry whose perspective is empty."""
@@ -86,8 +88,9 @@ def run_wf1_command(
     from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
     from .render import RichReporter, wf1_table
 
-    require_one_of(batch=batch, resume=resume, enqueue=enqueue, dry_run=dry_run and enqueue)
-    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider)
+    require_one_of(batch=batch, resume=resume, enqueue=enqueue, unsure=unsure, dry_run=dry_run and enqueue)
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider,
+                         extra={"unsure": True} if unsure else {})
     if enqueue:
         from ..workflows.worker import enqueue_run
 

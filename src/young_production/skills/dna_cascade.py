@@ -13,7 +13,7 @@ from the transcript kept on the entry.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -213,11 +213,24 @@ def unsure_changes(before: DNAAnalysis, after: DNAAnalysis) -> dict[str, Any]:
     return changes
 
 
-# ---- what `dna show` offers for unsure fields --------------------------------------------------
+# ---- what `dna show`, the demo and dry runs offer for unsure fields ----------------------------
 
 
-def model_offer(ai: AIConfig, fields: Sequence[str], override: str | None = None) -> str:
-    """Who would decide `fields` and at most what it costs: "anthropic (claude-haiku-5-5), at most $0.0031".
+@dataclass(frozen=True)
+class Offer:
+    """Who would decide some unsure fields and at most what it costs (None: no price configured)."""
+
+    who: str  # "anthropic (claude-haiku-5-5)"
+    usd: float | None
+
+    def __str__(self) -> str:
+        if self.usd is None:
+            return f"{self.who}, cost unknown (no price for its model in config/ai_config.yaml)"
+        return f"{self.who}, at most ${self.usd:.4f}"
+
+
+def model_offer(ai: AIConfig, fields: Sequence[str], override: str | None = None) -> Offer:
+    """The model a workspace would ask for `fields`, and the most one call costs.
 
     With the rules configured, the offer names Claude, the provider a workspace adds first."""
     from ..ai.router import ProviderPlan, estimate_cost
@@ -227,7 +240,18 @@ def model_offer(ai: AIConfig, fields: Sequence[str], override: str | None = None
     route = ProviderPlan(ai, provider).route("S05")
     who = provider + (f" ({route.model})" if route.model else "")
     try:
-        usd = estimate_cost(ai, [planned_fill(ai.condense_token_budget, fields)], override=provider).usd
+        return Offer(who, estimate_cost(ai, [planned_fill(ai.condense_token_budget, fields)], override=provider).usd)
     except YPError:  # no price for that model in ai_config.yaml
-        return f"{who}, cost unknown (no price for its model in config/ai_config.yaml)"
-    return f"{who}, at most ${usd:.4f}"
+        return Offer(who, None)
+
+
+def fill_offer(ai: AIConfig, entries: Sequence[ViralDNA], override: str | None = None) -> str:
+    """What `yp run wf1 --unsure` would send: "2 entries, 3 unsure fields to anthropic (...), at most $X"."""
+    waiting = [e for e in entries if e.needs_review and e.unsure]
+    if not waiting:
+        return "no entry has unsure fields"
+    offers = [model_offer(ai, e.unsure, override) for e in waiting]
+    fields = sum(len(e.unsure) for e in waiting)
+    costs = [o.usd for o in offers]
+    total = Offer(offers[0].who, None if None in costs else sum(c for c in costs if c is not None))
+    return f"{len(waiting)} entries, {fields} unsure fields to {total}"
