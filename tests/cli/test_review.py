@@ -70,7 +70,7 @@ def test_an_import_with_skipped_lines_lists_each_and_imports_nothing_unless_allo
     assert refused.returncode == 1
     summary = json.loads(refused.stdout)
     assert summary["skipped"] == [
-        {"line": 4, "reason": "malformed quote: a quoted cell is not closed on this line"},
+        {"line": 4, "reason": "malformed quote: a quoted cell is not closed properly on this line"},
         {"line": 5, "reason": "Video views: -500 is negative (a count cannot be)"},
     ]
     assert (summary["lines"], summary["rows"], summary["blank"], summary["total_rows"]) == (6, 2, 1, 1)

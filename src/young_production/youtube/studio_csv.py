@@ -48,7 +48,7 @@ from .studio_values import (
 )
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-UNCLOSED = "malformed quote: a quoted cell is not closed on this line"
+UNCLOSED = "malformed quote: a quoted cell is not closed properly on this line"
 _SAMPLE = 500  # rows read to choose among several publish-date columns
 
 
@@ -221,7 +221,7 @@ def _records(lines: list[str], start: int, width: int) -> Iterator[tuple[int, li
             else:
                 return
         except csv.Error as exc:
-            yield first + 1, None, UNCLOSED if "unexpected end of data" in str(exc) else f"malformed quote ({exc})"
+            yield first + 1, None, UNCLOSED if "data" in str(exc) or "expected" in str(exc) else f"not CSV ({exc})"
             position = first + 1
 
 

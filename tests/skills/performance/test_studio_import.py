@@ -83,3 +83,55 @@ def test_write_performance_updates_once_and_reports_missing(store):
     assert (updated.views, updated.likes, updated.comments) == (30000, 900, None)
     assert len(result.not_found) == len(productions) - 1
     assert write_performance(store, list(iter_records(store, Production)), stats).unchanged == 1
+
+
+def write_export(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "Table data.csv"
+    path.write_text("Content,Video title,Video publish time,Views\n" + body, encoding="utf-8")
+    return path
+
+
+def test_duplicates_and_title_ties_are_reported_and_nothing_is_written_unless_allowed(store, tmp_path):
+    made = {p.title: store.create(p) for p in [Production(title="Same title"), Production(title="Unique")]}
+    export = write_export(tmp_path, (
+        "aaaaaaaaaaa,Same title,2025-01-05,100\n"
+        "bbbbbbbbbbb,Same title,2025-01-06,200\n"  # two rows, one title: matches nothing
+        "ccccccccccc,Unique,2025-01-07,300\n"
+        "ccccccccccc,Unique,2025-01-07,250\n"  # the same id again with lower counts
+    ))
+    snapshots = SnapshotStore(tmp_path / "snapshots.db")
+    refused = import_studio_export(store, export, snapshots=snapshots, taken_at=TAKEN)
+    assert refused.refused and refused.snapshots == 0 and not snapshots.path.exists()
+    assert refused.skipped_lines == ["line 5: video ccccccccccc is also on line 4: kept line 4 (higher counts)"]
+    assert store.get(Production, made["Unique"].id).views is None
+    result = import_studio_export(store, export, snapshots=snapshots, taken_at=TAKEN, allow_skips=True)
+    assert result.snapshots == 3 and snapshots.history("ccccccccccc") == [(TAKEN, 300.0)]
+    assert [(r.line, candidates) for r, candidates in result.ambiguous] == [(2, ["line 3"]), (3, ["line 2"])]
+    assert store.get(Production, made["Same title"].id).video_id is None
+    assert store.get(Production, made["Unique"].id).views == 300
+    assert result.to_json()["skipped"] == [{"line": 5, "reason": "video ccccccccccc is also on line 4: "
+                                                                   "kept line 4 (higher counts)"}]
+
+
+def test_an_export_of_another_empires_channel_is_refused(store, tmp_path):
+    from young_production.records import Empire
+
+    mine, theirs = store.create(Empire(name="Mine")), store.create(Empire(name="Theirs"))
+    store.create(Production(title="Theirs 1", video_id="aaaaaaaaaaa", empire_ids=[theirs.id]))
+    store.create(Production(title="Theirs 2", video_id="bbbbbbbbbbb", empire_ids=[theirs.id]))
+    export = write_export(tmp_path, "aaaaaaaaaaa,Theirs 1,2025-01-05,100\nbbbbbbbbbbb,Theirs 2,2025-01-06,200\n")
+    snapshots = SnapshotStore(tmp_path / "snapshots.db")
+    with pytest.raises(StudioExportError, match="not Empire 'Mine''s: 2 of the 2 Productions"):
+        import_studio_export(store, export, snapshots=snapshots, empire=mine)
+    assert not snapshots.path.exists()
+    assert import_studio_export(store, export, snapshots=snapshots, empire=theirs).snapshots == 2
+
+
+def test_without_a_duration_column_a_duration_the_api_read_decides_the_format(store, tmp_path):
+    snapshots = SnapshotStore(tmp_path / "snapshots.db")
+    snapshots.record([VideoStats("aaaaaaaaaaa", TAKEN, duration_seconds=42.0, views=10.0, source="api",
+                                 format=VideoFormat.SHORT, format_basis="shorts playlist")], "UC" + "A" * 22)
+    export = write_export(tmp_path, "aaaaaaaaaaa,Clip,2025-01-05,100\nbbbbbbbbbbb,Other,2025-01-06,200\n")
+    result = import_studio_export(store, export, snapshots=snapshots, taken_at=TAKEN)
+    assert result.formats() == {"short by duration from the Data API": 1,
+                                "format unknown (no duration and no #shorts tag)": 1}
