@@ -1,6 +1,13 @@
-"""S11 outlier scores on real channels: how sure they are, and what the choices change.
+"""S11 outlier scores on real channels: how sure they are, and what the choices change; WF4 at scale.
 
-    .venv/bin/python benchmarks/outliers.py
+    .venv/bin/python benchmarks/outliers.py [--scale-mb 50] [--no-scale]
+
+Per export: lines read, rows imported, lines skipped, videos whose format stays unknown,
+videos scored and the top three outliers (what a person checks against the file).
+
+Scale: a synthetic Studio export of `--scale-mb` megabytes (default 50, generated in a
+temporary folder, never kept) is imported into a fresh workspace and reviewed by WF4
+through the engine, each in its own process: rows, seconds and peak memory of each.
 
 Data: whole YouTube Studio exports that channel owners published (tests/data/studio/,
 see its SOURCES.md): lifetime views, publish dates and durations of 24 to 500 videos
@@ -26,9 +33,16 @@ The last line is machine-readable: `coverage=X flips=Y channels=N videos=M`.
 
 from __future__ import annotations
 
+import argparse
+import json
+import random
+import resource
 import statistics
+import subprocess
 import sys
-from datetime import datetime
+import tempfile
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,26 +55,34 @@ from young_production.skills.performance.outliers import (  # noqa: E402
     median_interval,
     score_videos,
 )
-from young_production.youtube.formats import classify_format  # noqa: E402
-from young_production.youtube.studio_csv import read_studio_export  # noqa: E402
+from young_production.youtube.studio_csv import StudioExport, read_studio_export  # noqa: E402
 
 STUDIO = ROOT / "tests" / "data" / "studio"
 FILES = [STUDIO / "buildwithadi_content.csv", *sorted((STUDIO / "full").glob("*.csv"))]
 
 
-def load(path: Path) -> tuple[list[VideoPoint], datetime]:
+def load(path: Path) -> tuple[list[VideoPoint], datetime, StudioExport]:
+    """The export's dated videos of known format (as the import decides them), measured at its newest date."""
     export = read_studio_export(path)
     dated = [r for r in export.rows if r.published_at is not None and r.views is not None]
     measured = max(r.published_at for r in dated)  # the export's date is not in the file: a lower bound
-    points = []
-    for row in dated:
-        if row.duration_seconds is not None:
-            fmt, _ = classify_format(row.duration_seconds, None, None, row.published_at)
-        else:  # no Duration column: Shorts-feed metrics only exist for Shorts
-            fmt = VideoFormat.SHORT if (row.extra.get("Shown in feed") or "0") not in ("", "0") else VideoFormat.VIDEO
-        if fmt is not None:
-            points.append(VideoPoint(row.video_id, row.published_at, row.views, fmt, measured, row.title))
-    return points, measured
+    points = [VideoPoint(r.video_id, r.published_at, r.views, r.format, measured, r.title)
+              for r in dated if r.format is not None]
+    return points, measured, export
+
+
+def exports_table() -> None:
+    """Per export: what was read, what was scored, and the top three outliers."""
+    print(f"{'export':20s} {'lines':>6s} {'rows':>6s} {'skip':>5s} {'unkn':>5s} {'scored':>6s}  top outliers")
+    for path in FILES:
+        points, _, export = load(path)
+        scores = score_videos(points)
+        scored = sorted((s for s in scores.values() if s.status == "scored"), key=lambda s: -(s.ratio or 0))
+        titles = {p.video_id: " ".join((p.title or p.video_id).split())[:32] for p in points}
+        unknown = sum(1 for r in export.rows if r.format is None and r.published_at is not None)
+        top = "; ".join(f"{titles[s.video_id]} {s.ratio:.1f}x" for s in scored[:3])
+        print(f"{path.stem[:20]:20s} {export.lines_read:6d} {len(export.rows):6d} {len(export.skipped):5d} "
+              f"{unknown:5d} {len(scored):6d}  {top}")
 
 
 def spearman(xs: list[float], ys: list[float]) -> float | None:
@@ -99,7 +121,96 @@ def held_out_coverage(points: list[VideoPoint], window: int = 25, ahead: int = 5
     return hits, total
 
 
+def generate_export(path: Path, megabytes: float, seed: int = 0) -> int:
+    """A Studio export of the default layout, about `megabytes` MB: 40 % Shorts, log-normal views."""
+    rng = random.Random(seed)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    start, rows, size = datetime(2012, 1, 1), 0, 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("Content,Video title,Video publish time,Duration,Views,Watch time (hours),Subscribers,"
+                  "Impressions,Impressions click-through rate (%)\nTotal,,,,0,0,0,0,0\n")
+        while size < megabytes * 1e6:
+            day = start + timedelta(minutes=37 * rows)
+            views = int(rng.lognormvariate(7, 1.5))
+            line = (f"{''.join(rng.choice(alphabet) for _ in range(11))},Synthetic video {rows} on topic "
+                    f"{rows % 97},\"{day:%b} {day.day}, {day.year}\",{rng.choice((30, 45, 58)) if rng.random() < 0.4 else rng.randint(200, 1800)},"
+                    f"{views},{views * 0.05:.4f},{views // 100},{views * 12},{rng.uniform(1, 9):.2f}\n")
+            out.write(line)
+            size += len(line)
+            rows += 1
+    return rows
+
+
+def phase(name: str, workspace: Path, export: Path) -> None:
+    """One timed phase in this process (`--phase`): import the export, or review its Empire. Prints JSON."""
+    sys.path[:0] = [str(ROOT)]
+    from tests.workflows.review_rig import workspace_at
+    from young_production.config import Workspace
+    from young_production.records import Empire
+    from young_production.runtime import open_store
+    from young_production.skills.performance.fetch import SNAPSHOTS_FILE
+    from young_production.skills.performance.studio_import import import_studio_export
+    from young_production.workflows.base import RunOptions
+    from young_production.workflows.engine import Engine
+    from young_production.youtube.snapshots import SnapshotStore
+
+    started = time.perf_counter()
+    if name == "import":
+        ws = workspace_at(workspace, {})
+        store = open_store(ws)
+        empire = store.create(Empire(name="Scale"))
+        result = import_studio_export(store, export, empire=empire, snapshots=SnapshotStore(ws.state_dir / SNAPSHOTS_FILE))
+        store.close()
+        figures = {"rows": result.rows, "snapshots": result.snapshots}
+    else:
+        with Engine(Workspace(workspace, env={})) as engine:
+            result = engine.run("wf4", RunOptions(extra={"period": "2026-01-01"}))
+        entry = result.entries[0]
+        figures = {"rows": entry.detail.get("videos_recorded"), "scored": entry.detail.get("videos_scored"),
+                   "status": entry.status, "error": entry.error}
+    figures.update(seconds=time.perf_counter() - started,
+                   peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(figures))
+
+
+def scale(megabytes: float) -> None:
+    """Import and review a synthetic export of `megabytes` MB, each phase in a fresh process."""
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "Table data.csv"
+        rows = generate_export(export, megabytes)
+        print(f"scale: a synthetic export of {export.stat().st_size / 1e6:.0f} MB, {rows} rows")
+        for name in ("import", "review"):
+            done = subprocess.run([sys.executable, __file__, "--phase", name, "--workspace", f"{folder}/ws",
+                                   "--export", str(export)], capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(f"  {name}: failed: {done.stderr.strip().splitlines()[-1:]}")
+                return
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  {name}: {figures['rows']} rows in {figures['seconds']:.1f} s, peak memory "
+                  f"{figures['peak_mb']:.0f} MB" + (f", {figures['scored']} scored ({figures['status']})"
+                                                    if name == "review" else ""))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale-mb", type=float, default=50.0)
+    parser.add_argument("--no-scale", action="store_true", help="skip the synthetic-export import and review")
+    parser.add_argument("--phase", choices=("import", "review"), help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        phase(args.phase, args.workspace, args.export)
+        return
+    exports_table()
+    print()
+    channels()
+    if not args.no_scale:
+        print()
+        scale(args.scale_mb)
+
+
+def channels() -> None:
     all_cov = [0, 0]
     flips_total = [0, 0]
     videos_total = 0
@@ -107,7 +218,7 @@ def main() -> None:
     print(f"{'channel':22s} {'videos':>6s} {'shorts':>6s} {'scored':>6s} {'>=2x':>5s} {'cover':>6s} "
           f"{'flips':>6s} {'rho(m,s)':>8s} {'2x m/s':>7s} {'age rho':>7s}")
     for path in FILES:
-        points, _ = load(path)
+        points, _, _ = load(path)
         videos_total += len(points)
         median = score_videos(points)
         around = score_videos(points, OutlierSettings(method="surrounding_average"))

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import YPError
-from ..records import Empire, Production
+from ..records import Empire, Production, VideoFormat
 from ..runtime import Runtime
 from ..skills.performance.coverage import coverage, nothing_scored, source_line
 from ..skills.performance.fetch import (
@@ -108,15 +108,20 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
     stats = {v.video_id: v for v in snapshots.latest(channel_keys(record))}
     points = points_from_stats(stats.values())
     log_event("wf4.progress", stage="read", empire=record.name, videos=len(stats), scorable=len(points))
-    histories = snapshots.histories(p.video_id for p in points)
     settings = outlier_settings(runtime.pipeline.outliers)
+    # One snapshot per video, all taken at one moment (a single export): no age to match at, and
+    # asking for one per peer of each of 400k videos costs minutes.
+    dated = len({p.measured_at for p in points}) > 1 or snapshots.has_history(channel_keys(record))
+    histories = snapshots.histories(p.video_id for p in points) if dated else {}
     scores = score_videos(points, settings,
-                          lambda video, published, age: views_at_age(histories.get(video, []), published, age))
+                          (lambda video, published, age: views_at_age(histories.get(video, []), published, age))
+                          if dated else None)
+    del histories
     log_event("wf4.progress", stage="scored", empire=record.name, scored=len(scores))
     written = write_performance(runtime.store, empire_productions(runtime.store, record.id or ""), stats, scores)
     return {
-        "points": [p.to_json() for p in points],
-        "scores": {k: {**s.to_json(), "peer_ids": []} for k, s in scores.items()},  # ids: not needed downstream
+        "points": pack_points(points),
+        "scores": {k: _compact(s.to_json()) for k, s in scores.items()},
         "updated": len(written.updated), "unchanged": written.unchanged, "not_found": len(written.not_found),
         "coverage": coverage(stats.values(), points, scores, snapshots.latest_import(channel_keys(record)),
                              settings.min_age_days),
@@ -149,7 +154,7 @@ def publish(empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: 
     """S13: the report's files, its Report record (charts as images) and the Empire's list of reports."""
     runtime = active_runtime()
     record = Empire.model_validate(empire)
-    points = [VideoPoint.from_json(p) for p in scored["points"]]
+    points = unpack_points(scored["points"])
     scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
     report = EmpireReport(
         empire_name=record.name, empire_id=record.id, period=period, generated_at=datetime.now(timezone.utc),
@@ -190,7 +195,7 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
             outcome.detail["summary"] = outcome.error
             return outcome.to_dict()
         lifts = patterns(empire["id"])
-        points = [VideoPoint.from_json(p) for p in scored["points"]]
+        points = unpack_points(scored["points"])
         scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}
         facts = report_facts(points, scores, [PatternLift.from_json(x) for x in lifts])
         written_review = review(run, empire, facts)
@@ -207,6 +212,33 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         outcome.status = "failed"
         outcome.error = reason_of(exc)
     return outcome.to_dict()
+
+
+_POINT_FIELDS = ("video_id", "published_at", "views", "format", "measured_at", "title")
+
+
+def pack_points(points: list[VideoPoint]) -> dict[str, list[Any]]:
+    """Points as columns of plain JSON (a channel's 400k videos pass between steps; keys once, not per video)."""
+    rows = [p.to_json() for p in points]
+    return {name: [row[name] for row in rows] for name in _POINT_FIELDS}
+
+
+def unpack_points(columns: dict[str, list[Any]]) -> list[VideoPoint]:
+    moments: dict[str, datetime] = {}  # many videos share a publish day, and all one export's time
+
+    def moment(text: str) -> datetime:
+        if text not in moments:
+            moments[text] = datetime.fromisoformat(text)
+        return moments[text]
+
+    formats = {f.value: f for f in VideoFormat}
+    return [VideoPoint(vid, moment(published), views, formats[fmt], moment(measured), title)
+            for vid, published, views, fmt, measured, title in zip(*(columns[name] for name in _POINT_FIELDS))]
+
+
+def _compact(score: dict[str, Any]) -> dict[str, Any]:
+    """A score's JSON without its peers' ids and empty fields (their defaults): 400k scores are checkpointed."""
+    return {k: v for k, v in score.items() if v is not None and k != "peer_ids"}
 
 
 def review_notes(fetched: dict[str, Any], cover: dict[str, Any]) -> list[str]:

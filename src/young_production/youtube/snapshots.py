@@ -10,6 +10,7 @@ two snapshots around that age, or the nearest one within a tolerance, else None
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -188,14 +189,32 @@ class SnapshotStore:
                 keys,
             ).fetchall()
         newest: dict[str, VideoStats] = {}
+        moments: dict[str, datetime] = {}  # many videos share a publish day, and one import shares its time
+        formats = {f.value: f for f in VideoFormat}
         for video_id, title, published, fmt, duration, basis, taken, views, likes, comments, source in rows:
+            for text in (taken, published):
+                if text and text not in moments:
+                    moments[text] = _time(text)
             newest[video_id] = VideoStats(  # two sources at one moment: either is the newest
-                video_id=video_id, taken_at=_time(taken), title=title,
-                published_at=_time(published) if published else None, duration_seconds=duration, views=views,
-                likes=likes, comments=comments, format=VideoFormat(fmt) if fmt else None,
+                video_id=video_id, taken_at=moments[taken], title=title,
+                published_at=moments[published] if published else None, duration_seconds=duration, views=views,
+                likes=likes, comments=comments, format=formats[fmt] if fmt else None,
                 format_basis=basis or "recorded", source=source,
             )
         return list(newest.values())
+
+    def has_history(self, channel_ids: Iterable[str]) -> bool:
+        """Whether any video filed under `channel_ids` has more than one snapshot (so views at an age can be read)."""
+        keys = list(dict.fromkeys(channel_ids))
+        if not self.path.exists() or not keys:
+            return False
+        with closing(self._connect()) as db:
+            row = db.execute(
+                "SELECT 1 FROM snapshots s JOIN videos v ON v.video_id = s.video_id "
+                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL "
+                "GROUP BY s.video_id HAVING COUNT(*) > 1 LIMIT 1", keys,
+            ).fetchone()
+        return row is not None
 
     def published_at(self, video_id: str) -> datetime | None:
         if not self.path.exists():
@@ -232,20 +251,24 @@ def _write(db: sqlite3.Connection, videos: list[tuple[object, ...]], snapshots: 
 def views_at_age(
     history: list[tuple[datetime, float]], published_at: datetime, age: timedelta
 ) -> float | None:
-    """Views at `age` from a (taken_at, views) history; tolerance is a tenth of the age, at least 12 hours."""
+    """Views at `age` from a (taken_at, views) history, oldest first; tolerance is a tenth of the age, at least 12 hours.
+
+    Called for every peer of every video a review scores, so it bisects rather than scans.
+    """
     if not history:
         return None
     target = _aware(published_at) + age
     tolerance = max(timedelta(hours=12), age / 10)
-    before = [(t, v) for t, v in history if t <= target]
-    after = [(t, v) for t, v in history if t >= target]
-    if before and after:
-        (t0, v0), (t1, v1) = before[-1], after[0]
-        if t1 == t0:
-            return v0
-        share = (target - t0) / (t1 - t0)
-        return v0 + (v1 - v0) * share
-    nearest_time, nearest_views = min(history, key=lambda item: abs(item[0] - target))
+    if len(history) == 1:  # the common case: one export or one read
+        taken, views = history[0]
+        return views if abs(taken - target) <= tolerance else None
+    after_at = bisect.bisect_left(history, target, key=lambda item: item[0])  # first snapshot at or after target
+    if after_at < len(history) and history[after_at][0] == target:
+        return history[after_at][1]
+    if 0 < after_at < len(history):
+        (t0, v0), (t1, v1) = history[after_at - 1], history[after_at]
+        return v0 + (v1 - v0) * ((target - t0) / (t1 - t0))
+    nearest_time, nearest_views = history[0] if after_at == 0 else history[-1]
     return nearest_views if abs(nearest_time - target) <= tolerance else None
 
 

@@ -243,19 +243,22 @@ class _Reader:
         self.convention = NumberConvention.DOT_DECIMAL
         self.published: int | None = None
         self.order = DateOrder.UNDECIDED
+        self._dates: dict[str, datetime | CellError | None] = {}  # a channel publishes many videos a day
+        self.numbers = [(name, i, name in COUNT_FIELDS) for name, i in columns.numbers.items()]
 
     def survey(self, records: Iterator[tuple[int, list[str] | None, str | None]]) -> None:
         """The file's number convention, the publish-date column to use and its day/month order."""
         numbers: list[str] = []
-        dates: dict[int, list[str]] = {i: [] for i in self.columns.published}
+        dates: dict[int, set[str]] = {i: set() for i in self.columns.published}
         positions = list(self.columns.numbers.values())
         for _, cells, _ in records:
             if not cells:
                 continue
-            numbers.extend(cells[i] for i in positions if i < len(cells) and ("," in cells[i] or "." in cells[i]))
+            if len(numbers) < 50_000:
+                numbers.extend(cells[i] for i in positions if i < len(cells) and ("," in cells[i] or "." in cells[i]))
             for i, found in dates.items():
                 if i < len(cells) and cells[i].strip():
-                    found.append(cells[i])
+                    found.add(cells[i])
         self.convention, note = number_convention(numbers)
         if note:
             self.export.notes.append(note)
@@ -263,12 +266,12 @@ class _Reader:
             self.export.notes.append(f"numbers read as {self.convention.value}")
         self.published, self.order = self._date_column(dates)
 
-    def _date_column(self, dates: dict[int, list[str]]) -> tuple[int | None, DateOrder]:
+    def _date_column(self, dates: dict[int, set[str]]) -> tuple[int | None, DateOrder]:
         best: tuple[int, int, DateOrder] | None = None
         for i, cells in dates.items():
             order = date_order(cells)
             readable = 0
-            for text in cells[:_SAMPLE]:
+            for text in sorted(cells)[:_SAMPLE]:
                 try:
                     readable += parse_date(text, order) is not None
                 except CellError:
@@ -284,7 +287,7 @@ class _Reader:
     def row(self, number: int, cells: list[str]) -> StudioRow | None:
         """The video on this line, or None (counted as blank, Total, or skipped with its reason)."""
         export, columns = self.export, self.columns
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             export.blank_lines += 1
             return None
         video_id = _cell(cells, columns.id)
@@ -295,17 +298,17 @@ class _Reader:
         if not VIDEO_ID.match(video_id):
             export.skipped.append(SkippedLine(number, f"{video_id[:40]!r} is not a YouTube video id"))
             return None
-        try:
-            published = parse_date(_cell(cells, self.published), self.order) if self.published is not None else None
-        except CellError as exc:
-            export.skipped.append(SkippedLine(number, f"publish date {exc}"))
+        published = self._date(_cell(cells, self.published))
+        if isinstance(published, CellError):
+            export.skipped.append(SkippedLine(number, f"publish date {published}"))
             return None
         row = StudioRow(line=number, video_id=video_id, title=_cell(cells, columns.title) or None,
                         published_at=published, description=_cell(cells, columns.description) or None)
-        for name, i in columns.numbers.items():
+        width = len(cells)
+        for name, i, is_count in self.numbers:
             try:
-                value = parse_number(_cell(cells, i), self.convention)
-                if value is not None and name in COUNT_FIELDS:
+                value = parse_number(cells[i] if i < width else "", self.convention)
+                if is_count and value is not None:
                     _check_count(name, value)
             except CellError as exc:
                 label = export.columns[i]
@@ -323,12 +326,22 @@ class _Reader:
                 setattr(row, name, parse_clock(_cell(cells, i)))
             except CellError as exc:
                 export.warnings.append(SkippedLine(number, f"{export.columns[i]}: {exc} (left empty)"))
-        row.shorts_feed = any(_cell(cells, i) not in ("", "0") for i in columns.shorts_feed)
+        if columns.shorts_feed:
+            row.shorts_feed = any(_cell(cells, i) not in ("", "0") for i in columns.shorts_feed)
         for label, i in columns.extra.items():
             if (value := _cell(cells, i)):
                 row.extra[label] = value
         row.decide_format()
         return row
+
+
+    def _date(self, text: str) -> datetime | CellError | None:
+        if text not in self._dates:
+            try:
+                self._dates[text] = parse_date(text, self.order)
+            except CellError as exc:
+                self._dates[text] = exc
+        return self._dates[text]
 
 
 def _cell(cells: list[str], index: int | None) -> str:

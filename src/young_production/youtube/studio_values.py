@@ -52,10 +52,12 @@ _COMMA_EVIDENCE = (
 _PLAIN = re.compile(r"^[-+]?\d+$")
 
 
-def number_convention(cells: Iterable[str]) -> tuple[NumberConvention, str | None]:
-    """The file's number convention from its numeric cells, and a note when its cells disagree."""
+def number_convention(cells: Iterable[str], limit: int = 50_000) -> tuple[NumberConvention, str | None]:
+    """The file's number convention from (the first `limit` of) its numeric cells, and a note when they disagree."""
     dot = comma = 0
-    for text in cells:
+    for seen, text in enumerate(cells):
+        if seen >= limit:
+            break
         text = text.strip()
         if not text or _PLAIN.match(text):
             continue
@@ -73,11 +75,16 @@ def number_convention(cells: Iterable[str]) -> tuple[NumberConvention, str | Non
     return NumberConvention.UNKNOWN, None
 
 
+_SIMPLE_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
 def parse_number(text: str, convention: NumberConvention = NumberConvention.DOT_DECIMAL) -> float | None:
     """A cell as a number under the file's convention; None when empty; `CellError` when unreadable."""
     raw = text.strip()
     if not raw:
         return None
+    if raw.isdigit() or (convention is NumberConvention.DOT_DECIMAL and _SIMPLE_DECIMAL.match(raw)):
+        return float(raw)  # the common cells, read without the checks below
     value = raw
     if _SPACE_GROUPS.match(value):
         value = re.sub(r"[\u00a0\u202f ]", "", value)

@@ -30,7 +30,7 @@ import math
 import random
 import statistics
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
@@ -62,7 +62,7 @@ class VideoPoint:
     title: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "published_at": self.published_at.isoformat(), "format": self.format.value,
+        return {**_fields(self), "published_at": self.published_at.isoformat(), "format": self.format.value,
                 "measured_at": self.measured_at.isoformat()}
 
     @classmethod
@@ -116,7 +116,7 @@ class OutlierScore:
     peer_ids: tuple[str, ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "format": self.format.value, "peer_ids": list(self.peer_ids)}
+        return {**_fields(self), "format": self.format.value, "peer_ids": list(self.peer_ids)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutlierScore:
@@ -254,8 +254,9 @@ def _peer_views(candidates: list[VideoPoint], age: timedelta, views_at_age: View
 
 def _peers(position: int, same_format: list[VideoPoint], settings: OutlierSettings) -> list[VideoPoint]:
     """Same-format videos nearest in publish order: before it first (median), or around it (mean)."""
-    before = same_format[:position][::-1]  # nearest first
-    after = same_format[position + 1:]
+    reach = max(settings.window, settings.surrounding)  # never more from either side: slices stay short
+    before = same_format[max(0, position - reach):position][::-1]  # nearest first
+    after = same_format[position + 1:position + 1 + reach]
     if settings.method == "surrounding_average":
         half = settings.surrounding // 2
         take_before = min(len(before), max(half, settings.surrounding - len(after)))
@@ -302,6 +303,11 @@ def _num(value: float | None) -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:.2f}"
+
+
+def _fields(instance: Any) -> dict[str, Any]:
+    """A flat dataclass's fields (what `asdict` gives, without its deep copies: a review serialises 400k of these)."""
+    return {f.name: getattr(instance, f.name) for f in fields(instance)}
 
 
 def _aware(moment: datetime) -> datetime:
