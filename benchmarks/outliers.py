@@ -61,8 +61,13 @@ STUDIO = ROOT / "tests" / "data" / "studio"
 FILES = [STUDIO / "buildwithadi_content.csv", *sorted((STUDIO / "full").glob("*.csv"))]
 
 
-def load(path: Path) -> tuple[list[VideoPoint], datetime, StudioExport]:
+def load(path: Path) -> tuple[list[VideoPoint], datetime]:
     """The export's dated videos of known format (as the import decides them), measured at its newest date."""
+    points, measured, _ = load_export(path)
+    return points, measured
+
+
+def load_export(path: Path) -> tuple[list[VideoPoint], datetime, StudioExport]:
     export = read_studio_export(path)
     dated = [r for r in export.rows if r.published_at is not None and r.views is not None]
     measured = max(r.published_at for r in dated)  # the export's date is not in the file: a lower bound
@@ -75,7 +80,7 @@ def exports_table() -> None:
     """Per export: what was read, what was scored, and the top three outliers."""
     print(f"{'export':20s} {'lines':>6s} {'rows':>6s} {'skip':>5s} {'unkn':>5s} {'scored':>6s}  top outliers")
     for path in FILES:
-        points, _, export = load(path)
+        points, _, export = load_export(path)
         scores = score_videos(points)
         scored = sorted((s for s in scores.values() if s.status == "scored"), key=lambda s: -(s.ratio or 0))
         titles = {p.video_id: " ".join((p.title or p.video_id).split())[:32] for p in points}
@@ -218,7 +223,7 @@ def channels() -> None:
     print(f"{'channel':22s} {'videos':>6s} {'shorts':>6s} {'scored':>6s} {'>=2x':>5s} {'cover':>6s} "
           f"{'flips':>6s} {'rho(m,s)':>8s} {'2x m/s':>7s} {'age rho':>7s}")
     for path in FILES:
-        points, _, _ = load(path)
+        points, _ = load(path)
         videos_total += len(points)
         median = score_videos(points)
         around = score_videos(points, OutlierSettings(method="surrounding_average"))
