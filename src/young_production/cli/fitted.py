@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import typer
-
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
@@ -89,43 +88,7 @@ def render_listing(listing: Listing, *, wide: bool = False) -> set[str]:
         return set()
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, padding=(0, GAP // 2),
                   expand=wide)
-    width = console.width
-    if wide:  # long values wrap in their column; the line is as wide as the columns need, at least
-        kept = list(range(len(listing.columns)))
-        full_id = max((cell_len(r) for r, _, _ in listing.rows), default=SHORT_ID)
-        table.add_column("ID", no_wrap=True, min_width=full_id)
-        width = full_id
-        if listing.title_header:
-            table.add_column(listing.title_header, ratio=3, min_width=WIDE_MIN, overflow="fold")
-            width += GAP + WIDE_MIN
-        for i in kept:
-            column, natural = listing.columns[i], _natural(listing, i, cut=False)
-            if natural <= column.width:
-                table.add_column(column.header, justify=column.justify, no_wrap=True, min_width=natural)
-                width += GAP + natural
-            else:
-                table.add_column(column.header, justify=column.justify, ratio=2, min_width=WIDE_MIN, overflow="fold")
-                width += GAP + WIDE_MIN
-        width = max(width, console.width)
-    else:
-        kept = shown_columns(listing, console.width)
-        natural = {i: _natural(listing, i) for i in kept}
-        table.add_column("ID", width=SHORT_ID, no_wrap=True)
-        room = console.width - SHORT_ID - sum(natural[i] + GAP for i in kept)
-        if listing.title_header:
-            room -= GAP
-            widest = max(len(listing.title_header), *(cell_len(t) for _, t, _ in listing.rows))
-            title_width = max(1, min(room, widest))
-            table.add_column(listing.title_header, width=title_width, no_wrap=True, overflow="ellipsis")
-            room -= title_width
-        for i in sorted(kept, key=lambda i: listing.columns[i].drop):  # room the title does not need
-            grown = min(_natural(listing, i, cut=False), natural[i] + max(room, 0))
-            room -= grown - natural[i]
-            natural[i] = grown
-        for i in kept:
-            column = listing.columns[i]
-            table.add_column(column.header, width=natural[i], no_wrap=True, overflow="ellipsis",
-                             justify=column.justify)
+    kept, width = _wide_columns(table, listing) if wide else _fitted_columns(table, listing, console.width)
     for record_id, title, values in listing.rows:
         cells = [Text(record_id if wide else short_id(record_id, SHORT_ID))]
         if listing.title_header:
@@ -134,6 +97,48 @@ def render_listing(listing: Listing, *, wide: bool = False) -> set[str]:
         table.add_row(*cells)
     _console_of_width(width).print(table)
     return {listing.columns[i].header for i in kept}
+
+
+def _fitted_columns(table: Table, listing: Listing, width: int) -> tuple[list[int], int]:
+    """Columns cut to fit `width`: the narrow ones that fit, the title in the room left, spare room to the rest."""
+    kept = shown_columns(listing, width)
+    natural = {i: _natural(listing, i) for i in kept}
+    table.add_column("ID", width=SHORT_ID, no_wrap=True)
+    room = width - SHORT_ID - sum(natural[i] + GAP for i in kept)
+    if listing.title_header:
+        room -= GAP
+        widest = max([len(listing.title_header), *(cell_len(t) for _, t, _ in listing.rows)])
+        title_width = max(1, min(room, widest))
+        table.add_column(listing.title_header, width=title_width, no_wrap=True, overflow="ellipsis")
+        room -= title_width
+    for i in sorted(kept, key=lambda i: listing.columns[i].drop):  # room the title does not need
+        grown = min(_natural(listing, i, cut=False), natural[i] + max(room, 0))
+        room -= grown - natural[i]
+        natural[i] = grown
+    for i in kept:
+        column = listing.columns[i]
+        table.add_column(column.header, width=natural[i], no_wrap=True, overflow="ellipsis", justify=column.justify)
+    return kept, width
+
+
+def _wide_columns(table: Table, listing: Listing) -> tuple[list[int], int]:
+    """Every column, whole: long values wrap in their column; the line is as wide as the columns need."""
+    kept = list(range(len(listing.columns)))
+    full_id = max(cell_len(r) for r, _, _ in listing.rows)
+    table.add_column("ID", no_wrap=True, min_width=full_id)
+    width = full_id
+    if listing.title_header:
+        table.add_column(listing.title_header, ratio=3, min_width=WIDE_MIN, overflow="fold")
+        width += GAP + WIDE_MIN
+    for i in kept:
+        column, natural = listing.columns[i], _natural(listing, i, cut=False)
+        if natural <= column.width:
+            table.add_column(column.header, justify=column.justify, no_wrap=True, min_width=natural)
+            width += GAP + natural
+        else:
+            table.add_column(column.header, justify=column.justify, ratio=2, min_width=WIDE_MIN, overflow="fold")
+            width += GAP + WIDE_MIN
+    return kept, max(width, console.width)
 
 
 def _console_of_width(width: int) -> Console:
@@ -147,7 +152,7 @@ def _console_of_width(width: int) -> Console:
 def _natural(listing: Listing, index: int, *, cut: bool = True) -> int:
     """The width column `index` needs for its header and values (at most its `width` when `cut`)."""
     column = listing.columns[index]
-    widest = max(len(column.header), *(cell_len(values[index]) for _, _, values in listing.rows))
+    widest = max([len(column.header), *(cell_len(values[index]) for _, _, values in listing.rows)])
     return min(column.width, widest) if cut else widest
 
 
