@@ -33,6 +33,7 @@ from ..records import Empire, Production, ViralDNA
 from ..runtime import Runtime
 from ..skills.linking import Embedder, LinkRanker, LinkSuggestion, explain_links
 from ..skills.linking.decisions import LinkDecision, decision_from_record, non_interactive_decision
+from ..skills.linking.rank import is_linkable
 from ..skills.productions import explain_no_productions, parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
@@ -69,7 +70,7 @@ def ranker(runtime: Runtime, run_id: str) -> LinkRanker:
     """The encoded DNA pool indexed once per run and process (embeddings cached in state/)."""
 
     def build() -> LinkRanker:
-        pool = [d for d in iter_records(runtime.store, ViralDNA) if (d.perspective or "").strip()]
+        pool = [d for d in iter_records(runtime.store, ViralDNA) if is_linkable(d)]
         embedder = runtime.shared("embedder", Embedder)
         return LinkRanker(pool, embedder=embedder, cache_dir=runtime.state_dir / "embeddings")
 

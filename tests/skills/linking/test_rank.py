@@ -43,11 +43,15 @@ def embedder() -> Embedder:
 
 
 def test_only_encoded_unlinked_stored_dna_is_ranked() -> None:
-    pool = POOL + [dna("raw", "Sleep secrets nobody tells you", perspective=None),
-                   dna("blank", "Sleep hacks", perspective="   "), ViralDNA(title="Sleep without id", perspective="x")]
+    new = {"status": DNAStatus.NEW}
+    unsure = dna("unsure", "Sleep and memory", perspective=None).model_copy(update={"unsure": ["perspective"]})
+    pool = POOL + [dna("raw", "Sleep secrets nobody tells you", perspective=None).model_copy(update=new),
+                   dna("blank", "Sleep hacks", perspective="   ").model_copy(update=new),
+                   ViralDNA(title="Sleep without id", perspective="x"), unsure]
     production = Production(id="p1", title="Why sleep matters", dna_ids=["sleep"])
     ranked = rank_dna(production, pool, weights=LEXICAL_ONLY, top_k=None)
-    assert {s.dna_id for s in ranked} == {"bees", "grit", "mars"}
+    # decoded with an unsure perspective: ranked without it (on its title, tags, transcript), not left out
+    assert {s.dna_id for s in ranked} == {"bees", "grit", "mars", "unsure"}
 
 
 def test_scores_are_sorted_between_0_and_1_and_top_k_and_min_score_apply() -> None:

@@ -38,6 +38,13 @@ def test_dna_patterns_name_each_feature():
     assert dna_patterns(ViralDNA(title="not decoded yet"))["open loop"] == set()
 
 
+def test_only_asserted_patterns_count():
+    unsure = STORY.model_copy(update={"hook_pattern": None, "unsure": ["hook_pattern", "open_loop", "payoff"]})
+    assert dna_patterns(unsure)["hook pattern"] == set()
+    assert dna_patterns(unsure)["open loop"] == set()  # unsure, not "none"
+    assert dna_patterns(STORY.model_copy(update={"unsure": ["perspective"]}))["open loop"] == {"none"}
+
+
 def test_lift_is_the_geometric_mean_ratio_and_patterns_on_the_same_videos_are_one_line():
     ratios = {f"q{i}": 4.0 for i in range(6)} | {f"s{i}": 1.0 for i in range(6)} | {"none": 2.0}
     links = {f"q{i}": [QUESTION if i % 2 else QUESTION_2] for i in range(6)}

@@ -31,6 +31,7 @@ def real_dna(item_id: str) -> ViralDNA:
         id=f"dna-{item_id}", title=raw["title"], url=f"https://example.com/{item_id}", source_type=source,
         status=DNAStatus.ENCODED, transcript=transcript.text, perspective=analysis.perspective, hook=analysis.hook,
         hook_pattern=analysis.hook_pattern, open_loop=analysis.open_loop, niche_tags=analysis.niche_tags,
+        confidence=analysis.confidence, unsure=analysis.unsure, needs_review=bool(analysis.unsure),
     )
 
 

@@ -198,9 +198,10 @@ def test_a_field_the_decoder_left_unsure_is_not_used() -> None:
 
     unsure = real_dna("ted-dan-pink").model_copy(update={"hook": "", "unsure": ["hook", "hook_pattern"]})
     [ref], _ = references_from_dna([unsure])
-    assert ref.hook == "" and ref.hook_pattern == "statement"
+    assert ref.hook == "" and ref.hook_pattern == ""  # never a fallback "statement" in its place
     draft = draft_production(RuleProvider(), Production(id="p", title="Why rewards backfire", format="short",
                                                         notes="bonuses, autonomy"), DraftInputs(STYLE, [unsure]))
     assert draft.flags == [] and draft.script.beats[0].example is None
+    assert draft.script.beats[0].move is None  # the reference's move is named only when it is asserted
     request = script_request(Production(id="p", title="Why rewards backfire"), [ref], STYLE)
     assert "R1: The puzzle of motivation" in request.data and "Hook (" not in request.data

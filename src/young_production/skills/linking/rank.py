@@ -32,7 +32,8 @@ team whose references span many niches may raise them. A signal that is not
 available (no embedder, an Empire without tags) drops out and the remaining
 weights are scaled up to sum to one.
 
-Only encoded DNA (a perspective is present) with an id is ranked, and DNA the
+Only decoded DNA (Encoded, or an older entry with a perspective) with an id is ranked; a field the
+decoder left unsure is empty and simply adds nothing (the entry is ranked on the rest), and DNA the
 production already links is left out.
 """
 
@@ -44,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...records import Production, SourceType, ViralDNA, VideoFormat
+from ...records import DNAStatus, Production, SourceType, ViralDNA, VideoFormat
 from .lexical import BM25Index, surface_forms, terms
 from .semantic import Embedder, EmbeddingCache, embed_documents
 
@@ -89,8 +90,10 @@ class _Entry:
 
 
 def is_linkable(dna: ViralDNA) -> bool:
-    """Encoded (has a perspective) and stored (has an id)."""
-    return bool(dna.id) and bool((dna.perspective or "").strip())
+    """Decoded (Encoded, or a perspective from before statuses were kept) and stored (has an id).
+
+    Not "has a perspective": one the rules were unsure of is empty, and the entry is ranked without it."""
+    return bool(dna.id) and (dna.status is DNAStatus.ENCODED or bool((dna.perspective or "").strip()))
 
 
 def production_query(production: Production) -> str:

@@ -133,7 +133,9 @@ def dna_patterns(dna: ViralDNA) -> dict[str, set[str]]:
     patterns: dict[str, set[str]] = {feature: set() for feature in DNA_FEATURES}
     if dna.hook_pattern:
         patterns["hook pattern"].add(str(dna.hook_pattern))
-    if dna.hook or dna.open_loop or dna.perspective:  # decoded: the open loop field means something
+    # decoded, and the loop asserted: an empty field then means "no loop", not "unsure" (only asserted
+    # patterns count; an unsure hook pattern is empty already)
+    if (dna.hook or dna.open_loop or dna.perspective) and "open_loop" not in dna.unsure:
         patterns["open loop"].add(open_loop_style(dna.open_loop))
     if dna.source_type is not None:
         patterns["source type"].add(dna.source_type.value)

@@ -190,7 +190,7 @@ class _Outline:
             text += f" The notes' angle: \u201c{self.angle}\u201d."
         if self.style.opener:
             text = f"Start with the channel's opener, word for word: \u201c{self.style.opener}\u201d. {text}"
-        move = MOVES[pattern].format(ref=lead.label) + "." if lead else None
+        move = MOVES[pattern].format(ref=lead.label) + "." if lead and lead.hook_pattern == pattern else None
         on_screen = next((t for t in (self.title, self.angle, *self.points) if t and word_count(t) <= 7), self.title)
         return Beat("hook", text, pattern, lead, move=move, example=self._quote(lead, lead.hook if lead else ""),
                     subject=on_screen)

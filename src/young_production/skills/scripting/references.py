@@ -70,17 +70,20 @@ def references_from_dna(dnas: Sequence[ViralDNA]) -> tuple[list[Reference], list
     references: list[Reference] = []
     warnings: list[str] = []
     for dna in dnas:  # a field the decoder left empty as unsure is simply not used
-        if dna.status != DNAStatus.ENCODED or not ((dna.perspective or "").strip() or (dna.hook or "").strip()):
+        if dna.status != DNAStatus.ENCODED or not ((dna.perspective or "").strip() or (dna.hook or "").strip()
+                                                   or dna.unsure):
             raise DNANotReady(str(dna.id), dna.title)
     for dna in dnas[:MAX_REFERENCES]:
-        loop, payoff = split_open_loop(dna.open_loop)
-        loop_at, payoff_at = loop_times(dna.open_loop)
+        # a loop whose pay-off the decoder was unsure of is not named as a move (it would be half a guess)
+        shown_loop = None if "payoff" in dna.unsure else dna.open_loop
+        loop, payoff = split_open_loop(shown_loop)
+        loop_at, payoff_at = loop_times(shown_loop)
         references.append(Reference(
             label=f"R{len(references) + 1}",
             dna_id=str(dna.id),
             title=" ".join(dna.title.split()),
             hook=strip_stamp(dna.hook or ""),
-            hook_pattern=((dna.hook_pattern or "").strip() if (dna.hook or "").strip() else "") or "statement",
+            hook_pattern=_asserted_pattern(dna),
             perspective=" ".join((dna.perspective or "").split()),
             loop=loop,
             payoff=payoff,
@@ -93,6 +96,14 @@ def references_from_dna(dnas: Sequence[ViralDNA]) -> tuple[list[Reference], list
         left = ", ".join(d.title for d in dnas[MAX_REFERENCES:])
         warnings.append(f"only the first {MAX_REFERENCES} linked references were used; left out: {left}")
     return references, warnings
+
+
+def _asserted_pattern(dna: ViralDNA) -> str:
+    """The hook pattern to name as the reference's move; empty when the decoder was unsure of it
+    (never a fallback "statement" in its place)."""
+    if "hook_pattern" in dna.unsure:
+        return ""
+    return ((dna.hook_pattern or "").strip() if (dna.hook or "").strip() else "") or "statement"
 
 
 def strip_stamp(text: str) -> str:

@@ -220,7 +220,7 @@ def _data(production: Production, fmt: str, references: Sequence[Reference], sty
     for ref in references:
         lines.append(f"{ref.label}: {ref.title}")
         if ref.hook:
-            lines.append(f"  Hook ({ref.hook_pattern}): {ref.hook}")
+            lines.append(f"  Hook{f' ({ref.hook_pattern})' if ref.hook_pattern else ''}: {ref.hook}")
         if ref.loop:
             lines.append(f"  Open loop: {ref.loop}")
         if ref.payoff:
