@@ -141,3 +141,19 @@ def test_an_empire_with_productions_is_removed_only_with_cascade(store: Store) -
     assert store.get(ViralDNA, first.id or "").empire_ids == []
     with pytest.raises(YPError):
         resolve(store, Production, "Saved 10k")
+
+
+def test_two_sets_of_one_record_at_once_both_succeed_and_the_last_write_wins(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, production, _, _ = setup(store)
+
+    def redraft(n: int) -> list[str]:
+        return set_production(store, production, notes=f"draft {n}", status=ProductionStatus.SCRIPTING).changed
+
+    with ThreadPoolExecutor(2) as pool:
+        changed = list(pool.map(redraft, (1, 2)))
+    assert all("notes" in c for c in changed)
+    final = store.get(Production, production.id or "")
+    assert final.notes in ("draft 1", "draft 2") and final.status is ProductionStatus.SCRIPTING
+    assert final.title == production.title and final.empire_ids == production.empire_ids
