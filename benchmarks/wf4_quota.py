@@ -45,7 +45,7 @@ def make_channel(videos: int, shorts_share: float, format_playlists: bool = True
 def read(videos: int, shorts_share: float, target: str, format_playlists: bool = True) -> tuple[int, dict, int]:
     with YouTubeAPIEmulator() as api, tempfile.TemporaryDirectory() as state:
         api.add_channel(make_channel(videos, shorts_share, format_playlists))
-        meter = QuotaMeter(Path(state), daily_budget=10_000)
+        meter = QuotaMeter(Path(state) / "state.db", daily_budget=10_000)
         with YouTubeDataAPI("test-key", meter, base_url=api.base_url) as client:
             result = client.channel_videos(parse_channel_url(target))
         return result.quota_units, dict(meter.run_calls), len(result.videos)

@@ -2,13 +2,13 @@
 
 A workspace is a folder:
 
-    config/databases.yaml   where records live (sqlite | notion) and the Notion mapping
-    config/ai_config.yaml   provider, models, prices, spending limits
-    config/pipeline.yaml    sources guard, transcription models, workers
+    config/                 databases.yaml, ai_config.yaml, pipeline.yaml
     .env                    optional secrets (NOTION_API_KEY=...), under the process environment
-    state/                  last-run files, processed entries, cost ledger
-    media/                  per-entry download cache
+    state/                  engine checkpoints, state.db (costs, quota, snapshots), last-run files
+    media/                  per-entry download cache, local files added to Viral DNA
     young.db                the embedded SQLite store
+
+`workspace_files.py` lists every file with its purpose; `Workspace.path` hands them out.
 
 YAML values may use `${VAR}` (required) or `${VAR:-default}`; substitution happens
 on parsed string values, so a secret can never break the YAML syntax. Nothing is
@@ -40,9 +40,12 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from . import workspace_files
 from .errors import ConfigError, WorkspaceError
+from .workspace_files import WorkspaceFile
 
-CONFIG_FILES = ("databases.yaml", "ai_config.yaml", "pipeline.yaml")
+CONFIG_FILES = tuple(f.filename for f in (workspace_files.DATABASES_YAML, workspace_files.AI_CONFIG_YAML,
+                                          workspace_files.PIPELINE_YAML))
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -132,7 +135,7 @@ class NotionConfig(_Section):
 
 class StoreConfig(_Section):
     store: Literal["sqlite", "notion"] = "sqlite"
-    sqlite_path: str = "young.db"
+    sqlite_path: str = workspace_files.STORE_DB.relpath
     notion: NotionConfig = Field(default_factory=NotionConfig)
 
 
@@ -416,9 +419,21 @@ class Workspace:
         found = dotenv_values(dotenv_file) if dotenv_file.is_file() else {}
         return {**{k: v for k, v in found.items() if v is not None}, **os.environ}
 
-    config_dir = property(lambda self: self.root / "config")
-    state_dir = property(lambda self: self.root / "state")
-    media_dir = property(lambda self: self.root / "media")
+    config_dir = property(lambda self: self.root / workspace_files.CONFIG_DIR)
+    state_dir = property(lambda self: self.root / workspace_files.STATE_DIR)
+    media_dir = property(lambda self: self.path(workspace_files.MEDIA_DIR))
+
+    def path(self, file: WorkspaceFile, workflow: str | None = None) -> Path:
+        """Where `file` (one of `workspace_files`) lives in this workspace; `workflow` for per-workflow files.
+
+        The store's path is the `sqlite_path` setting of databases.yaml when that file can be read.
+        """
+        if file is workspace_files.STORE_DB and self.exists():
+            try:
+                return self.root / self.store_config().sqlite_path
+            except ConfigError:
+                pass
+        return self.root / file.relative(workflow)
 
     @classmethod
     def resolve(cls, root: Path | str | None, settings: Settings | None = None) -> Workspace:

@@ -123,9 +123,8 @@ def import_published_videos(workspace: Workspace, store: Store, empire: Empire, 
     Each is linked to a decoded reference (as if it had been made from it), so the review
     can tell which patterns won; one reference no production uses is left for WF5 to find.
     """
-    from .skills.performance.fetch import SNAPSHOTS_FILE
     from .skills.performance.studio_import import import_studio_export
-    from .youtube.snapshots import SnapshotStore
+    from .youtube.storage import snapshot_store
     from .youtube.studio_csv import read_studio_export
 
     export_path = samples_dir() / "studio" / "channel-export.csv"
@@ -146,6 +145,6 @@ def import_published_videos(workspace: Workspace, store: Store, empire: Empire, 
             dna_ids=[references[index % len(references)]] if references else [],
         ))
     imported = import_studio_export(
-        store, export_path, snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE), empire=empire
+        store, export_path, snapshots=snapshot_store(workspace), empire=empire
     )
     say(f"Imported a real YouTube Studio export: {imported.rows} videos, {len(imported.matched)} of them the Empire's own")

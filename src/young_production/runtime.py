@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .ai.base import AIProvider
+from . import workspace_files
 from .config import AIConfig, PipelineConfig, Workspace
 from .store.base import Store
 
@@ -32,7 +33,8 @@ def open_store(workspace: Workspace, *, notion_pacer: Any = None) -> Store:
     if config.store == "notion":
         from .store.notion.store import NotionStore
 
-        return NotionStore.from_config(config.notion, lock_dir=workspace.state_dir / "locks", pacer=notion_pacer)
+        locks = workspace.path(workspace_files.LOCKS_DIR)
+        return NotionStore.from_config(config.notion, lock_dir=locks, pacer=notion_pacer)
     from .store.sqlite import SQLiteStore
 
     return SQLiteStore(workspace.root / config.sqlite_path)

@@ -26,7 +26,7 @@ def test_a_file_that_is_not_a_studio_export_imports_nothing(workspace: Path) -> 
     proc = yp("-w", str(workspace), "analytics", "import", str(STUDIO / "not_content_subscription_status.csv"))
     assert_user_error(proc, "not a YouTube Studio", "'Content'")
     assert proc.stderr.count("error:") == 1  # one message (Rich may wrap it at the terminal's width)
-    assert not (workspace / "state" / "youtube_snapshots.db").exists()
+    assert not (workspace / "state" / "state.db").exists()
 
 
 def test_a_real_export_dry_run_reads_and_matches_without_writing(workspace: Path) -> None:
@@ -34,7 +34,7 @@ def test_a_real_export_dry_run_reads_and_matches_without_writing(workspace: Path
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["rows"] == 24 and summary["matched"] == 0 and summary["snapshots"] == 0
-    assert not (workspace / "state" / "youtube_snapshots.db").exists()
+    assert not (workspace / "state" / "state.db").exists()
 
 
 def test_review_and_prospecting_print_hostile_names_literally(workspace: Path) -> None:
@@ -75,7 +75,7 @@ def test_an_import_with_skipped_lines_lists_each_and_imports_nothing_unless_allo
     ]
     assert (summary["lines"], summary["rows"], summary["blank"], summary["total_rows"]) == (6, 2, 1, 1)
     assert summary["snapshots"] == 0 and "--allow-skips" in summary["refused"]
-    assert not (workspace / "state" / "youtube_snapshots.db").exists()
+    assert not (workspace / "state" / "state.db").exists()
     text = yp("-w", str(workspace), "analytics", "import", str(export))
     assert text.returncode == 1 and "line 4: malformed quote" in text.stdout and "line 5: Video views" in text.stdout
     allowed = yp("-w", str(workspace), "analytics", "import", str(export), "--allow-skips", "--json")

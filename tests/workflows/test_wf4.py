@@ -114,7 +114,7 @@ def test_dry_run_plans_the_route_and_writes_nothing(tmp_path: Path) -> None:
         assert routes == {"Habit Lab": "api", "No channel yet": "snapshots"}
         assert api.calls == [] and list(iter_records(store, Report)) == []
         assert not (workspace.root / "reports").exists()
-        assert not (workspace.state_dir / "youtube_snapshots.db").exists()
+        assert not (workspace.state_dir / "state.db").exists()
         store.close()
 
 

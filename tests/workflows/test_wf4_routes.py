@@ -10,7 +10,7 @@ import pytest
 
 from tests.workflows.review_rig import store_workspace
 from young_production.records import Empire, Production, ProductionStatus, Report
-from young_production.skills.performance.fetch import SNAPSHOTS_FILE
+from young_production.youtube.storage import snapshot_store
 from young_production.skills.performance.studio_import import import_studio_export
 from young_production.store.base import iter_records
 from young_production.workflows.base import RunOptions
@@ -36,7 +36,7 @@ def test_review_from_a_real_studio_export(tmp_path: Path, kind: str) -> None:
             store.create(Production(title=row.title or row.video_id, status=ProductionStatus.PUBLISHED,
                                     empire_ids=[empire.id], video_id=row.video_id))
         imported = import_studio_export(store, STUDIO / "buildwithadi_content.csv",
-                                        snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE))
+                                        snapshots=snapshot_store(workspace))
         assert imported.empire is not None and imported.empire.id == empire.id  # the Productions' one Empire
         assert imported.snapshots == len(export.rows) and len(imported.matched) == 8
 

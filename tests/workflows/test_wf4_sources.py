@@ -12,7 +12,7 @@ import pytest
 from tests.workflows.review_rig import store_workspace
 from young_production.errors import YPError
 from young_production.records import Empire, Production, ProductionStatus, Report
-from young_production.skills.performance.fetch import SNAPSHOTS_FILE
+from young_production.youtube.storage import snapshot_store
 from young_production.skills.performance.studio_import import import_studio_export
 from young_production.store.base import iter_records
 from young_production.workflows.base import RunOptions
@@ -51,7 +51,7 @@ def test_a_real_export_reviews_without_network_and_names_its_source(tmp_path: Pa
             store.create(Production(title=row.title or row.video_id, status=ProductionStatus.PUBLISHED,
                                     empire_ids=[empire.id], video_id=row.video_id))
         imported = import_studio_export(store, STUDIO / export, empire=empire,
-                                        snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE))
+                                        snapshots=snapshot_store(workspace))
         assert imported.refused is None and imported.snapshots == len(rows)
 
         plan = run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD}))
@@ -83,7 +83,7 @@ def test_a_failing_network_route_falls_back_to_the_snapshots_and_says_so(tmp_pat
         empire = store.create(Empire(name="Suuz", channel_url=f"{sample_http.base_url}nothing-here/feed.xml"))
         old = datetime.now(timezone.utc) - timedelta(days=3)
         import_studio_export(store, STUDIO / "buildwithadi_content.csv", empire=empire, taken_at=old,
-                             snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE))
+                             snapshots=snapshot_store(workspace))
         plan = run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD}))
         assert plan.entries[0].detail["route"] == "ytdlp"  # the export is older than a day
         assert "the last export is older than 1 days" in plan.entries[0].detail["why"]
@@ -128,7 +128,7 @@ def test_a_review_that_scores_nothing_says_why_and_writes_no_report(tmp_path: Pa
 
         store = open_store(workspace)
         empire = store.create(Empire(name="Clips"))
-        import_studio_export(store, export, empire=empire, snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE))
+        import_studio_export(store, export, empire=empire, snapshots=snapshot_store(workspace))
         result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
         (entry,) = result.entries
         assert entry.status == "failed" and not result.ok

@@ -21,7 +21,7 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def client(api: YouTubeAPIEmulator, tmp_path, key: str = "test-key", budget: int = 10_000) -> YouTubeDataAPI:
-    meter = QuotaMeter(tmp_path / "state", budget, clock=lambda: NOW)
+    meter = QuotaMeter(tmp_path / "state" / "state.db", budget, clock=lambda: NOW)
     return YouTubeDataAPI(key, meter, base_url=api.base_url, clock=lambda: NOW, retries=1)
 
 

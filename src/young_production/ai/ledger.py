@@ -32,14 +32,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import workspace_files
 from ..config import LimitsConfig, Workspace
 from ..errors import BudgetExceeded
 from .base import Usage
 from .shared_budget import Check, SharedBudget
 
 NANO = 1_000_000_000
-DB_NAME = "state.db"
-COSTS_JSON = "ai_costs.json"
+DB_NAME = workspace_files.STATE_DB.filename
+COSTS_JSON = workspace_files.AI_COSTS_JSON.filename
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ai_calls (

@@ -33,15 +33,14 @@ def analytics_import(
     """
     from ..runtime import open_store
     from ..skills.empires import find_empire
-    from ..skills.performance.fetch import SNAPSHOTS_FILE
     from ..skills.performance.studio_import import import_studio_export
-    from ..youtube.snapshots import SnapshotStore
+    from ..youtube.storage import snapshot_store
 
     workspace = workspace_of(ctx).require()
     store = open_store(workspace)
     try:
         owner = find_empire(store, empire) if empire else None
-        result = import_studio_export(store, file, snapshots=SnapshotStore(workspace.state_dir / SNAPSHOTS_FILE),
+        result = import_studio_export(store, file, snapshots=snapshot_store(workspace),
                                       dry_run=dry_run, empire=owner, allow_skips=allow_skips)
     finally:
         store.close()

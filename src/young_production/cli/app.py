@@ -18,6 +18,7 @@ from ..errors import YPError
 from . import review  # noqa: F401 (registers `yp run wf4` and `yp run wf5` on run_app)
 from . import edit  # noqa: F401 (registers set, link, unlink, retry and remove on the list commands)
 from .analytics import analytics_app
+from .backup import backup_command
 from .costs import costs
 from .db import db_app
 from .dna import dna_app
@@ -46,6 +47,7 @@ app.add_typer(analytics_app, name="analytics", rich_help_panel=ANALYTICS)
 app.command("costs", rich_help_panel=ANALYTICS)(costs)
 app.add_typer(db_app, name="db", rich_help_panel=ADMIN)
 app.add_typer(notion_app, name="notion", rich_help_panel=ADMIN)
+app.command("backup", rich_help_panel=ADMIN)(backup_command)
 
 
 @app.callback()
@@ -141,16 +143,21 @@ def doctor(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
 ) -> None:
-    """Check what works: store, ffmpeg, Whisper model, OCR, keys."""
-    from ..doctor import run_checks
+    """Check what works (store, ffmpeg, Whisper model, OCR, keys) and list the workspace's files with their sizes."""
+    from ..doctor import run_checks, workspace_files_info
     from .output import emit_json
-    from .render import checks_table
+    from .render import checks_table, files_table
 
-    checks = run_checks(workspace_of(ctx))
+    workspace = workspace_of(ctx)
+    checks = run_checks(workspace)
+    files = workspace_files_info(workspace) if checks[0][1] else []
     if as_json:
-        emit_json([{"check": name, "ok": ok, "detail": detail} for name, ok, detail in checks])
+        emit_json({"checks": [{"check": name, "ok": ok, "detail": detail} for name, ok, detail in checks],
+                   "files": [info.to_json() for info in files]})
     else:
         console.print(checks_table(checks))
+        if files:
+            console.print(files_table(files))
     if not all(ok for _, ok, _ in checks):
         raise typer.Exit(1)
 

@@ -50,6 +50,7 @@ EXAMPLES: dict[str, str] = {
     "notion init": "yp notion init --parent 1a2b3c4d5e6f...",
     "notion check": "yp notion check",
     "notion emulate": "yp notion emulate --port 8765",
+    "backup": "yp backup ~/young-backup-$(date +%F)",
 }
 
 

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
+from ..doctor import FileInfo
 from ..store.base import CollectionInfo
 from ..workflows.base import EntryOutcome, WorkflowResult
 from .output import cell, safe, short
@@ -216,4 +217,27 @@ def checks_table(checks: Sequence[tuple[str, bool, str]]) -> Table:
     for name, ok, detail in checks:
         detail = detail.removeprefix("ok: ").removeprefix("ok")
         table.add_row(name, cell("ok", "green") if ok else cell("problem", "red"), cell(detail))
+    return table
+
+
+def human_size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{count} B"
+
+
+def files_table(files: Sequence[FileInfo]) -> Table:
+    """`yp doctor`'s list of the workspace's files: path, size, whether it can be rebuilt, what it is for."""
+    table = Table(title="workspace files", expand=True)
+    table.add_column("Path", no_wrap=True)
+    table.add_column("Size", justify="right", no_wrap=True)
+    table.add_column("Rebuilt", no_wrap=True)
+    table.add_column("What it holds")
+    for info in files:
+        size = human_size(info.bytes) if info.exists else cell("absent", "dim")
+        rebuilt = cell("yes", "green") if info.rebuildable else cell("no: back it up", "yellow")
+        table.add_row(cell(info.path), size, rebuilt, cell(info.purpose))
     return table

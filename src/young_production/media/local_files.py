@@ -19,9 +19,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .. import workspace_files
 from ..errors import SourceError
 
-FILES_DIR = PurePosixPath("media", "files")
+FILES_DIR = PurePosixPath(workspace_files.LOCAL_FILES_DIR.relpath)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 100
 

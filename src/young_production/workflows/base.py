@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from .. import workspace_files
+
 
 @dataclass
 class RunOptions:
@@ -137,7 +139,7 @@ class StateFiles:
         self._lock = threading.Lock()
 
     def last_run_path(self, workflow: str) -> Path:
-        return self.dir / f"{workflow.lower()}_last_run.json"
+        return self.dir / workspace_files.LAST_RUN_JSON.relative(workflow).rsplit("/", 1)[-1]
 
     def save_last_run(self, result: WorkflowResult) -> None:
         write_json_atomic(self.last_run_path(result.workflow), result.summary())
@@ -148,7 +150,7 @@ class StateFiles:
 
     @property
     def processed_path(self) -> Path:
-        return self.dir / "processed_entries.json"
+        return self.dir / workspace_files.PROCESSED_JSON.filename
 
     def processed(self) -> dict[str, list[str]]:
         if not self.processed_path.exists():

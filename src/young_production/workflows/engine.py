@@ -30,6 +30,7 @@ from typing import Any
 
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID
 
+from .. import workspace_files
 from ..config import Workspace
 from ..errors import WorkspaceError
 from ..runtime import Runtime
@@ -65,7 +66,7 @@ def system_database_url(workspace: Workspace) -> str:
     url = workspace.pipeline_config().engine.database_url
     if url:
         return url
-    return f"sqlite:///{(workspace.state_dir / 'engine.sqlite').resolve()}"
+    return f"sqlite:///{workspace.path(workspace_files.ENGINE_DB).resolve()}"
 
 
 class Engine:
@@ -129,7 +130,7 @@ class Engine:
             importlib.import_module(module)
         require_writable(self.state_dir)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
-        self._log_handlers = logs.attach(self.workspace.root / "logs", verbose=self.verbose)
+        self._log_handlers = logs.attach(self.workspace.path(workspace_files.LOGS_DIR), verbose=self.verbose)
         _quiet_dbos(self.verbose)
         DBOS(
             config={

@@ -23,13 +23,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from ..errors import WorkspaceError
+from .. import workspace_files
+from ..workspace_lock import WorkspaceBusy, hold_shared
 
 MAX_SLOTS = 64
-
-
-class WorkspaceBusy(WorkspaceError):
-    """Another process holds the run lock of this workflow on this workspace."""
 
 
 def _host() -> str:
@@ -71,28 +68,32 @@ class ExecutorSlot:
     number: int
     executor_id: str
     _handle: IO[str] | None
+    _workspace_lock: IO[str] | None = None  # held shared: `yp backup` waits for it (see workspace_lock.py)
 
     @classmethod
     def acquire(cls, state_dir: Path, workspace_root: Path) -> ExecutorSlot:
         prefix = f"{_host()}-{workspace_tag(workspace_root)}"
+        workspace_lock = hold_shared(state_dir)
         for number in range(MAX_SLOTS):
-            handle = _try_lock(state_dir / "executors" / f"slot-{number}.lock")
+            handle = _try_lock(state_dir / workspace_files.EXECUTORS_DIR.filename / f"slot-{number}.lock")
             if handle is not None:
                 _write_holder(handle)
-                return cls(number, f"{prefix}-{number}", handle)
+                return cls(number, f"{prefix}-{number}", handle, workspace_lock)
+        workspace_lock.close()
         raise WorkspaceBusy(f"{MAX_SLOTS} processes already work on this workspace; wait for one to finish")
 
     def release(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        for handle in (self._handle, self._workspace_lock):
+            if handle is not None:
+                handle.close()
+        self._handle = self._workspace_lock = None
 
 
 def dead_executor_ids(state_dir: Path, workspace_root: Path, own: ExecutorSlot) -> list[str]:
     """Executor ids of slots on this machine whose process is gone (their lock is free)."""
     prefix = f"{_host()}-{workspace_tag(workspace_root)}"
     dead = []
-    for path in sorted((state_dir / "executors").glob("slot-*.lock")):
+    for path in sorted((state_dir / workspace_files.EXECUTORS_DIR.filename).glob("slot-*.lock")):
         try:
             number = int(path.stem.removeprefix("slot-"))
         except ValueError:
@@ -110,7 +111,7 @@ class RunLock:
     """Exclusive right to run one workflow on a workspace; a context manager."""
 
     def __init__(self, state_dir: Path, workflow: str, run_id: str):
-        self.path = state_dir / "locks" / f"{workflow.lower()}.lock"
+        self.path = state_dir / workspace_files.LOCKS_DIR.filename / f"{workflow.lower()}.lock"
         self.workflow = workflow
         self.run_id = run_id
         self._handle: IO[str] | None = None

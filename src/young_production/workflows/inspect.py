@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import workspace_files
 from ..config import Workspace
 from ..errors import YPError
 from ..store.resolve import AmbiguousId, pick_id
@@ -19,7 +20,7 @@ from .runs import RunRecords
 
 def _records(workspace: Workspace) -> RunRecords | None:
     url = system_database_url(workspace.require())
-    if url.startswith("sqlite:///") and not (workspace.state_dir / "engine.sqlite").exists():
+    if url.startswith("sqlite:///") and not workspace.path(workspace_files.ENGINE_DB).exists():
         return None  # nothing has run yet
     return RunRecords(url)
 

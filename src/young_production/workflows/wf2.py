@@ -28,6 +28,7 @@ from typing import Any
 
 from dbos import DBOS
 
+from .. import workspace_files
 from ..errors import NotFound, YPError
 from ..records import Empire, Production, ViralDNA
 from ..runtime import Runtime
@@ -72,7 +73,8 @@ def ranker(runtime: Runtime, run_id: str) -> LinkRanker:
     def build() -> LinkRanker:
         pool = [d for d in iter_records(runtime.store, ViralDNA) if is_linkable(d)]
         embedder = runtime.shared("embedder", Embedder)
-        return LinkRanker(pool, embedder=embedder, cache_dir=runtime.state_dir / "embeddings")
+        cache_dir = runtime.workspace.path(workspace_files.EMBEDDINGS_DB).parent
+        return LinkRanker(pool, embedder=embedder, cache_dir=cache_dir)
 
     return runtime.shared("link-ranker", build, generation=run_id)
 

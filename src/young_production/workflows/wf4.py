@@ -8,7 +8,7 @@ nothing new. Steps, each small, with plain JSON in and out:
   API, a recent Studio export, yt-dlp, or recorded snapshots only; `--source`
   forces one). A failing network route falls back to the newest snapshots; a bad or
   over-quota key is an `AccountError`: the run stops with the API's reason.
-- `wf4.record`: one dated snapshot per video (state/youtube_snapshots.db), so later
+- `wf4.record`: one dated snapshot per video (in state/state.db), so later
   reviews compare a video with its peers at the same age.
 - `wf4.score` (S11): every recorded video of the channel (Studio imports included)
   scored against its same-format peers; each Production gets one update with its
@@ -30,13 +30,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import workspace_files
 from ..errors import YPError
 from ..records import Empire, Production, VideoFormat
 from ..runtime import Runtime
 from ..skills.performance.coverage import coverage, nothing_scored, source_line
 from ..skills.performance.fetch import (
     FORCEABLE,
-    SNAPSHOTS_FILE,
     channel_key,
     channel_keys,
     choose_route,
@@ -63,6 +63,8 @@ from ..skills.performance.sync import dna_of_productions, empire_productions, wr
 from ..media.guard import AddressGuard
 from ..store.base import iter_records
 from ..youtube.snapshots import SnapshotStore, views_at_age
+from ..youtube.storage import quota_db
+from ..youtube.storage import snapshot_store as open_snapshots
 from ..youtube.stats import VideoStats
 from .logs import log_event
 from .base import EntryOutcome, RunOptions
@@ -84,7 +86,8 @@ def fetch(empire: dict[str, Any]) -> dict[str, Any]:
     productions = empire_productions(runtime.store, record.id or "")
     latest_import = snapshot_store(runtime).latest_import(channel_keys(record))
     fetched = fetch_performance(record, productions, config=runtime.pipeline.youtube,
-                                state_dir=runtime.state_dir, guard=AddressGuard.from_config(runtime.pipeline.sources),
+                                state_db=quota_db(runtime.workspace),
+                                guard=AddressGuard.from_config(runtime.pipeline.sources),
                                 latest_import=latest_import, forced=empire.get("source"))
     return {"route": fetched.route, "channel_id": fetched.channel_id, "videos": [v.to_json() for v in fetched.videos],
             "quota_units": fetched.quota_units, "quota_line": fetched.quota_line, "notes": fetched.notes,
@@ -325,11 +328,11 @@ WORKFLOW = WorkflowDef(
 
 
 def snapshot_store(runtime: Runtime) -> SnapshotStore:
-    return SnapshotStore(runtime.state_dir / SNAPSHOTS_FILE)
+    return open_snapshots(runtime.workspace)
 
 
 def report_folder(root: Path, empire: Empire, period: str) -> Path:
     """`<workspace>/reports/<name>-<id>/<period>`: a name made safe for any file system."""
     slug = re.sub(r"[^a-z0-9]+", "-", empire.name.casefold()).strip("-")[:40] or "empire"
     tail = re.sub(r"[^A-Za-z0-9]", "", empire.id or "")[:8]
-    return root / "reports" / f"{slug}-{tail}" / period
+    return root / workspace_files.REPORTS_DIR.relpath / f"{slug}-{tail}" / period

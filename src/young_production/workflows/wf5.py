@@ -23,6 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from .. import workspace_files
 from ..records import Empire, ViralDNA
 from ..runtime import Runtime
 from ..skills.performance.report import link_reports, save_report_record
@@ -90,7 +91,7 @@ def publish(scope: dict[str, Any], period: str, found: dict[str, Any], made: lis
     runtime = active_runtime()
     report = empire_report(scope, period, found, made) if scope.get("id") != ACROSS else across_report(period, found, made)
     if scope.get("id") == ACROSS:
-        folder = runtime.root / "reports" / "_across-empires" / period
+        folder = runtime.workspace.path(workspace_files.REPORTS_DIR) / "_across-empires" / period
     else:
         folder = report_folder(runtime.root, Empire.model_validate(scope), period)
     files = save_prospecting_files(report, folder)

@@ -5,7 +5,8 @@ and `videos.list` cost 1 unit per call (up to 50 ids or items), `search.list` 10
 units from its own small allowance (we never call it). The day is Google's quota
 day, which resets at midnight Pacific time.
 
-Usage is kept per day in `youtube_quota.db` under the state folder passed in, so
+Usage is kept per day in the `youtube_quota` table of the state database passed in
+(`state/state.db`, see `state_db.py`), so
 two runs on one day, or two processes at once, share one budget: a unit is
 recorded before the call that spends it (a check-and-add in one transaction), and
 a call that would cross the budget is not made.
@@ -21,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..errors import AccountError
+from ..state_db import connect_state_db
 
 DEFAULT_DAILY_BUDGET = 10_000
 QUOTA_TIMEZONE = ZoneInfo("America/Los_Angeles")
@@ -39,6 +41,10 @@ class QuotaBudgetReached(AccountError):
         return (type(self), (str(self), self.used, self.budget))
 
 
+def ensure_quota_table(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS youtube_quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL)")
+
+
 def quota_day(now: datetime) -> date:
     """The quota day `now` falls in (midnight to midnight, Pacific time)."""
     if now.tzinfo is None:
@@ -51,29 +57,29 @@ class QuotaMeter:
 
     def __init__(
         self,
-        state_dir: Path,
+        state_db: Path,
         daily_budget: int = DEFAULT_DAILY_BUDGET,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ):
         if daily_budget < 0:
             raise ValueError("daily_budget must be >= 0")
-        self.path = Path(state_dir) / "youtube_quota.db"
+        self.path = Path(state_db)
         self.daily_budget = daily_budget
         self.clock = clock
         self.run_units = 0
         self.run_calls: dict[str, int] = {}
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        connection.execute("CREATE TABLE IF NOT EXISTS usage (day TEXT PRIMARY KEY, units INTEGER NOT NULL)")
+        connection = connect_state_db(self.path, autocommit=True)
+        ensure_quota_table(connection)
         return connection
 
     def used_today(self) -> int:
         if not self.path.exists():
             return 0
         with closing(self._connect()) as db:
-            row = db.execute("SELECT units FROM usage WHERE day = ?", (quota_day(self.clock()).isoformat(),)).fetchone()
+            day = quota_day(self.clock()).isoformat()
+            row = db.execute("SELECT units FROM youtube_quota WHERE day = ?", (day,)).fetchone()
         return int(row[0]) if row else 0
 
     def remaining(self) -> int:
@@ -86,7 +92,7 @@ class QuotaMeter:
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                row = db.execute("SELECT units FROM usage WHERE day = ?", (day,)).fetchone()
+                row = db.execute("SELECT units FROM youtube_quota WHERE day = ?", (day,)).fetchone()
                 used = int(row[0]) if row else 0
                 if used + units > self.daily_budget:
                     raise QuotaBudgetReached(
@@ -96,7 +102,7 @@ class QuotaMeter:
                         self.daily_budget,
                     )
                 db.execute(
-                    "INSERT INTO usage (day, units) VALUES (?, ?) "
+                    "INSERT INTO youtube_quota (day, units) VALUES (?, ?) "
                     "ON CONFLICT(day) DO UPDATE SET units = units + excluded.units",
                     (day, units),
                 )

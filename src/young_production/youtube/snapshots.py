@@ -1,6 +1,7 @@
 """Dated counts of every video we have read, so a video can be compared with its peers at the same age.
 
-One SQLite file in the workspace's state folder (the path is passed in). Each read
+Tables in the workspace's state database (`state/state.db`, see `state_db.py`; the path
+is passed in). Each read
 adds a snapshot (video, taken_at, views, likes, comments, source); the same video
 read twice at the same moment replaces the first. `views_at_age` answers "how many
 views did this video have N days after it was published": interpolated between the
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..records import VideoFormat
+from ..state_db import connect_state_db
 from .stats import VideoStats
 
 _SCHEMA = """
@@ -51,6 +53,16 @@ class ImportRecord:
     notes: tuple[str, ...] = ()
 
 
+def ensure_snapshot_tables(connection: sqlite3.Connection) -> None:
+    """Create the tables, and add the columns later releases added."""
+    connection.executescript(_SCHEMA)
+    for table, added in _ADDED_COLUMNS.items():
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        for column, kind in added.items():
+            if column not in present:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 class SnapshotStore:
     """Snapshots in `path` (created on first write)."""
 
@@ -58,14 +70,8 @@ class SnapshotStore:
         self.path = Path(path)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30)
-        connection.executescript(_SCHEMA)
-        for table, added in _ADDED_COLUMNS.items():
-            present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-            for column, kind in added.items():
-                if column not in present:
-                    connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        connection = connect_state_db(self.path)
+        ensure_snapshot_tables(connection)
         return connection
 
     def record(self, stats: Iterable[VideoStats], channel_id: str | None = None,

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ... import workspace_files
 from ...errors import AccountError
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
@@ -133,7 +134,7 @@ class Embedder:
 class EmbeddingCache:
     """Vectors of embedded texts in one SQLite file, keyed by (model, entry id) and checked by text hash."""
 
-    FILE_NAME = "embeddings.sqlite"
+    FILE_NAME = workspace_files.EMBEDDINGS_DB.filename
 
     def __init__(self, cache_dir: Path):
         self.path = Path(cache_dir) / self.FILE_NAME

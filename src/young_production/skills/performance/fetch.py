@@ -44,9 +44,6 @@ ROUTES = ("api", "export", "ytdlp", "snapshots")
 FORCEABLE = ("api", "export", "ytdlp")
 
 
-SNAPSHOTS_FILE = "youtube_snapshots.db"  # in the workspace's state folder
-
-
 def channel_key(empire: Empire) -> str:
     """How the Empire's videos are filed in the snapshot store: its channel id, else its record id."""
     return (empire.youtube_channel_id or "").strip() or f"empire:{empire.id}"
@@ -128,7 +125,7 @@ def fetch_performance(
     productions: Sequence[Production],
     *,
     config: YouTubeConfig,
-    state_dir: Path,
+    state_db: Path,
     guard: AddressGuard,
     transport: httpx.BaseTransport | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
@@ -141,7 +138,7 @@ def fetch_performance(
     """
     route, why = choose_route(empire, config, latest_import, forced=forced, now=clock())
     try:
-        fetched = _read(route, empire, productions, config=config, state_dir=state_dir, guard=guard,
+        fetched = _read(route, empire, productions, config=config, state_db=state_db, guard=guard,
                         transport=transport, clock=clock)
     except AccountError:
         raise
@@ -157,7 +154,7 @@ def _read(
     productions: Sequence[Production],
     *,
     config: YouTubeConfig,
-    state_dir: Path,
+    state_db: Path,
     guard: AddressGuard,
     transport: httpx.BaseTransport | None,
     clock: Callable[[], datetime],
@@ -166,7 +163,7 @@ def _read(
     if route == "api":
         ref = youtube_channel(empire)
         assert ref is not None
-        meter = QuotaMeter(state_dir, config.daily_quota_budget, clock=clock)
+        meter = QuotaMeter(state_db, config.daily_quota_budget, clock=clock)
         with YouTubeDataAPI(config.api_key, meter, base_url=config.base_url, transport=transport, clock=clock) as api:
             read = api.channel_videos(ref, include_ids=own_ids)
         return Fetched("api", read.channel_id, read.videos, meter.run_units, meter.summary(), read.notes)
