@@ -122,3 +122,18 @@ def test_a_production_removed_during_wf2_is_skipped_and_counted_apart(
     assert outcomes[target].status == "skipped" and "production was removed" in (outcomes[target].error or "")
     counts = tally(result)
     assert counts["removed"] == 1 and counts["linked"] == 3 and counts["failed"] == 0
+
+
+def test_a_production_removed_during_wf3_is_skipped_not_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.workflows.loop_data import make_workspace
+
+    from young_production.records import Production
+
+    workspace, ids = make_workspace(tmp_path / "ws")
+    target = ids["Sleep instead of coffee"]
+    _remove_after_selection(monkeypatch, "wf3", lambda runtime: remove_productions(
+        runtime.store, [runtime.store.get(Production, target)]))
+    result = run(workspace, "wf3")
+    outcomes = {e.id: e for e in result.entries}
+    assert outcomes[target].status == "skipped" and "production was removed" in (outcomes[target].error or "")
+    assert result.failed == 0 and result.successful == len(ids) - 1

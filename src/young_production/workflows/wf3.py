@@ -38,7 +38,17 @@ from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from .base import EntryOutcome, RunOptions
-from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .durable import (
+    REMOVED_REASON,
+    STOPPING,
+    EntryRef,
+    WorkflowDef,
+    active_runtime,
+    durable_step,
+    entry_workflow,
+    reason_of,
+    removed_meanwhile,
+)
 
 NAME = "WF3"
 
@@ -84,7 +94,10 @@ def script_production(run: dict[str, Any], production: dict[str, Any]) -> dict[s
     except STOPPING:
         raise
     except Exception as exc:  # one production's bad input never stops the others
-        outcome.status, outcome.error = "failed", reason_of(exc)
+        if removed_meanwhile(exc):
+            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="production", reason=reason_of(exc))
+        else:
+            outcome.status, outcome.error = "failed", reason_of(exc)
     return outcome.to_dict()
 
 
