@@ -137,3 +137,12 @@ def test_a_production_removed_during_wf3_is_skipped_not_failed(tmp_path: Path, m
     outcomes = {e.id: e for e in result.entries}
     assert outcomes[target].status == "skipped" and "production was removed" in (outcomes[target].error or "")
     assert result.failed == 0 and result.successful == len(ids) - 1
+
+
+def test_an_entry_is_in_one_state_in_every_view() -> None:
+    from young_production.workflows.inspect import entry_state
+
+    assert entry_state("SUCCESS", "failed") == "failed"  # the engine finished it; the entry failed
+    assert entry_state("SUCCESS", "skipped") == "skipped"
+    assert entry_state("SUCCESS", "done") == "success"
+    assert entry_state("PENDING", None) == "pending" and entry_state(None, None) == "unknown"
