@@ -87,9 +87,12 @@ class CpuPool:
         """Hand the children's progress reports to whoever is waiting for that transcription."""
         while True:
             try:
-                key, done, total = progress.get()
+                report = progress.get()
             except (EOFError, OSError):
                 return
+            if report is None:  # the pool closed
+                return
+            key, done, total = report
             listener = self._listeners.get(key)
             if listener is not None:
                 listener(done, total)
@@ -127,6 +130,9 @@ class CpuPool:
             self._closed = True
             pool, self._pool = self._pool, None
             busy = self._busy > 0
+            progress, self._progress = self._progress, None
+        if progress is not None:
+            progress.put(None)  # ends the relay thread
         if pool is None:
             return
         if not (kill or busy):
