@@ -111,3 +111,23 @@ def test_remove_asks_at_a_terminal_and_no_keeps_the_record(workspace: Path) -> N
     term.send("y\r")
     assert term.finish() == 0 and "removed: Viral DNA" in term.text
     assert as_json(yp(*ws, "dna", "list", "--json")) == []
+
+
+def test_on_notion_set_and_remove_work_and_removed_pages_go_to_the_trash(tmp_path: Path) -> None:
+    from tests.workflows.review_rig import store_workspace
+
+    with store_workspace("notion", tmp_path / "notion") as (notion, emulator):
+        assert emulator is not None
+        (notion.root / ".env").write_text(
+            f"NOTION_API_KEY={emulator.api_key}\nNOTION_BASE_URL={emulator.base_url}\n", encoding="utf-8")
+        ws = ["-w", str(notion.root)]
+        assert yp(*ws, "empire", "add", "Money Moves").returncode == 0
+        made = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "money moves", "--json"))
+        changed = as_json(yp(*ws, "production", "set", made["id"][:8], "--status", "Researching", "--json"))
+        assert changed["status"] == "Researching" and changed["changed"] == ["status"]
+        gone = as_json(yp(*ws, "empire", "remove", "Money Moves", "--cascade", "--yes", "--json"))["removed"]
+        assert made["id"] in gone and len(gone) == 2
+        pages = {page["id"]: page for source in emulator.state.data_source_ids().values()
+                 for page in emulator.state.pages_in(source, include_trash=True)}
+        assert all(pages[i]["in_trash"] for i in gone)  # archived, not deleted
+        assert_user_error(yp(*ws, "production", "set", made["id"][:8], "--notes", "x"), made["id"][:8])
