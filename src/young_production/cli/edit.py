@@ -300,13 +300,14 @@ def empire_remove(
 
     Example: yp empire remove "Old Channel" --cascade
     """
-    from ..skills.edits import empire_productions, remove_empire
+    from ..skills.edits import remove_empire
+    from ..skills.performance.sync import empire_productions
     from ..skills.empires import find_empire
 
     store = _open(ctx)
     try:
         empire = find_empire(store, name_or_id)
-        productions = empire_productions(store, empire)
+        productions = empire_productions(store, empire.id or "")
         if productions and not cascade:
             remove_empire(store, empire)  # refuses, naming --cascade
         extra = f" and its {len(productions)} production(s): {_listing(productions)}" if productions else ""

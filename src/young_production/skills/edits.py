@@ -26,6 +26,7 @@ from ..store.resolve import noun, short_id
 from ..youtube.channels import parse_channel_url, video_id_from_url
 from .crud import dna_key, normalise_target
 from .empires import empire_key
+from .performance.sync import empire_productions
 from .productions import production_key
 
 DECODED_FIELDS = ("transcript", "transcript_source", "perspective", "hook", "hook_pattern", "open_loop",
@@ -234,16 +235,12 @@ def remove_productions(store: Store, productions: Sequence[Production]) -> list[
     return [p.id or "" for p in productions if _trash(store, Production, p)]
 
 
-def empire_productions(store: Store, empire: Empire) -> list[Production]:
-    return list(iter_records(store, Production, [Filter.contains("empire_ids", empire.id)]))
-
-
 def remove_empire(store: Store, empire: Empire, *, cascade: bool = False) -> list[str]:
     """Remove an Empire; one that still has productions only with `cascade` (which removes them too).
 
     Returns the ids removed now: its productions', then its own.
     """
-    productions = empire_productions(store, empire)
+    productions = empire_productions(store, empire.id or "")
     if productions and not cascade:
         raise YPError(f"Empire {empire.name!r} still has {len(productions)} production(s): remove them first, "
                       "or pass --cascade to remove them with it")
