@@ -300,16 +300,13 @@ def empire_remove(
 
     Example: yp empire remove "Old Channel" --cascade
     """
-    from ..skills.edits import remove_empire
-    from ..skills.performance.sync import empire_productions
+    from ..skills.edits import productions_to_remove_with, remove_empire
     from ..skills.empires import find_empire
 
     store = _open(ctx)
     try:
         empire = find_empire(store, name_or_id)
-        productions = empire_productions(store, empire.id or "")
-        if productions and not cascade:
-            remove_empire(store, empire)  # refuses, naming --cascade
+        productions = productions_to_remove_with(store, empire, cascade=cascade)  # refused without --cascade
         extra = f" and its {len(productions)} production(s): {_listing(productions)}" if productions else ""
         _confirm(f"Remove the Empire {empire.name!r}{extra} from the {store.name} store?", yes)
         removed = remove_empire(store, empire, cascade=cascade)

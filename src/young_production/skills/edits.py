@@ -235,16 +235,21 @@ def remove_productions(store: Store, productions: Sequence[Production]) -> list[
     return [p.id or "" for p in productions if _trash(store, Production, p)]
 
 
+def productions_to_remove_with(store: Store, empire: Empire, *, cascade: bool) -> list[Production]:
+    """The productions removing this Empire would remove; refused (a YPError) unless `cascade` when any."""
+    productions = empire_productions(store, empire.id or "")
+    if productions and not cascade:
+        raise YPError(f"Empire {empire.name!r} still has {len(productions)} production(s): remove them first, "
+                      "or pass --cascade to remove them with it")
+    return productions
+
+
 def remove_empire(store: Store, empire: Empire, *, cascade: bool = False) -> list[str]:
     """Remove an Empire; one that still has productions only with `cascade` (which removes them too).
 
     Returns the ids removed now: its productions', then its own.
     """
-    productions = empire_productions(store, empire.id or "")
-    if productions and not cascade:
-        raise YPError(f"Empire {empire.name!r} still has {len(productions)} production(s): remove them first, "
-                      "or pass --cascade to remove them with it")
-    removed = remove_productions(store, productions)
+    removed = remove_productions(store, productions_to_remove_with(store, empire, cascade=cascade))
     _unlink_everywhere(store, ViralDNA, "empire_ids", empire.id or "")
     if _trash(store, Empire, empire):
         removed.append(empire.id or "")
