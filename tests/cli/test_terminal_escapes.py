@@ -19,6 +19,9 @@ import pytest
 
 from tests.terminal import Terminal
 from young_production.cli.sanitise import SafeConsole, json_text, visible
+from young_production.config import Workspace
+from young_production.records import DNAStatus, ViralDNA
+from young_production.runtime import open_store
 
 ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x9b6n\u202e"
 TITLE = f"Sleep{ESCAPES} better"
@@ -100,8 +103,15 @@ def test_every_command_that_prints_records_shows_escapes_visibly(hostile: tuple[
 
 
 def test_the_wf2_approval_table_in_a_terminal_shows_escapes_visibly(hostile: tuple[Path, dict[str, str]]) -> None:
-    root, _ = hostile
-    assert yp(root, "run", "wf1").returncode == 0
+    root, ids = hostile
+    store = open_store(Workspace(root, env={}))
+    try:  # decoded as WF1 would, so that WF2 has it to suggest whatever the decoder makes of the text
+        store.update(ViralDNA, ids["dna"], {
+            "status": DNAStatus.ENCODED, "perspective": f"Sleep cycles, not hours{ESCAPES}, decide how you wake",
+            "hook": "Why do you wake up tired after eight hours of sleep?", "hook_pattern": "question",
+            "niche_tags": ["sleep"]})
+    finally:
+        store.close()
     term = Terminal([sys.executable, "-m", "young_production", "-w", str(root), "run", "wf2"])
     term.wait_for("uit ›", 1)
     term.send("s\r")
