@@ -12,6 +12,7 @@ docstring gives one); a test holds every command of the tree to exactly one exam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, get_args
 
@@ -93,7 +94,9 @@ def for_people(command: Any, path: str = "") -> Any:  # noqa: ANN401 - Typer's c
         rank = {panel: i for i, panel in enumerate(PANELS)}
         command.commands = dict(sorted(commands.items(), key=lambda kv: rank.get(kv[1].rich_help_panel, -1)))
     example = EXAMPLES.get(path)
-    if example and command.help and "Example:" not in command.help:
+    if command.help and "Example:" in command.help:  # its own paragraph, out of the one-line summary
+        command.help = re.sub(r"\s*Example:\s*", "\n\nExample: ", command.help.rstrip(), count=1)
+    elif example and command.help:
         command.help = f"{command.help.rstrip()}\n\nExample: {example}"
     for name, sub in getattr(command, "commands", {}).items():
         for_people(sub, f"{path} {name}".strip())
