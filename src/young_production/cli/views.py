@@ -54,7 +54,8 @@ def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = Fals
              _count(entry.views, "views"), _duration(entry.duration_seconds)]
     hook = None
     if entry.hook:
-        hook = Text.assemble((f"({entry.hook_pattern}) ", "cyan") if entry.hook_pattern else "", visible(entry.hook))
+        pattern = f"({entry.hook_pattern.replace('_', ' ')}) " if entry.hook_pattern else ""
+        hook = Text.assemble((pattern, "cyan"), visible(entry.hook))
     unsure = {name: unsure_offer for name in entry.unsure} if unsure_offer else {}
     decoded = fields_grid([
         ("Perspective", entry.perspective or unsure.get("perspective")),
@@ -62,7 +63,7 @@ def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = Fals
         ("Hook pattern", None if entry.hook_pattern else unsure.get("hook_pattern")),
         ("Open loop", entry.open_loop or unsure.get("open_loop")),
         ("Tags", None if entry.niche_tags else unsure.get("niche_tags")),
-        ("Unsure", entry.unsure),
+        ("Unsure", [field.replace("_", " ") for field in entry.unsure]),
         ("Confidence", ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in sorted(entry.confidence.items()))),
         ("Needs review", "yes: check the fields above" if entry.needs_review else None),
         ("Failed", entry.error_reason),
