@@ -143,3 +143,13 @@ def test_the_console_shows_escapes_that_reach_it_by_any_path(tmp_path: Path) -> 
     # measured before it was made visible, so the cell may be cut: safe, though not aligned
     assert "│ \\x1b[2J" in out and "line \\x1b[1A up" in out
     assert "\x1b[1m" in out  # Rich's own styling still reaches the terminal
+
+
+def test_a_confirmation_prompt_shows_escapes_visibly(hostile: tuple[Path, dict[str, str]]) -> None:
+    root, ids = hostile
+    term = Terminal([sys.executable, "-m", "young_production", "-w", str(root), "dna", "remove", ids["dna"][:8]])
+    term.wait_for("[y/N]", 1)
+    term.send("n\r")
+    assert term.finish() == 1
+    assert "\x1b]0;" not in term.raw and "\x1b[2J" not in term.raw and "\x9b" not in term.raw
+    assert "Sleep\\x1b]0;PWNED" in term.text

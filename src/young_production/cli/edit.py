@@ -20,6 +20,7 @@ from ..store.base import R, Store
 from .dna import dna_app
 from .lists import empire_app, production_app
 from .output import console, emit_json, safe, workspace_of
+from .sanitise import visible
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 Text = Optional[str]  # an option's text; None when not given
@@ -67,7 +68,7 @@ def _confirm(question: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise YPError("refusing to remove without confirmation: pass --yes")
-    if not typer.confirm(question, default=False):
+    if not typer.confirm(visible(question), default=False):
         console.print("nothing removed")
         raise typer.Exit(1)
 
