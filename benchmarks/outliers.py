@@ -137,8 +137,9 @@ def generate_export(path: Path, megabytes: float, seed: int = 0) -> int:
         while size < megabytes * 1e6:
             day = start + timedelta(minutes=37 * rows)
             views = int(rng.lognormvariate(7, 1.5))
-            line = (f"{''.join(rng.choice(alphabet) for _ in range(11))},Synthetic video {rows} on topic "
-                    f"{rows % 97},\"{day:%b} {day.day}, {day.year}\",{rng.choice((30, 45, 58)) if rng.random() < 0.4 else rng.randint(200, 1800)},"
+            duration = rng.choice((30, 45, 58)) if rng.random() < 0.4 else rng.randint(200, 1800)
+            line = (f"{''.join(rng.choice(alphabet) for _ in range(11))},Synthetic video number {rows} about "
+                    f"everyday topic {rows % 97} (a longer title),\"{day:%b} {day.day}, {day.year}\",{duration},"
                     f"{views},{views * 0.05:.4f},{views // 100},{views * 12},{rng.uniform(1, 9):.2f}\n")
             out.write(line)
             size += len(line)

@@ -45,6 +45,11 @@ def test_the_demo_runs_the_whole_loop(tmp_path: Path) -> None:
         store.close()
     reports = list((outcome.workspace.root / "reports").rglob("report.html"))
     assert reports and (reports[0].parent / "charts").is_dir()
+    review = outcome.results["wf4"].entries[0].detail
+    assert review["route"] == "export"  # the demo's Empire has no channel: its imported export is the source
+    assert review["source"].startswith("Source: YouTube Studio export channel-export.csv, imported ")
+    (markdown,) = (outcome.workspace.root / review["report"]).parent.glob("report.md")
+    assert review["source"] in markdown.read_text(encoding="utf-8").replace("\\", "")
 
     again = run(outcome.workspace, "wf1", RunOptions())
     assert again.selected == 0

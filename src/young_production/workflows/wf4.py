@@ -62,7 +62,7 @@ from ..skills.performance.report import (
 from ..skills.performance.sync import dna_of_productions, empire_productions, write_performance
 from ..media.guard import AddressGuard
 from ..store.base import iter_records
-from ..youtube.snapshots import SnapshotStore, views_at_age
+from ..youtube.snapshots import AgeLookup, SnapshotStore
 from ..youtube.storage import quota_db
 from ..youtube.storage import snapshot_store as open_snapshots
 from ..youtube.stats import VideoStats
@@ -112,14 +112,7 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
     points = points_from_stats(stats.values())
     log_event("wf4.progress", stage="read", empire=record.name, videos=len(stats), scorable=len(points))
     settings = outlier_settings(runtime.pipeline.outliers)
-    # One snapshot per video, all taken at one moment (a single export): no age to match at, and
-    # asking for one per peer of each of 400k videos costs minutes.
-    dated = len({p.measured_at for p in points}) > 1 or snapshots.has_history(channel_keys(record))
-    histories = snapshots.histories(p.video_id for p in points) if dated else {}
-    scores = score_videos(points, settings,
-                          (lambda video, published, age: views_at_age(histories.get(video, []), published, age))
-                          if dated else None)
-    del histories
+    scores = score_videos(points, settings, AgeLookup(snapshots.histories(p.video_id for p in points)))
     log_event("wf4.progress", stage="scored", empire=record.name, scored=len(scores))
     written = write_performance(runtime.store, empire_productions(runtime.store, record.id or ""), stats, scores)
     return {

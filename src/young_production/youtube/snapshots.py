@@ -165,6 +165,7 @@ class SnapshotStore:
         found: dict[str, list[tuple[datetime, float]]] = {v: [] for v in wanted}
         if not self.path.exists() or not wanted:
             return found
+        moments: dict[str, datetime] = {}
         with closing(self._connect()) as db:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
@@ -173,7 +174,9 @@ class SnapshotStore:
                     f"({','.join('?' * len(chunk))}) ORDER BY taken_at", chunk,
                 ).fetchall()
                 for video_id, taken, views in rows:
-                    found[video_id].append((_time(taken), float(views)))
+                    if taken not in moments:
+                        moments[taken] = _time(taken)
+                    found[video_id].append((moments[taken], float(views)))
         return found
 
     def latest(self, channel_ids: Iterable[str]) -> list[VideoStats]:
@@ -209,19 +212,6 @@ class SnapshotStore:
             )
         return list(newest.values())
 
-    def has_history(self, channel_ids: Iterable[str]) -> bool:
-        """Whether any video filed under `channel_ids` has more than one snapshot (so views at an age can be read)."""
-        keys = list(dict.fromkeys(channel_ids))
-        if not self.path.exists() or not keys:
-            return False
-        with closing(self._connect()) as db:
-            row = db.execute(
-                "SELECT 1 FROM snapshots s JOIN videos v ON v.video_id = s.video_id "
-                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL "
-                "GROUP BY s.video_id HAVING COUNT(*) > 1 LIMIT 1", keys,
-            ).fetchone()
-        return row is not None
-
     def published_at(self, video_id: str) -> datetime | None:
         if not self.path.exists():
             return None
@@ -232,6 +222,32 @@ class SnapshotStore:
     def views_at_age(self, video_id: str, published_at: datetime, age: timedelta) -> float | None:
         """Views `age` after publication: interpolated between snapshots, or the nearest within tolerance."""
         return views_at_age(self.history(video_id), published_at, age)
+
+
+class AgeLookup:
+    """`views_at_age` over many videos' histories, as S11 asks it: for every peer of every video.
+
+    A review of a 400k-video channel asks it about ten million times, and nearly every
+    video has one snapshot (one export), so that case is answered from plain numbers;
+    the answer is the same as `views_at_age`'s.
+    """
+
+    def __init__(self, histories: dict[str, list[tuple[datetime, float]]]):
+        self.single = {v: (h[0][0].timestamp(), h[0][1]) for v, h in histories.items() if len(h) == 1}
+        self.many = {v: h for v, h in histories.items() if len(h) > 1}
+        self._ages: dict[str, tuple[datetime, float]] = {}  # video -> (published_at, its snapshot's age in seconds)
+
+    def __call__(self, video_id: str, published_at: datetime, age: timedelta) -> float | None:
+        one = self.single.get(video_id)
+        if one is None:
+            history = self.many.get(video_id)
+            return views_at_age(history, published_at, age) if history else None
+        known = self._ages.get(video_id)
+        if known is None or known[0] != published_at:
+            known = self._ages[video_id] = (published_at, one[0] - _aware(published_at).timestamp())
+        seconds = age.total_seconds()
+        tolerance = seconds / 10 if seconds > 432000.0 else 43200.0  # a tenth of the age, at least 12 hours
+        return one[1] if abs(known[1] - seconds) <= tolerance else None
 
 
 def _write(db: sqlite3.Connection, videos: list[tuple[object, ...]], snapshots: list[tuple[object, ...]]) -> None:
