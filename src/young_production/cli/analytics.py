@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -40,8 +41,10 @@ def analytics_import(
     store = open_store(workspace)
     try:
         owner = find_empire(store, empire) if empire else None
-        result = import_studio_export(store, file, snapshots=snapshot_store(workspace),
-                                      dry_run=dry_run, empire=owner, allow_skips=allow_skips)
+        with nullcontext() if as_json else console.status("importing") as status:  # 50 MB take a minute
+            result = import_studio_export(store, file, snapshots=snapshot_store(workspace),
+                                          dry_run=dry_run, empire=owner, allow_skips=allow_skips,
+                                          progress=(lambda text: status.update(safe(text))) if status else print_nothing)
     finally:
         store.close()
     export = result.export
@@ -52,6 +55,10 @@ def analytics_import(
         print_import(result, dry_run)
     if export.skipped and not allow_skips:
         raise typer.Exit(1)
+
+
+def print_nothing(text: str) -> None:
+    """Progress when the output is JSON: none."""
 
 
 def print_import(result: StudioImport, dry_run: bool) -> None:

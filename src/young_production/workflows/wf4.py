@@ -112,7 +112,7 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
     points = points_from_stats(stats.values())
     log_event("wf4.progress", stage="read", empire=record.name, videos=len(stats), scorable=len(points))
     settings = outlier_settings(runtime.pipeline.outliers)
-    scores = score_videos(points, settings, AgeLookup(snapshots.histories(p.video_id for p in points)))
+    scores = score_videos(points, settings, AgeLookup(snapshots.channel_histories(channel_keys(record))))
     log_event("wf4.progress", stage="scored", empire=record.name, scored=len(scores))
     written = write_performance(runtime.store, empire_productions(runtime.store, record.id or ""), stats, scores)
     return {

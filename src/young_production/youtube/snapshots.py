@@ -159,24 +159,23 @@ class SnapshotStore:
             ).fetchall()
         return [(_time(t), float(v)) for t, v in rows]
 
-    def histories(self, video_ids: Iterable[str]) -> dict[str, list[tuple[datetime, float]]]:
-        """`history` of many videos in one read: {video_id: [(taken_at, views), ...]}."""
-        wanted = list(dict.fromkeys(video_ids))
-        found: dict[str, list[tuple[datetime, float]]] = {v: [] for v in wanted}
-        if not self.path.exists() or not wanted:
+    def channel_histories(self, channel_ids: Iterable[str]) -> dict[str, list[tuple[datetime, float]]]:
+        """`histories` of every video filed under `channel_ids`, in one query (a review reads them all)."""
+        keys = list(dict.fromkeys(channel_ids))
+        found: dict[str, list[tuple[datetime, float]]] = {}
+        if not self.path.exists() or not keys:
             return found
         moments: dict[str, datetime] = {}
         with closing(self._connect()) as db:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                rows = db.execute(
-                    f"SELECT video_id, taken_at, views FROM snapshots WHERE views IS NOT NULL AND video_id IN "
-                    f"({','.join('?' * len(chunk))}) ORDER BY taken_at", chunk,
-                ).fetchall()
-                for video_id, taken, views in rows:
-                    if taken not in moments:
-                        moments[taken] = _time(taken)
-                    found[video_id].append((moments[taken], float(views)))
+            rows = db.execute(
+                "SELECT s.video_id, s.taken_at, s.views FROM snapshots s JOIN videos v ON v.video_id = s.video_id "
+                f"WHERE v.channel_id IN ({','.join('?' * len(keys))}) AND s.views IS NOT NULL ORDER BY s.taken_at",
+                keys,
+            )
+            for video_id, taken, views in rows:
+                if taken not in moments:
+                    moments[taken] = _time(taken)
+                found.setdefault(video_id, []).append((moments[taken], float(views)))
         return found
 
     def latest(self, channel_ids: Iterable[str]) -> list[VideoStats]:

@@ -22,6 +22,7 @@ format is never written onto a Production.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -161,12 +162,15 @@ def import_studio_export(
     dry_run: bool = False,
     empire: Empire | None = None,
     allow_skips: bool = False,
+    progress: Callable[[str], None] = lambda text: None,
 ) -> StudioImport:
     """Read, match and (unless `dry_run`, or lines were skipped without `allow_skips`) write.
 
     `StudioExportError` before any write for a file that is not an export or is another Empire's.
     """
+    progress(f"reading {Path(path).name}")
     export = read_studio_export(path)
+    progress(f"read {len(export.rows)} videos; matching them with Productions")
     taken_at = taken_at or datetime.now(timezone.utc)
     if snapshots is not None:
         known = snapshots.known_durations(r.video_id for r in export.rows if r.duration_seconds is None)
@@ -193,7 +197,9 @@ def import_studio_export(
             result.updated += 1
     if snapshots is not None:
         channel = channel_key(result.empire) if result.empire is not None else None
-        result.snapshots = snapshots.record((snapshot_stats(row, taken_at) for row in export.rows), channel)
+        total = len(export.rows)
+        result.snapshots = snapshots.record((snapshot_stats(row, taken_at) for row in export.rows), channel,
+                                            progress=lambda done: progress(f"recorded {done} of {total} snapshots"))
         snapshots.record_import(ImportRecord(taken_at, channel, export.name, len(export.rows), import_notes(export)))
     return result
 
