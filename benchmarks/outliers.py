@@ -154,18 +154,17 @@ def phase(name: str, workspace: Path, export: Path) -> None:
     from young_production.config import Workspace
     from young_production.records import Empire
     from young_production.runtime import open_store
-    from young_production.skills.performance.fetch import SNAPSHOTS_FILE
     from young_production.skills.performance.studio_import import import_studio_export
     from young_production.workflows.base import RunOptions
     from young_production.workflows.engine import Engine
-    from young_production.youtube.snapshots import SnapshotStore
+    from young_production.youtube.storage import snapshot_store
 
     started = time.perf_counter()
     if name == "import":
         ws = workspace_at(workspace, {})
         store = open_store(ws)
         empire = store.create(Empire(name="Scale"))
-        result = import_studio_export(store, export, empire=empire, snapshots=SnapshotStore(ws.state_dir / SNAPSHOTS_FILE))
+        result = import_studio_export(store, export, empire=empire, snapshots=snapshot_store(ws))
         store.close()
         figures = {"rows": result.rows, "snapshots": result.snapshots}
     else:
