@@ -91,6 +91,10 @@ def test_every_command_that_prints_records_shows_escapes_visibly(hostile: tuple[
         ("run", "wf4", "--dry-run"),
         ("production", "add", "x", "--empire", f"No such{ESCAPES}"),  # an error quoting the name
         ("runs",),
+        ("empire", "style", ids["empire"]),
+        ("production", "set", ids["production"], "--notes", f"redraft{ESCAPES}"),
+        ("production", "link", ids["production"], ids["dna"]),
+        ("dna", "set", ids["dna"], "--tag", "sleep"),
     ]
     shown = [printed_safely(yp(root, *args), *args) for args in walk]
     everything = "\n".join(shown)
