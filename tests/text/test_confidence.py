@@ -1,0 +1,75 @@
+"""The rules' confidence: evidence bands, thresholds, and fallbacks that are never answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from young_production.ai.base import AIRequest
+from young_production.ai.rules import RuleProvider
+from young_production.skills.ai_analysis import DNAAnalysisAnswer
+from young_production.text import confidence as sure
+from young_production.text.hooks import pattern_evidence
+from young_production.text.keyphrases import TagSupport
+from young_production.transcript import Segment
+
+from .texts import untimed
+
+
+def decode(text: str, title: str = "") -> DNAAnalysisAnswer:
+    request = AIRequest("S05", "Analyse.", "", {"title": title, "segments": [Segment(line) for line in text.split("\n")]})
+    return RuleProvider().complete(request, DNAAnalysisAnswer).value
+
+
+def test_every_band_has_a_calibrated_confidence_and_every_field_a_threshold() -> None:
+    assert set(sure.THRESHOLDS) == {*sure.CALIBRATION, "tag"}
+    assert all(0 < c < 1 for bands in sure.CALIBRATION.values() for c in bands.values())
+    # a fallback is below every threshold, whatever the data said about it
+    assert sure.CALIBRATION["hook_pattern"]["no pattern fired"] < sure.THRESHOLDS["hook_pattern"]
+
+
+def test_a_statement_because_nothing_fired_is_never_stored_as_an_answer() -> None:
+    answer = decode("The committee met on Tuesday.\nIt reviewed the budget for the new library.\n"
+                    "The budget was approved after a short discussion.")
+    assert "hook_pattern" in answer.unsure and answer.hook_pattern is None
+    assert answer.confidence["hook_pattern"] == 0.3
+    assert answer.hook  # the opening itself is found
+
+
+def test_a_clear_cue_is_asserted_with_its_band() -> None:
+    answer = decode("Did you know that 90% of people quit the gym within three months?\n"
+                    "Most of them never had a plan.\nHere is the plan that works.")
+    assert answer.hook_pattern is not None and "hook_pattern" not in answer.unsure
+    assert answer.confidence["hook_pattern"] >= sure.THRESHOLDS["hook_pattern"]
+
+
+def test_narration_told_only_by_its_shape_is_its_own_band() -> None:
+    window = untimed("The doctor looked at the scan and frowned at what she saw.")
+    evidence = pattern_evidence(window)
+    assert evidence.pattern == "story" and evidence.by_shape
+    assert sure.pattern_band(evidence) == "narration shape only"
+
+
+@pytest.mark.parametrize(
+    ("support", "kept"),
+    [
+        (TagSupport("gym", sentences=1, in_title=False, rank=0), False),  # one mention is no support
+        (TagSupport("gym", sentences=6, in_title=False, rank=0), True),
+        (TagSupport("gym", sentences=2, in_title=True, rank=0), True),  # the title says it too
+        (TagSupport("gym", sentences=2, in_title=False, rank=4), False),
+    ],
+)
+def test_a_tag_needs_support(support: TagSupport, kept: bool) -> None:
+    assert (sure.tag_confidence(support) >= sure.THRESHOLDS["tag"]) is kept
+
+
+def test_tags_are_capped_and_a_tag_said_once_is_never_kept() -> None:
+    supports = [TagSupport(f"tag {i}", sentences=6, in_title=True, rank=i) for i in range(8)]
+    assert len(sure.confident_tags(supports)) == sure.TAG_CAP
+    answer = decode("A quote card about focus.", title="Quote card")
+    assert answer.niche_tags == [] and "niche_tags" in answer.unsure
+
+
+def test_an_unsure_loop_takes_its_pay_off_with_it() -> None:
+    answer = decode("Why do cats purr?\nNobody is quite sure.\nSome think it heals bones.\nOthers disagree.")
+    assert {"open_loop", "payoff"} <= set(answer.unsure)
+    assert answer.open_loop is None and answer.resolution is None
