@@ -96,7 +96,7 @@ def test_same_request_same_answer_and_entries_differ(subject: Subject) -> None:
     other = subject.provider.complete(request_for("S05", DNA_INSTRUCTIONS, FITNESS, "e2"), DNAAnalysisAnswer)
 
     assert first.value == again.value
-    assert first.value.perspective != other.value.perspective
+    assert first.value.perspective != other.value.perspective or "perspective" in first.value.unsure
     assert first.value.hook != other.value.hook
 
 

@@ -221,6 +221,12 @@ def claim_cue_weight(sentence: Sentence) -> float:
     return next((cue.weight for cue in CLAIM_CUES if cue.pattern.search(sentence.lower)), 0.0)
 
 
+def score_margin(sentences: Sequence[Sentence]) -> float:
+    """How far the best sentence's score is ahead of the runner-up's (0 for one sentence or none)."""
+    scores = sorted(score_sentences(sentences), reverse=True)
+    return scores[0] - scores[1] if len(scores) > 1 else 0.0
+
+
 def best_sentence(sentences: Sequence[Sentence]) -> Sentence | None:
     """The sentence the perspective is built around (the best score; the earliest on a tie)."""
     if not sentences:
