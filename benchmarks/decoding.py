@@ -445,7 +445,8 @@ def report_asserted(scores: Scores, f: dict[str, float]) -> None:
         verdict = "" if target is None else (
             "  met" if (said and right >= target[0] and coverage >= target[1])
             else f"  below target {target[0]:.0%} right on {target[1]:.0%}")
-        print(f"  {label:<28}{right:>7.0%}  {coverage:>8.0%}  {everything:>10.0%}   ({sum(said)} of {len(said)}){verdict}")
+        shown = f"{right:>7.0%}" if said else f"{'-':>7}"
+        print(f"  {label:<28}{shown}  {coverage:>8.0%}  {everything:>10.0%}   ({sum(said)} of {len(said)}){verdict}")
         f[f"asserted_{name}"], f[f"coverage_{name}"] = right, coverage
     junk = scores.kept_junk / scores.kept_tags if scores.kept_tags else 0.0
     two = share(scores.two_tags)

@@ -92,3 +92,14 @@ def test_a_missing_workspace_or_a_provider_without_one_is_one_line(tmp_path: Pat
     assert done.returncode == 2 and done.stderr.startswith("error: no workspace at"), done.stderr
     done = _benchmark("--provider", "openai")
     assert done.returncode == 2 and "--provider needs --workspace" in done.stderr
+
+
+def test_the_rules_report_asserted_accuracy_coverage_and_the_calibration_bands() -> None:
+    done = _benchmark("--calibrate")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    rows = {line.strip().split("  ")[0]: line for line in out.split("asserted only")[1].splitlines()[1:6]}
+    assert set(rows) == {"hook span", "hook pattern", "open loop and pay-off", "perspective", "junk tags kept"}
+    assert "(1 of 1)" in rows["hook pattern"] and "50%" in rows["hook pattern"]  # right, then coverage
+    assert "asserted only" in out and "junk tags kept" in out and "Calibration (dev)" in out
+    assert "Held-out" not in out  # the blind set is neither decoded nor reported
