@@ -7,18 +7,24 @@ import threading
 from pathlib import Path
 
 from young_production.workflows.base import StateFiles, new_result
+from young_production.workflows.runs import RunRecords, finish_and_write_last_run
 
 
-def test_last_run_file_has_the_seed_shape(tmp_path: Path) -> None:
+def test_last_run_file_has_the_seed_shape_and_is_written_from_the_run_record(tmp_path: Path) -> None:
     state = StateFiles(tmp_path)
+    records = RunRecords(f"sqlite:///{tmp_path / 'engine.sqlite'}")
     result = new_result("WF1", dry_run=False)
+    records.start_run(result.run_id, "WF1", "executor-0", {}, "running")
     result.successful, result.failed, result.completed_at = 3, 1, "2026-11-23T10:00:00+00:00"
-    state.save_last_run(result)
+    finish_and_write_last_run(records, state, result, "finished")
     saved = json.loads((tmp_path / "wf1_last_run.json").read_text())
     for key in ("last_run", "total_processed", "successful", "failed", "total_cost_usd", "dry_run"):
         assert key in saved
     assert saved["total_processed"] == 4 and saved["dry_run"] is False
     assert state.load_last_run("WF1") == saved
+    recorded = records.get_run(result.run_id)
+    assert recorded is not None and recorded["status"] == "finished" and recorded["summary"] == saved
+    records.close()
 
 
 def test_mark_processed_is_idempotent_and_thread_safe(tmp_path: Path) -> None:

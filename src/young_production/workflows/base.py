@@ -132,7 +132,11 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 class StateFiles:
-    """The workspace's state folder: `<wf>_last_run.json` and `processed_entries.json`."""
+    """The seed's files in the workspace's state folder: `<wf>_last_run.json` and `processed_entries.json`.
+
+    A last-run file is written from the run's record (`runs.finish_and_write_last_run`), never
+    kept beside it: the record is the source, the file its copy in the seed's shape.
+    """
 
     def __init__(self, state_dir: Path):
         self.dir = state_dir
@@ -141,8 +145,8 @@ class StateFiles:
     def last_run_path(self, workflow: str) -> Path:
         return self.dir / workspace_files.LAST_RUN_JSON.relative(workflow).rsplit("/", 1)[-1]
 
-    def save_last_run(self, result: WorkflowResult) -> None:
-        write_json_atomic(self.last_run_path(result.workflow), result.summary())
+    def write_last_run(self, workflow: str, summary: dict[str, Any]) -> None:
+        write_json_atomic(self.last_run_path(workflow), summary)
 
     def load_last_run(self, workflow: str) -> dict[str, Any] | None:
         path = self.last_run_path(workflow)
@@ -160,7 +164,9 @@ class StateFiles:
     def mark_processed(self, collection: str, record_id: str) -> None:
         """Record an entry as processed (idempotent; safe across threads and processes)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(self.dir / ".processed.lock", "a") as lock:
+        locks = self.dir / workspace_files.LOCKS_DIR.filename
+        locks.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(locks / "processed.lock", "a") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             data = self.processed()
             ids = data.setdefault(collection, [])

@@ -41,7 +41,7 @@ from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles
 from .cpu_pool import CpuPool
 from .durable import APP_NAME, DURABLE_MODULES, REGISTRY, EntryRef, WorkflowDef, load_workflow
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
-from .runs import RunRecords, is_postgres
+from .runs import RunRecords, finish_and_write_last_run, is_postgres
 
 ENTRY_QUEUE = "yp-entries"
 """The DBOS queue `yp run --enqueue` submits entries to and `yp worker` processes consume."""
@@ -255,11 +255,10 @@ class Engine:
             finally:
                 reporter.finish()
                 result.close()
-                state.save_last_run(result)
                 status = "interrupted" if result.stopped_reason == "interrupted" else (
                     "stopped" if result.stopped_reason else "finished"
                 )
-                self.records.finish_run(result.run_id, status, result.summary())
+                finish_and_write_last_run(self.records, state, result, status)
 
     def _run_entries(
         self,

@@ -21,6 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from .base import StateFiles, WorkflowResult
+
 metadata = sa.MetaData()
 
 runs_table = sa.Table(
@@ -275,6 +277,13 @@ class RunRecords:
             query = query.where(decisions_table.c.workflow == workflow)
         with self.engine.connect() as db:
             return [{**dict(r._mapping), "data": json.loads(r.data)} for r in db.execute(query)]
+
+
+def finish_and_write_last_run(records: RunRecords, state: StateFiles, result: WorkflowResult, status: str) -> None:
+    """Record the run's end, then write the seed's `<wf>_last_run.json` from that record."""
+    records.finish_run(result.run_id, status, result.summary())
+    run = records.get_run(result.run_id)
+    state.write_last_run(result.workflow, run["summary"] if run and run["summary"] else result.summary())
 
 
 def _run_row(row: Any) -> dict[str, Any]:

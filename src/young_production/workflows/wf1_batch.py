@@ -28,6 +28,7 @@ from ..skills.ai_analysis import DNAAnalysisAnswer, analysis_from_answer, dna_re
 from .base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
 from .durable import active_runtime, durable_step, reason_of, stop_reason
 from .engine import Engine
+from .runs import finish_and_write_last_run
 from .wf1 import NAME, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
 
 BATCH_WORKFLOW = "yp.wf1.batch"
@@ -156,13 +157,17 @@ def submit_wf1_batch(engine: Engine, options: RunOptions, *, reporter: Reporter 
         else:
             status = DBOS.retrieve_workflow(workflow_id).get_result()
             result.stopped_reason = status.get("stopped") or "the batch could not be submitted"
-    StateFiles(engine.state_dir).save_last_run(result)
+    assert engine.records is not None
+    status = "stopped" if result.stopped_reason else "finished"  # the batch's id and outcome join the run's record
+    finish_and_write_last_run(engine.records, StateFiles(engine.state_dir), result, status)
     return result
 
 
 def collect_wf1_batches(engine: Engine, *, wait_sec: float = 30.0, reporter: Reporter | None = None) -> WorkflowResult:
     """Wake every batch workflow of the workspace, and gather what the ended ones wrote back."""
+    assert engine.records is not None
     result = new_result(NAME, dry_run=False)
+    engine.records.start_run(result.run_id, NAME, engine.executor_id, {"resume": True}, "running")
     waiting = DBOS.list_workflows(name=BATCH_WORKFLOW, status=["PENDING", "ENQUEUED"], load_input=False)
     for status in waiting:
         DBOS.send(status.workflow_id, "look", topic=POKE_TOPIC)
@@ -187,7 +192,7 @@ def collect_wf1_batches(engine: Engine, *, wait_sec: float = 30.0, reporter: Rep
     if still:
         result.stopped_reason = f"batch still processing ({len(still)} run(s)): run `yp run wf1 --resume` later"
     result.close()
-    state.save_last_run(result)
+    finish_and_write_last_run(engine.records, state, result, "stopped" if result.stopped_reason else "finished")
     return result
 
 

@@ -34,7 +34,7 @@ from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_resu
 from .attempts import current_attempt, entry_base_id
 from .durable import APP_NAME, load_workflow
 from .engine import ENTRY_QUEUE, Engine, options_json, system_database_url
-from .runs import RunRecords, is_postgres
+from .runs import RunRecords, finish_and_write_last_run, is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -187,5 +187,4 @@ def _settle(engine: Engine, run: dict[str, Any], statuses: dict[str, Any]) -> No
         if outcome.status == "done":
             state.mark_processed(workflow.collection, outcome.id)
     result.close()
-    state.save_last_run(result)
-    engine.records.finish_run(result.run_id, "stopped" if result.stopped_reason else "finished", result.summary())
+    finish_and_write_last_run(engine.records, state, result, "stopped" if result.stopped_reason else "finished")
