@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, create_model, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from ..ai.base import AIAnswer, AIProvider, AIRequest, Usage
+from ..ai.rules import RuleProvider
 from ..text.hooks import opening
 from ..text.keyphrases import MAX_TAGS
 from ..text.loops import find_loops, rank_loops
@@ -429,6 +430,8 @@ def analyse_dna(
 ) -> DNAAnalysis:
     """Perspective, hook, open loop and niche tags of one entry, display-ready."""
     common: dict[str, Any] = dict(title=title, source_type=source_type, workflow=workflow, entry_id=entry_id)
+    if mode == "per_skill" and isinstance(provider, RuleProvider):
+        mode = "combined"  # the rules' separate answers could not say "unsure"; the combined one is the same pass
     if mode == "combined":
         request = dna_request(transcript, token_budget=token_budget, **common)
         return analysis_from_answer(provider.complete(request, DNAAnalysisAnswer))

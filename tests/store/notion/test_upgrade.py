@@ -21,7 +21,7 @@ from young_production.tools.notion_emulator import NotionEmulator
 from .factory import FAST_RATE, template_config, with_databases
 
 NEW_FIELDS = {
-    "viral_dna": ["duration_seconds"],
+    "viral_dna": ["duration_seconds", "confidence", "unsure", "needs_review"],
     "productions": ["notes", "video_id", "duration_seconds", "likes", "comments", "outlier_basis"],
 }
 
@@ -64,6 +64,7 @@ def test_an_old_workspace_reads_checks_and_upgrades(tmp_path) -> None:
         result = runner.invoke(notion_app, ["check"], env={**env, "COLUMNS": "200"})
         assert result.exit_code == 1
         assert "Duration (s)" in result.output and "notion init" in result.output
+        assert "Needs review" in result.output and "Confidence" in result.output
 
         result = runner.invoke(notion_app, ["init", "--parent", emulator.root_page_id], env=env)
         assert result.exit_code == 0, result.output
@@ -76,6 +77,9 @@ def test_an_old_workspace_reads_checks_and_upgrades(tmp_path) -> None:
         try:
             dna = store.update(ViralDNA, old.id, {"duration_seconds": 42.0})
             assert dna.duration_seconds == 42.0
+            dna = store.update(ViralDNA, old.id, {"needs_review": True, "unsure": ["perspective"],
+                                                  "confidence": {"perspective": 0.59}})
+            assert store.get(ViralDNA, old.id) == dna and dna.needs_review and dna.confidence == {"perspective": 0.59}
             made = store.create(Production(key="p", title="P", likes=7, video_id="abc123", outlier_basis="median"))
             again = store.get(Production, made.id)
             assert (again.likes, again.video_id, again.outlier_basis) == (7, "abc123", "median")

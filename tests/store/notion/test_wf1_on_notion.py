@@ -25,7 +25,8 @@ from .factory import FAST_RATE
 
 SAMPLE_PATHS = ("captioned/", "article/", "no/such/page.html")
 COMPARED = ("title", "url", "key", "source_type", "niche_tags", "transcript", "transcript_source",
-            "perspective", "hook", "hook_pattern", "open_loop", "status", "error_reason", "views")
+            "perspective", "hook", "hook_pattern", "open_loop", "status", "error_reason", "views",
+            "confidence", "unsure", "needs_review")
 
 
 def workspace_at(root: Path, env: dict[str, str]) -> Workspace:
@@ -67,4 +68,6 @@ def test_wf1_on_the_emulator_matches_wf1_on_sqlite(
     assert on_notion == on_sqlite
     statuses = sorted(e["status"] for e in on_notion.values())
     assert statuses == [DNAStatus.ENCODED, DNAStatus.ENCODED, DNAStatus.FAILED]
-    assert all(e["perspective"] for e in on_notion.values() if e["status"] is DNAStatus.ENCODED)
+    assert all(e["perspective"] or "perspective" in e["unsure"] for e in on_notion.values()
+               if e["status"] is DNAStatus.ENCODED)
+    assert all(e["needs_review"] is bool(e["unsure"]) for e in on_notion.values())

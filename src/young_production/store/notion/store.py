@@ -202,7 +202,8 @@ class NotionStore:
         kind = type(record)
         values = {name: getattr(record, name) for name in mapping.kinds}
         for name in mapping.from_template:  # the database may predate these fields: leave empty ones out
-            if values.get(name) in (None, [], ""):
+            value = values.get(name)
+            if value is None or value is False or value in ([], "", {}):
                 values.pop(name, None)
         values["key"] = key
         request: Json = {
