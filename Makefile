@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 LOCK   := requirements.lock
 
-.PHONY: demo test install clean postgres chromium lock
+.PHONY: demo test test-fast install clean postgres chromium lock
 
 # Installs exactly the versions in requirements.lock (what CI tested); pyproject.toml keeps
 # the ranges for people who install the package as a library.
@@ -21,8 +21,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/yp demo
 
+# The whole suite, as CI runs it (.ci/run calls `make test`).
 test: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest -n 2 -q
+
+# The inner loop: everything but the tests marked `slow` (Whisper/OCR, kill -9, several workers).
+test-fast: $(STAMP) postgres
+	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
 # The report test opens an HTML report in headless Chromium: install Debian's when missing.
 chromium:

@@ -13,8 +13,10 @@
    and the most Notion requests that arrived within one second.
 
     .venv/bin/python benchmarks/engine.py [--entries 200] [--whisper-entries 8] [--notion-entries 300]
+        [--parts overhead,two-core,workers]
 
-Last line: overhead_ratio=X two_core_speedup=Y duplicates=N peak_notion_rps=Z
+Last line: overhead_ratio=X wall_ratio=W two_core_speedup=Y duplicates=N peak_notion_rps=Z
+(a part left out prints "-")
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ def directly(workspace: Workspace) -> None:
             list(pool.map(encode, entries))
 
 
-def overhead(count: int, work: Path) -> float:
+def overhead(count: int, work: Path) -> tuple[float, float]:
     site = captioned_site(work / "site", count)
     with SampleServer(root=site) as server:
         urls = [server.url(f"c/{n}/") for n in range(count)]
@@ -149,8 +151,9 @@ def overhead(count: int, work: Path) -> float:
     for name, (cpu, wall) in figures.items():
         print(f"  {name:6s}: {cpu * 1000:7.1f} ms CPU/entry, {wall * 1000:7.1f} ms wall/entry ({count} entries)")
     ratio = figures["engine"][0] / figures["direct"][0]
-    print(f"  overhead: CPU ratio {ratio:.3f}, wall ratio {figures['engine'][1] / figures['direct'][1]:.3f}")
-    return ratio
+    wall_ratio = figures["engine"][1] / figures["direct"][1]
+    print(f"  overhead: CPU ratio {ratio:.3f}, wall ratio {wall_ratio:.3f}")
+    return ratio, wall_ratio
 
 
 def two_cores(count: int, work: Path) -> float:
@@ -219,24 +222,37 @@ def two_workers(count: int, work: Path) -> tuple[int, int]:
         cluster.stop()
 
 
+PARTS = ("overhead", "two-core", "workers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--whisper-entries", type=int, default=8)
     parser.add_argument("--notion-entries", type=int, default=300)
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"which parts to run, of {', '.join(PARTS)}")
     args = parser.parse_args()
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if not parts or parts - set(PARTS):
+        parser.error(f"--parts takes a comma-separated list of {', '.join(PARTS)}")
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     work = Path(tempfile.mkdtemp(prefix="yp-bench-engine-"))
+    figures = dict.fromkeys(("overhead_ratio", "wall_ratio", "two_core_speedup", "duplicates", "peak_notion_rps"), "-")
     try:
-        print(f"1. engine overhead, {args.entries} caption-only entries, {WORKERS} at once")
-        ratio = overhead(args.entries, work / "overhead")
-        print(f"2. Whisper-bound entries, 2 processes against 1 ({os.cpu_count()} cores)")
-        speedup = two_cores(args.whisper_entries, work / "whisper")
-        print(f"3. two workers on Postgres, {args.notion_entries} entries on the Notion emulator")
-        duplicates, peak = two_workers(args.notion_entries, work / "notion")
+        if "overhead" in parts:
+            print(f"1. engine overhead, {args.entries} caption-only entries, {WORKERS} at once")
+            ratio, wall_ratio = overhead(args.entries, work / "overhead")
+            figures.update(overhead_ratio=f"{ratio:.3f}", wall_ratio=f"{wall_ratio:.3f}")
+        if "two-core" in parts:
+            print(f"2. Whisper-bound entries, 2 processes against 1 ({os.cpu_count()} cores)")
+            figures["two_core_speedup"] = f"{two_cores(args.whisper_entries, work / 'whisper'):.2f}"
+        if "workers" in parts:
+            print(f"3. two workers on Postgres, {args.notion_entries} entries on the Notion emulator")
+            duplicates, peak = two_workers(args.notion_entries, work / "notion")
+            figures.update(duplicates=str(duplicates), peak_notion_rps=str(peak))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"overhead_ratio={ratio:.3f} two_core_speedup={speedup:.2f} duplicates={duplicates} peak_notion_rps={peak}")
+    print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 
 if __name__ == "__main__":

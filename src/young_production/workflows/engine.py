@@ -41,7 +41,7 @@ from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles
 from .cpu_pool import CpuPool
 from .durable import APP_NAME, DURABLE_MODULES, REGISTRY, EntryRef, WorkflowDef, load_workflow
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
-from .runs import RunRecords, finish_and_write_last_run, is_postgres
+from .runs import RunRecords, finish_and_write_last_run, is_postgres, sqlite_engine
 
 ENTRY_QUEUE = "yp-entries"
 """The DBOS queue `yp run --enqueue` submits entries to and `yp worker` processes consume."""
@@ -105,6 +105,7 @@ class Engine:
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self._activated = False
+        self._sqlite: Any = None  # the SQLite engine handed to DBOS (DBOS does not dispose of it)
 
     # ---- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> Engine:
@@ -132,15 +133,17 @@ class Engine:
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
         self._log_handlers = logs.attach(self.workspace.path(workspace_files.LOGS_DIR), verbose=self.verbose)
         _quiet_dbos(self.verbose)
-        DBOS(
-            config={
-                "name": APP_NAME,
-                "system_database_url": self.url,
-                "application_version": durable.APP_VERSION,
-                "executor_id": self.slot.executor_id,
-                "log_level": "INFO" if self.verbose else "ERROR",
-            }
-        )
+        config: dict[str, Any] = {
+            "name": APP_NAME,
+            "system_database_url": self.url,
+            "application_version": durable.APP_VERSION,
+            "executor_id": self.slot.executor_id,
+            "log_level": "INFO" if self.verbose else "ERROR",
+        }
+        if not is_postgres(self.url):  # checkpoints in WAL mode (see runs.sqlite_engine)
+            self._sqlite = sqlite_engine(self.url, immediate=True)
+            config["system_database_engine"] = self._sqlite
+        DBOS(config=config)  # type: ignore[arg-type]
         DBOS.listen_queues([ENTRY_QUEUE] if self.listen else [])
         DBOS.launch()
         if self.listen:
@@ -176,6 +179,9 @@ class Engine:
                 pass
         logs.detach(self._log_handlers)
         self._log_handlers = []
+        if self._sqlite is not None and not interrupted:
+            self._sqlite.dispose()
+            self._sqlite = None
         if self._activated:
             durable.deactivate()
             self._activated = False

@@ -105,13 +105,43 @@ def is_postgres(url: str) -> bool:
     return sa.make_url(url).get_backend_name() in ("postgresql", "postgres")
 
 
+def sqlite_engine(url: str, *, immediate: bool = False) -> sa.Engine:
+    """An engine on the workspace's engine database (`state/engine.sqlite`) in WAL mode.
+
+    SQLite's default rollback journal with full sync makes every step checkpoint a
+    journalled, fsynced transaction. In WAL mode with `synchronous=NORMAL` a commit is
+    an append to the log, synced at checkpoints: a committed step survives a killed
+    process; an OS crash or power loss can lose the last commits, whose steps are then
+    redone (a paid answer is never bought again: its answer is kept in the cost ledger,
+    which syncs every commit; see `ai/ledger.py`). `busy_timeout` and `foreign_keys` are
+    what DBOS sets on its own connections; `immediate` also makes every transaction take
+    the write lock first, as DBOS's do (its system database needs it).
+    """
+
+    def pragmas(dbapi_connection: Any, _record: Any) -> None:
+        if immediate:
+            dbapi_connection.isolation_level = "IMMEDIATE"
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    # A local file needs no liveness ping per checkout (a Postgres pool does).
+    engine = sa.create_engine(url, pool_size=20, max_overflow=0, pool_timeout=30)
+    sa.event.listen(engine, "connect", pragmas)
+    return engine
+
+
 class RunRecords:
     """Reads and writes the engine's tables; safe to share between threads."""
 
     def __init__(self, url: str):
-        self.engine = sa.create_engine(sqlalchemy_url(url), future=True, pool_pre_ping=True)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        if is_postgres(url):
+            self.engine = sa.create_engine(sqlalchemy_url(url), future=True, pool_pre_ping=True)
+        else:
+            self.engine = sqlite_engine(url)
         create_tables(self.engine, metadata)
 
     def close(self) -> None:
@@ -291,9 +321,3 @@ def _run_row(row: Any) -> dict[str, Any]:
     data["options"] = json.loads(data["options"]) if data.get("options") else {}
     data["summary"] = json.loads(data["summary"]) if data.get("summary") else None
     return data
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout = 30000")
-    cursor.close()

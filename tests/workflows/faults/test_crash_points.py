@@ -28,6 +28,8 @@ from young_production.workflows.durable import APP_VERSION
 
 from .rig import PageServer, TimedNotionEmulator, finished_steps, fresh_workspace, report, start_child, step_records, yp
 
+pytestmark = pytest.mark.slow  # each test starts and kills child processes
+
 HAIKU = "claude-haiku-5-5"
 FAST = 1000.0  # the store's own pace: these tests count requests, they do not wait on pacing
 ENTRIES = 4
