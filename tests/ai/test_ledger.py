@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from young_production.ai.answers import answer_scope
 from young_production.ai.base import AIRequest, Usage
 from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CallRecord, CostLedger
@@ -167,3 +168,54 @@ def test_processes_racing_a_limit_book_exactly_what_fits(tmp_path: Path) -> None
     assert sum(counts) == 33  # floor(0.1 / 0.003), whichever process got them
     assert CostLedger(tmp_path).spent_usd() == pytest.approx(33 * 0.003)
     assert CostLedger(tmp_path).spent_usd() <= 0.1
+
+
+def _analysis_request(n: int = 0) -> AIRequest:
+    data = f"Title: Entry {n}\nTranscript:\nEntry {n} talks about money and habits. " * 10
+    return AIRequest("S05", DNA_INSTRUCTIONS, data, {}, "WF1", f"e{n}", 800)
+
+
+def test_a_replayed_step_gets_the_answer_it_bought_and_buys_nothing(tmp_path: Path) -> None:
+    with AnthropicEmulator() as emu:
+        provider = build_provider(make_config("anthropic", anthropic=emu), ledger=CostLedger(tmp_path), run_id="r1")
+        with answer_scope("wf1:e0:encode#2:wf1.analyse"):
+            first = provider.complete(_analysis_request(), DNAAnalysisAnswer)
+            other = provider.complete(_analysis_request(), DNAAnalysisAnswer)  # a second S05 call: its own key
+        with answer_scope("wf1:e0:encode#2:wf1.analyse"):  # the step again, after a crash
+            replayed = provider.complete(_analysis_request(), DNAAnalysisAnswer)
+            replayed_other = provider.complete(_analysis_request(), DNAAnalysisAnswer)
+            fresh = provider.complete(_analysis_request(), DNAAnalysisAnswer)  # one more than before: bought
+        assert len(emu.message_requests()) == 3
+    assert (replayed.value, replayed.usage) == (first.value, first.usage) and replayed_other.value == other.value
+    rows = CostLedger(tmp_path).calls()
+    assert [r["outcome"] for r in rows] == ["ok"] * 3
+    assert [r["call_key"] for r in rows] == [f"wf1:e0:encode#2:wf1.analyse|S05|{n}" for n in range(3)]
+    assert fresh.usage.cost_usd > 0
+
+
+def test_calls_in_flight_of_a_dead_process_stay_booked_at_their_most_and_are_marked_lost(tmp_path: Path) -> None:
+    ledger = CostLedger(tmp_path)
+    limits = LimitsConfig(daily_usd=1.0)
+    booked = CallRecord("anthropic", HAIKU, Usage(), "WF3", "S20", "p1", "r1", call_key="k")
+    dead = ledger.book(0.6, limits, booked, owner="host-a-1#old")
+    mine = ledger.book(0.3, limits, booked, owner="host-a-1#new")
+    with pytest.raises(BudgetExceeded):  # a call in flight holds its most possible cost
+        ledger.book(0.2, limits, booked, owner="host-a-1#new")
+    assert ledger.settle_lost(["host-a-1", "host-b-7"], keep="host-a-1#new") == 1
+    rows = {r["id"]: r for r in ledger.calls()}
+    assert (rows[dead.row_id]["outcome"], rows[dead.row_id]["cost_usd"]) == ("lost", 0.6)
+    assert rows[mine.row_id]["outcome"] == "in_flight"
+    ledger.settle_booking(mine, CallRecord("anthropic", HAIKU, Usage(100, 10, 0, 0, 0.05), "WF3", "S20", "p1", "r1"))
+    totals = ledger.totals()
+    assert totals.total_usd == pytest.approx(0.65) and totals.reserved_usd == 0 and totals.calls == 2
+    with pytest.raises(BudgetExceeded):  # the lost call still counts against the day
+        ledger.book(0.4, limits, booked)
+
+
+def test_a_call_the_provider_refused_before_any_work_leaves_no_row(tmp_path: Path) -> None:
+    with AnthropicEmulator() as emu:
+        emu.fail_next(400)
+        provider = build_provider(make_config("anthropic", anthropic=emu, max_retries=0), ledger=CostLedger(tmp_path))
+        with pytest.raises(Exception):  # noqa: B017 - which error is the provider's business
+            provider.complete(_analysis_request(), DNAAnalysisAnswer)
+    assert CostLedger(tmp_path).calls() == []

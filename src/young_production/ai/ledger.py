@@ -1,17 +1,30 @@
 """The cost ledger: every AI call priced and recorded in the workspace's state database.
 
-`state/state.db` holds one row per call (`ai_calls`) and the budget reservations of
-calls under way (`ai_reservations`). Money is stored as integer nano-dollars so sums
-compare exactly against limits.
+`state/state.db` holds one row per call (`ai_calls`), the budget reservations of
+batches under way (`ai_reservations`) and the answers paid calls bought (`ai_answers`).
+Money is stored as integer nano-dollars so sums compare exactly against limits.
+
+A metered call is booked before it is sent: `book` checks the limits and writes its
+row (outcome `in_flight`, costed at the most the call can cost), `settle_booking`
+turns it into the real cost and keeps the answer under the call's key in the same
+transaction, so a replayed step gets the answer back instead of buying it again
+(see `metered.py`). A process that dies with calls in flight leaves their rows; the
+process that takes its work over marks them `lost` (`settle_lost`), still at their
+most possible cost: the provider may have answered and charged. So the ledger holds
+one row for every request a provider received, and no limit is passed.
 
 Spending limits (per run, per UTC day, per UTC month) are enforced in two steps:
-`reserve` books an upper-bound estimate before a call, `settle` replaces it with the
-real cost after. Both run inside `BEGIN IMMEDIATE` transactions, which SQLite
+`book` (or `reserve`, for a batch) books an upper-bound estimate before a call, and
+settling replaces it with the real cost after. Both run inside `BEGIN IMMEDIATE` transactions, which SQLite
 serialises across threads and processes, so concurrent workers can never book more
 than a limit allows. Reservations of a crashed process expire after `reservation_ttl_sec`.
 When the engine runs on Postgres (workers on several machines), the limits are checked
-against one `SharedBudget` on that database instead (see `shared_budget.py`); each
-machine's ledger still records its own calls.
+against one `SharedBudget` on that database instead (see `shared_budget.py`), which
+also keeps the answers every worker can replay; each machine's ledger still records
+its own calls.
+
+The file runs in WAL mode with `synchronous=FULL`: a settled call and its answer
+survive a power loss, not only a killed process.
 
 After every settled call `state/ai_costs.json` is rewritten in the seed's shape
 (`daily`, `monthly`, `per_skill`, `per_workflow`) plus totals.
@@ -35,10 +48,13 @@ from typing import Any
 from .. import workspace_files
 from ..config import LimitsConfig, Workspace
 from ..errors import BudgetExceeded
+from .answers import StoredAnswer
 from .base import Usage
 from .shared_budget import Check, SharedBudget
 
 NANO = 1_000_000_000
+IN_FLIGHT, LOST = "in_flight", "lost"
+_ADDED_COLUMNS = {"call_key": "TEXT", "owner": "TEXT"}  # ai_calls columns newer than the first schema
 DB_NAME = workspace_files.STATE_DB.filename
 COSTS_JSON = workspace_files.AI_COSTS_JSON.filename
 
@@ -62,9 +78,17 @@ CREATE TABLE IF NOT EXISTS ai_calls (
     batch INTEGER NOT NULL DEFAULT 0,
     outcome TEXT NOT NULL DEFAULT 'ok'
 );
+CREATE TABLE IF NOT EXISTS ai_answers (
+    call_key TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS ai_calls_day ON ai_calls (day);
 CREATE INDEX IF NOT EXISTS ai_calls_month ON ai_calls (month);
 CREATE INDEX IF NOT EXISTS ai_calls_run ON ai_calls (run_id);
+CREATE INDEX IF NOT EXISTS ai_calls_outcome ON ai_calls (outcome);
 CREATE TABLE IF NOT EXISTS ai_reservations (
     id TEXT PRIMARY KEY,
     run_id TEXT,
@@ -109,7 +133,16 @@ class CallRecord:
     entry_id: str | None = None
     run_id: str | None = None
     batch: bool = False
-    outcome: str = "ok"  # ok | rejected (answer failed the schema twice)
+    call_key: str | None = None  # which call of which step this is (see metered.py)
+    outcome: str = "ok"  # ok | rejected (answer failed the schema twice) | failed | in_flight | lost
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A metered call booked before it is sent: its ledger row, and its share of a shared budget."""
+
+    row_id: int
+    shared_id: str | None = None
 
 
 @dataclass
@@ -178,6 +211,13 @@ class CostLedger:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
+                have = {row[1] for row in db.execute("PRAGMA table_info(ai_calls)")}
+                for column, kind in _ADDED_COLUMNS.items():
+                    if column not in have:
+                        try:
+                            db.execute(f"ALTER TABLE ai_calls ADD COLUMN {column} {kind}")
+                        except sqlite3.OperationalError:  # another process added it first
+                            pass
             finally:
                 db.close()
             self._created = True
@@ -188,6 +228,7 @@ class CostLedger:
         self._create()
         db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
         db.row_factory = sqlite3.Row
+        db.execute("PRAGMA synchronous=FULL")  # money and bought answers: every commit synced
         try:
             yield db
         finally:
@@ -223,6 +264,34 @@ class CostLedger:
 
     # --- reserve / settle -------------------------------------------------------------
 
+    def _checks(self, limits: LimitsConfig, run_id: str | None, day: str, month: str) -> list[Check]:
+        found = [
+            ("per-run", limits.per_run_usd, "run_id", run_id),
+            ("daily", limits.daily_usd, "day", day),
+            ("monthly", limits.monthly_usd, "month", month),
+        ]
+        return [Check(label, to_nano(limit), column, value) for label, limit, column, value in found
+                if limit is not None and value is not None]
+
+    def _hold(self, db: sqlite3.Connection, checks: list[Check], amount: int, now: datetime) -> None:
+        """Raise `BudgetExceeded` when `amount` more would pass a limit (inside a write transaction)."""
+        for check in checks:
+            booked = self._booked(db, check.column, check.value, now)
+            if booked + amount > check.limit_nusd:
+                raise _exceeded(check.label, to_usd(check.limit_nusd), booked, amount)
+
+    def _reserve_shared(self, amount: int, checks: list[Check], run_id: str | None, now: datetime,
+                        expires: float, note: str, owner: str | None = None) -> str:
+        assert self.shared is not None
+        _, day, month = self._periods()
+        found, failed, booked = self.shared.reserve(
+            amount, checks, run_id=run_id, day=day, month=month, now=now.timestamp(), expires_at=expires, note=note,
+            owner=owner,
+        )
+        if failed is not None:
+            raise _exceeded(failed.label, to_usd(failed.limit_nusd), booked, amount)
+        return found
+
     def reserve(
         self,
         amount_usd: float,
@@ -232,42 +301,112 @@ class CostLedger:
         ttl_sec: float | None = None,
         note: str = "",
     ) -> str:
-        """Book `amount_usd` against the limits, or raise `BudgetExceeded`.
+        """Book `amount_usd` against the limits, or raise `BudgetExceeded` (a batch books this way).
 
         The booking expires after `ttl_sec` (default `reservation_ttl_sec`) so a crashed
         process cannot block the budget forever; a submitted batch books for 25 hours.
         """
         amount = max(to_nano(amount_usd), 0)
         now, day, month = self._periods()
-        checks = [
-            ("per-run", limits.per_run_usd, "run_id", run_id),
-            ("daily", limits.daily_usd, "day", day),
-            ("monthly", limits.monthly_usd, "month", month),
-        ]
-        reservation_id = uuid.uuid4().hex
+        checks = self._checks(limits, run_id, day, month)
         expires = now.timestamp() + (self.reservation_ttl_sec if ttl_sec is None else ttl_sec)
         if self.shared is not None:
-            held = [Check(label, to_nano(limit), column, value) for label, limit, column, value in checks
-                    if limit is not None and value is not None]
-            found, failed, booked = self.shared.reserve(
-                amount, held, run_id=run_id, day=day, month=month, now=now.timestamp(), expires_at=expires, note=note
-            )
-            if failed is not None:
-                raise _exceeded(failed.label, to_usd(failed.limit_nusd), booked, amount)
-            return found
+            return self._reserve_shared(amount, checks, run_id, now, expires, note)
+        reservation_id = uuid.uuid4().hex
         with self.transaction() as db:
-            for label, limit, column, value in checks:
-                if limit is None or value is None:
-                    continue
-                booked = self._booked(db, column, value, now)
-                if booked + amount > to_nano(limit):
-                    raise _exceeded(label, limit, booked, amount)
+            self._hold(db, checks, amount, now)
             db.execute(
                 "INSERT INTO ai_reservations (id, run_id, day, month, amount_nusd, expires_at, note) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (reservation_id, run_id, day, month, amount, expires, note),
             )
         return reservation_id
+
+    # --- metered calls: booked before sending, settled with their answer -------------
+
+    def book(self, amount_usd: float, limits: LimitsConfig, record: CallRecord, *, owner: str | None = None) -> Booking:
+        """Book a call before it is sent: its row, costed at `amount_usd` (the most it can cost) until
+        settled, or `BudgetExceeded`. `owner` is the process making it (see `settle_lost`)."""
+        amount = max(to_nano(amount_usd), 0)
+        now, day, month = self._periods()
+        checks = self._checks(limits, record.run_id, day, month)
+        shared_id = None
+        if self.shared is not None:
+            expires = now.timestamp() + self.reservation_ttl_sec
+            note = f"{record.skill} {record.entry_id or ''}".strip()
+            shared_id = self._reserve_shared(amount, checks, record.run_id, now, expires, note, owner)
+        try:
+            with self.transaction() as db:
+                if self.shared is None:
+                    self._hold(db, checks, amount, now)
+                row_id = self._insert_row(db, record, outcome=IN_FLIGHT, cost_nusd=amount, owner=owner)
+        except BaseException:
+            if shared_id is not None:
+                self.shared.release(shared_id)  # type: ignore[union-attr]
+            raise
+        return Booking(row_id, shared_id)
+
+    def settle_booking(self, booking: Booking, record: CallRecord, answer: StoredAnswer | None = None) -> None:
+        """The call's real cost in its row and, when it answered, its answer under `record.call_key`:
+        one transaction (on a shared budget the answer is kept there, for every worker)."""
+        if self.shared is not None:
+            _, day, month = self._periods()
+            kept = (record.call_key, answer) if answer is not None and record.call_key else None
+            self.shared.settle(booking.shared_id, cost_nusd=to_nano(record.usage.cost_usd), run_id=record.run_id,
+                               day=day, month=month, answer=kept)
+        u = record.usage
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE ai_calls SET model = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?, "
+                "cache_write_tokens = ?, cost_nusd = ?, outcome = ? WHERE id = ?",
+                (record.model, u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens,
+                 to_nano(u.cost_usd), record.outcome, booking.row_id),
+            )
+            if answer is not None and record.call_key and self.shared is None:
+                db.execute(
+                    "INSERT OR IGNORE INTO ai_answers (call_key, at, provider, model, answer) VALUES (?, ?, ?, ?, ?)",
+                    (record.call_key, self._periods()[0].isoformat(timespec="seconds"), answer.provider,
+                     answer.model, answer.to_json()),
+                )
+            self.write_costs_json(db)
+
+    def release_booking(self, booking: Booking) -> None:
+        """Drop the booking of a call the provider refused before any work (nothing was charged)."""
+        if booking.shared_id is not None and self.shared is not None:
+            self.shared.release(booking.shared_id)
+        with self.transaction() as db:
+            db.execute("DELETE FROM ai_calls WHERE id = ? AND outcome IN (?, ?)", (booking.row_id, IN_FLIGHT, LOST))
+
+    def stored_answer(self, call_key: str) -> StoredAnswer | None:
+        """The answer a call with this key already bought (in any process, or any worker on a shared budget)."""
+        if self.shared is not None:
+            return self.shared.answer(call_key)
+        if not self.path.exists():
+            return None
+        with self.connect() as db:
+            row = db.execute("SELECT provider, model, answer FROM ai_answers WHERE call_key = ?", (call_key,)).fetchone()
+        return None if row is None else StoredAnswer.from_row(row["provider"], row["model"], row["answer"])
+
+    def settle_lost(self, executor_ids: list[str], *, keep: str | None = None) -> int:
+        """Mark `lost` the calls left in flight by processes of these (dead) executors, except `keep`'s
+        (this process's own owner). Their rows keep the most the call could cost. Returns how many."""
+        if not executor_ids:
+            return 0
+        prefixes = [f"{executor}#" for executor in executor_ids]
+        if self.shared is not None:
+            self.shared.settle_lost(prefixes, keep=keep)
+        if not self.path.exists():
+            return 0
+        lost = 0
+        with self.transaction() as db:
+            for prefix in prefixes:
+                lost += db.execute(
+                    "UPDATE ai_calls SET outcome = ? WHERE outcome = ? AND substr(owner, 1, ?) = ? AND owner IS NOT ?",
+                    (LOST, IN_FLIGHT, len(prefix), prefix, keep),
+                ).rowcount
+            if lost:
+                self.write_costs_json(db)
+        return lost
 
     def release(self, reservation_id: str) -> None:
         if self.shared is not None:
@@ -308,30 +447,35 @@ class CostLedger:
             _, day, month = self._periods()
             self.shared.settle(None, cost_nusd=to_nano(record.usage.cost_usd), run_id=record.run_id, day=day, month=month)
 
-    def _insert_row(self, db: sqlite3.Connection, record: CallRecord) -> None:
+    def _insert_row(
+        self, db: sqlite3.Connection, record: CallRecord, *, outcome: str | None = None,
+        cost_nusd: int | None = None, owner: str | None = None,
+    ) -> int:
         now, day, month = self._periods()
         u = record.usage
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO ai_calls (at, day, month, run_id, workflow, skill, entry_id, provider, model, "
-            "input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_nusd, batch, outcome) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_nusd, batch, outcome, "
+            "call_key, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 now.isoformat(timespec="seconds"), day, month, record.run_id, record.workflow, record.skill,
                 record.entry_id, record.provider, record.model, u.input_tokens, u.output_tokens,
-                u.cache_read_tokens, u.cache_write_tokens, to_nano(u.cost_usd), int(record.batch), record.outcome,
+                u.cache_read_tokens, u.cache_write_tokens, to_nano(u.cost_usd) if cost_nusd is None else cost_nusd,
+                int(record.batch), outcome or record.outcome, record.call_key, owner,
             ),
         )
+        return int(cursor.lastrowid or 0)
 
     # --- totals -----------------------------------------------------------------------
 
     def spent_usd(self, *, run_id: str | None = None, day: str | None = None, month: str | None = None) -> float:
-        """Settled cost, optionally for one run, day (YYYY-MM-DD) or month (YYYY-MM)."""
-        clauses, params = [], []
+        """Settled cost (lost calls at their most), optionally for one run, day (YYYY-MM-DD) or month (YYYY-MM)."""
+        clauses, params = ["outcome != ?"], [IN_FLIGHT]
         for column, value in (("run_id", run_id), ("day", day), ("month", month)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where = f"WHERE {' AND '.join(clauses)}"
         with self.connect() as db:
             return to_usd(db.execute(f"SELECT SUM(cost_nusd) FROM ai_calls {where}", params).fetchone()[0])
 
@@ -351,17 +495,22 @@ class CostLedger:
     def _totals(self, db: sqlite3.Connection) -> CostTotals:
         now, day, month = self._periods()
 
+        settled = "outcome != 'in_flight'"  # calls in flight count as reserved until they settle
+
         def grouped(column: str) -> dict[str, float]:
             rows = db.execute(
-                f"SELECT {column} AS k, SUM(cost_nusd) AS c FROM ai_calls GROUP BY {column} ORDER BY {column}"
+                f"SELECT {column} AS k, SUM(cost_nusd) AS c FROM ai_calls WHERE {settled} "
+                f"GROUP BY {column} ORDER BY {column}"
             )
             return {str(r["k"] or "-"): round(to_usd(r["c"]), 6) for r in rows}
 
-        total, count = db.execute("SELECT SUM(cost_nusd), COUNT(*) FROM ai_calls").fetchone()
+        total, count = db.execute(f"SELECT SUM(cost_nusd), COUNT(*) FROM ai_calls WHERE {settled}").fetchone()
         reserved = db.execute(
             "SELECT SUM(amount_nusd) FROM ai_reservations WHERE expires_at > ?",
             (now.timestamp(),),
         ).fetchone()[0]
+        reserved = (reserved or 0) + (db.execute(
+            "SELECT SUM(cost_nusd) FROM ai_calls WHERE outcome = 'in_flight'").fetchone()[0] or 0)
         daily = grouped("day")
         monthly = grouped("month")
         return CostTotals(

@@ -11,6 +11,7 @@ process-wide singleton, and so is the active engine), never through their argume
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,6 +22,7 @@ from dbos import DBOS
 from dbos._error import DBOSMaxStepRetriesExceeded
 
 from .. import __version__
+from ..ai.answers import answer_scope
 from ..ai.metered import billing_run
 from ..errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
 from ..runtime import Runtime
@@ -97,6 +99,7 @@ def load_workflow(name: str) -> WorkflowDef:
 _active: Runtime | None = None
 _records: RunRecords | None = None
 _active_pool: CpuPool | None = None
+_call_owner: str | None = None  # who this process's paid calls are booked for (see `own_calls_as`)
 
 
 def activate(runtime: Runtime, pool: CpuPool | None) -> None:
@@ -112,9 +115,16 @@ def attach_records(records: RunRecords) -> None:
     _records = records
 
 
+def own_calls_as(owner: str) -> None:
+    """Book this process's paid calls as `owner` (`<executor id>#<process>`): when the process is
+    found dead, whoever adopts its executor's work settles the calls it left in flight."""
+    global _call_owner
+    _call_owner = owner
+
+
 def deactivate() -> None:
-    global _active, _records, _active_pool
-    _active, _records, _active_pool = None, None, None
+    global _active, _records, _active_pool, _call_owner
+    _active, _records, _active_pool, _call_owner = None, None, None, None
 
 
 def active_runtime() -> Runtime:
@@ -160,7 +170,8 @@ def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
                 activity.step(scope.entry_id, activity.step_words(name))
             started = time.perf_counter()
             try:
-                value = func(*args, **kwargs)
+                with answer_scope(step_execution_name(name)):
+                    value = func(*args, **kwargs)
             except BaseException as exc:
                 logs.log_step(name, time.perf_counter() - started, "error", f"{type(exc).__name__}: {exc}")
                 raise
@@ -179,6 +190,18 @@ def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
     return decorate
 
 
+_ATTEMPT = re.compile(r"~\d+$")
+
+
+def step_execution_name(step: str) -> str | None:
+    """What a step's paid calls are keyed under: the entry's workflow without its attempt number
+    (a fork replays the same calls), the step's position in it and its name."""
+    workflow_id, position = DBOS.workflow_id, DBOS.step_id
+    if not workflow_id or position is None:
+        return None
+    return f"{_ATTEMPT.sub('', workflow_id)}#{position}:{step}"
+
+
 def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
     """The durable workflow of one entry: scopes its logs and costs to the run, turns a
     run-stopping error into a "stopped" outcome (the entry is left untouched), and marks
@@ -193,7 +216,7 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
             activity.start(entry_id, str(payload.get("title") or entry_id))
             started = time.perf_counter()
             try:
-                with billing_run(run_args.get("run_id")):
+                with billing_run(run_args.get("run_id"), _call_owner):
                     outcome: dict[str, Any] = func(run_args, payload)
             except STOPPING as exc:
                 outcome = asdict(EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status="stopped"))

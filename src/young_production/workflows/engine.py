@@ -21,6 +21,7 @@ import os
 import socket
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from typing import Any
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID
 
 from .. import workspace_files
+from ..ai.ledger import CostLedger
 from ..config import Workspace
 from ..errors import WorkspaceError
 from ..runtime import Runtime
@@ -100,6 +102,8 @@ class Engine:
         self.listen = listen
         self.concurrency = concurrency or pipeline.workers
         self.slot: ExecutorSlot | None = None
+        self.call_owner: str | None = None
+        self.ledger = CostLedger.for_workspace(workspace)
         self.records: RunRecords | None = None
         self._log_handlers: list[logging.Handler] = []
         self._stop = threading.Event()
@@ -131,6 +135,8 @@ class Engine:
             importlib.import_module(module)
         require_writable(self.state_dir)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
+        self.call_owner = f"{self.slot.executor_id}#{uuid.uuid4().hex[:12]}"
+        durable.own_calls_as(self.call_owner)
         self._log_handlers = logs.attach(self.workspace.path(workspace_files.LOGS_DIR), verbose=self.verbose)
         _quiet_dbos(self.verbose)
         config: dict[str, Any] = {
@@ -219,6 +225,9 @@ class Engine:
         dead.discard(self.executor_id)
         for old, new in adopt_pending(sorted(dead | ({self.executor_id} if at_launch else set()))):
             self.records.repoint_entries(old, new)
+        # Paid calls those processes (and, at launch, an earlier process in this slot) left in
+        # flight: counted as spent at their most, since the provider may have answered and charged.
+        self.ledger.settle_lost(sorted(dead | ({self.executor_id} if at_launch else set())), keep=self.call_owner)
         for executor in dead:
             self.records.interrupt_runs_of(executor)
             self.records.forget_executor(executor)

@@ -9,6 +9,8 @@ SPEC keys:
   the provider (the read step, transcription included, is checkpointed by then);
 - "kill_after_create": kill -9 right after the store's create returned, before the
   engine can record the step;
+- "kill_after_paid_answer": kill -9 when the n-th paid call has returned its answer
+  (bought and recorded by the metered provider), before its step is checkpointed;
 - "version": run as this application version (the upgrade test's "old package").
 
 It prints one JSON line at the end: what the run did.
@@ -52,6 +54,25 @@ def _kill_before_analyse(n: int) -> None:
     wf1.analyse_dna = analyse_then_maybe_die  # type: ignore[assignment]
 
 
+def _kill_after_paid_answer(n: int) -> None:
+    from young_production.ai.metered import MeteredProvider
+
+    real = MeteredProvider.complete
+    calls = {"count": 0}
+    lock = threading.Lock()
+
+    def complete_then_maybe_die(self: MeteredProvider, request: Any, schema: Any) -> Any:
+        answer = real(self, request, schema)
+        with lock:
+            calls["count"] += 1
+            due = calls["count"] == n
+        if due:
+            _kill_self()
+        return answer
+
+    MeteredProvider.complete = complete_then_maybe_die  # type: ignore[method-assign]
+
+
 def _kill_after_create() -> None:
     from young_production.store.notion.store import NotionStore
 
@@ -70,6 +91,8 @@ def main(spec: dict[str, Any]) -> None:
         durable.APP_VERSION = spec["version"]
     if spec.get("kill_before_analyse"):
         _kill_before_analyse(int(spec["kill_before_analyse"]))
+    if spec.get("kill_after_paid_answer"):
+        _kill_after_paid_answer(int(spec["kill_after_paid_answer"]))
     if spec.get("kill_after_create"):
         _kill_after_create()
     mode = spec["mode"]

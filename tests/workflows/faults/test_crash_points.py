@@ -134,6 +134,27 @@ def test_kill_after_transcription_before_the_ai_call(rig: Rig) -> None:
     assert set(work["writes"].values()) == {1}
 
 
+def test_kill_after_a_paid_answer_before_its_step_was_recorded_buys_it_once(rig: Rig) -> None:
+    rig.add_pages(ENTRIES)
+    first = start_child({"workspace": str(rig.workspace.root), "mode": "run", "workers": 1,
+                         "kill_after_paid_answer": 2})
+    code, _, err = _finish(first)
+    assert code == -signal.SIGKILL, err[-2000:]
+    assert len(rig.claude.message_requests()) == 2  # the second answer came back, its step never ended
+
+    second = start_child({"workspace": str(rig.workspace.root), "mode": "run", "workers": 1})
+    code, out, err = _finish(second)
+    assert code == 0, err[-2000:]
+
+    work = _count_work(rig)
+    lost, duplicated = _lost_and_duplicated(rig, work)
+    rows = CostLedger(rig.workspace.state_dir).calls()
+    report("kill -9 after a paid answer", lost, duplicated, ai_calls=work["ai_emulator_total"], ledger_rows=len(rows))
+    assert (lost, duplicated) == (0, 0), work
+    assert work["ai_emulator_total"] == ENTRIES == len(rows)  # the kept answer was replayed, not bought again
+    assert {r["outcome"] for r in rows} == {"ok"}
+
+
 def test_kill_after_a_notion_create_returned_before_the_step_was_recorded(rig: Rig) -> None:
     key = "dna:crash-after-create"
     first = start_child({"workspace": str(rig.workspace.root), "mode": "create", "key": key, "kill_after_create": True})
