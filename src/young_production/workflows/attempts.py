@@ -15,24 +15,36 @@ from typing import Any
 from dbos import DBOS, SetWorkflowID
 
 from . import durable
-from .durable import APP_NAME, RESUMABLE, STOPPING, EntryRef, WorkflowDef
+from .durable import APP_NAME, RESUMABLE, STOPPING, EntryRef, WorkflowDef, attempt_base
 
 def _attempt_number(workflow_id: str, base: str) -> int:
     tail = workflow_id[len(base) :]
     return int(tail[1:]) if tail.startswith("~") and tail[1:].isdigit() else 1
 
 
-def current_attempt(base: str, api: Any = DBOS, *, queue: str | None = None) -> str:
+def attempts_of(bases: list[str], api: Any = DBOS, *, chunk: int = 200) -> dict[str, list[Any]]:
+    """The attempts every one of these base ids has so far, in one query per `chunk` ids
+    (a run looks them up once, not once per entry)."""
+    found: dict[str, list[Any]] = {base: [] for base in bases}
+    for start in range(0, len(bases), chunk):
+        part = bases[start : start + chunk]
+        for status in api.list_workflows(workflow_id_prefix=part, load_input=False):
+            base = attempt_base(status.workflow_id)
+            if base in found:
+                found[base].append(status)
+    return found
+
+
+def current_attempt(base: str, api: Any = DBOS, *, queue: str | None = None, known: list[Any] | None = None) -> str:
     """The workflow id to start for `base`: the latest attempt, or a fork of a stopped one.
 
     `api` is `DBOS` in a launched process, or a `DBOSClient` where DBOS is not launched
     (`yp run --enqueue`); `queue` is where a fork waits for a worker (default: DBOS's own).
+    `known`: the attempts `attempts_of` found at the start of the run (else they are looked up).
     """
-    found = [
-        s
-        for s in api.list_workflows(workflow_id_prefix=base, load_input=False)
-        if s.workflow_id == base or s.workflow_id.startswith(base + "~")
-    ]
+    if known is None:
+        known = api.list_workflows(workflow_id_prefix=base, load_input=False)
+    found = [s for s in known if s.workflow_id == base or s.workflow_id.startswith(base + "~")]
     if not found:
         return base
     latest = max(found, key=lambda s: _attempt_number(s.workflow_id, base))

@@ -193,13 +193,18 @@ def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
 _ATTEMPT = re.compile(r"~\d+$")
 
 
+def attempt_base(workflow_id: str) -> str:
+    """An entry's workflow id without its attempt number (`wf1:e:p~3` -> `wf1:e:p`; see attempts.py)."""
+    return _ATTEMPT.sub("", workflow_id)
+
+
 def step_execution_name(step: str) -> str | None:
     """What a step's paid calls are keyed under: the entry's workflow without its attempt number
     (a fork replays the same calls), the step's position in it and its name."""
     workflow_id, position = DBOS.workflow_id, DBOS.step_id
     if not workflow_id or position is None:
         return None
-    return f"{_ATTEMPT.sub('', workflow_id)}#{position}:{step}"
+    return f"{attempt_base(workflow_id)}#{position}:{step}"
 
 
 def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:

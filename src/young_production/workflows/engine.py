@@ -38,7 +38,7 @@ from ..errors import WorkspaceError
 from ..runtime import Runtime
 from ..skills.transcription import Transcriber
 from . import durable, logs
-from .attempts import adopt_pending, current_attempt, entry_base_id, next_attempt
+from .attempts import adopt_pending, attempts_of, current_attempt, entry_base_id, next_attempt
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
 from .durable import APP_NAME, DURABLE_MODULES, REGISTRY, EntryRef, WorkflowDef, load_workflow
@@ -285,6 +285,7 @@ class Engine:
         state: StateFiles,
     ) -> None:
         run_args = self.run_args_for(workflow, result.run_id, options)
+        known = attempts_of([entry_base_id(workflow, entry) for entry in entries])
         workers = max(1, options.workers or self.runtime.pipeline.workers)
         pending = iter(entries)
         stop = False
@@ -294,7 +295,8 @@ class Engine:
         def submit_next() -> None:
             entry = None if stop else next(pending, None)
             if entry is not None:
-                running.add(pool.submit(self.run_entry, workflow, entry, run_args))
+                attempts = known.pop(entry_base_id(workflow, entry), None)
+                running.add(pool.submit(self.run_entry, workflow, entry, run_args, attempts))
 
         try:
             for _ in range(workers):
@@ -318,20 +320,25 @@ class Engine:
             raise
         pool.shutdown(wait=True)
 
-    def start_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> tuple[Any, str]:
-        """Start (or join) the entry's durable workflow without waiting: (handle, workflow id)."""
+    def start_entry(
+        self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any], attempts: list[Any] | None = None
+    ) -> tuple[Any, str]:
+        """Start (or join) the entry's durable workflow without waiting: (handle, workflow id).
+        `attempts`: the entry's attempts as the run found them at its start (else looked up now)."""
         assert self.records is not None
         base = entry_base_id(workflow, entry)
-        workflow_id = next_attempt(base) if entry.fresh else current_attempt(base)
+        workflow_id = next_attempt(base) if entry.fresh else current_attempt(base, known=attempts)
         self.records.add_entry(run_args["run_id"], entry.id, workflow_id, entry.title)
         attributes = {"run_id": run_args["run_id"], "workflow": workflow.name, "entry": entry.id}
         with SetWorkflowID(workflow_id), SetWorkflowAttributes(attributes):
             handle = DBOS.start_workflow(workflow.entry, run_args, entry.payload)
         return handle, workflow_id
 
-    def run_entry(self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any]) -> EntryOutcome:
+    def run_entry(
+        self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any], attempts: list[Any] | None = None
+    ) -> EntryOutcome:
         """Run (or join, or fetch the result of) the entry's durable workflow."""
-        handle, workflow_id = self.start_entry(workflow, entry, run_args)
+        handle, workflow_id = self.start_entry(workflow, entry, run_args, attempts)
         outcome = EntryOutcome.from_dict(handle.get_result())
         outcome.workflow_id = workflow_id
         return outcome
