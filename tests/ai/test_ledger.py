@@ -189,8 +189,18 @@ def test_a_replayed_step_gets_the_answer_it_bought_and_buys_nothing(tmp_path: Pa
     assert (replayed.value, replayed.usage) == (first.value, first.usage) and replayed_other.value == other.value
     rows = CostLedger(tmp_path).calls()
     assert [r["outcome"] for r in rows] == ["ok"] * 3
-    assert [r["call_key"] for r in rows] == [f"wf1:e0:encode#2:wf1.analyse|S05|{n}" for n in range(3)]
+    assert [r["call_key"].rsplit("|", 1)[0] for r in rows] == [f"wf1:e0:encode#2:wf1.analyse|S05|{n}" for n in range(3)]
     assert fresh.usage.cost_usd > 0
+
+
+def test_a_replay_whose_request_changed_asks_again(tmp_path: Path) -> None:
+    with AnthropicEmulator() as emu:
+        provider = build_provider(make_config("anthropic", anthropic=emu), ledger=CostLedger(tmp_path), run_id="r1")
+        with answer_scope("wf1:e0:encode#2:wf1.analyse"):
+            provider.complete(_analysis_request(0), DNAAnalysisAnswer)
+        with answer_scope("wf1:e0:encode#2:wf1.analyse"):  # the entry's text changed in between
+            provider.complete(_analysis_request(1), DNAAnalysisAnswer)
+        assert len(emu.message_requests()) == 2
 
 
 def test_calls_in_flight_of_a_dead_process_stay_booked_at_their_most_and_are_marked_lost(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ key: it is booked and recorded like any other, but nothing can replay it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from .base import Usage
+from pydantic import BaseModel
+
+from .base import AIRequest, Usage
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,11 @@ class _Scope:
         self._made: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def next_key(self, skill: str) -> str:
+    def next_key(self, skill: str, digest: str) -> str:
         with self._lock:
             number = self._made.get(skill, 0)
             self._made[skill] = number + 1
-        return f"{self.name}|{skill}|{number}"
+        return f"{self.name}|{skill}|{number}|{digest}"
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("yp_answer_scope", default=None)
@@ -73,7 +76,11 @@ def answer_scope(name: str | None) -> Iterator[None]:
         _scope.reset(token)
 
 
-def next_call_key(skill: str) -> str | None:
+def next_call_key(request: AIRequest, model: str, schema: type[BaseModel]) -> str | None:
     """The key of the call about to be made, or None outside any step."""
     scope = _scope.get()
-    return None if scope is None else scope.next_key(skill)
+    if scope is None:
+        return None
+    asked = [model, request.skill, request.instructions, request.data, request.max_output_tokens, schema.__name__]
+    digest = hashlib.sha256(json.dumps(asked).encode()).hexdigest()[:16]
+    return scope.next_key(request.skill, digest)

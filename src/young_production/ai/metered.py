@@ -72,7 +72,7 @@ class MeteredProvider:
         return self.inner.model_for(request)
 
     def complete(self, request: AIRequest, schema: type[T]) -> AIAnswer[T]:
-        key = next_call_key(request.skill)
+        key = next_call_key(request, self.model_for(request), schema)
         kept = self._kept(key, schema)
         if kept is not None:
             return kept
