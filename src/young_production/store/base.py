@@ -14,6 +14,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 from ..records import Block, Record
 
 R = TypeVar("R", bound=Record)
+S = TypeVar("S", bound="ClosingStore")
 
 FilterOp = Literal["eq", "ne", "is_empty", "is_not_empty", "contains", "gt", "lt", "gte", "lte"]
 
@@ -149,6 +150,23 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class ClosingStore:
+    """What makes a store a context manager: `with open_store(workspace) as store:` closes it at the end."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def iter_records(

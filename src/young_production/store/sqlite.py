@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
-from .base import CollectionInfo, Filter, Page, R, Sort
+from .base import ClosingStore, CollectionInfo, Filter, Page, R, Sort
 from .fields import enum_of
 from .resolve import noun
 from .checks import (
@@ -71,7 +71,7 @@ _EXPECTED: dict[FieldKind, str] = {
 }
 
 
-class SQLiteStore:
+class SQLiteStore(ClosingStore):
     """Records, page bodies and relations in one SQLite file (`":memory:"` for a scratch one)."""
 
     name = "sqlite"

@@ -31,7 +31,7 @@ from typing import Any
 from ...config import NotionConfig
 from ...errors import NotFound, StoreError
 from ...records import RECORD_TYPES, Block, Record
-from ..base import CollectionInfo, Filter, Page, R, Sort
+from ..base import ClosingStore, CollectionInfo, Filter, Page, R, Sort
 from ..checks import check_page_size, check_record_type, check_relation_targets
 from ..key_locks import KeyLocks
 from ..resolve import noun
@@ -54,7 +54,7 @@ class TrashedRecord(NotFound):
     """The record exists but is in the Notion trash."""
 
 
-class NotionStore:
+class NotionStore(ClosingStore):
     """Records in Notion databases, mapped by config/databases.yaml."""
 
     name = "notion"
