@@ -109,6 +109,7 @@ class Scores:
     kept_junk: int = 0
     two_tags: list[bool] = field(default_factory=list)
     bands: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
+    unsure_fields: list[int] = field(default_factory=list)  # per item, how many fields the rules left unsure
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -345,6 +346,7 @@ def score(item: Item, answer: DNAAnalysisAnswer, scores: Scores, verbose: bool, 
     ):
         scores.asserted.setdefault(name, []).append((asserted, right))
     if view is not None:
+        scores.unsure_fields.append(len(view.everything.unsure))
         for name, band in view.bands.items():
             right = {"hook": span, "hook_pattern": pattern_ok, "open_loop": loop_right, "payoff": loop_right,
                      "perspective": claim}[name]
@@ -458,6 +460,9 @@ def report_asserted(scores: Scores, f: dict[str, float]) -> None:
 
 def report_bands(scores: Scores) -> None:
     """Calibration: per field and evidence band, how many answers fall in it and the share right."""
+    counts = scores.unsure_fields
+    print(f"\nEntries with an unsure field (what a cascade sends to a model): {sum(1 for u in counts if u)} of"
+          f" {len(counts)}, {sum(counts)} fields")
     print("\nCalibration (dev): field, evidence band, answers, right")
     for (name, band), rights in sorted(scores.bands.items()):
         print(f"  {name:<14}{band:<28}{len(rights):>4}  {share(rights):>5.0%}")

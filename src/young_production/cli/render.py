@@ -186,7 +186,10 @@ def _unsure_parts(result: WorkflowResult) -> list[str]:
         fields = sum(len(d["ask_model"]) for d in asks)
         parts.append(f"{len(asks)} entries, {fields} unsure fields to {asks[0].get('model')}")
     if cascade:
-        parts.append(f"cascade: rules first, only their unsure fields go to {cascade}")
+        from ..text.confidence import DEV_FIELDS_UNSURE, DEV_SHARE_UNSURE
+
+        parts.append(f"cascade: rules first, only their unsure fields go to {cascade} (on the labelled dev set "
+                     f"{DEV_SHARE_UNSURE:.0%} of entries had some, {DEV_FIELDS_UNSURE:g} fields of 6 each)")
     unsure = sum(1 for e in result.entries if e.status == "done" and e.detail.get("unsure"))
     if unsure and not result.dry_run:
         parts.append(f"unsure fields on {unsure} (`yp run wf1 --unsure` asks a model)")

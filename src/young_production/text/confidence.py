@@ -39,6 +39,9 @@ THRESHOLDS: dict[str, float] = {
     "hook": 0.86, "hook_pattern": 0.64, "open_loop": 0.78, "payoff": 0.78, "perspective": 0.93, "tag": 0.7,
 }
 TAG_CAP = 5
+# On the dev split, the share of entries with at least one unsure field, and how many they have:
+# what a cascade run can expect to send to a model before any transcript is read.
+DEV_SHARE_UNSURE, DEV_FIELDS_UNSURE = 0.95, 2.8
 _DEVICES = {"list", "catch", "explore", "ordinal", "end", "first", "next", "wait"}
 _PROMISES = {"promise", "later", "withheld"}
 
