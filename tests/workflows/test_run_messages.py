@@ -18,7 +18,7 @@ from young_production.skills.empires import add_empire
 from young_production.skills.productions import add_production
 from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.workflows.base import RunOptions
-from young_production.workflows.durable import load_workflow
+from young_production.workflows import workflow as load_workflow
 from young_production.workflows.engine import plan_workflow
 from young_production.workflows.inspect import show_run
 

@@ -10,7 +10,6 @@ process-wide singleton, and so is the active engine), never through their argume
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from collections.abc import Callable
@@ -33,16 +32,6 @@ from .runs import RunRecords
 
 APP_NAME = "young-production"
 APP_VERSION = f"{APP_NAME}-{__version__}"
-REGISTRY: dict[str, str] = {
-    "wf1": "young_production.workflows.wf1",
-    "wf2": "young_production.workflows.wf2",
-    "wf3": "young_production.workflows.wf3",
-    "wf4": "young_production.workflows.wf4",
-    "wf5": "young_production.workflows.wf5",
-}
-"""Workflow name -> the module that defines its `WORKFLOW` (a `WorkflowDef`)."""
-DURABLE_MODULES = ("young_production.workflows.wf1_batch",)
-"""Modules with durable workflows of their own (beyond entry workflows), imported before launch."""
 
 
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
@@ -85,13 +74,6 @@ class WorkflowDef:
     run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
     # Why a run selected nothing, and what to do about it (one line for a person).
     explain_empty: Callable[[Runtime, RunOptions], str] | None = None
-
-
-def load_workflow(name: str) -> WorkflowDef:
-    key = name.lower()
-    if key not in REGISTRY:
-        raise YPError(f"unknown workflow {name!r}: use one of {', '.join(sorted(REGISTRY))}")
-    return importlib.import_module(REGISTRY[key]).WORKFLOW  # type: ignore[no-any-return]
 
 
 # ---- what steps see (set by the engine running in this process) -------------------------------

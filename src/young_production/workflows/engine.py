@@ -15,7 +15,6 @@ and makes its runtime the one steps see. One engine is active per process at a t
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import socket
@@ -41,7 +40,8 @@ from . import durable, logs
 from .attempts import adopt_pending, attempts_of, current_attempt, entry_base_id, next_attempt
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
-from .durable import APP_NAME, DURABLE_MODULES, REGISTRY, EntryRef, WorkflowDef, load_workflow
+from . import registry, workflow as load_workflow
+from .durable import APP_NAME, EntryRef, WorkflowDef
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
 from .runs import RunRecords, finish_and_write_last_run, is_postgres, sqlite_engine
 
@@ -131,8 +131,7 @@ class Engine:
         self._heartbeat.start()
 
     def _start(self) -> None:
-        for module in (*REGISTRY.values(), *DURABLE_MODULES):  # DBOS must know every workflow before launch
-            importlib.import_module(module)
+        registry()  # DBOS must know every workflow before launch
         require_writable(self.state_dir)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
         self.call_owner = f"{self.slot.executor_id}#{uuid.uuid4().hex[:12]}"

@@ -13,7 +13,7 @@ from .. import workspace_files
 from ..config import Workspace
 from ..errors import YPError
 from ..store.resolve import AmbiguousId, pick_id
-from .durable import REGISTRY
+from . import check_name
 from .engine import system_database_url
 from .runs import RunRecords
 
@@ -26,8 +26,8 @@ def _records(workspace: Workspace) -> RunRecords | None:
 
 
 def list_runs(workspace: Workspace, *, limit: int | None = 20, workflow: str | None = None) -> list[dict[str, Any]]:
-    if workflow is not None and workflow.strip().lower() not in REGISTRY:
-        raise YPError(f"unknown workflow {workflow!r}: use one of {', '.join(sorted(REGISTRY))}")
+    if workflow is not None:
+        check_name(workflow)
     records = _records(workspace)
     if records is None:
         return []

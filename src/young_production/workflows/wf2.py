@@ -48,7 +48,6 @@ from .durable import (
     active_runtime,
     durable_step,
     entry_workflow,
-    load_workflow,
     reason_of,
     removed_meanwhile,
 )
@@ -227,7 +226,7 @@ def run_interactive(
     for the next run.
     """
     reporter = reporter or SilentReporter()
-    workflow = load_workflow("wf2")
+    workflow = WORKFLOW
     result = new_result(NAME, dry_run=False)
     engine.runtime.provider(options.provider)  # a missing key or price stops here, before any run record
     with engine.recorded_run(workflow, options, result, reporter) as (entries, state):

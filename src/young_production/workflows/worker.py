@@ -32,7 +32,8 @@ from ..runtime import Runtime
 from . import logs
 from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_result
 from .attempts import current_attempt, entry_base_id
-from .durable import APP_NAME, load_workflow
+from . import workflow as load_workflow
+from .durable import APP_NAME
 from .engine import ENTRY_QUEUE, Engine, options_json, system_database_url
 from .runs import RunRecords, finish_and_write_last_run, is_postgres
 
