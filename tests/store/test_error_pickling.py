@@ -51,6 +51,7 @@ SAMPLE_VALUES: dict[str, Any] = {
     "title": "a reference",
     "used": 9_950,
     "budget": 10_000,
+    "candidates": [("3f2a9c1e-0000-4000-8000-000000000001", "Focus hacks"), ("3f2a9c1e-0000-4000-8000-000000000002", "Focus tips")],
 }
 
 

@@ -15,7 +15,7 @@ from tests.ai.conftest import make_config
 from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.ai.router import build_provider
-from young_production.records import Production, body_text
+from young_production.records import Production, ViralDNA, body_text
 from young_production.skills.scripting.draft import DraftInputs, draft_production
 from young_production.skills.scripting.enforce import find_avoided, sentences_of, word_count
 from young_production.skills.scripting.references import references_from_dna
@@ -29,6 +29,17 @@ STYLE = parse_style(blocks_from_markdown(STUDY_STYLE), empire="Study Lab")
 SIGN_OFF = "Study smarter, not longer. See you in the next one."
 REFERENCES = ["crashcourse-consciousness", "crashcourse-altered-states"]
 TRANSCRIPT_LINE = "ride a unicycle across a tightrope while juggling melons"  # in R1's transcript only
+# R2's perspective as the model route asserts it once the rules left it unsure (a cascade run); R1's stays unsure
+R2_PERSPECTIVE = "Hypnosis is real, but it is focused attention and suggestion, not mind control"
+
+
+def references() -> list[ViralDNA]:
+    """R1 as the rules decode it (perspective unsure, so left empty), R2 with its perspective asserted."""
+    first, second = (real_dna(i) for i in REFERENCES)
+    assert "perspective" in first.unsure and "perspective" in second.unsure  # what the rules make of both
+    asserted = second.model_copy(update={"perspective": R2_PERSPECTIVE,
+                                         "unsure": [f for f in second.unsure if f != "perspective"]})
+    return [first, asserted]
 
 
 def part(text: str, reference: str = "none", pattern: str = "example", chapter: str | None = None) -> dict[str, Any]:
@@ -113,7 +124,7 @@ def user_text(body: dict[str, Any]) -> str:
 
 def draft(kind: str, answer: dict[str, Any], fmt: str, tmp_path: Path, *, notes: str = "afternoon slump, caffeine, sleep"):
     production = Production(id="prod-2pm", title="Why you can't focus at 2pm", format=fmt, notes=notes)
-    inputs = DraftInputs(STYLE, [real_dna(i) for i in REFERENCES], niche=["study tips"])
+    inputs = DraftInputs(STYLE, references(), niche=["study tips"])
     emulator = ScriptedAnthropic([answer]) if kind == "anthropic" else ScriptedOpenAI([answer])
     with emulator:
         return emulator, draft_production(provider_for(kind, emulator, tmp_path), production, inputs)
@@ -142,13 +153,14 @@ def test_one_call_carries_the_production_style_and_patterns_not_transcripts(kind
     for rule in ("Sentences: at most 14 words", "Never say: hack, grind, cram", "Language: no swearing",
                  f"Always end with: {SIGN_OFF}"):
         assert f"- {rule}" in data
-    refs, _ = references_from_dna([real_dna(i) for i in REFERENCES])
+    refs, _ = references_from_dna(references())
     for ref in refs:  # each reference's decoded patterns
         pattern = f" ({ref.hook_pattern})" if ref.hook_pattern else ""  # none named when it was unsure
         assert f"{ref.label}: {ref.title}" in data and f"Hook{pattern}: {ref.hook}" in data
-        assert f"Perspective: {ref.perspective}" in data or not ref.perspective
         if ref.loop:
             assert f"Open loop: {ref.loop}" in data
+    # the asserted perspective is carried; the unsure one is not sent (not even as an empty line)
+    assert f"Perspective: {R2_PERSPECTIVE}" in data and data.count("Perspective:") == 1
     assert TRANSCRIPT_LINE not in data  # transcripts are not sent
     assert made.script.provider == kind and made.script.kind == "script" and made.script.usage.cost_usd > 0
 
