@@ -6,7 +6,9 @@ import json
 import threading
 from pathlib import Path
 
-from young_production.workflows.base import StateFiles, new_result
+import pytest
+
+from young_production.workflows.base import EntryOutcome, Outcome, StateFiles, new_result
 from young_production.workflows.runs import RunRecords, finish_and_write_last_run
 
 
@@ -38,3 +40,14 @@ def test_mark_processed_is_idempotent_and_thread_safe(tmp_path: Path) -> None:
     data = state.processed()
     assert sorted(data["viral_dna"]) == sorted(ids)
     assert data["productions"] == []
+
+
+def test_an_outcome_status_is_one_of_the_enum_and_checkpoints_hold_plain_strings() -> None:
+    outcome = EntryOutcome(id="e1", title="t", status="done")
+    assert outcome.status is Outcome.DONE and outcome.status == "done"
+    outcome.status = "waiting"
+    assert outcome.status is Outcome.WAITING
+    with pytest.raises(ValueError):
+        outcome.status = "finished"  # not an outcome: refused where it is set, not found later in a count
+    data = outcome.to_dict()
+    assert type(data["status"]) is str and EntryOutcome.from_dict(data) == outcome

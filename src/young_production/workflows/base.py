@@ -9,6 +9,7 @@ import tempfile
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,21 +29,38 @@ class RunOptions:
     extra: dict[str, Any] = field(default_factory=dict)  # workflow-specific (WF2: min_score, top, ...)
 
 
+class Outcome(StrEnum):
+    """How one entry's part in a run ended (a str: it compares equal to its value and serialises as it)."""
+
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the record was removed while the run went
+    STOPPED = "stopped"  # the run stopped (a limit, an account error): the next run resumes it
+    WAITING = "waiting"  # WF2: no decision yet; the next run asks again
+    PREPARED = "prepared"  # WF1 --batch: read and transcribed, its analysis sent in a Message Batch
+    PLANNED = "planned"  # a dry run's plan
+    QUEUED = "queued"  # enqueued for a worker (`--enqueue`)
+
+
 @dataclass
 class EntryOutcome:
     """What happened to one entry in a run."""
 
     id: str
     title: str
-    status: str  # "done" | "failed" | "planned" | "stopped"
+    status: Outcome  # a plain string is turned into its Outcome on construction and on assignment
     detail: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
     workflow_id: str | None = None
 
+    def __setattr__(self, name: str, value: Any) -> None:  # noqa: ANN401
+        super().__setattr__(name, Outcome(value) if name == "status" else value)
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values only (the status as its string): checkpoints hold no reference to a class."""
+        return {**asdict(self), "status": self.status.value}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EntryOutcome:
@@ -79,8 +97,8 @@ class WorkflowResult:
     def close(self) -> None:
         """Stamp the end and count outcomes (entries never finished count as skipped)."""
         self.completed_at = now_iso()
-        self.successful = sum(1 for e in self.entries if e.status == "done")
-        self.failed = sum(1 for e in self.entries if e.status == "failed")
+        self.successful = sum(1 for e in self.entries if e.status is Outcome.DONE)
+        self.failed = sum(1 for e in self.entries if e.status is Outcome.FAILED)
         self.skipped = self.selected - self.successful - self.failed
         self.total_cost_usd = sum(e.detail.get("cost_usd", 0.0) for e in self.entries)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -26,7 +26,7 @@ from ..ai.metered import billing_run
 from ..errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
 from ..runtime import Runtime
 from . import activity, logs
-from .base import EntryOutcome, RunOptions
+from .base import EntryOutcome, Outcome, RunOptions
 from .cpu_pool import CpuPool, needs_cpu
 from .runs import RunRecords
 
@@ -37,7 +37,7 @@ APP_VERSION = f"{APP_NAME}-{__version__}"
 STOPPING = (AccountError, BudgetExceeded, ConfigError)
 """Errors about the account or the machine, not the entry: they stop the run."""
 
-RESUMABLE = ("stopped", "waiting")
+RESUMABLE = (Outcome.STOPPED, Outcome.WAITING)
 """Outcomes of an entry left unfinished (a stop, a decision not made in time): the next run
 forks its workflow from where it ended instead of returning this outcome again."""
 
@@ -206,7 +206,7 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
                 with billing_run(run_args.get("run_id"), _call_owner):
                     outcome: dict[str, Any] = func(run_args, payload)
             except STOPPING as exc:
-                outcome = asdict(EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status="stopped"))
+                outcome = EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status=Outcome.STOPPED).to_dict()
                 outcome["error"] = stop_reason(exc)
             finally:
                 activity.end(entry_id)

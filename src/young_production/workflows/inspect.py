@@ -14,6 +14,7 @@ from ..config import Workspace
 from ..errors import YPError
 from ..store.resolve import AmbiguousId, pick_id
 from . import check_name
+from .base import Outcome
 from .engine import system_database_url
 from .runs import RunRecords
 
@@ -70,7 +71,7 @@ def entry_state(engine_status: str | None, outcome: str | None) -> str:
     the engine finished ("success") reports what became of the entry (failed, skipped, waiting, stopped)."""
     if engine_status is None:
         return "unknown"
-    if engine_status == "SUCCESS" and outcome in ("failed", "skipped", "waiting", "stopped"):
+    if engine_status == "SUCCESS" and outcome in (Outcome.FAILED, Outcome.SKIPPED, Outcome.WAITING, Outcome.STOPPED):
         return outcome
     return engine_status.lower()
 

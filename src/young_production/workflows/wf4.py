@@ -25,12 +25,9 @@ nothing new. Steps, each small, with plain JSON in and out:
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-from .. import workspace_files
 from ..errors import YPError
 from ..records import Empire, Production, VideoFormat
 from ..runtime import Runtime
@@ -42,7 +39,6 @@ from ..skills.performance.fetch import (
     choose_route,
     fetch_performance,
 )
-from ..skills.empires import find_empire
 from ..skills.performance.notion_images import chart_blocks
 from ..skills.performance.outliers import OutlierScore, VideoPoint, outlier_settings, points_from_stats, score_videos
 from ..skills.performance.patterns import PatternLift, empire_lifts
@@ -69,10 +65,9 @@ from ..youtube.stats import VideoStats
 from .logs import log_event
 from .base import EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .empire_runs import PROPOSED, empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF4"
-PROPOSED = "Proposed"  # Empire status WF5 gives the Empires it suggests: not reviewed unless named
-_PERIOD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 # ---- steps -----------------------------------------------------------------------------------
@@ -252,34 +247,12 @@ def review_notes(fetched: dict[str, Any], cover: dict[str, Any]) -> list[str]:
 # ---- selection, plans ------------------------------------------------------------------------
 
 
-def review_period(options: RunOptions) -> str:
-    """The run's period: `--period` as given (a date, `2025-W23`, `2025-06`), else today's date (UTC)."""
-    period = str(options.extra.get("period") or datetime.now(timezone.utc).date().isoformat())
-    if not _PERIOD.match(period):
-        raise YPError(f"period {period[:60]!r}: use letters, digits, '.', '_' or '-' (e.g. 2025-06-01 or 2025-W23)")
-    return period
-
-
-def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
-    """`--empire` (a name, any case, or an id), else every Empire not merely proposed."""
-    wanted = str(options.extra.get("empire") or "").strip()
-    if wanted:
-        return [find_empire(runtime.store, wanted)]
-    chosen = [e for e in iter_records(runtime.store, Empire) if (e.status or "") != PROPOSED]
-    return chosen[: options.limit or None]
-
-
 def explain_empty(runtime: Runtime, options: RunOptions) -> str:
     proposed = sum(1 for e in iter_records(runtime.store, Empire) if (e.status or "") == PROPOSED)
     if proposed:
         return (f"no Empire to review: the {proposed} there are only proposed by WF5 "
                 "(`yp run wf4 --empire NAME` reviews one anyway)")
     return "no Empire to review: add one with `yp empire add NAME --channel URL`"
-
-
-def empire_ref(empire: Empire, period: str, purpose: str, source: str | None = None) -> EntryRef:
-    payload = {**empire.model_dump(mode="json"), "title": empire.name, "period": period, "source": source}
-    return EntryRef(id=empire.id or "", title=empire.name, payload=payload, purpose=f"{purpose}-{period}")
 
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
@@ -322,10 +295,3 @@ WORKFLOW = WorkflowDef(
 
 def snapshot_store(runtime: Runtime) -> SnapshotStore:
     return open_snapshots(runtime.workspace)
-
-
-def report_folder(root: Path, empire: Empire, period: str) -> Path:
-    """`<workspace>/reports/<name>-<id>/<period>`: a name made safe for any file system."""
-    slug = re.sub(r"[^a-z0-9]+", "-", empire.name.casefold()).strip("-")[:40] or "empire"
-    tail = re.sub(r"[^A-Za-z0-9]", "", empire.id or "")[:8]
-    return root / workspace_files.REPORTS_DIR.relpath / f"{slug}-{tail}" / period

@@ -35,7 +35,7 @@ from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, 
 from ..store.base import iter_records
 from .base import EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
-from .wf4 import empire_ref, report_folder, review_period, select_empires
+from .empire_runs import empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF5"
 ACROSS = "across-empires"  # the entry id of the cross-Empire proposals
