@@ -210,8 +210,16 @@ _POINT_FIELDS = ("video_id", "published_at", "views", "format", "measured_at", "
 
 def pack_points(points: list[VideoPoint]) -> dict[str, list[Any]]:
     """Points as columns of plain JSON (a channel's 400k videos pass between steps; keys once, not per video)."""
-    rows = [p.to_json() for p in points]
-    return {name: [row[name] for row in rows] for name in _POINT_FIELDS}
+    moments: dict[datetime, str] = {}
+
+    def text(moment: datetime) -> str:
+        if moment not in moments:
+            moments[moment] = moment.isoformat()
+        return moments[moment]
+
+    return {"video_id": [p.video_id for p in points], "published_at": [text(p.published_at) for p in points],
+            "views": [p.views for p in points], "format": [p.format.value for p in points],
+            "measured_at": [text(p.measured_at) for p in points], "title": [p.title for p in points]}
 
 
 def unpack_points(columns: dict[str, list[Any]]) -> list[VideoPoint]:
