@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from dbos import DBOS
 
 from .. import workspace_files
 from ..errors import NotFound, YPError
@@ -38,6 +37,7 @@ from ..skills.linking.rank import is_linkable
 from ..skills.productions import explain_no_productions, parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
+from . import messages
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
 from .durable import (
     REMOVED_REASON,
@@ -119,7 +119,7 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
     outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status="done")
     try:
         shown = [LinkSuggestion(**s) for s in suggest(run, production)]
-        DBOS.set_event(SUGGESTIONS, [asdict(s) for s in shown])
+        messages.publish(SUGGESTIONS, [asdict(s) for s in shown])
         if not shown:
             note = "no other decoded Viral DNA to suggest" if production.get("dna_ids") else \
                 "no decoded Viral DNA to suggest"
@@ -128,7 +128,7 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
         if run.get("auto"):
             record = non_interactive_decision(shown, float(run["min_score"]), int(run["top"])).to_record()
         else:
-            record = DBOS.recv(DECISION, timeout_seconds=WAIT_FOR_DECISION_SEC)
+            record = messages.wait_for(DECISION, WAIT_FOR_DECISION_SEC)
             if record is None:
                 outcome.status, outcome.error = "waiting", "no decision yet"
                 return outcome.to_dict()
@@ -256,25 +256,24 @@ def _decide_one(
 ) -> EntryOutcome | None:
     """Show one production's suggestions and send the person's answer; None when they quit."""
     while True:
-        shown = DBOS.get_event(workflow_id, SUGGESTIONS, timeout_seconds=1.0)
+        shown = messages.published(workflow_id, SUGGESTIONS, timeout_sec=1.0)
         if shown is not None:
             break
-        status = DBOS.get_workflow_status(workflow_id)
-        if status is not None and status.status not in ("PENDING", "ENQUEUED"):
+        state = messages.state_of(workflow_id)
+        if state is not None and state not in messages.RUNNING:
             return EntryOutcome.from_dict(handle.get_result())
     if not shown:
         return EntryOutcome.from_dict(handle.get_result())
-    status = DBOS.get_workflow_status(workflow_id)
-    if status is not None and status.status == "SUCCESS":  # decided in an earlier run
+    if messages.state_of(workflow_id) == "SUCCESS":  # decided in an earlier run
         return EntryOutcome.from_dict(handle.get_result())
     decision = ask(entry.title, [LinkSuggestion(**s) for s in shown])
     if decision.action == "quit":
         return None
-    DBOS.send(workflow_id, decision.to_record(), topic=DECISION)
+    messages.send(workflow_id, decision.to_record(), topic=DECISION)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        status = DBOS.get_workflow_status(workflow_id)
-        if status is not None and status.status not in ("PENDING", "ENQUEUED"):
+        state = messages.state_of(workflow_id)
+        if state is not None and state not in messages.RUNNING:
             return EntryOutcome.from_dict(handle.get_result())
         time.sleep(0.05)
     raise YPError(f"the decision for {entry.title!r} was sent but not applied within 10 minutes")
