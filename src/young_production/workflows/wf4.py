@@ -182,7 +182,7 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         outcome.detail = {"route": fetched["route"], "source": notes[0], "videos_read": len(fetched["videos"]),
                           "videos_recorded": cover["read"], "snapshots": recorded, "videos_scored": len(ratios)}
         if not ratios:  # nothing to report: say why, write no report
-            outcome.status, outcome.error = "failed", nothing_scored(cover)
+            outcome.status, outcome.error = "failed", nothing_scored(cover, fetched.get("failed"))
             outcome.detail["summary"] = outcome.error
             return outcome.to_dict()
         lifts = patterns(empire["id"])

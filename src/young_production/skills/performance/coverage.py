@@ -90,10 +90,12 @@ def source_line(route: str, why: str, failed: str | None, cover: Mapping[str, An
     return line
 
 
-def nothing_scored(cover: Mapping[str, Any]) -> str:
+def nothing_scored(cover: Mapping[str, Any], failed: str | None = None) -> str:
     """"0 of 223 videos scored: 223 format unknown (...)" - why a review has nothing to report."""
     reasons = ", ".join(f"{n} {why}" for why, n in (cover.get("unscored") or {}).items())
-    return f"0 of {cover['read']} videos scored: {reasons or 'no videos recorded for this Empire'}"
+    if not reasons:
+        reasons = f"{failed}, and no snapshots are recorded" if failed else "no videos recorded for this Empire"
+    return f"0 of {cover['read']} videos scored: {reasons}"
 
 
 def _day(moment: str | None) -> str:
