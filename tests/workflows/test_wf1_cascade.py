@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes import AnthropicEmulator
+from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.config import Workspace
 from young_production.errors import ConfigError
 from young_production.records import DNAStatus, ViralDNA
@@ -19,7 +19,7 @@ from young_production.tools.sample_server import SampleServer
 from young_production.workflows.base import RunOptions
 
 from .running import run
-from .test_wf1_ai import FAST_ROUTES, _claude, _entries, _plan, _workspace
+from .test_wf1_ai import FAST_ROUTES, PRICES, _claude, _entries, _plan, _workspace
 
 
 @pytest.fixture
@@ -112,3 +112,20 @@ def test_cascade_dry_run_names_the_model_and_prices_the_fills(tmp_path: Path, sa
     assert direct.estimated_cost_usd == 0 and all("cascade" not in e.detail for e in direct.entries)
     assert anthropic_emu.message_requests() == []
     assert all(isinstance(e, ViralDNA) and e.status is DNAStatus.NEW for e in _entries(workspace))
+
+
+def test_cascade_on_an_openai_compatible_server_asks_the_same_fields_in_strict_form(
+        tmp_path: Path, sample_http: SampleServer) -> None:
+    rules_only = _workspace(tmp_path / "rules", sample_http, {"provider": "rules"})
+    run(rules_only)
+    wanted = sorted(set(fill_keys(e.unsure)) for e in _entries(rules_only) if e.unsure)
+    with OpenAIEmulator() as emu:
+        ai = {"provider": "openai", "analysis": "cascade", "prices": PRICES,
+              "openai": {"api_key": emu.api_key or "", "base_url": emu.base_url + "/v1", "default_model": "llama3.2"}}
+        workspace = _workspace(tmp_path / "openai", sample_http, ai)
+        result = run(workspace)
+        schemas = [r["response_format"]["json_schema"]["schema"] for r in emu.completion_requests()]
+    assert result.successful == len(FAST_ROUTES), [e.error for e in result.entries]
+    assert sorted(set(s["properties"]) for s in schemas) == wanted
+    assert all(set(s["required"]) == set(s["properties"]) and s["additionalProperties"] is False for s in schemas)
+    assert all(e.unsure == [] for e in _entries(workspace))
