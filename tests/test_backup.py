@@ -105,3 +105,17 @@ def test_backup_refuses_a_target_that_is_not_empty_or_inside_the_workspace(tmp_p
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
     assert_user_error(yp("-w", str(workspace.root), "backup", str(workspace.root / "media" / "bk")),
                       "inside the workspace")
+
+
+def test_a_wal_database_closed_cleanly_and_an_odd_folder_name_are_copied(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "my ws #1?", env={})
+    workspace.init()
+    engine_db = workspace.path(workspace_files.ENGINE_DB)
+    with closing(sqlite3.connect(engine_db, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE runs (id TEXT)")
+        db.execute("INSERT INTO runs VALUES ('r1')")
+    assert not Path(f"{engine_db}-shm").exists()  # the last connection closed: no -wal, no -shm
+    result = backup_workspace(workspace, tmp_path / "copy")
+    assert result.sqlite_files == ["state/engine.sqlite"]
+    assert _rows(tmp_path / "copy" / "state" / "engine.sqlite", "runs") == 1

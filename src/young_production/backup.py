@@ -89,7 +89,7 @@ def _is_sqlite(path: Path) -> bool:
 
 def _copy_sqlite(source: Path, copy: Path) -> None:
     """A committed state of `source` in `copy`, in rollback-journal mode so it stands alone as one file."""
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as src, \
-            closing(sqlite3.connect(copy)) as dst:
+    # A plain connection: read-only mode cannot open a WAL database whose -shm file is gone.
+    with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(copy)) as dst:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")
