@@ -80,7 +80,7 @@ def print_import(result: StudioImport, dry_run: bool) -> None:
     for note in export.notes:
         console.print(f"note: {safe(note)}", highlight=False)
     if result.empire is not None:
-        console.print(f"snapshots {'filed' if written else 'for'} Empire {safe(result.empire.name)}", highlight=False)
+        console.print(f"snapshots {'filed under' if written else 'for'} Empire {safe(result.empire.name)}", highlight=False)
     elif written:
         console.print("[yellow]no Empire found for this export[/]: pass --empire NAME so WF4 can use its snapshots")
     for row, candidates in result.ambiguous:
