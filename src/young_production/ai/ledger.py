@@ -193,11 +193,16 @@ class CostLedger:
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> CostLedger:
         """The workspace's ledger; its limits global across workers when the engine is on Postgres."""
-        url = workspace.pipeline_config().engine.database_url or ""
+        return cls.for_engine(workspace.state_dir, workspace.pipeline_config().engine.database_url)
+
+    @classmethod
+    def for_engine(cls, state_dir: Path, engine_url: str | None) -> CostLedger:
+        """The ledger in `state_dir`, its limits on the engine's database when that is Postgres."""
+        url = engine_url or ""
         shared = None
         if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
             shared = SharedBudget("postgresql+psycopg://" + url.split("://", 1)[1])
-        return cls(workspace.state_dir, shared=shared)
+        return cls(state_dir, shared=shared)
 
     # --- connections ------------------------------------------------------------------
 

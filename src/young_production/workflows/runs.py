@@ -19,6 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from .base import StateFiles, WorkflowResult
@@ -162,24 +164,15 @@ class RunRecords:
             )
 
     def add_entry(self, run_id: str, entry_id: str, workflow_id: str, title: str) -> None:
+        """Which workflow serves an entry in a run (a later attempt replaces the first): one upsert."""
+        insert = (postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(run_entries_table)
+        statement = insert.values(run_id=run_id, entry_id=entry_id, workflow_id=workflow_id, title=title)
+        statement = statement.on_conflict_do_update(
+            index_elements=[run_entries_table.c.run_id, run_entries_table.c.entry_id],
+            set_={"workflow_id": statement.excluded.workflow_id},
+        )
         with self.engine.begin() as db:
-            exists = db.execute(
-                sa.select(run_entries_table.c.run_id).where(
-                    run_entries_table.c.run_id == run_id, run_entries_table.c.entry_id == entry_id
-                )
-            ).first()
-            if exists is None:
-                db.execute(
-                    run_entries_table.insert().values(
-                        run_id=run_id, entry_id=entry_id, workflow_id=workflow_id, title=title
-                    )
-                )
-            else:
-                db.execute(
-                    run_entries_table.update()
-                    .where(run_entries_table.c.run_id == run_id, run_entries_table.c.entry_id == entry_id)
-                    .values(workflow_id=workflow_id)
-                )
+            db.execute(statement)
 
     def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
         with self.engine.begin() as db:
