@@ -155,7 +155,7 @@ def phase(name: str, workspace: Path, export: Path) -> None:
     from young_production.records import Empire
     from young_production.runtime import open_store
     from young_production.skills.performance.studio_import import import_studio_export
-    from young_production.workflows.base import RunOptions
+    from young_production.workflows.base import EmpireArgs, RunOptions
     from young_production.workflows.engine import Engine
     from young_production.youtube.storage import snapshot_store
 
@@ -169,7 +169,7 @@ def phase(name: str, workspace: Path, export: Path) -> None:
         figures = {"rows": result.rows, "snapshots": result.snapshots}
     else:
         with Engine(Workspace(workspace, env={})) as engine:
-            result = engine.run("wf4", RunOptions(extra={"period": "2026-01-01"}))
+            result = engine.run("wf4", RunOptions(args=EmpireArgs(period="2026-01-01")))
         entry = result.entries[0]
         figures = {"rows": entry.detail.get("videos_recorded"), "scored": entry.detail.get("videos_scored"),
                    "status": entry.status, "error": entry.error}

@@ -42,5 +42,6 @@ def test_readme_library_example_runs_as_written(tmp_path: Path, sample_http: Sam
     assert lines[0].startswith(f"{len(fast)} entries to decode")
     assert lines[1] == f"{len(fast)} decoded, 0 failed"
     assert sum(line.startswith("Encoded ") for line in lines[2:]) == len(fast)
+    assert "no productions yet" in lines[-1]  # WF2 with typed arguments: nothing to link in this workspace
     with open_store(workspace) as store:
         assert all(e.status is DNAStatus.ENCODED and e.hook for e in iter_records(store, ViralDNA))

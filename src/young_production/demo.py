@@ -24,7 +24,7 @@ from .skills.productions import add_production
 from .skills.scripting.style import style_from_file
 from .store.base import Store, iter_records
 from .tools.sample_server import SAMPLES, SampleServer, samples_dir
-from .workflows.base import Reporter, RunOptions, WorkflowResult
+from .workflows.base import EmpireArgs, LinkArgs, Reporter, RunOptions, WorkflowResult
 from .workflows.engine import Engine
 
 PUBLISHED_VIDEOS = 12  # rows of the bundled Studio export that become the Empire's own videos
@@ -77,12 +77,12 @@ def run_demo(
             show_unsure(engine.runtime.ai, store, say)
 
             empire = plan_a_video(store, say)
-            results["wf2"] = engine.run("wf2", RunOptions(extra={"auto": True, "min_score": 0.3, "top": 3}),
+            results["wf2"] = engine.run("wf2", RunOptions(args=LinkArgs(auto=True, min_score=0.3, top=3)),
                                         reporter=reporter_for("WF2"))
             results["wf3"] = engine.run("wf3", reporter=reporter_for("WF3"))
 
             import_published_videos(workspace, store, empire, say)
-            results["wf4"] = engine.run("wf4", RunOptions(extra={"empire": empire.id}), reporter=reporter_for("WF4"))
+            results["wf4"] = engine.run("wf4", RunOptions(args=EmpireArgs(empire=empire.id)), reporter=reporter_for("WF4"))
             results["wf5"] = engine.run("wf5", reporter=reporter_for("WF5"))
     return DemoOutcome(workspace=workspace, results=results)
 

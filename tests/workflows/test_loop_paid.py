@@ -11,7 +11,7 @@ import pytest
 from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.records import ProductionStatus
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import LinkArgs, RunOptions, ScriptArgs
 
 from .loop_data import make_workspace, production
 from .running import run
@@ -42,9 +42,9 @@ def test_link_and_script_with_a_model(tmp_path: Path, kind: str) -> None:
         workspace, ids = make_workspace(tmp_path / "ws")
         workspace.update_yaml("ai_config.yaml", lambda d: d.update(_claude(emu) if kind == "anthropic" else _openai(emu)))
         target = ids["Hook viewers in the first 30 seconds"]
-        linked = run(workspace, "wf2", RunOptions(extra={**AUTO, "production": target}))
+        linked = run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO, production=target)))
         assert linked.successful == 1, [e.error for e in linked.entries]
-        scripted = run(workspace, "wf3", RunOptions(extra={"production": target}))
+        scripted = run(workspace, "wf3", RunOptions(args=ScriptArgs(production=target)))
         assert scripted.successful == 1, [e.error for e in scripted.entries]
         detail = scripted.entries[0].detail
         assert detail["draft"]["script"]["provider"] == kind

@@ -17,7 +17,7 @@ from young_production.skills.edits import remove_dna, remove_productions, set_pr
 from young_production.skills.empires import add_empire
 from young_production.skills.productions import add_production
 from young_production.tools.sample_server import SAMPLES, SampleServer
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import LinkArgs, RunOptions
 from young_production.workflows import workflow as load_workflow
 from young_production.workflows.engine import plan_workflow
 from young_production.workflows.inspect import show_run
@@ -25,9 +25,9 @@ from young_production.workflows.inspect import show_run
 from .running import run
 
 
-def note(workspace: Workspace, name: str, **extra: object) -> str | None:
+def note(workspace: Workspace, name: str) -> str | None:
     with Runtime(workspace) as runtime:
-        result = plan_workflow(runtime, name, RunOptions(dry_run=True, extra=dict(extra)))
+        result = plan_workflow(runtime, name, RunOptions(dry_run=True))
     assert result.selected == 0
     return result.note
 
@@ -68,7 +68,7 @@ def test_selected_zero_comes_with_the_reason_and_the_next_step(tmp_path: Path) -
 def test_a_real_run_keeps_the_note_in_its_summary(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws")
     workspace.init()
-    result = run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.5, "top": 3}))
+    result = run(workspace, "wf2", RunOptions(args=LinkArgs(auto=True, min_score=0.5, top=3)))
     assert result.selected == 0 and "no productions yet" in (result.summary()["note"] or "")
 
 
@@ -117,7 +117,7 @@ def test_a_production_removed_during_wf2_is_skipped_and_counted_apart(
     target = ids["Saving money with compound interest"]
     _remove_after_selection(monkeypatch, "wf2", lambda runtime: remove_productions(
         runtime.store, [runtime.store.get(Production, target)]))
-    result = run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.0, "top": 1}))
+    result = run(workspace, "wf2", RunOptions(args=LinkArgs(auto=True, min_score=0.0, top=1)))
     outcomes = {e.id: e for e in result.entries}
     assert outcomes[target].status == "skipped" and "production was removed" in (outcomes[target].error or "")
     counts = tally(result)

@@ -25,7 +25,7 @@ from young_production.runtime import Runtime, open_store
 from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions, WorkflowResult
+from young_production.workflows.base import DecodeArgs, RunOptions, WorkflowResult
 from young_production.workflows.engine import Engine, plan_workflow
 from young_production.workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
 
@@ -147,7 +147,7 @@ def test_dry_run_estimates_cost_and_writes_nothing(tmp_path: Path, sample_http: 
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
     paid = _plan(workspace)
     assert paid.estimated_cost_usd and paid.estimated_cost_usd > 0
-    batch = _plan(workspace, extra={"batch": True})
+    batch = _plan(workspace, args=DecodeArgs(batch=True))
     assert batch.estimated_cost_usd == pytest.approx(paid.estimated_cost_usd / 2)
     free = _plan(workspace, provider="rules")
     assert free.estimated_cost_usd == 0

@@ -16,7 +16,7 @@ from young_production.errors import ConfigError
 from young_production.records import DNAStatus, ViralDNA
 from young_production.skills.dna_cascade import fill_keys
 from young_production.tools.sample_server import SampleServer
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import DecodeArgs, RunOptions
 
 from .running import run
 from .test_wf1_ai import FAST_ROUTES, PRICES, _claude, _entries, _plan, _workspace
@@ -74,12 +74,12 @@ def test_unsure_fills_only_the_unsure_fields_of_decoded_entries(tmp_path: Path, 
     waiting = {i: e for i, e in before.items() if e.needs_review}
     assert waiting and anthropic_emu.message_requests() == []
 
-    plan = _plan(workspace, extra={"unsure": True})
+    plan = _plan(workspace, args=DecodeArgs(unsure=True))
     assert {e.id: e.detail["ask_model"] for e in plan.entries} == {i: e.unsure for i, e in waiting.items()}
     assert plan.estimated_cost_usd and plan.estimated_cost_usd > 0
     assert anthropic_emu.message_requests() == []  # a dry run asks nobody
 
-    result = run(workspace, options=RunOptions(extra={"unsure": True}))
+    result = run(workspace, options=RunOptions(args=DecodeArgs(unsure=True)))
     assert result.successful == len(waiting), [e.error for e in result.entries]
     requests = anthropic_emu.message_requests()
     assert sorted(_asked(r) for r in requests) == sorted(set(fill_keys(e.unsure)) for e in waiting.values())
@@ -92,14 +92,14 @@ def test_unsure_fills_only_the_unsure_fields_of_decoded_entries(tmp_path: Path, 
                 assert getattr(new, name) == getattr(old, name)  # what the rules asserted is kept
         assert set(old.niche_tags) <= set(new.niche_tags)
         assert new.transcript == old.transcript and new.processed_at == old.processed_at
-    assert run(workspace, options=RunOptions(extra={"unsure": True})).selected == 0  # nothing left to ask
+    assert run(workspace, options=RunOptions(args=DecodeArgs(unsure=True))).selected == 0  # nothing left to ask
 
 
 def test_unsure_needs_a_model(tmp_path: Path, sample_http: SampleServer) -> None:
     workspace: Workspace = _workspace(tmp_path, sample_http, {"provider": "rules"})
     run(workspace)
     with pytest.raises(ConfigError, match="for a model"):
-        _plan(workspace, extra={"unsure": True})
+        _plan(workspace, args=DecodeArgs(unsure=True))
 
 
 def test_cascade_dry_run_names_the_model_and_prices_the_fills(tmp_path: Path, sample_http: SampleServer,

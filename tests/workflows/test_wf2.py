@@ -12,7 +12,7 @@ import pytest
 from young_production.records import Production
 from young_production.runtime import open_store
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import LinkArgs, RunOptions
 from young_production.workflows.runs import RunRecords
 
 from tests.terminal import Terminal
@@ -35,7 +35,7 @@ def _dna_titles(workspace, ids: list[str]) -> list[str]:  # noqa: ANN001
 
 def test_yes_links_the_best_references_and_a_rerun_changes_nothing(tmp_path: Path) -> None:
     workspace, ids = make_workspace(tmp_path / "ws")
-    result = run(workspace, "wf2", RunOptions(extra=AUTO))
+    result = run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO)))
     assert result.selected == 4 and result.failed == 0, [e.error for e in result.entries]
     hook = production(workspace, ids["Hook viewers in the first 30 seconds"])
     assert _dna_titles(workspace, hook.dna_ids)[0] == DNA[0][0]
@@ -44,7 +44,7 @@ def test_yes_links_the_best_references_and_a_rerun_changes_nothing(tmp_path: Pat
     assert all(len(production(workspace, i).dna_ids) <= 2 for i in ids.values())
 
     before = {p.id: p.dna_ids for p in iter_records(open_store(workspace), Production)}
-    again = run(workspace, "wf2", RunOptions(extra=AUTO))
+    again = run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO)))
     assert again.failed == 0
     assert {p.id: p.dna_ids for p in iter_records(open_store(workspace), Production)} == before
 
@@ -65,7 +65,7 @@ def test_existing_links_are_kept_and_never_duplicated(tmp_path: Path) -> None:
     thumbnails = next(d for d in iter_records(store, ViralDNA) if d.title == DNA[3][0])
     store.add_relations(Production, target, "dna_ids", [thumbnails.id])
     store.close()
-    run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.0, "top": 5}))
+    run(workspace, "wf2", RunOptions(args=LinkArgs(auto=True, min_score=0.0, top=5)))
     linked = production(workspace, target).dna_ids
     assert linked[0] == thumbnails.id and len(linked) == len(set(linked)) == len(DNA)
 

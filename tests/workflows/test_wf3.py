@@ -10,7 +10,7 @@ from young_production.records import DNAStatus, Empire, Production, ProductionSt
 from young_production.runtime import open_store
 from young_production.skills.empires import add_empire
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import LinkArgs, RunOptions, ScriptArgs
 
 from .loop_data import make_workspace, production
 from .running import run
@@ -28,7 +28,7 @@ def _page(workspace, production_id: str) -> str:  # noqa: ANN001
 
 def test_linked_productions_get_a_script_once_and_move_on(tmp_path: Path) -> None:
     workspace, ids = make_workspace(tmp_path / "ws")
-    run(workspace, "wf2", RunOptions(extra=AUTO))
+    run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO)))
     result = run(workspace, "wf3")
     linked = [i for i in ids.values() if production(workspace, i).dna_ids]
     assert result.selected == len(linked) and result.failed == 0, [e.error for e in result.entries]
@@ -50,16 +50,16 @@ def test_linked_productions_get_a_script_once_and_move_on(tmp_path: Path) -> Non
 
 def test_the_same_production_in_two_styles_gives_two_scripts(tmp_path: Path) -> None:
     workspace, ids = make_workspace(tmp_path / "ws")
-    run(workspace, "wf2", RunOptions(extra=AUTO))
+    run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO)))
     title = "Saving money with compound interest"
-    punchy = run(workspace, "wf3", RunOptions(extra={"production": ids[title]}))
+    punchy = run(workspace, "wf3", RunOptions(args=ScriptArgs(production=ids[title])))
     punchy_page = _page(workspace, ids[title])
 
     store = open_store(workspace)  # the same production, now for the reflective Empire
     reflective = next(e for e in iter_records(store, Empire) if e.name == "Reflective")
     store.update(Production, ids[title], {"empire_ids": [reflective.id], "status": ProductionStatus.RESEARCHING})
     store.close()
-    calm = run(workspace, "wf3", RunOptions(extra={"production": ids[title]}))
+    calm = run(workspace, "wf3", RunOptions(args=ScriptArgs(production=ids[title])))
     calm_page = _page(workspace, ids[title])
     assert punchy.successful == calm.successful == 1
     assert "See you next week." in calm_page and "Stay curious." not in calm_page
@@ -74,7 +74,7 @@ def test_a_reference_not_encoded_yet_fails_the_production_and_writes_nothing(tmp
     target = ids["Sleep instead of coffee"]
     store.add_relations(Production, target, "dna_ids", [raw.id])
     store.close()
-    result = run(workspace, "wf3", RunOptions(extra={"production": target}))
+    result = run(workspace, "wf3", RunOptions(args=ScriptArgs(production=target)))
     assert result.failed == 1
     assert "not decoded yet" in (result.entries[0].error or "")
     assert production(workspace, target).status is ProductionStatus.RESEARCHING
@@ -116,7 +116,7 @@ def test_link_and_script_on_notion_write_once(tmp_path: Path) -> None:
 
     with store_workspace("notion", tmp_path / "notion") as (workspace, emulator):
         ids = seed(workspace)
-        linked = run(workspace, "wf2", RunOptions(extra=AUTO))
+        linked = run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO)))
         scripted = run(workspace, "wf3")
         assert linked.failed == 0 and scripted.failed == 0, [e.error for e in scripted.entries]
         assert scripted.successful >= 3
@@ -125,7 +125,7 @@ def test_link_and_script_on_notion_write_once(tmp_path: Path) -> None:
         assert "Stay curious." in _page(workspace, target)
         writes = dict(emulator.requests)
         pages = {i: _page(workspace, i) for i in ids.values()}
-        assert run(workspace, "wf2", RunOptions(extra=AUTO)).failed == 0
+        assert run(workspace, "wf2", RunOptions(args=LinkArgs(**AUTO))).failed == 0
         assert run(workspace, "wf3").selected == 0
         after = dict(emulator.requests)
         for op in ("pages.create", "pages.update", "blocks.children.append", "blocks.delete"):
@@ -194,7 +194,7 @@ def test_the_demo_short_gets_an_outline_then_a_full_script_from_a_model(tmp_path
             "skills": {s: {"max_output_tokens": 16000} for s in ("S19", "S20", "S21")},
             "openai": {"api_key": emulator.api_key, "base_url": emulator.base_url + "/v1", "default_model": "llama3.2"},
         }))
-        scripted = run(workspace, "wf3", RunOptions(provider="openai", extra={"production": short_id}))
+        scripted = run(workspace, "wf3", RunOptions(provider="openai", args=ScriptArgs(production=short_id)))
     assert scripted.successful == 1, [e.error for e in scripted.entries]
     draft = scripted.entries[0].detail["draft"]
     assert draft["script"]["kind"] == "script" and draft["script"]["provider"] == "openai"
@@ -218,7 +218,7 @@ def test_the_demo_short_gets_an_outline_then_a_full_script_from_a_model(tmp_path
 def test_a_production_without_references_gets_an_outline_from_its_notes(tmp_path: Path) -> None:
     workspace, ids = make_workspace(tmp_path / "ws")
     target = ids["Sleep instead of coffee"]
-    result = run(workspace, "wf3", RunOptions(extra={"production": target}))
+    result = run(workspace, "wf3", RunOptions(args=ScriptArgs(production=target)))
     assert result.successful == 1, [e.error for e in result.entries]
     page = _page(workspace, target)
     assert "no Viral DNA is linked: this outline comes from the title and notes alone" in page

@@ -11,7 +11,7 @@ import pytest
 from tests.workflows.review_rig import STRONG_HOOK, api_with_channel, opened, seed_empire, store_workspace
 from young_production.records import Empire, Production, Report
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import EmpireArgs, RunOptions
 from young_production.workflows.engine import plan_workflow
 from young_production.runtime import Runtime
 
@@ -20,8 +20,8 @@ from .running import run
 PERIOD = "2025-06-01"
 
 
-def review(workspace, **extra):  # noqa: ANN001, ANN003
-    return run(workspace, "wf4", RunOptions(extra={"period": PERIOD, **extra}))
+def review(workspace):  # noqa: ANN001
+    return run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "notion"])
@@ -109,7 +109,7 @@ def test_dry_run_plans_the_route_and_writes_nothing(tmp_path: Path) -> None:
         seed_empire(store, channel)
         store.create(Empire(name="No channel yet"))
         with Runtime(workspace) as runtime:
-            result = plan_workflow(runtime, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD}))
+            result = plan_workflow(runtime, "wf4", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD)))
         routes = {e.title: e.detail["route"] for e in result.entries}
         assert routes == {"Habit Lab": "api", "No channel yet": "snapshots"}
         assert api.calls == [] and list(iter_records(store, Report)) == []

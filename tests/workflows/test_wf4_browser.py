@@ -8,7 +8,7 @@ import pytest
 
 from tests.skills.performance.test_report_chromium import BLUE, ORANGE, chromium, screenshot, share
 from tests.workflows.review_rig import api_with_channel, opened, seed_empire, store_workspace
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import EmpireArgs, RunOptions
 
 from .running import run
 
@@ -23,7 +23,7 @@ def test_a_wf4_report_shows_its_charts_in_chromium(tmp_path: Path) -> None:
         store = opened(workspace)
         seed_empire(store, channel)
         store.close()
-        result = run(workspace, "wf4", RunOptions(extra={"period": "2025-06-01"}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period="2025-06-01")))
         assert result.ok, result.summary()
         page = workspace.root / result.entries[0].detail["report"]
     image = screenshot(browser, page, tmp_path)

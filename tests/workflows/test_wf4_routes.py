@@ -13,7 +13,7 @@ from young_production.records import Empire, Production, ProductionStatus, Repor
 from young_production.youtube.storage import snapshot_store
 from young_production.skills.performance.studio_import import import_studio_export
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import EmpireArgs, RunOptions
 from young_production.youtube.snapshots import SnapshotStore
 from young_production.youtube.studio_csv import read_studio_export
 
@@ -40,7 +40,7 @@ def test_review_from_a_real_studio_export(tmp_path: Path, kind: str) -> None:
         assert imported.empire is not None and imported.empire.id == empire.id  # the Productions' one Empire
         assert imported.snapshots == len(export.rows) and len(imported.matched) == 8
 
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
         assert result.ok, result.summary()
         detail = result.entries[0].detail
         assert detail["route"] == "export" and detail["quota_units"] == 0  # imported today: the export serves
@@ -81,7 +81,7 @@ def test_review_from_public_pages_through_yt_dlp(tmp_path: Path, sample_http) ->
         empire = store.create(Empire(name="Loopback", channel_url=f"{base}wf4/feed.xml"))
         mine = store.create(Production(title="Loopback video 6", empire_ids=[empire.id], video_id=names[6],
                                        youtube_url=f"{base}wf4/{names[6]}.html"))
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
         assert result.ok, result.summary()
         detail = result.entries[0].detail
         assert detail["route"] == "ytdlp" and detail["videos_read"] == 7 and detail["quota_units"] == 0

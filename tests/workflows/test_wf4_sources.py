@@ -15,7 +15,7 @@ from young_production.records import Empire, Production, ProductionStatus, Repor
 from young_production.youtube.storage import snapshot_store
 from young_production.skills.performance.studio_import import import_studio_export
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import EmpireArgs, RunOptions
 from young_production.youtube.snapshots import SnapshotStore
 from young_production.youtube.studio_csv import read_studio_export
 
@@ -54,11 +54,11 @@ def test_a_real_export_reviews_without_network_and_names_its_source(tmp_path: Pa
                                         snapshots=snapshot_store(workspace))
         assert imported.refused is None and imported.snapshots == len(rows)
 
-        plan = run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD}))
+        plan = run(workspace, "wf4", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD)))
         assert plan.entries[0].detail["route"] == "export"
         assert "imported export" in plan.entries[0].detail["why"] and "within 7 days" in plan.entries[0].detail["why"]
 
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
         assert result.ok, result.summary()
         detail = result.entries[0].detail
         assert detail["route"] == "export" and detail["videos_scored"] > 0
@@ -84,18 +84,18 @@ def test_a_failing_network_route_falls_back_to_the_snapshots_and_says_so(tmp_pat
         old = datetime.now(timezone.utc) - timedelta(days=3)
         import_studio_export(store, STUDIO / "buildwithadi_content.csv", empire=empire, taken_at=old,
                              snapshots=snapshot_store(workspace))
-        plan = run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD}))
+        plan = run(workspace, "wf4", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD)))
         assert plan.entries[0].detail["route"] == "ytdlp"  # the export is older than a day
         assert "the last export is older than 1 days" in plan.entries[0].detail["why"]
 
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
         assert result.ok, result.summary()
         detail = result.entries[0].detail
         assert detail["route"] == "snapshots" and detail["videos_scored"] == 24
         assert detail["source"].startswith(f"Source: the newest recorded snapshots (Studio exports), as of "
                                            f"{old.date().isoformat()}; ytdlp failed (")
 
-        forced = run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD, "source": "export"}))
+        forced = run(workspace, "wf4", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD, source="export")))
         assert forced.entries[0].detail["route"] == "export" and "forced" in forced.entries[0].detail["why"]
         store.close()
 
@@ -110,8 +110,8 @@ def test_a_forced_source_that_cannot_work_is_refused_with_its_reason(tmp_path: P
         for source, message in [("api", "needs youtube.api_key"), ("export", "no Studio export imported"),
                                 ("ytdlp", "has no channel URL"), ("csv", "use one of api, export, ytdlp")]:
             with pytest.raises(YPError, match=message):
-                run(workspace, "wf4", RunOptions(dry_run=True, extra={"period": PERIOD, "source": source}))
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD, "source": "api"}))
+                run(workspace, "wf4", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD, source=source)))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD, source="api")))
         assert result.entries[0].status == "failed" and "needs youtube.api_key" in result.entries[0].error
 
 
@@ -129,7 +129,7 @@ def test_a_review_that_scores_nothing_says_why_and_writes_no_report(tmp_path: Pa
         store = open_store(workspace)
         empire = store.create(Empire(name="Clips"))
         import_studio_export(store, export, empire=empire, snapshots=snapshot_store(workspace))
-        result = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))
+        result = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))
         (entry,) = result.entries
         assert entry.status == "failed" and not result.ok
         assert entry.error == ("0 of 12 videos scored: 12 format unknown "

@@ -13,7 +13,7 @@ from young_production.records import (
 )
 from young_production.runtime import Runtime
 from young_production.store.base import Store, iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import EmpireArgs, RunOptions
 from young_production.workflows.engine import plan_workflow
 
 from .running import run
@@ -47,7 +47,8 @@ def library(store: Store) -> dict[str, ViralDNA]:
 
 
 def prospect(workspace, **options):  # noqa: ANN001, ANN003
-    return run(workspace, "wf5", RunOptions(extra={"period": PERIOD, **options.pop("extra", {})}, **options))
+    args = options.pop("args", EmpireArgs(period=PERIOD))
+    return run(workspace, "wf5", RunOptions(args=args, **options))
 
 
 IDEA_TITLE = "Habit stacking: a new long video with a question hook"
@@ -71,12 +72,12 @@ def test_prospecting_creates_ideas_and_proposals_once(tmp_path: Path, kind: str)
         seeded = seed_empire(store, channel)
         refs = library(store)
         store.create(Production(title="5 habits that actually stick", empire_ids=[seeded.empire.id]))
-        reviewed = run(workspace, "wf4", RunOptions(extra={"period": PERIOD}))  # WF4's scores feed the lift
+        reviewed = run(workspace, "wf4", RunOptions(args=EmpireArgs(period=PERIOD)))  # WF4's scores feed the lift
         assert reviewed.ok
         review_page = (workspace.root / reviewed.entries[0].detail["report"]).read_text(encoding="utf-8")
 
         with Runtime(workspace) as runtime:  # the dry run lists, and creates nothing
-            planned = plan_workflow(runtime, "wf5", RunOptions(dry_run=True, extra={"period": PERIOD}))
+            planned = plan_workflow(runtime, "wf5", RunOptions(dry_run=True, args=EmpireArgs(period=PERIOD)))
         by_title = {e.title: e.detail for e in planned.entries}
         assert by_title["Habit Lab"]["would_create"] == [IDEA_TITLE]
         assert by_title["Across Empires"]["would_propose"] == ["Sourdough (proposed)"]
@@ -113,7 +114,7 @@ def test_prospecting_creates_ideas_and_proposals_once(tmp_path: Path, kind: str)
 
         again = prospect(workspace)  # the same period: the first result
         assert again.successful == 2 and len(list(iter_records(store, Production))) == before + 1
-        later = prospect(workspace, extra={"period": "2025-06-08"})  # a new period: nothing new to make
+        later = prospect(workspace, args=EmpireArgs(period="2025-06-08"))  # a new period: nothing new to make
         assert later.ok and all(e.detail["created"] == 0 for e in later.entries)
         assert len(list(iter_records(store, Production))) == before + 1
         assert len([e for e in iter_records(store, Empire) if e.status == "Proposed"]) == 1

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..workflows.base import RunOptions, WorkflowResult
+from ..workflows.base import EmpireArgs, RunOptions, WorkflowResult
 from .output import cell, short
 from .run import AsJson, DryRun, Provider, execute, finish, run_app
 
@@ -20,8 +20,7 @@ Period = Annotated[
 
 
 def _options(dry_run: bool, provider: str | None, empire: str | None, period: str | None) -> RunOptions:
-    extra = {name: value for name, value in (("empire", empire), ("period", period)) if value}
-    return RunOptions(dry_run=dry_run, provider=provider, extra=extra)
+    return RunOptions(dry_run=dry_run, provider=provider, args=EmpireArgs(empire=empire, period=period))
 
 
 @run_app.command("wf4")
@@ -40,7 +39,7 @@ def run_wf4_command(
     """WF4: review each Empire: counts, outlier scores, winning patterns, a report with charts."""
     options = _options(dry_run, provider, empire, period)
     if source:
-        options.extra["source"] = source.strip().casefold()
+        options.args = EmpireArgs(empire=empire, period=period, source=source.strip().casefold())
     result = execute(ctx, "wf4", options, as_json=as_json)
     finish(result, wf4_table(result), as_json=as_json)
 

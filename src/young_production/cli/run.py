@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import YPError
-from ..workflows.base import RunOptions, WorkflowResult
+from ..workflows.base import DecodeArgs, LinkArgs, RunOptions, ScriptArgs, WorkflowResult
 from rich.text import Text
 
 from ..store.resolve import short_id
@@ -90,7 +90,7 @@ def run_wf1_command(
 
     require_one_of(batch=batch, resume=resume, enqueue=enqueue, unsure=unsure, dry_run=dry_run and enqueue)
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider,
-                         extra={"unsure": True} if unsure else {})
+                         args=DecodeArgs(unsure=unsure))
     if enqueue:
         from ..workflows.worker import enqueue_run
 
@@ -109,7 +109,7 @@ def run_wf1_command(
         finish(result, wf1_table(result), as_json=as_json)
         return
     if dry_run:
-        options.extra["batch"] = batch
+        options.args = DecodeArgs(unsure=unsure, batch=batch)
         result = execute(ctx, "wf1", options, as_json=as_json)
         finish(result, wf1_table(result), as_json=as_json)
         return
@@ -147,12 +147,8 @@ def run_wf2_command(
     from ..workflows.engine import Engine
     from ..workflows.wf2 import run_interactive
 
-    extra: dict[str, Any] = {"production": production} if production else {}
-    if again:
-        extra["again"] = True
-    if yes:
-        extra.update(auto=True, min_score=min_score, top=top)
-    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
+    args = LinkArgs(production=production, again=again, auto=yes, min_score=min_score, top=top)
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, args=args)
     if yes or dry_run:
         result = execute(ctx, "wf2", options, as_json=as_json)
         _finish_wf2(result, as_json=as_json)
@@ -199,8 +195,8 @@ def run_wf3_command(
     """WF3: draft a script (+ scenes, titles, metadata) for each production that has its references."""
     from .render import wf3_table
 
-    extra = {"production": production} if production else {}
-    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider, extra=extra)
+    options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, provider=provider,
+                         args=ScriptArgs(production=production))
     result = execute(ctx, "wf3", options, as_json=as_json)
     finish(result, wf3_table(result), as_json=as_json)
 

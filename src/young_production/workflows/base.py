@@ -12,21 +12,77 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .. import workspace_files
+from ..errors import YPError
+
+
+@dataclass
+class DecodeArgs:
+    """WF1's own arguments."""
+
+    unsure: bool = False  # `--unsure`: ask the model about the fields the rules left unsure
+    batch: bool = False  # `--batch`: prepare entries and send their analysis as one Message Batch
+
+
+@dataclass
+class LinkArgs:
+    """WF2's own arguments."""
+
+    production: str | None = None  # `--production`: only this one (id, prefix or title)
+    status: str | None = None  # productions in this status (default: linking.from_status)
+    again: bool = False  # `--again`: ask again about productions already decided
+    auto: bool = False  # `--yes`: decide by rule, without asking
+    min_score: float = 0.5  # with `auto`: link suggestions scoring at least this
+    top: int = 3  # with `auto`: at most this many
+    show: int | None = None  # suggestions shown per production (default: linking.suggestions)
+
+
+@dataclass
+class ScriptArgs:
+    """WF3's own arguments."""
+
+    production: str | None = None
+    status: str | None = None  # productions in this status (default: scripting.from_status)
+    next_status: str | None = None  # where a scripted production moves (default: scripting.next_status)
+
+
+@dataclass
+class EmpireArgs:
+    """WF4's and WF5's own arguments."""
+
+    empire: str | None = None  # `--empire`: only this one (name or id)
+    period: str | None = None  # `--period` (default: today's date)
+    source: str | None = None  # WF4 `--source`: api, export or ytdlp
+
+
+WorkflowArgs = DecodeArgs | LinkArgs | ScriptArgs | EmpireArgs
+A = TypeVar("A", DecodeArgs, LinkArgs, ScriptArgs, EmpireArgs)
 
 
 @dataclass
 class RunOptions:
-    """What a person asked of one run; every workflow reads the fields it knows."""
+    """What a person asked of one run: what every workflow reads, and the workflow's own `args`."""
 
     dry_run: bool = False
     limit: int | None = None
     workers: int | None = None
     retry_failed: bool = False
     provider: str | None = None  # `--provider`: one provider for every skill this run
-    extra: dict[str, Any] = field(default_factory=dict)  # workflow-specific (WF2: min_score, top, ...)
+    args: WorkflowArgs | None = None  # DecodeArgs for WF1, LinkArgs for WF2, ScriptArgs for WF3, EmpireArgs for WF4/5
+
+    def args_as(self, kind: type[A]) -> A:
+        """This run's arguments as the workflow's own kind (its defaults when none were given)."""
+        if self.args is None:
+            return kind()
+        if not isinstance(self.args, kind):
+            raise YPError(f"this workflow takes {kind.__name__}, not {type(self.args).__name__}")
+        return self.args
+
+    def durable_args(self) -> dict[str, Any]:
+        """The arguments as plain values, for the entry workflows' input."""
+        return asdict(self.args) if self.args is not None else {}
 
 
 class Outcome(StrEnum):

@@ -13,7 +13,7 @@ from ..records import Empire
 from ..runtime import Runtime
 from ..skills.empires import find_empire
 from ..store.base import iter_records
-from .base import RunOptions
+from .base import EmpireArgs, RunOptions
 from .durable import EntryRef
 
 PROPOSED = "Proposed"  # Empire status WF5 gives the Empires it suggests: not reviewed unless named
@@ -22,7 +22,7 @@ _PERIOD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 def review_period(options: RunOptions) -> str:
     """The run's period: `--period` as given (a date, `2025-W23`, `2025-06`), else today's date (UTC)."""
-    period = str(options.extra.get("period") or datetime.now(timezone.utc).date().isoformat())
+    period = str(options.args_as(EmpireArgs).period or datetime.now(timezone.utc).date().isoformat())
     if not _PERIOD.match(period):
         raise YPError(f"period {period[:60]!r}: use letters, digits, '.', '_' or '-' (e.g. 2025-06-01 or 2025-W23)")
     return period
@@ -30,7 +30,7 @@ def review_period(options: RunOptions) -> str:
 
 def select_empires(runtime: Runtime, options: RunOptions) -> list[Empire]:
     """`--empire` (a name, any case, or an id), else every Empire not merely proposed."""
-    wanted = str(options.extra.get("empire") or "").strip()
+    wanted = (options.args_as(EmpireArgs).empire or "").strip()
     if wanted:
         return [find_empire(runtime.store, wanted)]
     chosen = [e for e in iter_records(runtime.store, Empire) if (e.status or "") != PROPOSED]

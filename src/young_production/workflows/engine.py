@@ -351,7 +351,7 @@ class Engine:
 
     def run_args_for(self, workflow: WorkflowDef, run_id: str, options: RunOptions) -> dict[str, Any]:
         """What every entry workflow of a run receives: the run id, the provider, the options."""
-        args = {"run_id": run_id, "provider": options.provider, **options.extra}
+        args = {"run_id": run_id, "provider": options.provider, **options.durable_args()}
         if workflow.run_args is not None:
             args.update(workflow.run_args(self.runtime, options))
         return args

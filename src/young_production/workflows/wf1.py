@@ -15,7 +15,7 @@ is one durable workflow of three checkpointed steps:
   and write are one step (`wf1.analyse_and_write`): one checkpoint fewer per entry.
 
 With `analysis: cascade` the rules decode first and only their unsure fields go to the
-model (`skills.dna_cascade`). `--unsure` (`options.extra["unsure"]`) selects instead the
+model (`skills.dna_cascade`). `--unsure` (`DecodeArgs.unsure`) selects instead the
 encoded entries with unsure fields and asks the model for those fields only, from the
 transcript kept on the entry (`wf1.fill`, then `wf1.write`).
 
@@ -44,7 +44,7 @@ from ..skills.classification import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna, update_entry
 from ..store.base import iter_records
 from ..transcript import Segment, Transcript
-from .base import EntryOutcome, RunOptions
+from .base import DecodeArgs, EntryOutcome, RunOptions
 from .durable import (
     REMOVED_REASON,
     STOPPING,
@@ -278,7 +278,7 @@ def waiting_in_batches(runtime: Runtime) -> set[str]:
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     """S17 with the run's options applied, leaving out entries waiting in a batch; with `--unsure`,
     the encoded entries that still have unsure fields."""
-    if options.extra.get("unsure"):
+    if options.args_as(DecodeArgs).unsure:
         model_route(runtime, options)
         return [entry_ref(e, "fill") for e in fetch_unsure_dna(runtime.store, limit=options.limit)]
     waiting = waiting_in_batches(runtime)
@@ -286,7 +286,7 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
         runtime.store, include_failed=options.retry_failed, limit=None if waiting else options.limit
     )
     entries = [e for e in entries if e.id not in waiting][: options.limit or None]
-    mode = "prepare" if options.extra.get("batch") else "encode"
+    mode = "prepare" if options.args_as(DecodeArgs).batch else "encode"
     return [entry_ref(e, mode) for e in entries]
 
 
@@ -301,7 +301,7 @@ def explain_empty(runtime: Runtime, options: RunOptions) -> str:
         return "no Viral DNA yet: add a reference with `yp dna add URL`"
     waiting = len(waiting_in_batches(runtime))
     parts = [f"{counts.get(DNAStatus.ENCODED, 0)} decoded"]
-    if unsure and not options.extra.get("unsure"):
+    if unsure and not options.args_as(DecodeArgs).unsure:
         parts.append(f"{unsure} with unsure fields (`yp run wf1 --unsure` asks a model for those only)")
     if waiting:
         parts.append(f"{waiting} in a Message Batch (`yp run wf1 --resume` collects them)")
@@ -342,7 +342,7 @@ def cascading(runtime: Runtime, options: RunOptions) -> bool:
 
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
     """Dry run: what would be done, with no network and no writes."""
-    if options.extra.get("unsure"):
+    if options.args_as(DecodeArgs).unsure:
         fields = list(entry.payload.get("unsure") or [])
         return EntryOutcome(id=entry.id, title=entry.title, status="planned",
                             detail={"ask_model": fields, "model": model_route(runtime, options)})
@@ -360,11 +360,11 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
     """The most `entry_count` entries can cost with the configured provider, models and mode."""
     from ..ai.router import estimate_cost
 
-    if options.extra.get("unsure") or cascading(runtime, options):  # at most: every field of every entry
+    if options.args_as(DecodeArgs).unsure or cascading(runtime, options):  # at most: every field of every entry
         calls = [planned_fill(runtime.ai.condense_token_budget)] * entry_count
         return estimate_cost(runtime.ai, calls, override=options.provider).usd
     calls = planned_requests(runtime.ai.analysis_mode, runtime.ai.condense_token_budget) * entry_count
-    return estimate_cost(runtime.ai, calls, override=options.provider, batch=bool(options.extra.get("batch"))).usd
+    return estimate_cost(runtime.ai, calls, override=options.provider, batch=options.args_as(DecodeArgs).batch).usd
 
 
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from ..ai.router import ProviderPlan
 from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
 from ..records import SourceType, ViralDNA
 from ..skills.ai_analysis import DNAAnalysisAnswer, analysis_from_answer, dna_request
-from .base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
+from .base import DecodeArgs, EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
 from .durable import active_runtime, durable_step, reason_of, stop_reason
 from .engine import Engine
 from .runs import finish_and_write_last_run
@@ -139,7 +139,7 @@ def analyse_in_batch(run: dict[str, Any], prepared: list[dict[str, Any]]) -> dic
 def submit_wf1_batch(engine: Engine, options: RunOptions, *, reporter: Reporter | None = None) -> WorkflowResult:
     """Prepare every unprocessed entry durably and send their analysis as one Message Batch."""
     require_claude_for_batches(engine.runtime.ai, options.provider)
-    options = replace(options, extra={**options.extra, "batch": True})
+    options = replace(options, args=replace(options.args_as(DecodeArgs), batch=True))
     result = engine.run("wf1", options, reporter=reporter)
     if options.dry_run:
         return result

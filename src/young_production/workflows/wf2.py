@@ -38,7 +38,7 @@ from ..skills.productions import explain_no_productions, parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from . import messages
-from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
+from .base import EntryOutcome, LinkArgs, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
 from .durable import (
     REMOVED_REASON,
     STOPPING,
@@ -159,13 +159,14 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     """Productions in the linking status (Researching by default); `--production` names one, in any status."""
-    if options.extra.get("production"):
-        found = [resolve(runtime.store, Production, str(options.extra["production"]))]
+    args = options.args_as(LinkArgs)
+    if args.production:
+        found = [resolve(runtime.store, Production, args.production)]
     else:
-        status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
+        status = parse_status(args.status or runtime.pipeline.linking.from_status)
         found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
     found = found[: options.limit] if options.limit else found
-    return [entry_ref(p, again=bool(options.extra.get("again"))) for p in found]
+    return [entry_ref(p, again=args.again) for p in found]
 
 
 def entry_ref(production: Production, *, again: bool = False) -> EntryRef:
@@ -181,7 +182,7 @@ def entry_ref(production: Production, *, again: bool = False) -> EntryRef:
 
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
     production = Production.model_validate(entry.payload)
-    mode = "approve automatically" if options.extra.get("auto") else "ask you"
+    mode = "approve automatically" if options.args_as(LinkArgs).auto else "ask you"
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
@@ -191,12 +192,12 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
 
 
 def explain_empty(runtime: Runtime, options: RunOptions) -> str:
-    status = parse_status(options.extra.get("status") or runtime.pipeline.linking.from_status)
+    status = parse_status(options.args_as(LinkArgs).status or runtime.pipeline.linking.from_status)
     return explain_no_productions(runtime.store, status)
 
 
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
-    show = int(options.extra.get("show") or runtime.pipeline.linking.suggestions)
+    show = options.args_as(LinkArgs).show or runtime.pipeline.linking.suggestions
     return {"show": max(1, show)}
 
 

@@ -37,7 +37,7 @@ from ..skills.scripting.draft import (
 from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
-from .base import EntryOutcome, RunOptions
+from .base import EntryOutcome, RunOptions, ScriptArgs
 from .durable import (
     REMOVED_REASON,
     STOPPING,
@@ -142,15 +142,16 @@ def candidates(runtime: Runtime, options: RunOptions) -> list[Production]:
     """The productions in the status WF3 starts from (linked or not: without references the
     outline comes from the notes alone); `--production ID` names one, whatever its status (an
     unknown or ambiguous id is a clear error)."""
-    if options.extra.get("production"):
-        return [resolve(runtime.store, Production, str(options.extra["production"]))]
-    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    args = options.args_as(ScriptArgs)
+    if args.production:
+        return [resolve(runtime.store, Production, args.production)]
+    status = parse_status(args.status or runtime.pipeline.scripting.from_status)
     found = list(iter_records(runtime.store, Production, [Filter.eq("status", status)]))
     return found[: options.limit] if options.limit else found
 
 
 def explain_empty(runtime: Runtime, options: RunOptions) -> str:
-    status = parse_status(options.extra.get("status") or runtime.pipeline.scripting.from_status)
+    status = parse_status(options.args_as(ScriptArgs).status or runtime.pipeline.scripting.from_status)
     return explain_no_productions(runtime.store, status)
 
 
@@ -201,7 +202,7 @@ def estimate(runtime: Runtime, count: int, options: RunOptions) -> float:
 
 
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
-    next_status = parse_status(options.extra.get("next_status") or runtime.pipeline.scripting.next_status)
+    next_status = parse_status(options.args_as(ScriptArgs).next_status or runtime.pipeline.scripting.next_status)
     return {"next_status": next_status.value}
 
 

@@ -63,7 +63,7 @@ from ..youtube.storage import quota_db
 from ..youtube.storage import snapshot_store as open_snapshots
 from ..youtube.stats import VideoStats
 from .logs import log_event
-from .base import EntryOutcome, RunOptions
+from .base import EmpireArgs, EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 from .empire_runs import PROPOSED, empire_ref, report_folder, review_period, select_empires
 
@@ -265,7 +265,7 @@ def explain_empty(runtime: Runtime, options: RunOptions) -> str:
 
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     period = review_period(options)
-    source = options.extra.get("source") or None
+    source = options.args_as(EmpireArgs).source or None
     if source is not None and source not in FORCEABLE:
         raise YPError(f"--source {str(source)[:40]!r}: use one of {', '.join(FORCEABLE)}")
     return [empire_ref(e, period, "review", source) for e in select_empires(runtime, options)]

@@ -33,7 +33,7 @@ from ..skills.prospecting.create import create_ideas, create_proposals
 from ..skills.prospecting.empires import Proposal, uncovered_clusters
 from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, save_prospecting_files
 from ..store.base import iter_records
-from .base import EntryOutcome, RunOptions
+from .base import EmpireArgs, EntryOutcome, RunOptions
 from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 from .empire_runs import empire_ref, report_folder, review_period, select_empires
 
@@ -175,7 +175,7 @@ def across_report(period: str, found: dict[str, Any], made: list[dict[str, Any]]
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     period = review_period(options)
     refs = [empire_ref(e, period, "prospect") for e in select_empires(runtime, options)]
-    if not options.extra.get("empire"):
+    if not options.args_as(EmpireArgs).empire:
         refs.append(EntryRef(id=ACROSS, title="Across Empires", purpose=f"prospect-{period}",
                              payload={"id": ACROSS, "title": "Across Empires", "period": period}))
     return refs

@@ -63,7 +63,7 @@ def enqueue_run(workspace: Workspace, name: str, options: RunOptions | None = No
     records = RunRecords(url)
     try:
         records.start_run(result.run_id, workflow.name, "enqueue", options_json(options), "queueing")
-        run_args = {"run_id": result.run_id, "provider": options.provider, **options.extra}
+        run_args = {"run_id": result.run_id, "provider": options.provider, **options.durable_args()}
         for entry in entries:
             workflow_id = current_attempt(entry_base_id(workflow, entry), client, queue=ENTRY_QUEUE)
             records.add_entry(result.run_id, entry.id, workflow_id, entry.title)

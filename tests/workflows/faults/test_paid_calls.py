@@ -28,7 +28,7 @@ from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.config import Workspace
 from young_production.records import ProductionStatus
-from young_production.workflows.base import RunOptions
+from young_production.workflows.base import LinkArgs, RunOptions
 
 import shutil
 
@@ -85,8 +85,8 @@ def _scripting_workspace(root: Path, claude: AnthropicEmulator) -> tuple[Workspa
     """A SQLite workspace whose target production has its references (linked by the free rules),
     drafted by Claude from here on."""
     workspace, ids = make_workspace(root)
-    linked = run(workspace, "wf2", RunOptions(extra={"auto": True, "min_score": 0.2, "top": 2,
-                                                     "production": ids[TARGET]}))
+    linked = run(workspace, "wf2", RunOptions(args=LinkArgs(auto=True, min_score=0.2, top=2,
+                                                     production=ids[TARGET])))
     assert linked.successful == 1, [e.error for e in linked.entries]
     write_env(workspace, {"ANTHROPIC_API_KEY": claude.api_key, "ANTHROPIC_BASE_URL": claude.base_url})
     workspace = Workspace(root)
