@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from young_production.workflows.base import EntryOutcome, Outcome, StateFiles, new_result
+from young_production.errors import YPError
+from young_production.workflows.base import DecodeArgs, EntryOutcome, LinkArgs, Outcome, RunOptions, StateFiles, new_result
 from young_production.workflows.runs import RunRecords, finish_and_write_last_run
 
 
@@ -51,3 +52,12 @@ def test_an_outcome_status_is_one_of_the_enum_and_checkpoints_hold_plain_strings
         outcome.status = "finished"  # not an outcome: refused where it is set, not found later in a count
     data = outcome.to_dict()
     assert type(data["status"]) is str and EntryOutcome.from_dict(data) == outcome
+
+
+def test_a_run_reads_its_own_typed_arguments_and_refuses_another_workflows() -> None:
+    assert RunOptions().args_as(LinkArgs) == LinkArgs()  # none given: the defaults
+    options = RunOptions(args=LinkArgs(auto=True, top=5))
+    assert options.args_as(LinkArgs).top == 5
+    assert options.durable_args()["auto"] is True and options.durable_args()["min_score"] == 0.5
+    with pytest.raises(YPError, match="takes DecodeArgs, not LinkArgs"):
+        options.args_as(DecodeArgs)
