@@ -146,3 +146,37 @@ def test_the_decision_record_holds_every_shown_score_and_what_was_picked() -> No
     assert [(s["dna_id"], s["relevance_score"], s["selected"]) for s in record["shown"]] == [
         ("d1", 0.9, True), ("d2", 0.6, False), ("d3", 0.4, True), ("d4", 0.2, False)]
     assert record["shown"][0]["parts"] == {"lexical": 0.9, "semantic": 0.5}
+
+
+def test_the_wf2_prompt_stops_on_ctrl_c_whichever_thread_the_signal_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel may give SIGINT to any of the engine's threads; the prompt must still stop."""
+    import os
+    import signal
+    import sys
+    import threading
+    import time
+
+    from young_production.cli.run import read_terminal_line
+
+    master, slave = os.openpty()
+    stdin = os.fdopen(slave, "r")
+    monkeypatch.setattr(sys, "stdin", stdin)
+
+    def interrupt_from_this_thread() -> None:
+        time.sleep(0.3)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    other = threading.Thread(target=interrupt_from_this_thread)
+    try:
+        other.start()
+        with pytest.raises(KeyboardInterrupt):
+            read_terminal_line()
+        os.write(master, "1 3\n".encode())
+        assert read_terminal_line() == "1 3"  # a line typed at the terminal, as input() returns it
+        os.write(master, b"\x04")  # Ctrl-D: end of input
+        with pytest.raises(EOFError):
+            read_terminal_line()
+    finally:
+        other.join()
+        stdin.close()
+        os.close(master)

@@ -159,11 +159,35 @@ def run_wf2_command(
     def ask(title: str, suggestions: list, linked: list[str]) -> Any:  # noqa: ANN401
         from .approval import ask_link_approval
 
-        return ask_link_approval(console, title, suggestions, input, linked)
+        return ask_link_approval(console, title, suggestions, read_terminal_line, linked)
 
     with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
         result = run_interactive(engine, options, ask, reporter=None)
     _finish_wf2(result, as_json=False, ok_when_pending=True)
+
+
+def read_terminal_line(prompt: str = "") -> str:
+    """`input()` that Ctrl-C always interrupts.
+
+    The kernel may hand SIGINT to any of the engine's threads; Python then raises
+    KeyboardInterrupt in the main thread at its next bytecode, which never comes while the
+    main thread is blocked in `input()`. Waiting in short `select` calls keeps it running.
+    The terminal stays in canonical mode (its own line editing and echo), so one read
+    returns one line; end of input raises EOFError, as `input()` does.
+    """
+    import os
+    import select
+    import sys
+
+    if prompt:
+        console.print(prompt, end="", highlight=False)
+    fd = sys.stdin.fileno()
+    while not select.select([fd], [], [], 0.2)[0]:
+        pass
+    data = os.read(fd, 65536)
+    if not data:
+        raise EOFError
+    return data.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
 def _finish_wf2(result: WorkflowResult, *, as_json: bool, ok_when_pending: bool = False) -> None:
