@@ -168,6 +168,7 @@ def test_openai_compatible_provider_runs_wf1(tmp_path: Path, sample_http: Sample
     assert all(e.status is DNAStatus.ENCODED for e in _entries(workspace))
 
 
+@pytest.mark.slow  # two engines and a batch polled to its end
 def test_batch_survives_a_restart_and_writes_back_once(tmp_path: Path, sample_http: SampleServer,
                                                        anthropic_emu: AnthropicEmulator) -> None:
     workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))

@@ -77,6 +77,7 @@ def _yp(workspace_root: Path, *args: str) -> list[str]:
 PROMPT = "uit ›"
 
 
+@pytest.mark.slow  # a terminal session, key by key
 def test_a_person_approves_modifies_skips_then_ctrl_c_and_the_next_run_asks_only_what_is_left(
     tmp_path: Path,
 ) -> None:
@@ -113,6 +114,7 @@ def test_a_person_approves_modifies_skips_then_ctrl_c_and_the_next_run_asks_only
     assert production(workspace, ids[titles[1]]).dna_ids == second.dna_ids
 
 
+@pytest.mark.slow  # two terminal sessions per store
 @pytest.mark.parametrize("kind", ["sqlite", "notion"])
 def test_again_revisits_a_skipped_then_a_linked_production_showing_its_links(tmp_path: Path, kind: str) -> None:
     from tests.workflows.review_rig import store_workspace
