@@ -135,7 +135,8 @@ def _prospects(detail: dict) -> str:
         return f"{len(ideas)} idea(s): " + "; ".join(ideas)
     if proposed:
         return f"{len(proposed)} new Empire(s) proposed: " + "; ".join(proposed)
-    return "nothing new to propose"
+    why = detail.get("why_no_idea")
+    return f"nothing new to propose: {why}" if why else "nothing new to propose"
 
 
 @app.command(rich_help_panel=START)

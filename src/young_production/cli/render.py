@@ -131,7 +131,9 @@ def wf3_table(result: WorkflowResult) -> Table:
         elif entry.status == "failed":
             table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "")
         else:
-            shape = f"{d.get('format')} · {d.get('seconds', 0):.0f} s · {d.get('beats')} beats · {d.get('references')} refs"
+            kind = "outline" if d.get("kind") == "outline" else "script"
+            shape = (f"{kind} · {d.get('format')} · {d.get('seconds', 0):.0f} s · {d.get('beats')} beats · "
+                     f"{d.get('references')} refs")
             checks = [f"copied: {f}" for f in d.get("flagged", [])] + list(d.get("warnings", []))[:3]
             style = "default style" if d.get("style") == "default" else "channel style"
             table.add_row(
@@ -156,7 +158,12 @@ def result_line(result: WorkflowResult) -> str:
     verb = {"WF1": "decoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
         result.workflow, "done"
     )
-    parts = [f"selected {result.selected}", f"{verb} {result.successful}", f"failed {result.failed}"]
+    done = [f"{verb} {result.successful}"]
+    if result.workflow == "WF3":  # the rule tier writes outlines, a model writes scripts: say which
+        kinds = [e.detail.get("kind") for e in result.entries if e.status == "done"]
+        outlines = sum(1 for k in kinds if k == "outline")
+        done = [f"outlined {outlines}", f"scripted {len(kinds) - outlines}"] if outlines else done
+    parts = [f"selected {result.selected}", *done, f"failed {result.failed}"]
     if in_batch:
         parts.append(f"sent to batch {in_batch} ({', '.join(result.batch_ids)})")
     elif result.batch_ids:
