@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Optional
 
 import typer
@@ -102,6 +102,21 @@ def _removed(kind_word: str, records: Sequence[Any], removed: list[str], gone: l
         console.print(f"already removed: {kind_word} {safe(ref)}", highlight=False)
 
 
+def _remove(ctx: typer.Context, kind: type[R], refs: Sequence[str], remover: Callable[[Store, list[R]], list[str]],
+            counted: Callable[[int], str], kind_word: str, yes: bool, as_json: bool) -> None:
+    """Resolve, ask once for all of them, remove: the shared body of `production remove` and `dna remove`."""
+    store = _open(ctx)
+    try:
+        records, gone = _resolve_for_removal(store, kind, refs)
+        removed: list[str] = []
+        if records:
+            _confirm(f"Remove {counted(len(records))} from the {store.name} store: {_listing(records)}?", yes)
+            removed = remover(store, records)
+    finally:
+        store.close()
+    _removed(kind_word, records, removed, gone, as_json)
+
+
 def _listing(records: Sequence[Any]) -> str:
     names = [f"{(r.id or '')[:8]} {getattr(r, 'title', None) or getattr(r, 'name', '')!r}" for r in records[:5]]
     return "; ".join(names) + (f"; and {len(records) - 5} more" if len(records) > 5 else "")
@@ -179,17 +194,7 @@ def production_remove(ctx: typer.Context, ids: Ids, yes: Yes = False, as_json: A
     from ..records import Production
     from ..skills.edits import remove_productions
 
-    store = _open(ctx)
-    try:
-        productions, gone = _resolve_for_removal(store, Production, ids)
-        removed: list[str] = []
-        if productions:
-            _confirm(f"Remove {len(productions)} production(s) from the {store.name} store: "
-                     f"{_listing(productions)}?", yes)
-            removed = remove_productions(store, productions)
-    finally:
-        store.close()
-    _removed("production", productions, removed, gone, as_json)
+    _remove(ctx, Production, ids, remove_productions, lambda n: f"{n} production(s)", "production", yes, as_json)
 
 
 # ---- Viral DNA -----------------------------------------------------------------------------
@@ -250,17 +255,8 @@ def dna_remove(ctx: typer.Context, ids: Ids, yes: Yes = False, as_json: AsJson =
     from ..records import ViralDNA
     from ..skills.edits import remove_dna
 
-    store = _open(ctx)
-    try:
-        entries, gone = _resolve_for_removal(store, ViralDNA, ids)
-        removed: list[str] = []
-        if entries:
-            _confirm(f"Remove {len(entries)} Viral DNA entr{'y' if len(entries) == 1 else 'ies'} from the "
-                     f"{store.name} store: {_listing(entries)}?", yes)
-            removed = remove_dna(store, entries)
-    finally:
-        store.close()
-    _removed("Viral DNA", entries, removed, gone, as_json)
+    _remove(ctx, ViralDNA, ids, remove_dna, lambda n: f"{n} Viral DNA entr{'y' if n == 1 else 'ies'}", "Viral DNA",
+            yes, as_json)
 
 
 # ---- Empires -------------------------------------------------------------------------------
