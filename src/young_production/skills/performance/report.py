@@ -102,7 +102,7 @@ def factual_summary(facts: Mapping[str, Any]) -> str:
         if data.get("top"):
             best = data["top"][0]
             interval = f" (interval {best['low']}-{best['high']})" if best.get("low") is not None else ""
-            sentences.append(f"Top {names.get(fmt, fmt)} outlier: \"{best['title']}\" at {best['ratio']}x "
+            sentences.append(f"Top outlier among {names.get(fmt, fmt)}: \"{best['title']}\" at {best['ratio']}x "
                              f"its {best['peers']} peers{interval}.")
     strong = [p for p in facts.get("patterns", []) if p["evidence"] != "none" and p["lift"] > 1]
     if strong:
