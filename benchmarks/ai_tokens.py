@@ -48,7 +48,7 @@ from young_production.ai.router import build_provider
 from young_production.ai.rules import RuleProvider
 from young_production.config import AIConfig, Workspace
 from young_production.records import SourceType, TranscriptSource
-from young_production.skills.ai_analysis import (
+from young_production.skills.dna.decode import (
     DNAAnalysisAnswer,
     analyse_dna,
     dna_request,
@@ -56,7 +56,7 @@ from young_production.skills.ai_analysis import (
     generate_hook,
     generate_open_loop,
 )
-from young_production.skills.dna_cascade import cascade
+from young_production.skills.dna.cascade import cascade
 from young_production.transcript import Segment, Transcript
 
 SEED_TIERS = {"S05": "claude-sonnet-5-5", "S06": "claude-haiku-5-5", "S07": "claude-haiku-5-5"}

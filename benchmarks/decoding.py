@@ -67,8 +67,8 @@ from young_production.media.web import extract_article
 from young_production.records import SourceType, TranscriptSource
 from young_production.tools.sample_server import samples_dir
 from young_production.text import answers, loops, perspective, sentences
-from young_production.skills import dna_rules
-from young_production.skills.ai_analysis import DNAAnalysisAnswer, dna_request
+from young_production.skills.dna import rules as dna_rules
+from young_production.skills.dna.decode import DNAAnalysisAnswer, dna_request
 from young_production.transcript import Segment, Transcript
 
 DATA = Path(__file__).parent / "data" / "decoding"

@@ -49,8 +49,8 @@ from young_production.config import Workspace  # noqa: E402
 from young_production.records import DNAStatus, ViralDNA  # noqa: E402
 from young_production.runtime import Runtime, open_store  # noqa: E402
 from young_production.tools.sample_server import SampleServer, samples_dir  # noqa: E402
-from young_production.skills.ai_analysis import analyse_dna  # noqa: E402
-from young_production.skills.classification import classify_info_type  # noqa: E402
+from young_production.skills.dna.decode import analyse_dna  # noqa: E402
+from young_production.skills.dna.classify import classify_info_type  # noqa: E402
 from young_production.skills.crud import add_dna, fetch_unprocessed_dna, update_entry  # noqa: E402
 from young_production.media.guard import AddressGuard  # noqa: E402
 from young_production.media.scrape import scrape  # noqa: E402
@@ -58,8 +58,8 @@ from young_production.store.base import iter_records  # noqa: E402
 from young_production.store.notion.client import Pacer  # noqa: E402
 from young_production.store.notion.setup import init_workspace  # noqa: E402
 from young_production.store.notion.store import NotionStore  # noqa: E402
-from young_production.workflows.base import RunOptions  # noqa: E402
-from young_production.workflows.engine import Engine  # noqa: E402
+from young_production.workflows.engine.base import RunOptions  # noqa: E402
+from young_production.workflows import open_engine  # noqa: E402
 from young_production.workflows.wf1 import decoded_changes  # noqa: E402
 
 WORKERS = 2
@@ -104,7 +104,7 @@ def timed(run: object) -> tuple[float, float]:
 
 
 def through_engine(workspace: Workspace) -> None:
-    with Engine(workspace) as engine:
+    with open_engine(workspace) as engine:
         result = engine.run("wf1", RunOptions(workers=WORKERS))
     assert result.failed == 0 and result.successful == result.selected, result.summary()
 
@@ -176,7 +176,7 @@ def two_cores(count: int, work: Path) -> float:
 
 
 def through_engine_with(workspace: Workspace, workers: int) -> None:
-    with Engine(workspace) as engine:
+    with open_engine(workspace) as engine:
         result = engine.run("wf1", RunOptions(workers=workers))
     assert result.failed == 0, result.summary()
 

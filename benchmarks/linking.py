@@ -35,7 +35,7 @@ from pathlib import Path
 
 from young_production.ai.rules import RuleProvider
 from young_production.records import Production, SourceType, TranscriptSource, ViralDNA, VideoFormat
-from young_production.skills.ai_analysis import analyse_dna
+from young_production.skills.dna.decode import analyse_dna
 from young_production.skills.linking.rank import (
     DEFAULT_WEIGHTS,
     LinkRanker,

@@ -155,8 +155,9 @@ def phase(name: str, workspace: Path, export: Path) -> None:
     from young_production.records import Empire
     from young_production.runtime import open_store
     from young_production.skills.performance.studio_import import import_studio_export
-    from young_production.workflows.base import EmpireArgs, RunOptions
-    from young_production.workflows.engine import Engine
+    from young_production.workflows.args import EmpireArgs
+    from young_production.workflows.engine.base import RunOptions
+    from young_production.workflows import open_engine
     from young_production.youtube.storage import snapshot_store
 
     started = time.perf_counter()
@@ -168,7 +169,7 @@ def phase(name: str, workspace: Path, export: Path) -> None:
         store.close()
         figures = {"rows": result.rows, "snapshots": result.snapshots}
     else:
-        with Engine(Workspace(workspace, env={})) as engine:
+        with open_engine(Workspace(workspace, env={})) as engine:
             result = engine.run("wf4", RunOptions(args=EmpireArgs(period="2026-01-01")))
         entry = result.entries[0]
         figures = {"rows": entry.detail.get("videos_recorded"), "scored": entry.detail.get("videos_scored"),

@@ -28,8 +28,8 @@ from young_production.store.notion.client import Pacer
 from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
 from young_production.store.notion.store import NotionStore
-from young_production.workflows.base import RunOptions
-from young_production.workflows.engine import Engine
+from young_production.workflows.engine.base import RunOptions
+from young_production.workflows import open_engine
 
 SETUP_RATE = 1000.0
 INITIAL_OPERATIONS = ("databases.retrieve", "data_sources.query")  # finding and paging the unprocessed DNA
@@ -129,7 +129,7 @@ def measure(urls: list[str], workers: int, rate: float, latency: float) -> Measu
         emulator.limiter.configure(rate)
         emulator.faults.configure(latency=latency)
         emulator.reset_counts()
-        with Engine(workspace) as engine:
+        with open_engine(workspace) as engine:
             began = time.perf_counter()
             result = engine.run("wf1", RunOptions(workers=workers))
             wall = time.perf_counter() - began

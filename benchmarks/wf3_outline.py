@@ -33,7 +33,7 @@ from pathlib import Path
 
 from young_production.ai.rules import RuleProvider
 from young_production.records import DNAStatus, Production, SourceType, TranscriptSource, VideoFormat, ViralDNA, body_text
-from young_production.skills.ai_analysis import analyse_dna
+from young_production.skills.dna.decode import analyse_dna
 from young_production.skills.scripting.draft import DraftInputs, ProductionDraft, draft_production
 from young_production.skills.scripting.enforce import sentences_of
 from young_production.skills.scripting.outline import FIRST_PERSON, MAX_QUOTE_WORDS, note_angle, note_points

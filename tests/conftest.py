@@ -18,7 +18,7 @@ import pytest
 from young_production.config import TranscriptionConfig
 from young_production.media.guard import AddressGuard
 from young_production.tools.sample_server import SampleServer
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 _violations: list[str] = []

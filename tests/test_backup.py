@@ -16,7 +16,7 @@ from young_production.records import ViralDNA
 from young_production.runtime import open_store
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
-from young_production.workflows.executors import ExecutorSlot
+from young_production.workflows.engine.executors import ExecutorSlot
 from young_production.workspace_lock import WorkspaceBusy, exclusive_workspace_lock
 
 from .test_cli import assert_user_error, yp

@@ -126,7 +126,7 @@ def test_help_says_what_the_tool_does_for_you() -> None:
 
 
 def test_a_second_run_of_the_same_workflow_is_told_who_holds_the_workspace(workspace: Path) -> None:
-    from young_production.workflows.executors import RunLock, WorkspaceBusy
+    from young_production.workflows.engine.executors import RunLock, WorkspaceBusy
 
     with RunLock(workspace / "state", "WF1", "run-one"):
         proc = yp("-w", str(workspace), "run", "wf1")

@@ -10,7 +10,7 @@ from young_production.demo import run_demo
 from young_production.records import Empire, Production, ProductionStatus, Report, body_text
 from young_production.runtime import open_store
 from young_production.store.base import iter_records
-from young_production.workflows.base import RunOptions
+from young_production.workflows.engine.base import RunOptions
 
 from tests.workflows.running import run
 

@@ -22,15 +22,15 @@ __all__ = ["RunOptions", "Workspace", "open_store", "run_workflow", "__version__
 _HOMES = {
     "Workspace": ".config",
     "open_store": ".runtime",
-    "run_workflow": ".workflows.engine",
-    "RunOptions": ".workflows.base",
+    "run_workflow": ".workflows",
+    "RunOptions": ".workflows.engine.base",
 }
 
 if TYPE_CHECKING:
     from .config import Workspace
     from .runtime import open_store
-    from .workflows.base import RunOptions
-    from .workflows.engine import run_workflow
+    from .workflows.engine.base import RunOptions
+    from .workflows import run_workflow
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401 (PEP 562: the public names, loaded on first use)

@@ -24,8 +24,9 @@ from .skills.productions import add_production
 from .skills.scripting.style import style_from_file
 from .store.base import Store, iter_records
 from .tools.sample_server import SAMPLES, SampleServer, samples_dir
-from .workflows.base import EmpireArgs, LinkArgs, Reporter, RunOptions, WorkflowResult
-from .workflows.engine import Engine
+from .workflows.args import EmpireArgs, LinkArgs
+from .workflows.engine.base import Reporter, RunOptions, WorkflowResult
+from .workflows import open_engine
 
 PUBLISHED_VIDEOS = 12  # rows of the bundled Studio export that become the Empire's own videos
 
@@ -68,7 +69,7 @@ def run_demo(
         workspace = prepare_demo_workspace(directory, allow=[server.allow_entry])
         say(f"Demo workspace: {workspace.root}")
         say(f"Serving the bundled samples on {server.base_url}")
-        with Engine(workspace) as engine:
+        with open_engine(workspace) as engine:
             store = engine.runtime.store
             for sample in SAMPLES:
                 entry, created = add_dna(store, server.url(sample.path), title=sample.title, tags=["youtube"])
@@ -89,7 +90,7 @@ def run_demo(
 
 def show_unsure(ai: AIConfig, store: Store, say: Callable[[str], None]) -> None:
     """One field the rules left unsure, and what asking a model for all of them would cost."""
-    from .skills.dna_cascade import fill_offer, model_offer
+    from .skills.dna.cascade import fill_offer, model_offer
 
     waiting = [d for d in iter_records(store, ViralDNA) if d.needs_review and d.unsure]
     if not waiting:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import workspace_files
 from .config import Workspace
 from .errors import YPError
-from .skills.transcription import Transcriber
+from .skills.dna.transcribe import Transcriber
 
 Check = tuple[str, bool, str]
 

@@ -18,7 +18,7 @@ from .config import AIConfig, PipelineConfig, Workspace
 from .store.base import Store
 
 if TYPE_CHECKING:
-    from .skills.transcription import Transcriber
+    from .skills.dna.transcribe import Transcriber
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ class Runtime:
     def transcriber(self) -> Transcriber:
         with self._lock:
             if self._transcriber is None:
-                from .skills.transcription import Transcriber
+                from .skills.dna.transcribe import Transcriber
 
                 self._transcriber = Transcriber(self.pipeline.transcription)
             return self._transcriber

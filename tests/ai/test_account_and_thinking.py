@@ -18,7 +18,7 @@ from young_production.ai.prompting import AnswerCutOff
 from young_production.ai.router import ProviderPlan, build_provider, estimate_cost
 from young_production.config import Workspace
 from young_production.errors import AccountError, TransientError
-from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
+from young_production.skills.dna.decode import DNA_INSTRUCTIONS, DNAAnalysisAnswer
 
 from .conftest import HAIKU, MONEY, make_config
 

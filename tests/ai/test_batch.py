@@ -27,8 +27,8 @@ from young_production.ai.router import ProviderPlan, make_llm_provider
 from young_production.ai.shared_budget import SharedBudget
 from young_production.config import AIConfig, LimitsConfig
 from young_production.errors import AIError, BudgetExceeded, ConfigError
-from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
-from young_production.workflows.runs import sqlalchemy_url
+from young_production.skills.dna.decode import DNA_INSTRUCTIONS, DNAAnalysisAnswer
+from young_production.workflows.engine.runs import sqlalchemy_url
 
 from .conftest import FITNESS, MONEY, make_config
 
@@ -186,7 +186,7 @@ def test_custom_ids_must_be_unique_and_plain(anthropic_emu: AnthropicEmulator, t
 
 def test_a_schema_gone_since_submission_is_a_config_error() -> None:
     assert load_schema(schema_ref(DNAAnalysisAnswer)) is DNAAnalysisAnswer
-    for ref in ("young_production.skills.ai_analysis:RenamedAnswer", "young_production.skills.gone:DNAAnalysisAnswer"):
+    for ref in ("young_production.skills.dna.decode:RenamedAnswer", "young_production.skills.gone:DNAAnalysisAnswer"):
         with pytest.raises(ConfigError, match="no longer exists"):
             load_schema(ref)
     assert load_schema(ref, {ref: DNAAnalysisAnswer}) is DNAAnalysisAnswer

@@ -17,7 +17,7 @@ from young_production.ai.ledger import CallRecord, CostLedger
 from young_production.ai.router import build_provider
 from young_production.config import LimitsConfig
 from young_production.errors import BudgetExceeded
-from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
+from young_production.skills.dna.decode import DNA_INSTRUCTIONS, DNAAnalysisAnswer
 
 from .conftest import HAIKU, make_config
 

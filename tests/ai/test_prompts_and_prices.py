@@ -10,7 +10,7 @@ from young_production.ai.pricing import Pricing
 from young_production.ai.prompting import build_prompt, fence, parse_answer, strict_json_schema
 from young_production.config import ModelPrice
 from young_production.errors import AIError, ConfigError
-from young_production.skills.ai_analysis import DNAAnalysisAnswer, HookAnswer
+from young_production.skills.dna.decode import DNAAnalysisAnswer, HookAnswer
 
 
 class Owned(BaseModel):

@@ -24,7 +24,7 @@ from young_production.ai.router import build_provider
 from young_production.config import AIConfig
 from young_production.errors import AccountError, AIError, BudgetExceeded, TransientError
 from young_production.records import SourceType
-from young_production.skills.ai_analysis import (
+from young_production.skills.dna.decode import (
     DNA_INSTRUCTIONS,
     HOOK_INSTRUCTIONS,
     NICHE_TAGS_INSTRUCTIONS,

@@ -13,7 +13,7 @@ from young_production.ai.router import ProviderPlan, build_provider, estimate_co
 from young_production.ai.rules import RuleProvider
 from young_production.config import AIConfig, Workspace
 from young_production.errors import ConfigError
-from young_production.skills.ai_analysis import (
+from young_production.skills.dna.decode import (
     DNA_INSTRUCTIONS,
     HOOK_INSTRUCTIONS,
     DNAAnalysisAnswer,

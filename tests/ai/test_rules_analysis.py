@@ -12,7 +12,7 @@ from young_production.text.keyphrases import niche_tags
 from young_production.text.loops import best_loop, find_loops
 from young_production.text.perspective import find_perspective
 from young_production.text.sentences import STOP_WORDS, Sentence, split_sentences
-from young_production.skills.ai_analysis import HookPattern
+from young_production.skills.dna.decode import HookPattern
 from young_production.transcript import Segment
 
 timed = partial(speech.timed, words_per_segment=8)

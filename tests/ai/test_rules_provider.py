@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from young_production.ai.base import AIProvider, AIRequest
 from young_production.ai.rules import RuleProvider
 from young_production.errors import AIError
-from young_production.skills.ai_analysis import (
+from young_production.skills.dna.decode import (
     DNAAnalysisAnswer,
     HookAnswer,
     HookPattern,

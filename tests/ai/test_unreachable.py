@@ -24,7 +24,7 @@ from young_production.ai.pricing import Pricing
 from young_production.ai.router import build_provider
 from young_production.config import AIConfig
 from young_production.errors import AccountError
-from young_production.skills.ai_analysis import DNA_INSTRUCTIONS, DNAAnalysisAnswer
+from young_production.skills.dna.decode import DNA_INSTRUCTIONS, DNAAnalysisAnswer
 
 from .conftest import MONEY, make_config
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from young_production.cli.app import _prospects
 from young_production.cli.render import result_line
-from young_production.workflows.base import EntryOutcome, WorkflowResult
+from young_production.workflows.engine.base import EntryOutcome, WorkflowResult
 
 
 def _wf3(*kinds: str) -> WorkflowResult:

@@ -6,7 +6,7 @@ from young_production.errors import AccountError, MediaError
 from young_production.media import video
 from young_production.media.ocr import OcrEngine, load_image, reading_order
 from young_production.tools.sample_server import samples_dir
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 
 
 def box(x: float, y: float, w: float = 100, h: float = 30) -> list[list[float]]:

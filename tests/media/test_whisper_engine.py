@@ -19,7 +19,7 @@ from young_production.media.whisper import (
     resolve_model,
     stream_audio,
 )
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 from young_production.tools.sample_server import samples_dir
 
 CORRUPT = b"\x00\x13 not audio at all \xff" * 4000

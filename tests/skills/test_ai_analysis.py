@@ -16,7 +16,7 @@ from young_production.ai.base import AIAnswer, AIRequest, T, Usage
 from young_production.ai.rules import RuleProvider
 from young_production.errors import AIError
 from young_production.records import SourceType, TranscriptSource
-from young_production.skills.ai_analysis import (
+from young_production.skills.dna.decode import (
     DNA_INSTRUCTIONS,
     HOOK_INSTRUCTIONS,
     NICHE_TAGS_INSTRUCTIONS,
@@ -28,9 +28,8 @@ from young_production.skills.ai_analysis import (
     OpenLoopAnswer,
     PerspectiveAnswer,
     analyse_dna,
-    condense_transcript,
-    estimate_tokens,
 )
+from young_production.text.condense import condense_transcript, estimate_tokens
 from young_production.transcript import Segment, Transcript, format_timestamp
 
 timed = partial(speech.timed, words_per_segment=9)

@@ -2,7 +2,7 @@ import pytest
 
 from young_production.records import SourceType
 from young_production.tools.sample_server import SAMPLES
-from young_production.skills.classification import classify_info_type
+from young_production.skills.dna.classify import classify_info_type
 
 
 def test_rules_decide_when_nothing_is_declared() -> None:

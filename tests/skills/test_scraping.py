@@ -9,7 +9,7 @@ from young_production.errors import AddressRefused, SourceError, TransientError
 from young_production.media import scrape as s18
 from young_production.media.guard import AddressGuard
 from young_production.records import SourceType, TranscriptSource
-from young_production.skills.classification import classify_info_type
+from young_production.skills.dna.classify import classify_info_type
 
 from ..media.guards import exact_guard
 

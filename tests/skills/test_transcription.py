@@ -9,7 +9,7 @@ from young_production.config import PipelineConfig, TranscriptionConfig
 from young_production.errors import AccountError, MediaError
 from young_production.media.scrape import ScrapedContent, scrape
 from young_production.records import SourceType, TranscriptSource
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 from young_production.tools.sample_server import samples_dir
 from young_production.transcript import Segment, Transcript
 

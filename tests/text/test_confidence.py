@@ -6,7 +6,7 @@ import pytest
 
 from young_production.ai.base import AIRequest
 from young_production.ai.rules import RuleProvider
-from young_production.skills.ai_analysis import DNAAnalysisAnswer
+from young_production.skills.dna.decode import DNAAnalysisAnswer
 from young_production.text import confidence as sure
 from young_production.text.hooks import pattern_evidence
 from young_production.text.keyphrases import TagSupport

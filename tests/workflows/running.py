@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from young_production.config import Workspace
-from young_production.skills.transcription import Transcriber
-from young_production.workflows.base import RunOptions, WorkflowResult
-from young_production.workflows.engine import Engine
+from young_production.skills.dna.transcribe import Transcriber
+from young_production.workflows.engine.base import RunOptions, WorkflowResult
+from young_production.workflows import open_engine
 
 
 def run(
@@ -17,5 +17,5 @@ def run(
 ) -> WorkflowResult:
     """`yp run <name>` as a library call: launch the engine, run, shut down."""
     options = options or RunOptions()
-    with Engine(workspace, provider_override=options.provider, transcriber=transcriber) as engine:
+    with open_engine(workspace, provider_override=options.provider, transcriber=transcriber) as engine:
         return engine.run(name, options)

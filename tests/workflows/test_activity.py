@@ -11,8 +11,8 @@ from young_production.config import TranscriptionConfig
 from young_production.media.scrape import ScrapedContent
 from young_production.records import SourceType
 from young_production.tools.sample_server import samples_dir
-from young_production.workflows import activity
-from young_production.workflows.cpu_pool import CpuPool
+from young_production.workflows.engine import activity
+from young_production.workflows.engine.cpu_pool import CpuPool
 
 
 def test_the_board_says_what_each_running_entry_does_in_words() -> None:

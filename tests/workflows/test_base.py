@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from young_production.errors import YPError
-from young_production.workflows.base import DecodeArgs, EntryOutcome, LinkArgs, Outcome, RunOptions, StateFiles, new_result
-from young_production.workflows.runs import RunRecords, finish_and_write_last_run
+from young_production.workflows.args import DecodeArgs, LinkArgs
+from young_production.workflows.engine.base import EntryOutcome, Outcome, RunOptions, StateFiles, new_result
+from young_production.workflows.engine.runs import RunRecords, finish_and_write_last_run
 
 
 def test_last_run_file_has_the_seed_shape_and_is_written_from_the_run_record(tmp_path: Path) -> None:

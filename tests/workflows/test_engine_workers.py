@@ -24,12 +24,13 @@ from young_production.runtime import open_store
 from young_production.tools.sample_server import SampleServer, samples_dir
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
-from young_production.workflows import logs
-from young_production.workflows.cpu_pool import CpuPool, needs_cpu
-from young_production.workflows.inspect import show_run
-from young_production.workflows.pacing import SharedPacer
-from young_production.workflows.runs import sqlalchemy_url
-from young_production.workflows.worker import enqueue_run, run_worker
+from young_production.workflows.engine import logs
+from young_production.workflows.engine.cpu_pool import CpuPool, needs_cpu
+from young_production.workflows.engine.inspect import show_run
+from young_production.workflows.engine.pacing import SharedPacer
+from young_production.workflows.engine.runs import sqlalchemy_url
+from young_production.workflows import enqueue_run, registry
+from young_production.workflows.engine.worker import run_worker
 
 from .faults.rig import PageServer, child_env, fresh_workspace, yp
 
@@ -167,7 +168,7 @@ def test_enqueue_submits_only_and_a_worker_processes_the_run(tmp_path: Path) -> 
         assert [e.workflow_id for e in again.entries] == [e.workflow_id for e in queued.entries]
 
         notices: list[str] = []
-        run_worker(workspace, threading.Event(), idle_exit=True, grace_sec=0, on_notice=notices.append)
+        run_worker(workspace, registry(), threading.Event(), idle_exit=True, grace_sec=0, on_notice=notices.append)
         assert any("one worker" in n for n in notices)  # SQLite: the supported setup is one worker
         assert all(count == 1 for count in pages.gets.values()) and len(pages.gets) == 3
 

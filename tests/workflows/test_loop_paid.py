@@ -11,7 +11,8 @@ import pytest
 from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.records import ProductionStatus
-from young_production.workflows.base import LinkArgs, RunOptions, ScriptArgs
+from young_production.workflows.args import LinkArgs, ScriptArgs
+from young_production.workflows.engine.base import RunOptions
 
 from .loop_data import make_workspace, production
 from .running import run

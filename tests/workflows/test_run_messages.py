@@ -17,10 +17,11 @@ from young_production.skills.edits import remove_dna, remove_productions, set_pr
 from young_production.skills.empires import add_empire
 from young_production.skills.productions import add_production
 from young_production.tools.sample_server import SAMPLES, SampleServer
-from young_production.workflows.base import LinkArgs, RunOptions
+from young_production.workflows.args import LinkArgs
+from young_production.workflows.engine.base import RunOptions
 from young_production.workflows import workflow as load_workflow
-from young_production.workflows.engine import plan_workflow
-from young_production.workflows.inspect import show_run
+from young_production.workflows import plan_workflow
+from young_production.workflows.engine.inspect import show_run
 
 from .running import run
 
@@ -140,7 +141,7 @@ def test_a_production_removed_during_wf3_is_skipped_not_failed(tmp_path: Path, m
 
 
 def test_an_entry_is_in_one_state_in_every_view() -> None:
-    from young_production.workflows.inspect import entry_state
+    from young_production.workflows.engine.inspect import entry_state
 
     assert entry_state("SUCCESS", "failed") == "failed"  # the engine finished it; the entry failed
     assert entry_state("SUCCESS", "skipped") == "skipped"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from young_production.workflows.runs import create_tables, metadata
+from young_production.workflows.engine.runs import create_tables, metadata
 
 
 def test_tables_created_at_once_by_many_engines_do_not_collide(tmp_path: Path) -> None:

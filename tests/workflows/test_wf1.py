@@ -15,14 +15,14 @@ import pytest
 from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace
 from young_production.runtime import Runtime
-from young_production.workflows.engine import plan_workflow
+from young_production.workflows import plan_workflow
 from young_production.records import DNAStatus, RECORD_TYPES, TranscriptSource, ViralDNA
 from young_production.runtime import open_store
 from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 from young_production.store.base import Store, iter_records
-from young_production.workflows.base import RunOptions, WorkflowResult
+from young_production.workflows.engine.base import RunOptions, WorkflowResult
 
 from .running import run
 

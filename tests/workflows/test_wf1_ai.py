@@ -25,8 +25,9 @@ from young_production.runtime import Runtime, open_store
 from young_production.tools.sample_server import SAMPLES, SampleServer
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
-from young_production.workflows.base import DecodeArgs, RunOptions, WorkflowResult
-from young_production.workflows.engine import Engine, plan_workflow
+from young_production.workflows.args import DecodeArgs
+from young_production.workflows.engine.base import RunOptions, WorkflowResult
+from young_production.workflows import open_engine, plan_workflow
 from young_production.workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
 
 from .running import run
@@ -77,12 +78,12 @@ def _plan(workspace: Workspace, **options: Any) -> WorkflowResult:
 
 
 def _submit(workspace: Workspace) -> WorkflowResult:
-    with Engine(workspace) as engine:
+    with open_engine(workspace) as engine:
         return submit_wf1_batch(engine, RunOptions())
 
 
 def _collect(workspace: Workspace) -> WorkflowResult:
-    with Engine(workspace) as engine:
+    with open_engine(workspace) as engine:
         return collect_wf1_batches(engine, wait_sec=10)
 
 

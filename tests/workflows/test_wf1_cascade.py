@@ -14,9 +14,10 @@ from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.config import Workspace
 from young_production.errors import ConfigError
 from young_production.records import DNAStatus, ViralDNA
-from young_production.skills.dna_cascade import fill_keys
+from young_production.skills.dna.cascade import fill_keys
 from young_production.tools.sample_server import SampleServer
-from young_production.workflows.base import DecodeArgs, RunOptions
+from young_production.workflows.args import DecodeArgs
+from young_production.workflows.engine.base import RunOptions
 
 from .running import run
 from .test_wf1_ai import FAST_ROUTES, PRICES, _claude, _entries, _plan, _workspace

@@ -19,7 +19,7 @@ from young_production.runtime import open_store
 from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
 from young_production.tools.sample_server import SAMPLES, SampleServer
-from young_production.workflows.base import RunOptions
+from young_production.workflows.engine.base import RunOptions
 
 from .running import run
 

@@ -12,8 +12,9 @@ import pytest
 from young_production.records import Production
 from young_production.runtime import open_store
 from young_production.store.base import iter_records
-from young_production.workflows.base import LinkArgs, RunOptions
-from young_production.workflows.runs import RunRecords
+from young_production.workflows.args import LinkArgs
+from young_production.workflows.engine.base import RunOptions
+from young_production.workflows.engine.runs import RunRecords
 
 from tests.terminal import Terminal
 

@@ -10,7 +10,8 @@ from young_production.records import DNAStatus, Empire, Production, ProductionSt
 from young_production.runtime import open_store
 from young_production.skills.empires import add_empire
 from young_production.store.base import iter_records
-from young_production.workflows.base import LinkArgs, RunOptions, ScriptArgs
+from young_production.workflows.args import LinkArgs, ScriptArgs
+from young_production.workflows.engine.base import RunOptions
 
 from .loop_data import make_workspace, production
 from .running import run

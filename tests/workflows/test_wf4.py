@@ -11,8 +11,9 @@ import pytest
 from tests.workflows.review_rig import STRONG_HOOK, api_with_channel, opened, seed_empire, store_workspace
 from young_production.records import Empire, Production, Report
 from young_production.store.base import iter_records
-from young_production.workflows.base import EmpireArgs, RunOptions
-from young_production.workflows.engine import plan_workflow
+from young_production.workflows.args import EmpireArgs
+from young_production.workflows.engine.base import RunOptions
+from young_production.workflows import plan_workflow
 from young_production.runtime import Runtime
 
 from .running import run

@@ -8,7 +8,8 @@ import pytest
 
 from tests.skills.performance.test_report_chromium import BLUE, ORANGE, chromium, screenshot, share
 from tests.workflows.review_rig import api_with_channel, opened, seed_empire, store_workspace
-from young_production.workflows.base import EmpireArgs, RunOptions
+from young_production.workflows.args import EmpireArgs
+from young_production.workflows.engine.base import RunOptions
 
 from .running import run
 

@@ -13,7 +13,8 @@ from young_production.records import Empire, Production, ProductionStatus, Repor
 from young_production.youtube.storage import snapshot_store
 from young_production.skills.performance.studio_import import import_studio_export
 from young_production.store.base import iter_records
-from young_production.workflows.base import EmpireArgs, RunOptions
+from young_production.workflows.args import EmpireArgs
+from young_production.workflows.engine.base import RunOptions
 from young_production.youtube.snapshots import SnapshotStore
 from young_production.youtube.studio_csv import read_studio_export
 

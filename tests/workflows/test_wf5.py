@@ -13,8 +13,9 @@ from young_production.records import (
 )
 from young_production.runtime import Runtime
 from young_production.store.base import Store, iter_records
-from young_production.workflows.base import EmpireArgs, RunOptions
-from young_production.workflows.engine import plan_workflow
+from young_production.workflows.args import EmpireArgs
+from young_production.workflows.engine.base import RunOptions
+from young_production.workflows import plan_workflow
 
 from .running import run
 

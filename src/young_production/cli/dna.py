@@ -103,7 +103,7 @@ def dna_show(
         return
     offer = None
     if entry.unsure:
-        from ..skills.dna_cascade import model_offer
+        from ..skills.dna.cascade import model_offer
 
         offer = f"unsure (ask a model: {model_offer(workspace.ai_config(), entry.unsure)}: `yp run wf1 --unsure`)"
     console.print(dna_view(entry, console, whole_transcript=transcript, unsure_offer=offer))

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..doctor import FileInfo
 from ..store.base import CollectionInfo
-from ..workflows.base import EntryOutcome, WorkflowResult
+from ..workflows.engine.base import EntryOutcome, WorkflowResult
 from .output import cell, safe, short
 
 
@@ -21,7 +21,7 @@ class ActivityColumn(ProgressColumn):
     max_refresh = 1.0
 
     def render(self, task: Task) -> Text:
-        from ..workflows import activity
+        from ..workflows.engine import activity
 
         doing = activity.now()
         if not doing:

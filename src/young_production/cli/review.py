@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..workflows.base import EmpireArgs, RunOptions, WorkflowResult
+from ..workflows.args import EmpireArgs
+
+from ..workflows.engine.base import RunOptions, WorkflowResult
 from .output import cell, short
 from .run import AsJson, DryRun, Provider, execute, finish, run_app
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import YPError
-from ..workflows.base import DecodeArgs, LinkArgs, RunOptions, ScriptArgs, WorkflowResult
+from ..workflows.args import DecodeArgs, LinkArgs, ScriptArgs
+from ..workflows.engine.base import RunOptions, WorkflowResult
 from rich.text import Text
 
 from ..store.resolve import short_id
@@ -31,7 +32,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print the run's result as 
 def execute(ctx: typer.Context, name: str, options: RunOptions, *, as_json: bool = False) -> WorkflowResult:
     """Run one workflow through the engine with a progress bar; the shared body of `yp run wfN`."""
     from ..runtime import Runtime
-    from ..workflows.engine import Engine, plan_workflow
+    from ..workflows import open_engine, plan_workflow
     from .render import RichReporter
 
     workspace = workspace_of(ctx)
@@ -39,7 +40,7 @@ def execute(ctx: typer.Context, name: str, options: RunOptions, *, as_json: bool
     if options.dry_run:  # no engine: a dry run writes nothing, not even checkpoints
         with Runtime(workspace.require(), provider_override=options.provider) as runtime:
             return plan_workflow(runtime, name, options, reporter=reporter)
-    with Engine(workspace, provider_override=options.provider, verbose=verbose_of(ctx)) as engine:
+    with open_engine(workspace, provider_override=options.provider, verbose=verbose_of(ctx)) as engine:
         return engine.run(name, options, reporter=reporter)
 
 
@@ -84,7 +85,7 @@ def run_wf1_command(
     as_json: AsJson = False,
 ) -> None:
     """WF1: decode every Viral DNA entry whose perspective is empty."""
-    from ..workflows.engine import Engine
+    from ..workflows import open_engine
     from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
     from .render import RichReporter, wf1_table
 
@@ -92,7 +93,7 @@ def run_wf1_command(
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider,
                          args=DecodeArgs(unsure=unsure))
     if enqueue:
-        from ..workflows.worker import enqueue_run
+        from ..workflows import enqueue_run
 
         queued = enqueue_run(workspace_of(ctx), "wf1", options)
         if as_json:
@@ -118,7 +119,7 @@ def run_wf1_command(
 
         require_claude_for_batches(workspace_of(ctx).ai_config(), provider)
     reporter = None if as_json else RichReporter(console, "WF1")
-    with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
+    with open_engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
         if resume:
             result = collect_wf1_batches(engine, reporter=reporter)
         else:
@@ -144,7 +145,7 @@ def run_wf2_command(
     """WF2: suggest Viral DNA for each production that needs references; you approve, pick or skip."""
     import sys
 
-    from ..workflows.engine import Engine
+    from ..workflows import open_engine
     from ..workflows.wf2 import run_interactive
 
     args = LinkArgs(production=production, again=again, auto=yes, min_score=min_score, top=top)
@@ -161,7 +162,7 @@ def run_wf2_command(
 
         return ask_link_approval(console, title, suggestions, read_terminal_line, linked)
 
-    with Engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
+    with open_engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
         result = run_interactive(engine, options, ask, reporter=None)
     _finish_wf2(result, as_json=False, ok_when_pending=True)
 
@@ -238,9 +239,11 @@ def runs_list(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..workflows.inspect import list_runs
+    from ..workflows import check_name
+    from ..workflows.engine.inspect import list_runs
     from .listings import run_listing
 
+    workflow = check_name(workflow) if workflow is not None else None
     runs, more = limited(list_runs(workspace_of(ctx), limit=None if show_all else limit + 1, workflow=workflow),
                          limit, show_all)
     if as_json:
@@ -258,7 +261,7 @@ def runs_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
 ) -> None:
     """One run: its options, and each entry's state, outcome and cost; why any entry failed."""
-    from ..workflows.inspect import show_run
+    from ..workflows.engine.inspect import show_run
     from .listings import run_entry_listing
 
     run = show_run(workspace_of(ctx), run_id)

@@ -27,7 +27,8 @@ def worker_command(
     until_idle: Annotated[bool, typer.Option("--until-idle", help="Exit once no queued or pending entry is left.")] = False,
 ) -> None:
     """Process queued entries (from `yp run wf1 --enqueue`) until stopped; several may run on Postgres."""
-    from ..workflows.worker import run_worker
+    from ..workflows import registry
+    from ..workflows.engine.worker import run_worker
 
     workspace = workspace_of(ctx).require()
     stop = threading.Event()
@@ -35,6 +36,7 @@ def worker_command(
     console.print(f"worker on {safe(workspace.root)}: waiting for entries (Ctrl-C to stop)", highlight=False)
     settled = run_worker(
         workspace,
+        registry(),
         stop,
         concurrency=concurrency,
         verbose=verbose_of(ctx),

@@ -13,8 +13,9 @@ from ..records import Empire
 from ..runtime import Runtime
 from ..skills.empires import find_empire
 from ..store.base import iter_records
-from .base import EmpireArgs, RunOptions
-from .durable import EntryRef
+from .args import EmpireArgs
+from .engine.base import RunOptions
+from .engine.durable import EntryRef
 
 PROPOSED = "Proposed"  # Empire status WF5 gives the Empires it suggests: not reviewed unless named
 _PERIOD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")

@@ -15,7 +15,7 @@ is one durable workflow of three checkpointed steps:
   and write are one step (`wf1.analyse_and_write`): one checkpoint fewer per entry.
 
 With `analysis: cascade` the rules decode first and only their unsure fields go to the
-model (`skills.dna_cascade`). `--unsure` (`DecodeArgs.unsure`) selects instead the
+model (`skills.dna.cascade`). `--unsure` (`DecodeArgs.unsure`) selects instead the
 encoded entries with unsure fields and asks the model for those fields only, from the
 transcript kept on the entry (`wf1.fill`, then `wf1.write`).
 
@@ -38,14 +38,15 @@ from ..media.guard import AddressGuard
 from ..media.scrape import scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
-from ..skills.ai_analysis import analyse_dna, planned_requests
-from ..skills.dna_cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
-from ..skills.classification import classify_info_type
+from ..skills.dna.decode import analyse_dna, planned_requests
+from ..skills.dna.cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
+from ..skills.dna.classify import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna, update_entry
 from ..store.base import iter_records
 from ..transcript import Segment, Transcript
-from .base import DecodeArgs, EntryOutcome, RunOptions
-from .durable import (
+from .args import DecodeArgs
+from .engine.base import EntryOutcome, RunOptions
+from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
     EntryRef,

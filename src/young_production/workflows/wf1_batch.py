@@ -24,11 +24,12 @@ from ..ai.ledger import CostLedger
 from ..ai.router import ProviderPlan
 from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
 from ..records import SourceType, ViralDNA
-from ..skills.ai_analysis import DNAAnalysisAnswer, analysis_from_answer, dna_request
-from .base import DecodeArgs, EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
-from .durable import active_runtime, durable_step, reason_of, stop_reason
-from .engine import Engine
-from .runs import finish_and_write_last_run
+from ..skills.dna.decode import DNAAnalysisAnswer, analysis_from_answer, dna_request
+from .args import DecodeArgs
+from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
+from .engine.durable import active_runtime, durable_step, reason_of, stop_reason
+from .engine.runner import Engine
+from .engine.runs import finish_and_write_last_run
 from .wf1 import NAME, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
 
 BATCH_WORKFLOW = "yp.wf1.batch"

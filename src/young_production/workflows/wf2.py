@@ -37,9 +37,10 @@ from ..skills.linking.rank import is_linkable
 from ..skills.productions import explain_no_productions, parse_status
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
-from . import messages
-from .base import EntryOutcome, LinkArgs, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
-from .durable import (
+from .engine import messages
+from .args import LinkArgs
+from .engine.base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
+from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
     EntryRef,
@@ -51,7 +52,7 @@ from .durable import (
     reason_of,
     removed_meanwhile,
 )
-from .engine import Engine
+from .engine.runner import Engine
 
 NAME = "WF2"
 SUGGESTIONS = "suggestions"

@@ -37,8 +37,9 @@ from ..skills.scripting.draft import (
 from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
-from .base import EntryOutcome, RunOptions, ScriptArgs
-from .durable import (
+from .args import ScriptArgs
+from .engine.base import EntryOutcome, RunOptions
+from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
     EntryRef,

@@ -62,9 +62,10 @@ from ..youtube.snapshots import AgeLookup, SnapshotStore
 from ..youtube.storage import quota_db
 from ..youtube.storage import snapshot_store as open_snapshots
 from ..youtube.stats import VideoStats
-from .logs import log_event
-from .base import EmpireArgs, EntryOutcome, RunOptions
-from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .engine.logs import log_event
+from .args import EmpireArgs
+from .engine.base import EntryOutcome, RunOptions
+from .engine.durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 from .empire_runs import PROPOSED, empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF4"

@@ -33,8 +33,9 @@ from ..skills.prospecting.create import create_ideas, create_proposals
 from ..skills.prospecting.empires import Proposal, uncovered_clusters
 from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, save_prospecting_files
 from ..store.base import iter_records
-from .base import EmpireArgs, EntryOutcome, RunOptions
-from .durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .args import EmpireArgs
+from .engine.base import EntryOutcome, RunOptions
+from .engine.durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
 from .empire_runs import empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF5"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from young_production.ai.rules import RuleProvider
 from young_production.records import DNAStatus, SourceType, TranscriptSource, ViralDNA
-from young_production.skills.ai_analysis import analyse_dna
+from young_production.skills.dna.decode import analyse_dna
 from young_production.transcript import Segment, Transcript
 
 DATA = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "decoding"

@@ -13,13 +13,13 @@ from young_production.config import Workspace
 from young_production.records import DNAStatus, ViralDNA
 from young_production.tools.sample_server import SampleServer
 from young_production.skills.crud import add_dna
-from young_production.skills.transcription import Transcriber
+from young_production.skills.dna.transcribe import Transcriber
 from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
 from young_production.tools.notion_emulator import NotionEmulator
 from young_production.store.notion.setup import init_workspace
-from young_production.workflows.base import RunOptions
-from young_production.workflows.engine import Engine
+from young_production.workflows.engine.base import RunOptions
+from young_production.workflows import open_engine
 
 from .factory import FAST_RATE
 
@@ -39,7 +39,7 @@ def workspace_at(root: Path, env: dict[str, str]) -> Workspace:
 
 def encode(workspace: Workspace, server: SampleServer, transcriber: Transcriber) -> dict[str, dict[str, Any]]:
     """Add the samples, run WF1 twice; the decoded fields by URL."""
-    with Engine(workspace, transcriber=transcriber) as engine:
+    with open_engine(workspace, transcriber=transcriber) as engine:
         store = engine.runtime.store
         for path in SAMPLE_PATHS:
             add_dna(store, server.url(path), title=f"sample {path}")

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from young_production.config import Workspace
-from young_production.workflows import durable
-from young_production.workflows import engine as engine_module
+from young_production.workflows.engine import durable
+from young_production import workflows
 from young_production.workflows import wf1
-from young_production.workflows.base import RunOptions
+from young_production.workflows.engine.base import RunOptions
 
 
 def _kill_self() -> None:
@@ -98,21 +98,21 @@ def main(spec: dict[str, Any]) -> None:
     mode = spec["mode"]
     if mode == "run":
         options = RunOptions(workers=spec.get("workers"))
-        with engine_module.Engine(workspace) as engine:
+        with workflows.open_engine(workspace) as engine:
             result = engine.run("wf1", options)
         print(json.dumps({"selected": result.selected, "done": result.successful, "failed": result.failed,
                           "stopped": result.stopped_reason}))
     elif mode == "worker":
-        from young_production.workflows.worker import run_worker
+        from young_production.workflows.engine.worker import run_worker
 
-        settled = run_worker(workspace, threading.Event(), idle_exit=True, grace_sec=0)
+        settled = run_worker(workspace, workflows.registry(), threading.Event(), idle_exit=True, grace_sec=0)
         print(json.dumps({"settled": settled}))
     elif mode in ("create", "resume"):
         from dbos import DBOS, SetWorkflowID
 
         from . import create_workflow
 
-        with engine_module.Engine(workspace):
+        with workflows.open_engine(workspace):
             workflow_id = f"test-create:{spec['key']}"
             if mode == "create":
                 with SetWorkflowID(workflow_id):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dbos import DBOS
 
 from young_production.records import ViralDNA
-from young_production.workflows.durable import active_runtime, durable_step
+from young_production.workflows.engine.durable import active_runtime, durable_step
 
 WORKFLOW_NAME = "yp.test.create"
 

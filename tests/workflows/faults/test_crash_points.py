@@ -24,7 +24,7 @@ from young_production.skills.crud import add_dna
 from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
 from young_production.store.notion.setup import init_workspace
-from young_production.workflows.durable import APP_VERSION
+from young_production.workflows.engine.durable import APP_VERSION
 
 from .rig import PageServer, TimedNotionEmulator, finished_steps, fresh_workspace, report, start_child, step_records, yp
 

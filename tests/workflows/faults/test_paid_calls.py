@@ -28,7 +28,8 @@ from tests.fakes import AnthropicEmulator
 from young_production.ai.ledger import CostLedger
 from young_production.config import Workspace
 from young_production.records import ProductionStatus
-from young_production.workflows.base import LinkArgs, RunOptions
+from young_production.workflows.args import LinkArgs
+from young_production.workflows.engine.base import RunOptions
 
 import shutil
 
@@ -41,7 +42,7 @@ from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
 from young_production.store.notion.setup import init_workspace
 from young_production.store.notion.store import NotionStore
-from young_production.workflows.runs import sqlalchemy_url
+from young_production.workflows.engine.runs import sqlalchemy_url
 
 from ..loop_data import make_workspace, production
 from ..running import run

@@ -30,7 +30,7 @@ from young_production.store.base import iter_records
 from young_production.store.notion.client import Pacer
 from young_production.store.notion.setup import init_workspace
 from young_production.store.notion.store import NotionStore
-from young_production.workflows.inspect import show_run
+from young_production.workflows.engine.inspect import show_run
 
 from .rig import (
     PageServer,

@@ -2,7 +2,7 @@
 
 A schema the rules can answer says how, with a static `answer_by_rules(request)`
 returning the schema's fields as a dict; the skill that owns the schema provides it
-(e.g. `skills.dna_rules` for the WF1 analysis). The provider itself knows no
+(e.g. `skills.dna.rules` for the WF1 analysis). The provider itself knows no
 schema, so skills depend on it and never the other way round. A schema without
 `answer_by_rules` is an `AIError`, never a guess.
 """

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from ...ai.base import AIProvider, AIRequest, Usage
 from ...errors import AIError
-from ..ai_analysis import HookPattern
+from ..dna.decode import HookPattern
 from .enforce import remove_avoided
 from .outline import note_points, title_pattern
 from .references import Reference

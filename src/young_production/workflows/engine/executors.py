@@ -23,8 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from .. import workspace_files
-from ..workspace_lock import WorkspaceBusy, hold_shared
+from ... import workspace_files
+from ...workspace_lock import WorkspaceBusy, hold_shared
 
 MAX_SLOTS = 64
 

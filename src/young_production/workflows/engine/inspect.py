@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import workspace_files
-from ..config import Workspace
-from ..errors import YPError
-from ..store.resolve import AmbiguousId, pick_id
-from . import check_name
+from ... import workspace_files
+from ...config import Workspace
+from ...errors import YPError
+from ...store.resolve import AmbiguousId, pick_id
 from .base import Outcome
-from .engine import system_database_url
+from .runner import system_database_url
 from .runs import RunRecords
 
 
@@ -27,8 +26,6 @@ def _records(workspace: Workspace) -> RunRecords | None:
 
 
 def list_runs(workspace: Workspace, *, limit: int | None = 20, workflow: str | None = None) -> list[dict[str, Any]]:
-    if workflow is not None:
-        check_name(workflow)
     records = _records(workspace)
     if records is None:
         return []

@@ -1,6 +1,6 @@
 """Several workers on one queue: `yp run wf1 --enqueue` submits, `yp worker` processes.
 
-`enqueue_run` selects the entries like a normal run, records the run ("queued"), puts
+`enqueue_entries` selects the entries like a normal run, records the run ("queued"), puts
 each entry's durable workflow on the shared DBOS queue under its stable id, and returns
 without running anything: it talks to the system database through a `DBOSClient`,
 so it never starts executing work itself. Submitting the same entries twice (two
@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dbos import DBOS, DBOSClient
 
-from ..config import Workspace
-from ..runtime import Runtime
+from ...config import Workspace
+from ...runtime import Runtime
 from . import logs
 from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_result
 from .attempts import current_attempt, entry_base_id
-from . import workflow as load_workflow
-from .durable import APP_NAME
-from .engine import ENTRY_QUEUE, Engine, options_json, system_database_url
+from .durable import APP_NAME, WorkflowDef, pick_workflow
+from .runner import ENTRY_QUEUE, Engine, options_json, system_database_url
 from .runs import RunRecords, finish_and_write_last_run, is_postgres
 
 log = logging.getLogger(__name__)
@@ -46,13 +45,12 @@ SQLITE_NOTICE = (
 )
 
 
-def enqueue_run(workspace: Workspace, name: str, options: RunOptions | None = None) -> WorkflowResult:
+def enqueue_entries(workspace: Workspace, workflow: WorkflowDef, options: RunOptions | None = None) -> WorkflowResult:
     """Submit a run's entries to the workers' queue and return at once (nothing runs here).
 
     The result lists the entries submitted (status "queued"); `yp runs show RUN_ID` follows them.
     """
     options = options or RunOptions()
-    workflow = load_workflow(name)
     result = new_result(workflow.name, dry_run=False)
     with Runtime(workspace.require(), provider_override=options.provider) as runtime:
         runtime.provider(options.provider)  # a bad key or price stops here, before anything is queued
@@ -92,6 +90,7 @@ def enqueue_run(workspace: Workspace, name: str, options: RunOptions | None = No
 
 def run_worker(
     workspace: Workspace,
+    workflows: Mapping[str, WorkflowDef],
     stop: threading.Event,
     *,
     concurrency: int | None = None,
@@ -104,7 +103,7 @@ def run_worker(
 
     Returns the number of runs this worker settled.
     """
-    engine = Engine(workspace, verbose=verbose, listen=True, concurrency=concurrency)
+    engine = Engine(workspace, workflows, verbose=verbose, listen=True, concurrency=concurrency)
     if not is_postgres(engine.url) and on_notice is not None:
         on_notice(SQLITE_NOTICE)
     engine.launch()
@@ -170,7 +169,7 @@ def _cancel_waiting(ids: list[str], statuses: dict[str, Any]) -> None:
 
 def _settle(engine: Engine, run: dict[str, Any], statuses: dict[str, Any]) -> None:
     assert engine.records is not None
-    workflow = load_workflow(run["workflow"])
+    workflow = pick_workflow(engine.workflows, run["workflow"])
     result = WorkflowResult(workflow=run["workflow"], run_id=run["run_id"], started_at=run["started_at"], dry_run=False)
     result.selected = len(run["entries"])
     state = StateFiles(engine.state_dir)

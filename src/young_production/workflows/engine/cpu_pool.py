@@ -28,8 +28,8 @@ from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ..config import TranscriptionConfig
-from ..errors import MediaError
+from ...config import TranscriptionConfig
+from ...errors import MediaError
 
 CHILD_EXIT_WAIT_SEC = 5.0
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "CT2_INTER_THREADS": "1"}
@@ -166,7 +166,7 @@ def _start_child(config: dict[str, Any], parent_pid: int, progress: Any = None) 
         os.environ[name] = value
     os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="yp-parent-watch", daemon=True).start()
-    from ..skills.transcription import Transcriber
+    from ...skills.dna.transcribe import Transcriber
 
     _transcriber = Transcriber(TranscriptionConfig.model_validate(config))
 

@@ -19,13 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, create_model, field_validator
 
-from ..ai.base import AIAnswer, AIProvider, AIRequest
-from ..config import AIConfig
-from ..errors import YPError
-from ..records import DECODED_FIELDS, SourceType, TranscriptSource, ViralDNA
-from ..transcript import Segment, Transcript
-from . import dna_rules
-from .ai_analysis import (
+from ...ai.base import AIAnswer, AIProvider, AIRequest
+from ...config import AIConfig
+from ...errors import YPError
+from ...records import DECODED_FIELDS, SourceType, TranscriptSource, ViralDNA
+from ...text.condense import condense_transcript
+from ...transcript import Segment, Transcript
+from . import rules as dna_rules
+from .decode import (
     _DATA_NOTE,
     _HOOK_PATTERNS,
     _HOOK_TASK,
@@ -38,7 +39,6 @@ from .ai_analysis import (
     DNAAnalysis,
     DNAAnalysisAnswer,
     OpenLoopAnswer,
-    condense_transcript,
     format_hook,
     format_open_loop,
     normalise_tags,
@@ -188,7 +188,7 @@ def with_payoff(open_loop: str, resolution: str | None, resolved_at: float | Non
 
 def analysis_of_entry(entry: ViralDNA) -> DNAAnalysis:
     """What an encoded entry holds, as an analysis whose unsure fields a model can fill."""
-    from ..ai.base import Usage
+    from ...ai.base import Usage
 
     return DNAAnalysis(
         perspective=entry.perspective, hook=entry.hook, hook_pattern=entry.hook_pattern,
@@ -233,7 +233,7 @@ def model_offer(ai: AIConfig, fields: Sequence[str], override: str | None = None
     """The model a workspace would ask for `fields`, and the most one call costs.
 
     With the rules configured, the offer names Claude, the provider a workspace adds first."""
-    from ..ai.router import ProviderPlan, estimate_cost
+    from ...ai.router import ProviderPlan, estimate_cost
 
     route = ProviderPlan(ai, override).route("S05")
     provider = route.provider if route.provider != "rules" else "anthropic"

@@ -8,8 +8,8 @@ web URL (say, marks a page as media), never a local path or a platform URL.
 
 from __future__ import annotations
 
-from ..media.sources import route_type
-from ..records import SourceType
+from ...media.sources import route_type
+from ...records import SourceType
 
 
 def classify_info_type(target: str, declared: SourceType | None = None) -> SourceType:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..config import TranscriptionConfig
-from ..errors import AccountError, MediaError
-from ..media import video
-from ..media.ocr import OcrEngine
-from ..media.scrape import ScrapedContent
-from ..media.whisper import WhisperEngine
-from ..records import TranscriptSource
-from ..transcript import Segment, Transcript
+from ...config import TranscriptionConfig
+from ...errors import AccountError, MediaError
+from ...media import video
+from ...media.ocr import OcrEngine
+from ...media.scrape import ScrapedContent
+from ...media.whisper import WhisperEngine
+from ...records import TranscriptSource
+from ...transcript import Segment, Transcript
 
 
 class Transcriber:

@@ -1,4 +1,6 @@
-"""What every workflow shares: run options, entry outcomes, the run result, last-run state files."""
+"""What every workflow shares: run options, entry outcomes, the run result, last-run state files.
+
+A workflow's own arguments are its own dataclass (`workflows.args`), carried in `RunOptions.args`."""
 
 from __future__ import annotations
 
@@ -14,51 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from .. import workspace_files
-from ..errors import YPError
+from ... import workspace_files
+from ...errors import YPError
 
 
-@dataclass
-class DecodeArgs:
-    """WF1's own arguments."""
-
-    unsure: bool = False  # `--unsure`: ask the model about the fields the rules left unsure
-    batch: bool = False  # `--batch`: prepare entries and send their analysis as one Message Batch
-
-
-@dataclass
-class LinkArgs:
-    """WF2's own arguments."""
-
-    production: str | None = None  # `--production`: only this one (id, prefix or title)
-    status: str | None = None  # productions in this status (default: linking.from_status)
-    again: bool = False  # `--again`: ask again about productions already decided
-    auto: bool = False  # `--yes`: decide by rule, without asking
-    min_score: float = 0.5  # with `auto`: link suggestions scoring at least this
-    top: int = 3  # with `auto`: at most this many
-    show: int | None = None  # suggestions shown per production (default: linking.suggestions)
-
-
-@dataclass
-class ScriptArgs:
-    """WF3's own arguments."""
-
-    production: str | None = None
-    status: str | None = None  # productions in this status (default: scripting.from_status)
-    next_status: str | None = None  # where a scripted production moves (default: scripting.next_status)
-
-
-@dataclass
-class EmpireArgs:
-    """WF4's and WF5's own arguments."""
-
-    empire: str | None = None  # `--empire`: only this one (name or id)
-    period: str | None = None  # `--period` (default: today's date)
-    source: str | None = None  # WF4 `--source`: api, export or ytdlp
-
-
-WorkflowArgs = DecodeArgs | LinkArgs | ScriptArgs | EmpireArgs
-A = TypeVar("A", DecodeArgs, LinkArgs, ScriptArgs, EmpireArgs)
+A = TypeVar("A")
 
 
 @dataclass
@@ -70,7 +32,7 @@ class RunOptions:
     workers: int | None = None
     retry_failed: bool = False
     provider: str | None = None  # `--provider`: one provider for every skill this run
-    args: WorkflowArgs | None = None  # DecodeArgs for WF1, LinkArgs for WF2, ScriptArgs for WF3, EmpireArgs for WF4/5
+    args: Any = None  # the workflow's own arguments, a dataclass (see workflows.args)
 
     def args_as(self, kind: type[A]) -> A:
         """This run's arguments as the workflow's own kind (its defaults when none were given)."""

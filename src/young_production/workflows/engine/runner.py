@@ -22,7 +22,7 @@ import socket
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -31,18 +31,17 @@ from typing import Any
 
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID
 
-from .. import workspace_files
-from ..ai.ledger import CostLedger
-from ..config import Workspace
-from ..errors import WorkspaceError
-from ..runtime import Runtime
-from ..skills.transcription import Transcriber
+from ... import workspace_files
+from ...ai.ledger import CostLedger
+from ...config import Workspace
+from ...errors import WorkspaceError
+from ...runtime import Runtime
+from ...skills.dna.transcribe import Transcriber
 from . import durable, logs
 from .attempts import adopt_pending, attempts_of, current_attempt, entry_base_id, next_attempt
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
-from . import registry, workflow as load_workflow
-from .durable import APP_NAME, EntryRef, WorkflowDef
+from .durable import APP_NAME, EntryRef, WorkflowDef, pick_workflow
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
 from .runs import RunRecords, finish_and_write_last_run, is_postgres, sqlite_engine
 
@@ -83,6 +82,7 @@ class Engine:
     def __init__(
         self,
         workspace: Workspace,
+        workflows: Mapping[str, WorkflowDef],
         *,
         provider_override: str | None = None,
         verbose: bool = False,
@@ -91,6 +91,9 @@ class Engine:
         concurrency: int | None = None,
     ):
         self.workspace = workspace.require()
+        # Every workflow this engine may run, by command name: their modules are imported by now,
+        # so DBOS knows each durable function before launch (the engine itself names none).
+        self.workflows = dict(workflows)
         pipeline = workspace.pipeline_config()
         self.settings = pipeline.engine
         self.url = system_database_url(workspace, self.settings.database_url or "")
@@ -137,7 +140,6 @@ class Engine:
         gc.freeze()
 
     def _start(self) -> None:
-        registry()  # DBOS must know every workflow before launch
         require_writable(self.state_dir)
         self.slot = ExecutorSlot.acquire(self.state_dir, self.workspace.root)
         self.call_owner = f"{self.slot.executor_id}#{uuid.uuid4().hex[:12]}"
@@ -245,11 +247,11 @@ class Engine:
         assert self.records is not None
         options = options or RunOptions()
         reporter = reporter or SilentReporter()
-        workflow = load_workflow(name)
+        workflow = pick_workflow(self.workflows, name)
         result = new_result(workflow.name, options.dry_run)
         self.runtime.provider(options.provider)  # a bad key or price stops here, before any work
         if options.dry_run:
-            return plan_workflow(self.runtime, name, options, reporter=reporter)
+            return plan_run(self.runtime, workflow, options, reporter=reporter)
         with self.recorded_run(workflow, options, result, reporter) as (entries, state):
             self._run_entries(workflow, entries, options, result, reporter, state)
         return result
@@ -357,13 +359,12 @@ class Engine:
         return args
 
 
-def plan_workflow(
-    runtime: Runtime, name: str, options: RunOptions | None = None, *, reporter: Reporter | None = None
+def plan_run(
+    runtime: Runtime, workflow: WorkflowDef, options: RunOptions | None = None, *, reporter: Reporter | None = None
 ) -> WorkflowResult:
     """A dry run: what the workflow would do and cost, with no engine, no network and no writes."""
     options = options or RunOptions(dry_run=True)
     reporter = reporter or SilentReporter()
-    workflow = load_workflow(name)
     result = new_result(workflow.name, dry_run=True)
     runtime.provider(options.provider)  # the same key and price checks a real run makes first
     entries = workflow.select(runtime, options)
@@ -399,7 +400,7 @@ def _shared_notion_pacer(workspace: Workspace, url: str) -> Any:
     config = workspace.store_config()
     if config.store != "notion":
         return None
-    from ..store.notion.client import Pacer
+    from ...store.notion.client import Pacer
     from .pacing import SharedPacer
 
     return SharedPacer(url, workspace.pipeline_config().engine.notion_writes_per_sec,
@@ -410,20 +411,3 @@ def _quiet_dbos(verbose: bool) -> None:
     level = logging.INFO if verbose else logging.ERROR
     for name in ("dbos", "sqlalchemy", "alembic"):
         logging.getLogger(name).setLevel(level)
-
-
-@contextmanager
-def engine_for(workspace: Workspace, **kwargs: Any) -> Iterator[Engine]:
-    """`with engine_for(workspace) as engine: engine.run("wf1")` for library users."""
-    engine = Engine(workspace, **kwargs)
-    with engine:
-        yield engine
-
-
-def run_workflow(
-    workspace: Workspace, name: str, options: RunOptions | None = None, *, reporter: Reporter | None = None
-) -> WorkflowResult:
-    """Run one workflow on a workspace from start to finish (launches and shuts down the engine)."""
-    options = options or RunOptions()
-    with engine_for(workspace, provider_override=options.provider) as engine:
-        return engine.run(name, options, reporter=reporter)

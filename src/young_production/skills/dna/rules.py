@@ -1,6 +1,6 @@
 """How the rule-based provider answers the WF1 analysis schemas (S05-S07, S09).
 
-Each analysis schema in `skills.ai_analysis` names one of these handlers as its
+Each analysis schema in `skills.dna.decode` names one of these handlers as its
 `answer_by_rules`; the handlers read the full timed segments from
 `request.inputs["segments"]` (falling back to `request.data` as untimed text) and the
 title from `request.inputs["title"]`, and fill the schema's fields from the text
@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..ai.base import AIRequest
-from ..errors import AIError
-from ..records import DECODED_FIELDS
-from ..text import confidence as sure
-from ..text.hooks import Hook, find_hook, intro_length, opening, pattern_evidence
-from ..text.keyphrases import TagSupport, niche_tags, tag_support
-from ..text.loops import Loop, best_loop, find_loops
-from ..text.perspective import best_sentence, claim_cue_weight, find_perspective, score_margin
-from ..text.sentences import Sentence, split_sentences
-from ..transcript import Segment
+from ...ai.base import AIRequest
+from ...errors import AIError
+from ...records import DECODED_FIELDS
+from ...text import confidence as sure
+from ...text.hooks import Hook, find_hook, intro_length, opening, pattern_evidence
+from ...text.keyphrases import TagSupport, niche_tags, tag_support
+from ...text.loops import Loop, best_loop, find_loops
+from ...text.perspective import best_sentence, claim_cue_weight, find_perspective, score_margin
+from ...text.sentences import Sentence, split_sentences
+from ...transcript import Segment
 
 Handler = Callable[["Material"], dict[str, Any]]
 

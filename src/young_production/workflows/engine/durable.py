@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 from dbos import DBOS
 from dbos._error import DBOSMaxStepRetriesExceeded
 
-from .. import __version__
-from ..ai.answers import answer_scope
-from ..ai.metered import billing_run
-from ..errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
-from ..runtime import Runtime
+from ... import __version__
+from ...ai.answers import answer_scope
+from ...ai.metered import billing_run
+from ...errors import AccountError, BudgetExceeded, ConfigError, NotFound, TransientError, YPError
+from ...runtime import Runtime
 from . import activity, logs
 from .base import EntryOutcome, Outcome, RunOptions
 from .cpu_pool import CpuPool, needs_cpu
@@ -74,6 +74,14 @@ class WorkflowDef:
     run_args: Callable[[Runtime, RunOptions], dict[str, Any]] | None = None
     # Why a run selected nothing, and what to do about it (one line for a person).
     explain_empty: Callable[[Runtime, RunOptions], str] | None = None
+
+
+def pick_workflow(workflows: Mapping[str, WorkflowDef], name: str) -> WorkflowDef:
+    """The workflow `name` ("wf1" or "WF1") among `workflows`; an unknown name is a user error."""
+    found = workflows.get(name.strip().lower())
+    if found is None:
+        raise YPError(f"unknown workflow {name!r}: use one of {', '.join(sorted(workflows))}")
+    return found
 
 
 # ---- what steps see (set by the engine running in this process) -------------------------------
