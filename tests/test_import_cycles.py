@@ -108,3 +108,48 @@ def test_no_import_cycles() -> None:
     graph = import_graph()
     assert len(graph) > 100 and graph[f"{PACKAGE}.workflows.wf5"]
     assert cycles(graph) == []
+
+
+def all_imports(name: str) -> set[str]:
+    """Every package module `name` imports, at the top or inside a function."""
+    path = SRC / (name.replace(".", "/") + ".py")
+    package = name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {target for target in found if target.startswith(PACKAGE)}
+
+
+def test_the_engine_names_no_workflow() -> None:
+    """The engine is handed its workflows (`Engine(workspace, registry())`); it imports none of them,
+    nor the registry, nor another workflow's helpers: its arrows point down only."""
+    engine = f"{PACKAGE}.workflows.engine"
+    modules = [_module_name(p) for p in (SRC / PACKAGE / "workflows" / "engine").glob("*.py") if p.name != "__init__.py"]
+    assert len(modules) >= 10
+    upward = {
+        module: sorted(t for t in all_imports(module)
+                       if t.startswith(f"{PACKAGE}.workflows.") and not t.startswith(engine + ".") and t != engine
+                       or t in (f"{PACKAGE}.workflows", f"{PACKAGE}.workflows.registry"))
+        for module in modules
+    }
+    assert {module: found for module, found in upward.items() if found} == {}
+
+
+def test_no_workflow_borrows_from_another() -> None:
+    """What two workflows share lives in a module of its own (empire_runs, args), never in one of them.
+    (wf1_batch is WF1's batch mode, so it may use wf1.)"""
+    family = {"wf1": "wf1", "wf1_batch": "wf1", "wf2": "wf2", "wf3": "wf3", "wf4": "wf4", "wf5": "wf5"}
+    borrowed = {
+        name: sorted(t for t in all_imports(f"{PACKAGE}.workflows.{name}")
+                     if t.startswith(f"{PACKAGE}.workflows.") and family.get(t.split(".")[2]) not in (None, family[name]))
+        for name in family
+    }
+    assert {name: found for name, found in borrowed.items() if found} == {}
