@@ -69,8 +69,7 @@ LAST_RUN_JSON = WorkspaceFile("state/{workflow}_last_run.json", "json", "the see
 AI_COSTS_JSON = WorkspaceFile("state/ai_costs.json", "json", "the seed's AI cost totals (daily, monthly, per skill, "
                               "per workflow)", rebuilt_from="the AI calls in state.db")
 PROCESSED_JSON = WorkspaceFile("state/processed_entries.json", "json", "the seed's list of entries each workflow "
-                               "finished", rebuilt_from="the records themselves (an encoded entry has its "
-                               "perspective)")
+                               "finished, written at each run's end", rebuilt_from="the finished entries in the engine database")
 EMBEDDINGS_DB = WorkspaceFile("state/embeddings/embeddings.sqlite", "sqlite", "WF2's cache of reference embeddings",
                               rebuilt_from="the references' text, by the bundled embedding model")
 LOCKS_DIR = WorkspaceFile("state/locks", "folder", "run locks and Notion create locks (held while a run goes)",

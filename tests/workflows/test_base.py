@@ -31,17 +31,38 @@ def test_last_run_file_has_the_seed_shape_and_is_written_from_the_run_record(tmp
     records.close()
 
 
-def test_mark_processed_is_idempotent_and_thread_safe(tmp_path: Path) -> None:
+def test_processed_entries_file_is_written_from_the_records_idempotently_and_across_threads(tmp_path: Path) -> None:
     state = StateFiles(tmp_path)
+    records = RunRecords(f"sqlite:///{tmp_path / 'engine.sqlite'}")
+    result = new_result("WF1", dry_run=False)
+    records.start_run(result.run_id, "WF1", "executor-0", {}, "running")
     ids = [f"id-{i}" for i in range(40)]
-    threads = [threading.Thread(target=lambda i=i: state.mark_processed("viral_dna", i)) for i in ids * 2]
+    threads = [threading.Thread(target=lambda i=i: records.mark_finished("viral_dna", "WF1", result.run_id, i))
+               for i in ids * 2]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    records.mark_finished("productions", "WF3", result.run_id, "p-1")
+    assert not state.processed_path.exists()  # written at the run's end, from the records
+    finish_and_write_last_run(records, state, result, "finished")
     data = state.processed()
-    assert sorted(data["viral_dna"]) == sorted(ids)
-    assert data["productions"] == []
+    assert sorted(data["viral_dna"]) == sorted(ids) and data["productions"] == ["p-1"]
+    records.close()
+
+
+def test_an_older_workspaces_processed_file_is_adopted_once(tmp_path: Path) -> None:
+    state = StateFiles(tmp_path)
+    state.write_processed({"viral_dna": ["old-1", "old-2"], "productions": ["p-old"]})
+    records = RunRecords(f"sqlite:///{tmp_path / 'engine.sqlite'}")
+    records.adopt_processed_file(state)
+    records.adopt_processed_file(state)  # a second launch adds nothing
+    records.mark_finished("viral_dna", "WF1", "run-1", "new-1")
+    result = new_result("WF1", dry_run=False)
+    records.start_run(result.run_id, "WF1", "executor-0", {}, "running")
+    finish_and_write_last_run(records, state, result, "finished")
+    assert state.processed() == {"viral_dna": ["old-1", "old-2", "new-1"], "productions": ["p-old"]}
+    records.close()
 
 
 def test_an_outcome_status_is_one_of_the_enum_and_checkpoints_hold_plain_strings() -> None:

@@ -7,11 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from young_production import workspace_files
 from young_production.config import Workspace
 from young_production.demo import prepare_demo_workspace
 from young_production.runtime import Runtime
@@ -160,6 +163,18 @@ def test_limit_processes_only_n(tmp_path: Path, sample_http: SampleServer, trans
     assert statuses.count(DNAStatus.ENCODED) == 1
 
 
+def _finished_count(workspace: Workspace) -> int:
+    """Entries the engine has recorded as finished (read-only; 0 before its tables exist)."""
+    path = workspace.path(workspace_files.ENGINE_DB)
+    if not path.exists():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+            return db.execute("SELECT count(*) FROM yp_finished_entries WHERE collection = 'viral_dna'").fetchone()[0]
+    except sqlite3.OperationalError:  # the table is not made yet
+        return 0
+
+
 def _yp(*args: str) -> list[str]:
     return [sys.executable, "-m", "young_production", *args]
 
@@ -175,14 +190,13 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, sample_http: Samp
         add_dna(store, url)
     store.close()
 
-    processed = workspace.state_dir / "processed_entries.json"
     proc = subprocess.Popen(
         _yp("-w", str(workspace.root), "run", "wf1", "--workers", "1"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "120"},
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if processed.exists() and json.loads(processed.read_text())["viral_dna"]:
+        if _finished_count(workspace) > 0:
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be interrupted"
@@ -199,7 +213,7 @@ def test_killed_run_resumes_without_duplicates(tmp_path: Path, sample_http: Samp
     entries = list(iter_records(store, ViralDNA))
     assert len(entries) == len(targets)
     assert all(e.status is DNAStatus.ENCODED for e in entries)
-    ids = json.loads(processed.read_text())["viral_dna"]
+    ids = json.loads((workspace.state_dir / "processed_entries.json").read_text())["viral_dna"]
     assert sorted(ids) == sorted(e.id for e in entries) and len(ids) == len(set(ids))
     # Entries finished before the kill were not touched again.
     for entry in done_before:

@@ -30,7 +30,7 @@ from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, Workflo
 from .engine.durable import active_runtime, durable_step, reason_of, stop_reason
 from .engine.runner import Engine
 from .engine.runs import finish_and_write_last_run
-from .wf1 import NAME, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
+from .wf1 import NAME, WORKFLOW, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
 
 BATCH_WORKFLOW = "yp.wf1.batch"
 POLL_SEC = 600.0  # between looks at a running batch; `--resume` wakes the workflow sooner
@@ -186,7 +186,7 @@ def collect_wf1_batches(engine: Engine, *, wait_sec: float = 30.0, reporter: Rep
             entry = EntryOutcome.from_dict(data)
             result.entries.append(entry)
             if entry.status == "done":
-                state.mark_processed("viral_dna", entry.id)
+                engine.records.mark_finished(WORKFLOW.collection, NAME, result.run_id, entry.id)
             if reporter is not None:
                 reporter.entry_done(entry)
     result.selected = len(result.entries)

@@ -248,7 +248,7 @@ def run_interactive(
             outcome.workflow_id = workflow_id
             result.entries.append(outcome)
             if outcome.status == "done":
-                state.mark_processed(workflow.collection, outcome.id)
+                engine.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
             reporter.entry_done(outcome)
     return result
 

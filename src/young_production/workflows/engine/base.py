@@ -4,11 +4,9 @@ A workflow's own arguments are its own dataclass (`workflows.args`), carried in 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import tempfile
-import threading
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
@@ -170,13 +168,12 @@ def write_json_atomic(path: Path, data: Any) -> None:
 class StateFiles:
     """The seed's files in the workspace's state folder: `<wf>_last_run.json` and `processed_entries.json`.
 
-    A last-run file is written from the run's record (`runs.finish_and_write_last_run`), never
-    kept beside it: the record is the source, the file its copy in the seed's shape.
+    Both are written from the engine's records at a run's end (`runs.finish_and_write_last_run`),
+    never kept beside them: the records are the source, the files their copies in the seed's shape.
     """
 
     def __init__(self, state_dir: Path):
         self.dir = state_dir
-        self._lock = threading.Lock()
 
     def last_run_path(self, workflow: str) -> Path:
         return self.dir / workspace_files.LAST_RUN_JSON.relative(workflow).rsplit("/", 1)[-1]
@@ -197,18 +194,8 @@ class StateFiles:
             return {"viral_dna": [], "productions": []}
         return json.loads(self.processed_path.read_text(encoding="utf-8"))
 
-    def mark_processed(self, collection: str, record_id: str) -> None:
-        """Record an entry as processed (idempotent; safe across threads and processes)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        locks = self.dir / workspace_files.LOCKS_DIR.filename
-        locks.mkdir(parents=True, exist_ok=True)
-        with self._lock, open(locks / "processed.lock", "a") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            data = self.processed()
-            ids = data.setdefault(collection, [])
-            if record_id not in ids:
-                ids.append(record_id)
-                write_json_atomic(self.processed_path, data)
+    def write_processed(self, data: dict[str, list[str]]) -> None:
+        write_json_atomic(self.processed_path, data)
 
 
 class Reporter(Protocol):

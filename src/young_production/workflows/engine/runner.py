@@ -165,6 +165,7 @@ class Engine:
                 on_conflict="always_update",
             )
         self.records = RunRecords(self.url)
+        self.records.adopt_processed_file(StateFiles(self.state_dir))
         durable.attach_records(self.records)
         self.records.interrupt_runs_of(self.executor_id)  # a run this slot drove before a crash
         self.adopt_orphans(at_launch=True)
@@ -320,7 +321,7 @@ class Engine:
                         continue
                     result.entries.append(outcome)
                     if outcome.status == "done":
-                        state.mark_processed(workflow.collection, outcome.id)
+                        self.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
                     reporter.entry_done(outcome)
                     submit_next()
         except BaseException:

@@ -4,6 +4,8 @@
   ledger, the state files and the DBOS workflow attributes), with its options and
   final summary.
 - `yp_run_entries`: which durable workflow served which entry in which run.
+- `yp_finished_entries`: every entry a workflow finished, by collection, as it finished;
+  the seed's `state/processed_entries.json` is written from it at each run's end.
 - `yp_executors`: a heartbeat per process, so a worker can tell that another one
   (perhaps on another machine) is gone and adopt its pending work.
 - `yp_decisions`: every decision a person made (WF2 approvals), with what was shown.
@@ -15,6 +17,7 @@ the shared Postgres database when several workers split the work.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -47,6 +50,16 @@ run_entries_table = sa.Table(
     sa.Column("entry_id", sa.String(120), primary_key=True),
     sa.Column("workflow_id", sa.String(300), nullable=False),
     sa.Column("title", sa.Text),
+)
+
+finished_table = sa.Table(
+    "yp_finished_entries",
+    metadata,
+    sa.Column("collection", sa.String(32), primary_key=True),  # viral_dna, productions, empires
+    sa.Column("entry_id", sa.String(120), primary_key=True),
+    sa.Column("workflow", sa.String(16), nullable=False),
+    sa.Column("run_id", sa.String(40)),
+    sa.Column("finished_ns", sa.BigInteger, nullable=False),  # when, in ns since the epoch (orders the file)
 )
 
 executors_table = sa.Table(
@@ -173,6 +186,36 @@ class RunRecords:
         )
         with self.engine.begin() as db:
             db.execute(statement)
+
+    def mark_finished(self, collection: str, workflow: str, run_id: str | None, entry_id: str,
+                      at_ns: int | None = None) -> None:
+        """An entry the workflow finished (idempotent: the first finish is kept)."""
+        insert = (postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(finished_table)
+        statement = insert.values(collection=collection, entry_id=entry_id, workflow=workflow, run_id=run_id,
+                                  finished_ns=time.time_ns() if at_ns is None else at_ns).on_conflict_do_nothing()
+        with self.engine.begin() as db:
+            db.execute(statement)
+
+    def finished_entries(self) -> dict[str, list[str]]:
+        """Every finished entry's id by collection, in the order they finished."""
+        query = sa.select(finished_table.c.collection, finished_table.c.entry_id).order_by(
+            finished_table.c.finished_ns, finished_table.c.entry_id)
+        found: dict[str, list[str]] = {"viral_dna": [], "productions": []}
+        with self.engine.connect() as db:
+            for collection, entry_id in db.execute(query):
+                found.setdefault(collection, []).append(entry_id)
+        return found
+
+    def adopt_processed_file(self, state: StateFiles) -> None:
+        """A workspace from before this table: take the ids its processed_entries.json lists, once."""
+        with self.engine.connect() as db:
+            if db.execute(sa.select(finished_table.c.entry_id).limit(1)).first() is not None:
+                return
+        order = 0  # before anything finished since, in the file's order
+        for collection, ids in state.processed().items():
+            for entry_id in ids if isinstance(ids, list) else []:
+                order += 1
+                self.mark_finished(str(collection), "", None, str(entry_id), at_ns=order)
 
     def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
         with self.engine.begin() as db:
@@ -303,10 +346,12 @@ class RunRecords:
 
 
 def finish_and_write_last_run(records: RunRecords, state: StateFiles, result: WorkflowResult, status: str) -> None:
-    """Record the run's end, then write the seed's `<wf>_last_run.json` from that record."""
+    """Record the run's end, then write the seed's `<wf>_last_run.json` and `processed_entries.json`
+    from the records (the files are copies in the seed's shape, never kept beside them)."""
     records.finish_run(result.run_id, status, result.summary())
     run = records.get_run(result.run_id)
     state.write_last_run(result.workflow, run["summary"] if run and run["summary"] else result.summary())
+    state.write_processed(records.finished_entries())
 
 
 def _run_row(row: Any) -> dict[str, Any]:

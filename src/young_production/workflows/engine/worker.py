@@ -185,6 +185,6 @@ def _settle(engine: Engine, run: dict[str, Any], statuses: dict[str, Any]) -> No
         outcome.workflow_id = entry["workflow_id"]
         result.entries.append(outcome)
         if outcome.status == "done":
-            state.mark_processed(workflow.collection, outcome.id)
+            engine.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
     result.close()
     finish_and_write_last_run(engine.records, state, result, "stopped" if result.stopped_reason else "finished")
