@@ -73,7 +73,7 @@ def run_demo(
             store = engine.runtime.store
             for sample in SAMPLES:
                 entry, created = add_dna(store, server.url(sample.path), title=sample.title, tags=["youtube"])
-                say(f"  {'added' if created else 'have'} {entry.source_type.value if entry.source_type else '?':>10}  {sample.title}")
+                say(f"  {'added' if created else 'have'}  {sample.title}")  # its kind is found when WF1 reads it
             results["wf1"] = engine.run("wf1", reporter=reporter_for("WF1"))
             show_unsure(engine.runtime.ai, store, say)
 

@@ -44,3 +44,23 @@ def test_a_transcription_in_the_pool_reports_how_far_it_has_got() -> None:
     assert transcript.segments and heard, "no progress was reported"
     assert [done for done, _ in heard] == sorted(done for done, _ in heard)
     assert all(total == 60.0 for _, total in heard) and heard[-1][0] <= transcript.segments[-1].end + 1
+
+
+def test_the_progress_line_stays_one_line_at_80_columns() -> None:
+    """A long title ends in "…" on the bar's line instead of wrapping under it."""
+    import io
+
+    from young_production.cli.render import RichReporter
+    from young_production.workflows.engine.base import EntryOutcome
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=False)
+    reporter = RichReporter(console, "WF1")
+    reporter.start(2)
+    reporter.entry_done(EntryOutcome(id="a", title="From 47 subscribers to a million views (speech clip, no captions)",
+                                     status="done"))
+    reporter.finish()
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("WF1") and "1/2" in lines[0] and lines[0].rstrip().endswith("…")
+    assert console.measure(lines[0]).maximum <= 80

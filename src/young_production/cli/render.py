@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from ..doctor import FileInfo
@@ -20,15 +20,22 @@ class ActivityColumn(ProgressColumn):
 
     max_refresh = 1.0
 
+    def __init__(self) -> None:
+        # One line whatever the terminal's width: what does not fit ends in "…" instead of wrapping
+        # under the bar (where it reads as a second, broken progress line).
+        super().__init__(table_column=Column(no_wrap=True, overflow="ellipsis", min_width=8))
+
     def render(self, task: Task) -> Text:
         from ..workflows.engine import activity
 
         doing = activity.now()
         if not doing:
-            return Text.from_markup(str(task.fields.get("last", "")))  # the last finished entry (escaped)
+            last = Text.from_markup(str(task.fields.get("last", "")))  # the last finished entry (escaped)
+            last.no_wrap, last.overflow = True, "ellipsis"
+            return last
         shown = [f"{short(title, 32)}: {step}" for title, step in doing[:2]]
         more = f" (+{len(doing) - 2})" if len(doing) > 2 else ""
-        return Text(" · ".join(shown) + more, style="cyan")
+        return Text(" · ".join(shown) + more, style="cyan", no_wrap=True, overflow="ellipsis")
 
 
 class RichReporter:
@@ -45,7 +52,7 @@ class RichReporter:
             return
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=24),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             ActivityColumn(),
@@ -59,7 +66,7 @@ class RichReporter:
         if self.progress is None or self.task is None:
             return
         mark = {"done": "[green]ok[/]", "failed": "[red]failed[/]"}.get(outcome.status, safe(outcome.status))
-        self.progress.update(self.task, advance=1, last=f"{mark} {safe(outcome.title[:40])}")
+        self.progress.update(self.task, advance=1, last=f"{mark} {safe(short(outcome.title, 40))}")
 
     def finish(self) -> None:
         if self.progress is not None:
