@@ -51,7 +51,6 @@ from .engine.durable import (
     STOPPING,
     EntryRef,
     WorkflowDef,
-    active_runtime,
     durable_step,
     entry_workflow,
     reason_of,
@@ -66,9 +65,8 @@ NAME = "WF1"
 
 
 @durable_step("wf1.read")
-def read_source(entry: dict[str, Any]) -> dict[str, Any]:
+def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
     """S08 + S18 + S04: the entry's transcript, and what the source says about itself."""
-    runtime = active_runtime()
     record = ViralDNA.model_validate(entry)
     if not record.url:
         raise YPError("the entry has no URL or file path")
@@ -94,9 +92,10 @@ def read_source(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def analysis_of(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+def analysis_of(
+    runtime: Runtime, run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]
+) -> dict[str, Any]:
     """S05-S07 + S09: perspective, hook, open loop and niche tags."""
-    runtime = active_runtime()
     transcript = transcript_of(source)
     common: dict[str, Any] = dict(title=source.get("title") or entry.get("title") or "",
                                   source_type=SourceType(source["source_type"]),
@@ -112,10 +111,9 @@ def analysis_of(run: dict[str, Any], entry: dict[str, Any], source: dict[str, An
 
 
 @durable_step("wf1.fill")
-def fill_unsure(run: dict[str, Any], entry_id: str) -> dict[str, Any]:
+def fill_unsure(runtime: Runtime, run: dict[str, Any], entry_id: str) -> dict[str, Any]:
     """`--unsure`: the model's answer to an encoded entry's unsure fields, as the update to write
     (a paid call: checkpointed, never bought twice)."""
-    runtime = active_runtime()
     record = runtime.store.get(ViralDNA, entry_id)
     before = analysis_of_entry(record)
     after = cascade(before, runtime.provider(run.get("provider")), stored_transcript(record), title=record.title,
@@ -129,22 +127,24 @@ analyse = durable_step("wf1.analyse")(analysis_of)
 
 
 @durable_step("wf1.analyse_and_write")
-def analyse_and_write(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+def analyse_and_write(
+    runtime: Runtime, run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]
+) -> dict[str, Any]:
     """The free rule-based analysis and the write in one step: redoing the analysis costs
     nothing, so it needs no checkpoint of its own (one fewer per entry)."""
-    analysis = analysis_of(run, entry, source)
-    return {**write_entry(entry["id"], decoded_changes(entry, source, analysis)), "analysis": analysis}
+    analysis = analysis_of(runtime, run, entry, source)
+    return {**write_entry(runtime, entry["id"], decoded_changes(entry, source, analysis)), "analysis": analysis}
 
 
-def write_entry(entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+def write_entry(runtime: Runtime, entry_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """S03: one update with every decoded field; returns the title the entry ends with."""
-    written = update_entry(active_runtime().store, ViralDNA, entry_id, changes)
+    written = update_entry(runtime.store, ViralDNA, entry_id, changes)
     return {"title": written.title}
 
 
-def mark_entry_failed(entry_id: str, reason: str) -> None:
+def mark_entry_failed(runtime: Runtime, entry_id: str, reason: str) -> None:
     update_entry(
-        active_runtime().store,
+        runtime.store,
         ViralDNA,
         entry_id,
         {"status": DNAStatus.FAILED, "error_reason": reason[:1900], "processed_at": utcnow()},

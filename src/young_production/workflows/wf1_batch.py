@@ -24,10 +24,11 @@ from ..ai.ledger import CostLedger
 from ..ai.router import ProviderPlan
 from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
 from ..records import SourceType, ViralDNA
+from ..runtime import Runtime
 from ..skills.dna.decode import DNAAnalysisAnswer, analysis_from_answer, dna_request
 from .args import DecodeArgs
 from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
-from .engine.durable import active_runtime, durable_step, reason_of, stop_reason
+from .engine.durable import durable_step, reason_of, stop_reason
 from .engine.runner import Engine
 from .engine.runs import finish_and_write_last_run
 from .wf1 import NAME, WORKFLOW, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
@@ -52,9 +53,8 @@ def require_claude_for_batches(runtime_ai: Any, override: str | None) -> None:
 
 
 @durable_step("wf1.batch_submit", attempts=1)
-def submit(run: dict[str, Any], prepared: list[dict[str, Any]]) -> str:
+def submit(runtime: Runtime, run: dict[str, Any], prepared: list[dict[str, Any]]) -> str:
     """Build every prepared entry's request from its checkpointed read, and send one batch."""
-    runtime = active_runtime()
     items = []
     for item in prepared:
         source = DBOS.retrieve_workflow(item["workflow_id"]).get_result()["source"]
@@ -73,14 +73,13 @@ def submit(run: dict[str, Any], prepared: list[dict[str, Any]]) -> str:
 
 
 @durable_step("wf1.batch_collect")
-def collect(batch_id: str, prepared: list[dict[str, Any]]) -> dict[str, Any]:
+def collect(runtime: Runtime, batch_id: str, prepared: list[dict[str, Any]]) -> dict[str, Any]:
     """Write back every answer of the batch if it has ended; else say it is still running."""
-    runtime = active_runtime()
     by_id = {item["id"]: item for item in prepared}
     outcomes: list[dict[str, Any]] = []
 
     def deliver(result: BatchResult) -> None:
-        outcome = write_back(result, by_id)
+        outcome = write_back(runtime, result, by_id)
         if outcome is not None:
             outcomes.append(outcome.to_dict())
 
@@ -88,9 +87,8 @@ def collect(batch_id: str, prepared: list[dict[str, Any]]) -> dict[str, Any]:
     return {"pending": bool(report.pending_batches), "outcomes": outcomes}
 
 
-def write_back(result: BatchResult, prepared: dict[str, dict[str, Any]]) -> EntryOutcome | None:
+def write_back(runtime: Runtime, result: BatchResult, prepared: dict[str, dict[str, Any]]) -> EntryOutcome | None:
     """One answer onto its entry; None when there is nothing to write (gone or already written)."""
-    runtime = active_runtime()
     entry_id = result.entry_id or result.custom_id
     item = prepared.get(entry_id)
     try:
@@ -106,7 +104,7 @@ def write_back(result: BatchResult, prepared: dict[str, dict[str, Any]]) -> Entr
             source = DBOS.retrieve_workflow(item["workflow_id"]).get_result()["source"]
             payload = entry.model_dump(mode="json")
             as_dict = {**analysis.__dict__, "usage": analysis.usage.__dict__}
-            written = write_entry(entry_id, decoded_changes(payload, source, as_dict))
+            written = write_entry(runtime, entry_id, decoded_changes(payload, source, as_dict))
             outcome.title = written["title"]
             outcome.detail = decoded_detail(source, as_dict)
         except YPError as exc:
@@ -116,7 +114,7 @@ def write_back(result: BatchResult, prepared: dict[str, dict[str, Any]]) -> Entr
     else:
         outcome.status, outcome.error = "failed", result.error or "the batch answer was rejected"
     if outcome.status == "failed":
-        mark_entry_failed(entry_id, outcome.error or "")
+        mark_entry_failed(runtime, entry_id, outcome.error or "")
     return outcome
 
 

@@ -46,7 +46,6 @@ from .engine.durable import (
     EntryRef,
     WorkflowDef,
     active_records,
-    active_runtime,
     durable_step,
     entry_workflow,
     reason_of,
@@ -80,9 +79,8 @@ def ranker(runtime: Runtime, run_id: str) -> LinkRanker:
 
 
 @durable_step("wf2.suggest")
-def suggest(run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, Any]]:
+def suggest(runtime: Runtime, run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, Any]]:
     """S16: the best references for the production, with their scores, reasons and matching tags."""
-    runtime = active_runtime()
     record = Production.model_validate(production)
     tags: list[str] = []
     for empire_id in record.empire_ids[:1]:
@@ -99,16 +97,16 @@ def suggest(run: dict[str, Any], production: dict[str, Any]) -> list[dict[str, A
 
 
 @durable_step("wf2.keep_decision")
-def keep_decision(run: dict[str, Any], production_id: str, record: dict[str, Any]) -> str:
+def keep_decision(runtime: Runtime, run: dict[str, Any], production_id: str, record: dict[str, Any]) -> str:
     """Log the decision; when it was made (a rerun reads it back, and counts it as decided earlier)."""
     active_records().record_decision(NAME, production_id, record["action"], record, run_id=run.get("run_id"))
     return now_iso()
 
 
 @durable_step("wf2.link")
-def link(production_id: str, dna_ids: list[str]) -> int:
+def link(runtime: Runtime, production_id: str, dna_ids: list[str]) -> int:
     """Add the approved references (existing links kept, none duplicated); how many are linked now."""
-    updated = active_runtime().store.add_relations(Production, production_id, "dna_ids", dna_ids)
+    updated = runtime.store.add_relations(Production, production_id, "dna_ids", dna_ids)
     return len(updated.dna_ids)
 
 

@@ -44,7 +44,6 @@ from .engine.durable import (
     STOPPING,
     EntryRef,
     WorkflowDef,
-    active_runtime,
     durable_step,
     entry_workflow,
     reason_of,
@@ -62,9 +61,8 @@ def draft_options(runtime: Runtime) -> DraftOptions:
 
 
 @durable_step("wf3.draft")
-def draft(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
+def draft(runtime: Runtime, run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
     """S14 + S15 + originality + S19-S21: the whole draft, rendered as page blocks; writes nothing."""
-    runtime = active_runtime()
     record = Production.model_validate(production)
     inputs = load_inputs(runtime.store, record)
     provider = runtime.provider(run.get("provider"))
@@ -77,9 +75,9 @@ def draft(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
 
 
 @durable_step("wf3.write")
-def write(production_id: str, blocks: list[dict[str, Any]], next_status: str) -> None:
+def write(runtime: Runtime, production_id: str, blocks: list[dict[str, Any]], next_status: str) -> None:
     """The draft as one marked section, then the status moved on (in that order)."""
-    store = active_runtime().store
+    store = runtime.store
     store.write_section(production_id, SECTION, [Block.model_validate(b) for b in blocks])
     store.update(Production, production_id, {"status": parse_status(next_status)})
 

@@ -65,7 +65,7 @@ from ..youtube.stats import VideoStats
 from .engine.logs import log_event
 from .args import EmpireArgs
 from .engine.base import EntryOutcome, RunOptions
-from .engine.durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .engine.durable import STOPPING, EntryRef, WorkflowDef, durable_step, entry_workflow, reason_of
 from .empire_runs import PROPOSED, empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF4"
@@ -75,9 +75,8 @@ NAME = "WF4"
 
 
 @durable_step("wf4.fetch")
-def fetch(empire: dict[str, Any]) -> dict[str, Any]:
+def fetch(runtime: Runtime, empire: dict[str, Any]) -> dict[str, Any]:
     """S10: the channel's videos and counts (network; the only step that spends quota)."""
-    runtime = active_runtime()
     record = Empire.model_validate(empire)
     productions = empire_productions(runtime.store, record.id or "")
     latest_import = snapshot_store(runtime).latest_import(channel_keys(record))
@@ -91,15 +90,14 @@ def fetch(empire: dict[str, Any]) -> dict[str, Any]:
 
 
 @durable_step("wf4.record")
-def record_snapshots(channel: str, videos: list[dict[str, Any]]) -> int:
+def record_snapshots(runtime: Runtime, channel: str, videos: list[dict[str, Any]]) -> int:
     """Dated snapshots of what was read (the same snapshot twice is stored once)."""
-    return snapshot_store(active_runtime()).record((VideoStats.from_json(v) for v in videos), channel)
+    return snapshot_store(runtime).record((VideoStats.from_json(v) for v in videos), channel)
 
 
 @durable_step("wf4.score")
-def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
+def score(runtime: Runtime, empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
     """S11 over every recorded video of the channel; S03 write-back to the Empire's Productions."""
-    runtime = active_runtime()
     record = Empire.model_validate(empire)
     if channel_id and not record.youtube_channel_id:  # next reviews skip the handle look-up
         record = runtime.store.update(Empire, record.id or "", {"youtube_channel_id": channel_id})
@@ -121,9 +119,8 @@ def score(empire: dict[str, Any], channel_id: str | None) -> dict[str, Any]:
 
 
 @durable_step("wf4.patterns")
-def patterns(empire_id: str) -> list[dict[str, Any]]:
+def patterns(runtime: Runtime, empire_id: str) -> list[dict[str, Any]]:
     """S12 from the scores just written on the Empire's Productions: the computation WF5 shares."""
-    runtime = active_runtime()
     productions = empire_productions(runtime.store, empire_id)
     settings = runtime.pipeline.outliers
     lifts = empire_lifts(productions, dna_of_productions(runtime.store, productions), method=settings.method,
@@ -132,19 +129,17 @@ def patterns(empire_id: str) -> list[dict[str, Any]]:
 
 
 @durable_step("wf4.review")
-def review(run: dict[str, Any], empire: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
+def review(runtime: Runtime, run: dict[str, Any], empire: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
     """S13's written review (one call; the rule provider states the numbers)."""
-    runtime = active_runtime()
     answer, usage = review_report(runtime.provider(run.get("provider")), empire.get("name") or "", facts,
                                   workflow=NAME, entry_id=empire.get("id"))
     return {"review": answer.model_dump(), "cost_usd": usage.cost_usd}
 
 
 @durable_step("wf4.publish")
-def publish(empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: list[dict[str, Any]],
+def publish(runtime: Runtime, empire: dict[str, Any], period: str, scored: dict[str, Any], lifts: list[dict[str, Any]],
             facts: dict[str, Any], written_review: dict[str, Any], notes: list[str], source: str = "") -> dict[str, Any]:
     """S13: the report's files, its Report record (charts as images) and the Empire's list of reports."""
-    runtime = active_runtime()
     record = Empire.model_validate(empire)
     points = unpack_points(scored["points"])
     scores = {k: OutlierScore.from_json(s) for k, s in scored["scores"].items()}

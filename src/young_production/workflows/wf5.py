@@ -35,7 +35,7 @@ from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, 
 from ..store.base import iter_records
 from .args import EmpireArgs
 from .engine.base import EntryOutcome, RunOptions
-from .engine.durable import STOPPING, EntryRef, WorkflowDef, active_runtime, durable_step, entry_workflow, reason_of
+from .engine.durable import STOPPING, EntryRef, WorkflowDef, durable_step, entry_workflow, reason_of
 from .empire_runs import empire_ref, report_folder, review_period, select_empires
 
 NAME = "WF5"
@@ -67,29 +67,28 @@ def gather_proposals(runtime: Runtime) -> list[dict[str, Any]]:
 
 
 @durable_step("wf5.gather")
-def gather(empire: dict[str, Any]) -> dict[str, Any]:
-    return gather_ideas(active_runtime(), Empire.model_validate(empire))
+def gather(runtime: Runtime, empire: dict[str, Any]) -> dict[str, Any]:
+    return gather_ideas(runtime, Empire.model_validate(empire))
 
 
 @durable_step("wf5.create")
-def create(empire_id: str, ideas: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
-    return create_ideas(active_runtime().store, empire_id, [Idea(**i) for i in ideas], period)
+def create(runtime: Runtime, empire_id: str, ideas: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
+    return create_ideas(runtime.store, empire_id, [Idea(**i) for i in ideas], period)
 
 
 @durable_step("wf5.clusters")
-def clusters() -> list[dict[str, Any]]:
-    return gather_proposals(active_runtime())
+def clusters(runtime: Runtime) -> list[dict[str, Any]]:
+    return gather_proposals(runtime)
 
 
 @durable_step("wf5.propose")
-def propose(proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return create_proposals(active_runtime().store, [_proposal(p) for p in proposals])
+def propose(runtime: Runtime, proposals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return create_proposals(runtime.store, [_proposal(p) for p in proposals])
 
 
 @durable_step("wf5.publish")
-def publish(scope: dict[str, Any], period: str, found: dict[str, Any], made: list[dict[str, Any]]) -> dict[str, Any]:
+def publish(runtime: Runtime, scope: dict[str, Any], period: str, found: dict[str, Any], made: list[dict[str, Any]]) -> dict[str, Any]:
     """The report's files, its Report record and (for an Empire) the Empire's list of reports."""
-    runtime = active_runtime()
     report = empire_report(scope, period, found, made) if scope.get("id") != ACROSS else across_report(period, found, made)
     if scope.get("id") == ACROSS:
         folder = runtime.workspace.path(workspace_files.REPORTS_DIR) / "_across-empires" / period

@@ -8,14 +8,15 @@ from __future__ import annotations
 from dbos import DBOS
 
 from young_production.records import ViralDNA
-from young_production.workflows.engine.durable import active_runtime, durable_step
+from young_production.runtime import Runtime
+from young_production.workflows.engine.durable import durable_step
 
 WORKFLOW_NAME = "yp.test.create"
 
 
 @durable_step("test.create")
-def create_entry(key: str, title: str) -> str:
-    record = active_runtime().store.create(ViralDNA(key=key, title=title, url=f"https://example.org/{key}"))
+def create_entry(runtime: Runtime, key: str, title: str) -> str:
+    record = runtime.store.create(ViralDNA(key=key, title=title, url=f"https://example.org/{key}"))
     return record.id or ""
 
 

@@ -2,10 +2,12 @@
 
 A workflow module (wf1 ... wf5) declares its `WORKFLOW` (a `WorkflowDef`): how it
 selects entries, the durable workflow each entry runs (`entry_workflow`), made of
-checkpointed steps (`durable_step`) whose inputs and outputs are plain values. Steps
-reach the process's store, providers and transcription processes through
-`active_runtime()` / `transcribe()`, set by the engine that runs them (DBOS is a
-process-wide singleton, and so is the active engine), never through their arguments.
+checkpointed steps (`durable_step`) whose inputs and outputs are plain values. A step
+function takes the runtime (store, providers, config) as its first argument: the decorator
+hands it the running engine's, so the workflow calls `read_source(entry)` and DBOS sees
+only the plain values. The engine is bound here once per process at launch because DBOS
+itself is a process-wide singleton that calls workflows by name, with no way to pass an
+object along; this module is the one place that holds it (`bind` / `unbind`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from dbos import DBOS
 from dbos._error import DBOSMaxStepRetriesExceeded
@@ -42,6 +44,8 @@ RESUMABLE = (Outcome.STOPPED, Outcome.WAITING)
 forks its workflow from where it ended instead of returning this outcome again."""
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -86,55 +90,61 @@ def pick_workflow(workflows: Mapping[str, WorkflowDef], name: str) -> WorkflowDe
 
 # ---- what steps see (set by the engine running in this process) -------------------------------
 
-_active: Runtime | None = None
-_records: RunRecords | None = None
-_active_pool: CpuPool | None = None
-_call_owner: str | None = None  # who this process's paid calls are booked for (see `own_calls_as`)
+@dataclass
+class _Bound:
+    """What the engine running in this process lends its steps."""
+
+    runtime: Runtime
+    pool: CpuPool | None
+    records: RunRecords | None = None
+    call_owner: str | None = None  # who this process's paid calls are booked for (`<executor id>#<process>`)
 
 
-def activate(runtime: Runtime, pool: CpuPool | None) -> None:
-    """Make these the process's (the engine calls this first at launch, `deactivate` at close)."""
-    global _active, _active_pool
-    if _active is not None:
+_bound: _Bound | None = None
+
+
+def bind(runtime: Runtime, pool: CpuPool | None) -> None:
+    """Lend these to the process's steps (the engine calls this first at launch, `unbind` at close)."""
+    global _bound
+    if _bound is not None:
         raise YPError("an engine is already running in this process")
-    _active, _active_pool = runtime, pool
-
-
-def attach_records(records: RunRecords) -> None:
-    global _records
-    _records = records
+    _bound = _Bound(runtime, pool)
 
 
 def own_calls_as(owner: str) -> None:
     """Book this process's paid calls as `owner` (`<executor id>#<process>`): when the process is
     found dead, whoever adopts its executor's work settles the calls it left in flight."""
-    global _call_owner
-    _call_owner = owner
+    _engine().call_owner = owner
 
 
-def deactivate() -> None:
-    global _active, _records, _active_pool, _call_owner
-    _active, _records, _active_pool, _call_owner = None, None, None, None
+def attach_records(records: RunRecords) -> None:
+    _engine().records = records
 
 
-def active_runtime() -> Runtime:
-    """The runtime of the engine running in this process (steps call this, never build their own)."""
-    if _active is None:
+def unbind() -> None:
+    global _bound
+    _bound = None
+
+
+def _engine() -> _Bound:
+    if _bound is None:
         raise YPError("no engine is running in this process")
-    return _active
+    return _bound
 
 
 def active_records() -> RunRecords:
     """The engine's own tables (decisions, runs) in this process."""
-    if _records is None:
+    records = _engine().records
+    if records is None:
         raise YPError("no engine is running in this process")
-    return _records
+    return records
 
 
 def transcribe(content: Any) -> Any:
     """S04 for a step: Whisper and OCR in the engine's worker processes, the rest in this thread.
     How far Whisper has got goes on the activity board ("transcribing 2:13 of 3:41")."""
-    runtime = active_runtime()
+    engine = _engine()
+    runtime = engine.runtime
     if not needs_cpu(content):
         return runtime.transcriber.transcribe(content)
     scope = logs.current_scope.get()
@@ -144,30 +154,35 @@ def transcribe(content: Any) -> Any:
     def progress(done: float, total: float | None) -> None:
         activity.step(entry_id, activity.transcribing(done, total))
 
-    if _active_pool is not None:
-        return _active_pool.transcribe(content, progress)
+    if engine.pool is not None:
+        return engine.pool.transcribe(content, progress)
     return runtime.transcriber.transcribe(content, on_progress=progress)
 
 
-def durable_step(name: str, *, attempts: int = 3) -> Callable[[F], F]:
-    """A checkpointed step: retried only on `TransientError`, timed and logged once per attempt."""
+def durable_step(
+    name: str, *, attempts: int = 3
+) -> Callable[[Callable[Concatenate[Runtime, P], R]], Callable[P, R]]:
+    """A checkpointed step: retried only on `TransientError`, timed and logged once per attempt.
+    The step function's first argument is the runtime, handed in here; callers pass the rest."""
 
-    def decorate(func: F) -> F:
+    def decorate(func: Callable[Concatenate[Runtime, P], R]) -> Callable[P, R]:
         @wraps(func)
         def timed(*args: Any, **kwargs: Any) -> Any:
+            runtime = _engine().runtime
             scope = logs.current_scope.get()
             if scope is not None:
                 activity.step(scope.entry_id, activity.step_words(name))
             started = time.perf_counter()
             try:
                 with answer_scope(step_execution_name(name)):
-                    value = func(*args, **kwargs)
+                    value = func(runtime, *args, **kwargs)
             except BaseException as exc:
                 logs.log_step(name, time.perf_counter() - started, "error", f"{type(exc).__name__}: {exc}")
                 raise
             logs.log_step(name, time.perf_counter() - started, "ok")
             return value
 
+        del timed.__wrapped__  # its signature is the callers' (without the runtime), not `func`'s
         return DBOS.step(  # type: ignore[return-value]
             name=name,
             retries_allowed=attempts > 1,
@@ -211,7 +226,7 @@ def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
             activity.start(entry_id, str(payload.get("title") or entry_id))
             started = time.perf_counter()
             try:
-                with billing_run(run_args.get("run_id"), _call_owner):
+                with billing_run(run_args.get("run_id"), _engine().call_owner):
                     outcome: dict[str, Any] = func(run_args, payload)
             except STOPPING as exc:
                 outcome = EntryOutcome(id=entry_id, title=str(payload.get("title") or ""), status=Outcome.STOPPED).to_dict()

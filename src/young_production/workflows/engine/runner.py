@@ -125,7 +125,7 @@ class Engine:
         self.close(interrupted=exc_type is KeyboardInterrupt)
 
     def launch(self) -> None:
-        durable.activate(self.runtime, self.cpu_pool)  # first: refuses a second engine in this process
+        durable.bind(self.runtime, self.cpu_pool)  # first: refuses a second engine in this process
         self._activated = True
         try:
             self._start()
@@ -198,7 +198,7 @@ class Engine:
             self._sqlite = None
         gc.unfreeze()
         if self._activated:
-            durable.deactivate()
+            durable.unbind()
             self._activated = False
         if self.slot is not None and not interrupted:
             self.slot.release()
