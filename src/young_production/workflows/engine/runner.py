@@ -48,6 +48,13 @@ from .runs import RunRecords, finish_and_write_last_run, is_postgres, sqlite_eng
 ENTRY_QUEUE = "yp-entries"
 """The DBOS queue `yp run --enqueue` submits entries to and `yp worker` processes consume."""
 QUEUE_POLL_SEC = 0.5  # a worker looks for new entries this often (a free slot waits at most this long)
+NOTIFY_POLL_SEC = 0.1
+"""How often DBOS's listener looks for messages and events (a WF2 answer, a batch's poke). DBOS's
+default, 1 s, is also how long every shutdown waits for that thread to wake; a wake with nothing to
+look for costs microseconds."""
+RESULT_POLL_SEC = 0.1
+"""How often a run looks for the result of an entry another execution owns (one this process resumed
+at launch, or another worker's); DBOS's default is 1 s per look."""
 
 
 def require_writable(folder: Path) -> None:
@@ -152,6 +159,7 @@ class Engine:
             "application_version": durable.APP_VERSION,
             "executor_id": self.slot.executor_id,
             "log_level": "INFO" if self.verbose else "ERROR",
+            "notification_listener_polling_interval_sec": NOTIFY_POLL_SEC,
         }
         if not is_postgres(self.url):  # checkpoints in WAL mode (see runs.sqlite_engine)
             self._sqlite = sqlite_engine(self.url, immediate=True)
@@ -348,7 +356,7 @@ class Engine:
     ) -> EntryOutcome:
         """Run (or join, or fetch the result of) the entry's durable workflow."""
         handle, workflow_id = self.start_entry(workflow, entry, run_args, attempts)
-        outcome = EntryOutcome.from_dict(handle.get_result())
+        outcome = EntryOutcome.from_dict(handle.get_result(polling_interval_sec=RESULT_POLL_SEC))
         outcome.workflow_id = workflow_id
         return outcome
 
