@@ -100,6 +100,10 @@ def test_the_rules_report_asserted_accuracy_coverage_and_the_calibration_bands()
     out = done.stdout
     rows = {line.strip().split("  ")[0]: line for line in out.split("asserted only")[1].splitlines()[1:6]}
     assert set(rows) == {"hook span", "hook pattern", "open loop and pay-off", "perspective", "junk tags kept"}
-    assert "(1 of 1)" in rows["hook pattern"] and "50%" in rows["hook pattern"]  # right, then coverage
+    # the clacks hook has a cue, the BBC article a plain declarative opening: both asserted, both right
+    assert "(2 of 2)" in rows["hook pattern"] and "100%" in rows["hook pattern"]  # right, then coverage
     assert "asserted only" in out and "junk tags kept" in out and "Calibration (dev)" in out
+    per_group = out.split("Asserted answers per group")[1]
+    hook_row = next(line for line in per_group.splitlines() if line.strip().startswith("hook pattern"))
+    assert "3b1b 1/1 of 1" in hook_row and "article 1/1 of 1" in hook_row  # each band and field split by group
     assert "Held-out" not in out  # the blind set is neither decoded nor reported

@@ -23,8 +23,10 @@ A pattern's score is the sum over the opening's sentences of its strongest cue
 or shape in that sentence, weighted by position (the first sentence counts
 most). The highest score wins; ties go to the more specific pattern (the order
 of `PRIORITY`). Below `MIN_SCORE` the hook is a plain `statement`, so a single
-weak cue ("never", "everyone") is not enough. The tables are documented for
-users in docs/rules.md.
+weak cue ("never", "everyone") is not enough. A sentence that points back to the
+creator's earlier video ("In my last video we ...") is context, not narration:
+its past tense is no story shape. The tables are documented for users in
+docs/rules.md.
 """
 
 from __future__ import annotations
@@ -291,11 +293,18 @@ class PatternEvidence:
     strongest: float
     agreeing: int
     by_shape: bool  # no cue phrase of the winner fired: only a sentence's shape told it
+    declarative: bool  # no sentence of the opening exclaims, and the first does not address "you"
 
     @property
     def fallback(self) -> bool:
         """Nothing reached MIN_SCORE: "statement" because no pattern fired, not because one did."""
         return self.pattern == FALLBACK
+
+    @property
+    def plain(self) -> bool:
+        """A plain statement by its own evidence: declarative sentences in which no cue or shape of any
+        pattern fired at all (not a weak cue that fell short, not an exclamation, not "you" addressed)."""
+        return self.fallback and self.best == 0.0 and self.declarative
 
 
 def classify(window: Sequence[Sentence]) -> tuple[str, float]:
@@ -330,7 +339,15 @@ def pattern_evidence(window: Sequence[Sentence]) -> PatternEvidence:
     ranked = sorted(PRIORITY, key=lambda p: (-scores[p], PRIORITY.index(p)))
     best, runner_up = scores[ranked[0]], scores[ranked[1]]
     pattern = ranked[0] if best >= MIN_SCORE else FALLBACK
-    return PatternEvidence(pattern, best, runner_up, strongest[ranked[0]], seen_in[ranked[0]], ranked[0] not in cued)
+    declarative = bool(window) and not _ADDRESSED.search(window[0].lower) and not any(
+        s.text.rstrip().endswith("!") for s in window)
+    return PatternEvidence(pattern, best, runner_up, strongest[ranked[0]], seen_in[ranked[0]], ranked[0] not in cued,
+                           declarative)
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself)\b")
+_BACK_REFERENCE = re.compile(  # "in my last video", "in the main video on ...": context, not a story
+    r"\b(?:in|on|from) (?:my|the|our|a) (?:(?:last|previous|main|earlier|other|first) )?(?:video|episode|lesson)\b")
 
 
 def _shapes(window: Sequence[Sentence], position: int) -> dict[str, float]:
@@ -339,7 +356,8 @@ def _shapes(window: Sequence[Sentence], position: int) -> dict[str, float]:
     text = sentence.lower.strip()
     shapes: dict[str, float] = {}
     question = text.endswith("?")
-    if not question and past_tense_verbs(sentence.tokens) and names_person(sentence.tokens, sentence.text):
+    if (not question and past_tense_verbs(sentence.tokens) and names_person(sentence.tokens, sentence.text)
+            and not _BACK_REFERENCE.search(text)):
         shapes["story"] = 2.0  # a person, in the past tense: narration (a cue phrase outweighs it)
     following = window[position + 1].lower.strip() if position + 1 < len(window) else ""
     if not question and _SHORT_WHY.match(following):
