@@ -10,6 +10,8 @@ from young_production.skills.dna.decode import DNAAnalysisAnswer
 from young_production.text import confidence as sure
 from young_production.text.hooks import pattern_evidence
 from young_production.text.keyphrases import TagSupport
+from young_production.text.loops import best_loop, find_loops
+from young_production.text.perspective import claim_cue
 from young_production.transcript import Segment
 
 from .texts import untimed
@@ -98,3 +100,34 @@ def test_an_unsure_loop_takes_its_pay_off_with_it() -> None:
     answer = decode("Why do cats purr?\nNobody is quite sure.\nSome think it heals bones.\nOthers disagree.")
     assert {"open_loop", "payoff"} <= set(answer.unsure)
     assert answer.open_loop is None and answer.resolution is None
+
+
+def test_every_asserted_band_holds_85_percent_on_its_own() -> None:
+    """Seventh round: no band below 85 % is asserted because others lift the field's sum."""
+    for field, bands in sure.CALIBRATION.items():
+        for band, confidence in bands.items():
+            assert (confidence >= sure.THRESHOLDS[field]) is (confidence >= 0.85), (field, band)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "band"),
+    [
+        ("The study found that the spacecraft could be a third lighter.", "finding or conclusion cue"),
+        ("In the end, the habit matters more than the plan.", "finding or conclusion cue"),
+        ("The key is that nobody checks the plan.", "claim cue"),  # a framing may frame a local point
+        ("It is not about money but about the time it takes.", "claim cue"),  # so may an antithesis
+        ("The plan was written down by the committee.", "central, others agree"),
+    ],
+)
+def test_a_finding_or_a_conclusion_is_its_own_perspective_band(sentence: str, band: str) -> None:
+    chosen = untimed(sentence)[0]
+    assert sure.perspective_band(claim_cue(chosen), margin=0.05) == band
+
+
+def test_an_intention_to_explore_is_not_a_named_device() -> None:
+    sentences = untimed("So I thought I'd take a look inside this sensor.\nThe board is small.\n"
+                        "So that's what's inside: a laser and a fan.")
+    loop = best_loop(find_loops(sentences), len(sentences))
+    assert loop is not None and loop.kind == "explore"
+    assert sure.loop_band(loop, len(sentences)) == "intention to explore"
+    assert sure.CALIBRATION["open_loop"]["intention to explore"] < sure.THRESHOLDS["open_loop"]

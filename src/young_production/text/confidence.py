@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from .hooks import PatternEvidence
 from .keyphrases import TagSupport
 from .loops import Loop
+from .perspective import Cue
 
 # band -> share of dev answers in that band that were right (benchmarks/decoding.py --calibrate)
 CALIBRATION: dict[str, dict[str, float]] = {
@@ -30,20 +31,23 @@ CALIBRATION: dict[str, dict[str, float]] = {
     "hook_pattern": {"no pattern fired": 0.3, "plain statement": 0.97, "tie": 0.67, "narration shape only": 0.82,
                      "one cue": 0.94, "strong cue or agreement": 0.97},
     "open_loop": {"none found in a short text": 0.97, "none found": 0.55, "question": 0.43, "explicit promise": 0.56,
-                  "named device": 0.78},
+                  "named device": 0.97, "intention to explore": 0.6},
+    # an exploration with no reported result has no dev answer: it keeps its loop band's share
     "payoff": {"no loop": 0.55, "no loop, short text": 0.97, "question answered": 0.53, "question unanswered": 0.22,
-               "promise paid off": 0.6, "promise not paid off": 0.5, "device paid off": 0.78},
-    "perspective": {"central, others agree": 0.93, "central, stands out": 0.58, "claim cue": 0.59},
+               "promise paid off": 0.6, "promise not paid off": 0.5, "device paid off": 0.97,
+               "exploration reported": 0.6, "exploration not reported": 0.6},
+    "perspective": {"central, others agree": 0.93, "central, stands out": 0.58, "claim cue": 0.5,
+                    "finding or conclusion cue": 0.97},
 }
 """Band -> share of the dev split's answers in it that were right (capped at 0.97: a band of 20 is no proof)."""
 THRESHOLDS: dict[str, float] = {
-    "hook": 0.86, "hook_pattern": 0.85, "open_loop": 0.78, "payoff": 0.78, "perspective": 0.93, "tag": 0.7,
+    "hook": 0.86, "hook_pattern": 0.85, "open_loop": 0.85, "payoff": 0.85, "perspective": 0.85, "tag": 0.7,
 }
 TAG_CAP = 5
 # On the dev split, the share of entries with at least one unsure field, and how many they have:
 # what a cascade run can expect to send to a model before any transcript is read.
 DEV_SHARE_UNSURE, DEV_FIELDS_UNSURE = 0.95, 2.8
-_DEVICES = {"list", "catch", "explore", "ordinal", "end", "first", "next", "wait"}
+_DEVICES = {"list", "catch", "ordinal", "end", "first", "next", "wait"}
 _PROMISES = {"promise", "later", "withheld"}
 
 
@@ -83,6 +87,8 @@ def loop_band(loop: Loop | None, sentences: int) -> str:
         return "none found in a short text" if sentences < SHORT_TEXT else "none found"
     if loop.kind == "question":
         return "question"
+    if loop.kind == "explore":  # "let's take a look inside": what is found may be no answer to a loop
+        return "intention to explore"
     return "named device" if loop.kind in _DEVICES else "explicit promise"
 
 
@@ -92,6 +98,8 @@ def payoff_band(loop: Loop | None, sentences: int) -> str:
     paid = loop.payoff is not None
     if loop.kind == "question":
         return "question answered" if paid else "question unanswered"
+    if loop.kind == "explore":
+        return "exploration reported" if paid else "exploration not reported"
     if loop.kind in _DEVICES:
         return "device paid off"  # an unrevealed device is no loop at all (see loops)
     return "promise paid off" if paid else "promise not paid off"
@@ -100,11 +108,16 @@ def payoff_band(loop: Loop | None, sentences: int) -> str:
 AGREEING_MARGIN = 0.1
 
 
-def perspective_band(cue_weight: float, margin: float) -> str:
+def perspective_band(cue: Cue | None, margin: float) -> str:
     """A claim cue finds *a* claim, not *the* claim: on the dev split the central sentence with no
     cue was right more often, and most often when the runner-up scored almost as high (the text
-    keeps saying the same thing: several sentences agree) rather than one sentence standing out."""
-    if cue_weight >= 1.0:
+    keeps saying the same thing: several sentences agree) rather than one sentence standing out.
+    The exception is a sentence that reports the piece's finding or its conclusion ("the study
+    found", "it is becoming clear that", "in the end", "more important than"): framings ("the key
+    is", "the point is") and antitheses ("not X but Y") also frame local points, a report does not."""
+    if cue is not None and cue.reports:
+        return "finding or conclusion cue"
+    if cue is not None and cue.weight >= 1.0:
         return "claim cue"
     return "central, others agree" if margin < AGREEING_MARGIN else "central, stands out"
 

@@ -51,15 +51,18 @@ class Cue:
     weight: float
     hints: tuple[str, ...]
     pattern: re.Pattern[str]
+    reports: bool = False  # a finding or the piece's conclusion ("the study found", "in the end"), not a framing
 
     def where(self, index: SentenceIndex) -> set[int] | None:
         """The sentences that may hold the cue (None: any sentence may)."""
         return index.holding(self.hints) if self.hints else None
 
 
-def _cues(*table: tuple[float, str, str]) -> tuple[Cue, ...]:
-    """Cues from (weight, "hint|hint", regex) rows, strongest first; an empty hint list means always search."""
-    cues = (Cue(weight, tuple(h for h in hints.split("|") if h), re.compile(rx)) for weight, hints, rx in table)
+def _cues(*table: tuple[float, str, str] | tuple[float, str, str, str]) -> tuple[Cue, ...]:
+    """Cues from (weight, "hint|hint", regex[, "reports"]) rows, strongest first; an empty hint list means
+    always search."""
+    cues = (Cue(row[0], tuple(h for h in row[1].split("|") if h), re.compile(row[2]), row[3:] == ("reports",))
+            for row in table)
     return tuple(sorted(cues, key=lambda cue: -cue.weight))
 
 
@@ -96,15 +99,15 @@ CLAIM_CUES = _cues(
     (1.0, "study|research|analysis|report|team |scientists",
      r"\b(?:(?:the|this|our|their|a new) |an? (?:\w+ )?)(?:study|research|analysis|report|team|researchers|scientists) "
      r"(?:of (?:\w+ ){1,2})?(?:\w+ )?(?:found|finds|shows?|showed|concluded|suggests?|revealed|discovered|"
-     r"(?:has|have) (?:created|built|developed|discovered|identified|shown|found))\b"),
+     r"(?:has|have) (?:created|built|developed|discovered|identified|shown|found))\b", "reports"),
     (1.0, "clear that",
-     r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b"),
+     r"\bit (?:is|'s) (?:becoming |now |increasingly |gradually becoming |abundantly )?clear that\b", "reports"),
     (1.0, "not ",
-     r"\bnot (?:\w+ ){1,12}?(?:but|—|--)(?: rather)? (?:\w+ )?(?:because|about|what|that|to|the|by|a|an|in)\b"),
+     r"\bnot (?:\w+ ){1,12}?but(?: rather)? (?:\w+ )?(?:because|about|what|that|to|the|by|a|an|in)\b"),
     (1.0, "more important than|matters more than|what counts is",
-     r"\b(?:more important than|matters more than|what counts is)\b"),
+     r"\b(?:more important than|matters more than|what counts is)\b", "reports"),
     (1.0, ", but ", r"\b(?:can|could|will|may)\b[^,;.]{2,60}, but (?:\w+ )?(?:cannot|can'?t|won'?t|will not|never)\b"),
-    (1.0, "", r"^(?:ultimately|in the end|in short|in sum|so in the end|above all)\b"),  # the whole piece's conclusion
+    (1.0, "", r"^(?:ultimately|in the end|in short|in sum|so in the end|above all)\b", "reports"),  # the conclusion
     # comparisons and generalisations, a step's conclusion
     (0.6, "beat|outperform|win|better than|worse than",
      r"\b(?:beats?|outperforms?)\b|\bwins? (?:by|over|because|when|every)\b|\b(?:better|worse) than\b"),
@@ -216,9 +219,9 @@ def _centrality(bags: Sequence[frozenset[str]]) -> list[float]:
     return [float(r) / top for r in rank]
 
 
-def claim_cue_weight(sentence: Sentence) -> float:
-    """The weight of the strongest claim cue the sentence holds (0 when none): what framing chose it."""
-    return next((cue.weight for cue in CLAIM_CUES if cue.pattern.search(sentence.lower)), 0.0)
+def claim_cue(sentence: Sentence) -> Cue | None:
+    """The strongest claim cue the sentence holds (None when none): what framing chose it."""
+    return next((cue for cue in CLAIM_CUES if cue.pattern.search(sentence.lower)), None)
 
 
 def score_margin(sentences: Sequence[Sentence]) -> float:

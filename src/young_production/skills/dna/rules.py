@@ -25,7 +25,7 @@ from ...text import confidence as sure
 from ...text.hooks import Hook, find_hook, intro_length, opening, pattern_evidence
 from ...text.keyphrases import TagSupport, niche_tags, tag_support
 from ...text.loops import Loop, best_loop, find_loops
-from ...text.perspective import best_sentence, claim_cue_weight, find_perspective, score_margin
+from ...text.perspective import best_sentence, claim_cue, find_perspective, score_margin
 from ...text.sentences import Sentence, split_sentences
 from ...transcript import Segment
 
@@ -76,10 +76,10 @@ class Material:
     def judged(self) -> dict[str, sure.Judged]:
         """Each decoded field's evidence band and confidence (see `text.confidence`)."""
         chosen = best_sentence(self.sentences)
+        cue = claim_cue(chosen) if chosen else None
         n = len(self.sentences)
         return {
-            "perspective": sure.judge("perspective", sure.perspective_band(
-                claim_cue_weight(chosen) if chosen else 0.0, score_margin(self.sentences))),
+            "perspective": sure.judge("perspective", sure.perspective_band(cue, score_margin(self.sentences))),
             "hook": sure.judge("hook", sure.hook_band(intro_length(self.sentences))),
             "hook_pattern": sure.judge("hook_pattern",
                                        sure.pattern_band(pattern_evidence(opening(self.sentences, self.title)))),
