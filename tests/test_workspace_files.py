@@ -66,6 +66,12 @@ def test_doctor_lists_each_file_with_its_size(tmp_path: Path) -> None:
     assert files["state/wf1_last_run.json"]["bytes"] == len('{"successful": 1}')
     assert files["config/pipeline.yaml"]["exists"] and not files["config/pipeline.yaml"]["rebuildable"]
 
+    narrow = yp("-w", str(workspace.root), "doctor", env={"COLUMNS": "80"}).stdout.splitlines()
+    table = narrow[next(i for i, line in enumerate(narrow) if "workspace files" in line):]
+    assert max(len(line) for line in table) <= 80
+    for path in ("state/embeddings/embeddings.sqlite", "config/databases.yaml", "state/state.db"):
+        assert any(f"│ {path} " in line for line in table), path  # each path whole, on its own line
+
 
 def _legacy_files(workspace: Workspace) -> None:
     """The two files of a release before the merge, in their own schema (no `format_basis` column yet)."""

@@ -13,6 +13,7 @@ from ..doctor import FileInfo
 from ..store.base import CollectionInfo
 from ..workflows.engine.base import EntryOutcome, WorkflowResult
 from .output import cell, safe, short
+from .sanitise import visible
 
 
 class ActivityColumn(ProgressColumn):
@@ -247,14 +248,14 @@ def human_size(count: int) -> str:
 
 
 def files_table(files: Sequence[FileInfo]) -> Table:
-    """`yp doctor`'s list of the workspace's files: path, size, whether it can be rebuilt, what it is for."""
+    """`yp doctor`'s list of the workspace's files: path and what it holds, size, whether it can be rebuilt.
+    What a file holds goes under its path, so the table reads at 80 columns as well as at 200."""
     table = Table(title="workspace files", expand=True)
-    table.add_column("Path", no_wrap=True)
+    table.add_column("File (what it holds)", ratio=1)
     table.add_column("Size", justify="right", no_wrap=True)
     table.add_column("Rebuilt", no_wrap=True)
-    table.add_column("What it holds")
     for info in files:
         size = human_size(info.bytes) if info.exists else cell("absent", "dim")
         rebuilt = cell("yes", "green") if info.rebuildable else cell("no: back it up", "yellow")
-        table.add_row(cell(info.path), size, rebuilt, cell(info.purpose))
+        table.add_row(Text.assemble((visible(info.path), "bold"), "\n", (visible(info.purpose), "dim")), size, rebuilt)
     return table
