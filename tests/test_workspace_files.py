@@ -71,6 +71,7 @@ def test_doctor_lists_each_file_with_its_size(tmp_path: Path) -> None:
     assert max(len(line) for line in table) <= 80
     for path in ("state/embeddings/embeddings.sqlite", "config/databases.yaml", "state/state.db"):
         assert any(f"│ {path} " in line for line in table), path  # each path whole, on its own line
+    assert any("AI provider, models, prices, spending limits" in line for line in table)  # no one-word column
 
 
 def _legacy_files(workspace: Workspace) -> None:
