@@ -131,3 +131,14 @@ def test_an_intention_to_explore_is_not_a_named_device() -> None:
     assert loop is not None and loop.kind == "explore"
     assert sure.loop_band(loop, len(sentences)) == "intention to explore"
     assert sure.CALIBRATION["open_loop"]["intention to explore"] < sure.THRESHOLDS["open_loop"]
+
+
+def test_a_host_introduction_leaves_the_hook_and_its_pattern_unsure() -> None:
+    answer = decode("Our guest tonight has written three books about bridges.\n"
+                    "Please join me in welcoming Dana Reyes.\n"
+                    "Did you know that 90% of bridges in this state are older than fifty years?\n"
+                    "Most of them were never inspected.")
+    assert {"hook", "hook_pattern"} <= set(answer.unsure) and answer.hook is None and answer.hook_pattern is None
+    greeted = decode("Good evening.\nDid you know that 90% of bridges in this state are older than fifty years?\n"
+                     "Most of them were never inspected.")
+    assert "hook" not in greeted.unsure and greeted.hook_pattern == "statistic"

@@ -26,7 +26,7 @@ from .perspective import Cue
 
 # band -> share of dev answers in that band that were right (benchmarks/decoding.py --calibrate)
 CALIBRATION: dict[str, dict[str, float]] = {
-    "hook": {"opening": 0.97, "after an intro": 0.86},
+    "hook": {"opening": 0.97, "after a greeting": 0.92, "after a host's introduction": 0.3},
     # "no pattern fired" is not measured but fixed: a "statement" because nothing fired is no answer
     "hook_pattern": {"no pattern fired": 0.3, "plain statement": 0.97, "tie": 0.67, "narration shape only": 0.82,
                      "one cue": 0.94, "strong cue or agreement": 0.97},
@@ -41,12 +41,12 @@ CALIBRATION: dict[str, dict[str, float]] = {
 }
 """Band -> share of the dev split's answers in it that were right (capped at 0.97: a band of 20 is no proof)."""
 THRESHOLDS: dict[str, float] = {
-    "hook": 0.86, "hook_pattern": 0.85, "open_loop": 0.85, "payoff": 0.85, "perspective": 0.85, "tag": 0.7,
+    "hook": 0.85, "hook_pattern": 0.85, "open_loop": 0.85, "payoff": 0.85, "perspective": 0.85, "tag": 0.7,
 }
 TAG_CAP = 5
 # On the dev split, the share of entries with at least one unsure field, and how many they have:
 # what a cascade run can expect to send to a model before any transcript is read.
-DEV_SHARE_UNSURE, DEV_FIELDS_UNSURE = 0.95, 2.8
+DEV_SHARE_UNSURE, DEV_FIELDS_UNSURE = 0.96, 2.7
 _DEVICES = {"list", "catch", "ordinal", "end", "first", "next", "wait"}
 _PROMISES = {"promise", "later", "withheld"}
 
@@ -63,8 +63,12 @@ def judge(field: str, band: str) -> Judged:
     return Judged(band, CALIBRATION[field][band])
 
 
-def hook_band(intro_skipped: int) -> str:
-    return "opening" if intro_skipped == 0 else "after an intro"
+def hook_band(intro_skipped: int, host_skipped: int = 0) -> str:
+    """Where the hook starts: the opening, after greetings or salutations, or after a host's introduction
+    (where the speaker's own opening remarks are easily taken for the hook)."""
+    if intro_skipped == 0:
+        return "opening"
+    return "after a host's introduction" if host_skipped else "after a greeting"
 
 
 def pattern_band(evidence: PatternEvidence) -> str:

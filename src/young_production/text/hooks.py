@@ -254,13 +254,20 @@ def intro_length(sentences: Sequence[Sentence]) -> int:
     the first sentence after all.
     """
     limit = min(len(sentences) - 1, MAX_INTRO_SENTENCES)
+    skipped = host_introduction(sentences)
+    while skipped < limit and is_intro(sentences[skipped]):
+        skipped += 1
+    return skipped
+
+
+def host_introduction(sentences: Sequence[Sentence]) -> int:
+    """How many opening sentences a host's introduction takes (up to "please join me in welcoming ..."); 0: none."""
+    limit = min(len(sentences) - 1, MAX_INTRO_SENTENCES)
     skipped = 0
     for position, sentence in enumerate(sentences[:limit]):
         timed_out = sentence.start is not None and sentence.start - (sentences[0].start or 0) > HOST_INTRO_SECONDS
         if not timed_out and _HOST_HANDOVER.search(sentence.lower):
             skipped = position + 1
-    while skipped < limit and is_intro(sentences[skipped]):
-        skipped += 1
     return skipped
 
 

@@ -22,7 +22,7 @@ from ...ai.base import AIRequest
 from ...errors import AIError
 from ...records import DECODED_FIELDS
 from ...text import confidence as sure
-from ...text.hooks import Hook, find_hook, intro_length, opening, pattern_evidence
+from ...text.hooks import Hook, find_hook, host_introduction, intro_length, opening, pattern_evidence
 from ...text.keyphrases import TagSupport, niche_tags, tag_support
 from ...text.loops import Loop, best_loop, find_loops
 from ...text.perspective import best_sentence, claim_cue, find_perspective, score_margin
@@ -80,7 +80,8 @@ class Material:
         n = len(self.sentences)
         return {
             "perspective": sure.judge("perspective", sure.perspective_band(cue, score_margin(self.sentences))),
-            "hook": sure.judge("hook", sure.hook_band(intro_length(self.sentences))),
+            "hook": sure.judge("hook", sure.hook_band(intro_length(self.sentences),
+                                                      host_introduction(self.sentences))),
             "hook_pattern": sure.judge("hook_pattern",
                                        sure.pattern_band(pattern_evidence(opening(self.sentences, self.title)))),
             "open_loop": sure.judge("open_loop", sure.loop_band(self.loop, n)),
@@ -132,6 +133,8 @@ def decode_everything(m: Material) -> dict[str, Any]:
     unsure = [name for name, c in confidence.items() if c < sure.THRESHOLDS[name]]
     if "open_loop" in unsure and "payoff" not in unsure:  # no loop asserted: nothing to pay off
         unsure.append("payoff")
+    if "hook" in unsure and "hook_pattern" not in unsure:  # the pattern of an opening that may be no hook
+        unsure.append("hook_pattern")
     tags = sure.confident_tags(m.tag_support)
     confidence["niche_tags"] = max((c for _, c in tags), default=max(
         (sure.tag_confidence(s) for s in m.tag_support), default=0.0))
