@@ -71,6 +71,7 @@ from young_production.media.web import extract_article
 from young_production.records import SourceType, TranscriptSource
 from young_production.tools.sample_server import samples_dir
 from young_production.text import answers, loops, perspective, sentences
+from young_production.text.confidence import NEVER_ASSERTED
 from young_production.skills.dna import rules as dna_rules
 from young_production.skills.dna.decode import DNAAnalysisAnswer, dna_request
 from young_production.transcript import Segment, Transcript
@@ -499,6 +500,36 @@ def report_bands(scores: Scores) -> None:
                 low = len(said) >= GROUP_MIN and share(said) < 0.85
                 cells.append(f"{source} {sum(said)}/{len(said)} of {len(pairs)}{'*' if low else ''}")
         print(f"  {label:<24}{', '.join(cells)}")
+    leave_one_group_out(scores)
+
+
+LOGO_FIELDS = {"hook_pattern": "hook pattern", "open_loop": "open loop and pay-off", "perspective": "perspective"}
+
+
+def holds(pairs: list[tuple[str, bool]]) -> bool:
+    """A band that may be asserted: 85 % right on the sum, and on each group with GROUP_MIN answers or more."""
+    groups: dict[str, list[bool]] = {}
+    for name, right in pairs:
+        groups.setdefault(name, []).append(right)
+    return share([r for _, r in pairs]) >= 0.85 and all(len(r) < GROUP_MIN or share(r) >= 0.85
+                                                        for r in groups.values())
+
+
+def leave_one_group_out(scores: Scores) -> None:
+    """Each group scored with the bands chosen on the other groups alone: how the bands fare on a new channel."""
+    print("\nLeave one group out: bands chosen on the other groups, scored on the group left out")
+    for name, label in LOGO_FIELDS.items():
+        bands = {band: pairs for (field_name, band), pairs in scores.bands.items()
+                 if field_name == name and (field_name, band) not in NEVER_ASSERTED}
+        items = [g for pairs in (p for (f, _), p in scores.bands.items() if f == name) for g, _ in pairs]
+        said: dict[str, list[bool]] = {}
+        for left_out in sorted(set(items)):
+            kept = [band for band, pairs in bands.items() if holds([p for p in pairs if p[0] != left_out])]
+            said[left_out] = [r for band in kept for g, r in bands[band] if g == left_out]
+        everything = [r for rights in said.values() for r in rights]
+        cells = ", ".join(f"{g} {sum(r)}/{len(r)} of {items.count(g)}" for g, r in said.items())
+        right = f"{share(everything):>5.0%}" if everything else f"{'-':>5}"
+        print(f"  {label:<24}{right} right on {len(everything) / max(len(items), 1):.0%}   ({cells})")
 
 
 def main() -> int:

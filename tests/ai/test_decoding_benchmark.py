@@ -106,4 +106,9 @@ def test_the_rules_report_asserted_accuracy_coverage_and_the_calibration_bands()
     per_group = out.split("Asserted answers per group")[1]
     hook_row = next(line for line in per_group.splitlines() if line.strip().startswith("hook pattern"))
     assert "3b1b 1/1 of 1" in hook_row and "article 1/1 of 1" in hook_row  # each band and field split by group
+    logo = {line.strip().split("  ")[0]: line for line in out.split("Leave one group out")[1].splitlines()[1:4]}
+    # each item's bands are chosen on the other group alone: the two hooks' bands are not seen there, so
+    # nothing is asserted; both perspectives fall in the same band, so each is asserted on the other's evidence
+    assert "-" in logo["hook pattern"] and "3b1b 0/0 of 1, article 0/0 of 1" in logo["hook pattern"]
+    assert "100%" in logo["perspective"] and "3b1b 1/1 of 1, article 1/1 of 1" in logo["perspective"]
     assert "Held-out" not in out  # the blind set is neither decoded nor reported

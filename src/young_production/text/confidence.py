@@ -40,6 +40,8 @@ CALIBRATION: dict[str, dict[str, float]] = {
                     "finding or conclusion cue": 0.97},
 }
 """Band -> share of the dev split's answers in it that were right (capped at 0.97: a band of 20 is no proof)."""
+NEVER_ASSERTED = {("hook_pattern", "no pattern fired")}
+"""Fallbacks: below every threshold whatever the data says (their CALIBRATION value is fixed, not measured)."""
 THRESHOLDS: dict[str, float] = {
     "hook": 0.85, "hook_pattern": 0.85, "open_loop": 0.85, "payoff": 0.85, "perspective": 0.85, "tag": 0.7,
 }
