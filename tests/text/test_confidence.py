@@ -40,6 +40,11 @@ def test_every_band_has_a_calibrated_confidence_and_every_field_a_threshold() ->
         "The committee met on Tuesday!\nIt reviewed the budget for the new library.",
         # no cue at all, but it talks to "you": an address, not a plain statement
         "The committee met on Tuesday about your library.\nIt reviewed the budget for the new building.",
+        # plain declarative sentences, no cue or shape of any pattern: still "nothing fired", so unsure
+        # (on the dev split such openings were labelled `statement` 23 times of 23; the issue's rule, not
+        # the data, keeps a statement-because-nothing-fired out of the answers)
+        "The committee met on Tuesday.\nIt reviewed the budget for the new library.\n"
+        "The budget was approved after a short discussion.",
     ],
 )
 def test_a_statement_because_nothing_fired_is_never_stored_as_an_answer(text: str) -> None:
@@ -47,15 +52,6 @@ def test_a_statement_because_nothing_fired_is_never_stored_as_an_answer(text: st
     assert "hook_pattern" in answer.unsure and answer.hook_pattern is None
     assert answer.confidence["hook_pattern"] == 0.3
     assert answer.hook  # the opening itself is found
-
-
-def test_a_plain_declarative_opening_is_asserted_as_a_statement() -> None:
-    """Declarative sentences in which no cue or shape of any pattern fires are a statement by their own
-    evidence (23 of 23 right on the dev split, in five source groups), not a fallback."""
-    answer = decode("The committee met on Tuesday.\nIt reviewed the budget for the new library.\n"
-                    "The budget was approved after a short discussion.")
-    assert answer.hook_pattern == "statement" and "hook_pattern" not in answer.unsure
-    assert answer.confidence["hook_pattern"] >= sure.THRESHOLDS["hook_pattern"]
 
 
 def test_a_back_reference_to_an_earlier_video_is_no_narration() -> None:

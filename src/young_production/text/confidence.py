@@ -28,7 +28,7 @@ from .perspective import Cue
 CALIBRATION: dict[str, dict[str, float]] = {
     "hook": {"opening": 0.97, "after a greeting": 0.92, "after a host's introduction": 0.3},
     # "no pattern fired" is not measured but fixed: a "statement" because nothing fired is no answer
-    "hook_pattern": {"no pattern fired": 0.3, "plain statement": 0.97, "tie": 0.67, "narration shape only": 0.82,
+    "hook_pattern": {"no pattern fired": 0.3, "tie": 0.67, "narration shape only": 0.82,
                      "one cue": 0.94, "strong cue or agreement": 0.97},
     "open_loop": {"none found in a short text": 0.97, "none found": 0.55, "question": 0.43, "explicit promise": 0.56,
                   "named device": 0.97, "intention to explore": 0.6},
@@ -75,7 +75,7 @@ def hook_band(intro_skipped: int, host_skipped: int = 0) -> str:
 
 def pattern_band(evidence: PatternEvidence) -> str:
     if evidence.fallback:
-        return "plain statement" if evidence.plain else "no pattern fired"
+        return "no pattern fired"
     if evidence.best == evidence.runner_up:
         return "tie"
     if evidence.pattern == "story" and evidence.by_shape and evidence.best < 2.5:

@@ -300,18 +300,11 @@ class PatternEvidence:
     strongest: float
     agreeing: int
     by_shape: bool  # no cue phrase of the winner fired: only a sentence's shape told it
-    declarative: bool  # no sentence of the opening exclaims, and the first does not address "you"
 
     @property
     def fallback(self) -> bool:
         """Nothing reached MIN_SCORE: "statement" because no pattern fired, not because one did."""
         return self.pattern == FALLBACK
-
-    @property
-    def plain(self) -> bool:
-        """A plain statement by its own evidence: declarative sentences in which no cue or shape of any
-        pattern fired at all (not a weak cue that fell short, not an exclamation, not "you" addressed)."""
-        return self.fallback and self.best == 0.0 and self.declarative
 
 
 def classify(window: Sequence[Sentence]) -> tuple[str, float]:
@@ -346,13 +339,9 @@ def pattern_evidence(window: Sequence[Sentence]) -> PatternEvidence:
     ranked = sorted(PRIORITY, key=lambda p: (-scores[p], PRIORITY.index(p)))
     best, runner_up = scores[ranked[0]], scores[ranked[1]]
     pattern = ranked[0] if best >= MIN_SCORE else FALLBACK
-    declarative = bool(window) and not _ADDRESSED.search(window[0].lower) and not any(
-        s.text.rstrip().endswith("!") for s in window)
-    return PatternEvidence(pattern, best, runner_up, strongest[ranked[0]], seen_in[ranked[0]], ranked[0] not in cued,
-                           declarative)
+    return PatternEvidence(pattern, best, runner_up, strongest[ranked[0]], seen_in[ranked[0]], ranked[0] not in cued)
 
 
-_ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself)\b")
 _BACK_REFERENCE = re.compile(  # "in my last video", "in the main video on ...": context, not a story
     r"\b(?:in|on|from) (?:my|the|our|a) (?:(?:last|previous|main|earlier|other|first) )?(?:video|episode|lesson)\b")
 
