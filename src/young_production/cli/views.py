@@ -47,6 +47,16 @@ def heading(title: str, facts: Sequence[object]) -> Group:
     return Group(Text(visible(title) or "(untitled)", style="bold"), Text(line, style="dim"))
 
 
+def _confidence(confidence: dict[str, float]) -> Text | None:
+    """The rules' confidence per field, with what it is measured on: held-out material showed it
+    optimistic (docs/rules.md, held-out sets B and C), so it is not shown as a probability of being right."""
+    if not confidence:
+        return None
+    shown = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in sorted(confidence.items()))
+    return Text.assemble(visible(shown), ("\n(the rules' own estimate, measured on the material they were tuned on; "
+                                          "on new channels they are right less often)", "dim"))
+
+
 def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = False,
              unsure_offer: str | None = None) -> RenderableType:
     """`unsure_offer` stands in for each field the decoder left unsure ("unsure (ask a model: ...)")."""
@@ -64,7 +74,7 @@ def dna_view(entry: ViralDNA, console: Console, *, whole_transcript: bool = Fals
         ("Open loop", entry.open_loop or unsure.get("open_loop")),
         ("Tags", None if entry.niche_tags else unsure.get("niche_tags")),
         ("Unsure", [field.replace("_", " ") for field in entry.unsure]),
-        ("Confidence", ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in sorted(entry.confidence.items()))),
+        ("Confidence", _confidence(entry.confidence)),
         ("Needs review", "yes: check the fields above" if entry.needs_review else None),
         ("Failed", entry.error_reason),
     ])
