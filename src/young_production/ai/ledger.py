@@ -43,14 +43,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import workspace_files
 from ..config import LimitsConfig, Workspace
 from ..errors import BudgetExceeded
 from .answers import StoredAnswer
 from .base import Usage
-from .shared_budget import Check, SharedBudget
+from .limit_check import Check
+
+if TYPE_CHECKING:
+    from .shared_budget import SharedBudget
 
 NANO = 1_000_000_000
 IN_FLIGHT, LOST = "in_flight", "lost"
@@ -201,6 +204,8 @@ class CostLedger:
         url = engine_url or ""
         shared = None
         if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            from .shared_budget import SharedBudget  # SQLAlchemy: loaded by workers on Postgres only
+
             shared = SharedBudget("postgresql+psycopg://" + url.split("://", 1)[1])
         return cls(state_dir, shared=shared)
 

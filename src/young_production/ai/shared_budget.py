@@ -19,13 +19,13 @@ charged), instead of letting them expire.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from .answers import StoredAnswer
+from .limit_check import Check
 
 _metadata = sa.MetaData()
 budget_table = sa.Table(
@@ -50,16 +50,6 @@ answers_table = sa.Table(
     sa.Column("answer", sa.Text, nullable=False),
 )
 _LOCK_KEY = 0x79702D6275  # "yp-bu": one advisory lock for every reservation
-
-
-@dataclass(frozen=True)
-class Check:
-    """One limit to hold: `column` (run_id | day | month) equal to `value`, at most `limit_nusd`."""
-
-    label: str
-    limit_nusd: int
-    column: str
-    value: str
 
 
 class SharedBudget:
