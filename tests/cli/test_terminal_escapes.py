@@ -68,6 +68,7 @@ def hostile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return root, ids
 
 
+@pytest.mark.slow  # about 30 `yp` processes, 3 of them engine runs
 def test_every_command_that_prints_records_shows_escapes_visibly(hostile: tuple[Path, dict[str, str]]) -> None:
     root, ids = hostile
     walk: list[tuple[str, ...]] = [

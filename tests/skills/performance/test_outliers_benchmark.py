@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@pytest.mark.slow  # the whole benchmark: three processes, an engine run, 2,000 resamples per scored video
 def test_the_outliers_benchmark_reads_every_real_export_and_times_a_synthetic_one() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "outliers.py"), "--scale-mb", "0.3"],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)

@@ -57,6 +57,7 @@ def screenshot(browser: str, page, folder):  # noqa: ANN001, ANN201
     return Image.open(io.BytesIO(shot.read_bytes())).convert("RGB")
 
 
+@pytest.mark.slow  # a headless browser
 def test_headless_chromium_draws_the_report_charts(tmp_path):
     browser = chromium()
     empire, points, scores, lifts = report_inputs()
