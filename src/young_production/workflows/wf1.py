@@ -1,7 +1,7 @@
 """WF1: Viral DNA decoding, on the durable engine.
 
 Selects DNA whose perspective is empty and that does not wait for review (S17); each entry
-is one durable workflow of three checkpointed steps:
+is one durable workflow of three steps:
 
 - `wf1.read`: classify (S08), scrape (S18) and transcribe (S04). Downloads land in
   the entry's folder under the workspace's media folder; the step returns the
@@ -9,10 +9,12 @@ is one durable workflow of three checkpointed steps:
   downloads or transcribes again, on this machine or another.
 - `wf1.analyse`: S05-S07 + S09 through the configured provider (a paid call is made
   once: its answer is checkpointed).
-- `wf1.write`: S03, one update carrying every decoded field. A rerun of this step
-  (after a crash between the write and its checkpoint) writes the same values again.
+- `wf1.write`: S03, one update carrying every decoded field. The entry's last step,
+  it has no checkpoint of its own: the workflow's outcome, recorded right after it, is
+  its checkpoint (`engine.durable.final_step`). A rerun (after a crash between the
+  write and that record) writes the same values again.
   With the free rule-based provider the analysis is redone at no cost, so analysis
-  and write are one step (`wf1.analyse_and_write`): one checkpoint fewer per entry.
+  and write are one final step (`wf1.analyse_and_write`): no checkpoint between them.
 
 With `analysis: cascade` the rules decode first and only their unsure fields go to the
 model (`skills.dna.cascade`). `--unsure` (`DecodeArgs.unsure`) selects instead the
@@ -53,6 +55,7 @@ from .engine.durable import (
     WorkflowDef,
     durable_step,
     entry_workflow,
+    final_step,
     reason_of,
     removed_meanwhile,
     transcribe,
@@ -126,12 +129,12 @@ analyse = durable_step("wf1.analyse")(analysis_of)
 """The analysis as a step of its own when it is a paid call: its answer is checkpointed, never bought twice."""
 
 
-@durable_step("wf1.analyse_and_write")
+@final_step("wf1.analyse_and_write")
 def analyse_and_write(
     runtime: Runtime, run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]
 ) -> dict[str, Any]:
-    """The free rule-based analysis and the write in one step: redoing the analysis costs
-    nothing, so it needs no checkpoint of its own (one fewer per entry)."""
+    """The free rule-based analysis and the write in one final step: redoing the analysis costs
+    nothing, so it needs no checkpoint of its own."""
     analysis = analysis_of(runtime, run, entry, source)
     return {**write_entry(runtime, entry["id"], decoded_changes(entry, source, analysis)), "analysis": analysis}
 
@@ -151,7 +154,7 @@ def mark_entry_failed(runtime: Runtime, entry_id: str, reason: str) -> None:
     )
 
 
-write = durable_step("wf1.write")(write_entry)
+write = final_step("wf1.write")(write_entry)
 record_failure = durable_step("wf1.record_failure")(mark_entry_failed)
 
 

@@ -159,6 +159,10 @@ def transcribe(content: Any) -> Any:
     return runtime.transcriber.transcribe(content, on_progress=progress)
 
 
+RETRY_INTERVAL_SEC = 1.0  # a step's first retry after a TransientError waits this long,
+RETRY_BACKOFF = 2.0  # and each further one this many times longer
+
+
 def durable_step(
     name: str, *, attempts: int = 3
 ) -> Callable[[Callable[Concatenate[Runtime, P], R]], Callable[P, R]]:
@@ -166,33 +170,75 @@ def durable_step(
     The step function's first argument is the runtime, handed in here; callers pass the rest."""
 
     def decorate(func: Callable[Concatenate[Runtime, P], R]) -> Callable[P, R]:
-        @wraps(func)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            runtime = _engine().runtime
-            scope = logs.current_scope.get()
-            if scope is not None:
-                activity.step(scope.entry_id, activity.step_words(name))
-            started = time.perf_counter()
-            try:
-                with answer_scope(step_execution_name(name)):
-                    value = func(runtime, *args, **kwargs)
-            except BaseException as exc:
-                logs.log_step(name, time.perf_counter() - started, "error", f"{type(exc).__name__}: {exc}")
-                raise
-            logs.log_step(name, time.perf_counter() - started, "ok")
-            return value
-
-        del timed.__wrapped__  # its signature is the callers' (without the runtime), not `func`'s
+        timed = _timed(name, func, lambda: step_execution_name(name))
         return DBOS.step(  # type: ignore[return-value]
             name=name,
             retries_allowed=attempts > 1,
             max_attempts=attempts,
-            interval_seconds=1.0,
-            backoff_rate=2.0,
+            interval_seconds=RETRY_INTERVAL_SEC,
+            backoff_rate=RETRY_BACKOFF,
             should_retry=lambda exc: isinstance(exc, TransientError),
         )(timed)
 
     return decorate
+
+
+def final_step(
+    name: str, *, attempts: int = 3
+) -> Callable[[Callable[Concatenate[Runtime, P], R]], Callable[P, R]]:
+    """An entry's last step, run in its workflow with no checkpoint of its own: the workflow's
+    outcome, recorded right after it, is its checkpoint.
+
+    A process killed between the step and that record runs the step again on resume, exactly as
+    it runs again a step killed before its own checkpoint: the window is one transaction either
+    way. What it saves is DBOS's bookkeeping of one step (a look for a recorded result before it,
+    a checkpoint after it), about a sixth of the engine's cost on a caption-only WF1 entry. So it
+    only suits the last work of an entry, whose output no later step needs and which may run twice
+    (a store write of the same values). Timed, logged and retried on `TransientError` like a step.
+    """
+
+    def decorate(func: Callable[Concatenate[Runtime, P], R]) -> Callable[P, R]:
+        timed = _timed(name, func, lambda: final_step_name(name))
+
+        @wraps(timed)
+        def retried(*args: Any, **kwargs: Any) -> Any:
+            attempt = 1
+            while True:
+                try:
+                    return timed(*args, **kwargs)
+                except TransientError:
+                    if attempt >= attempts:
+                        raise
+                    time.sleep(RETRY_INTERVAL_SEC * RETRY_BACKOFF ** (attempt - 1))
+                    attempt += 1
+
+        return retried  # type: ignore[return-value]
+
+    return decorate
+
+
+def _timed(name: str, func: Callable[..., Any], scope_name: Callable[[], str | None]) -> Callable[..., Any]:
+    """`func` with the running engine's runtime handed in, on the activity board, its paid calls
+    keyed under `scope_name()`, and one log record per attempt."""
+
+    @wraps(func)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        runtime = _engine().runtime
+        scope = logs.current_scope.get()
+        if scope is not None:
+            activity.step(scope.entry_id, activity.step_words(name))
+        started = time.perf_counter()
+        try:
+            with answer_scope(scope_name()):
+                value = func(runtime, *args, **kwargs)
+        except BaseException as exc:
+            logs.log_step(name, time.perf_counter() - started, "error", f"{type(exc).__name__}: {exc}")
+            raise
+        logs.log_step(name, time.perf_counter() - started, "ok")
+        return value
+
+    del timed.__wrapped__  # its signature is the callers' (without the runtime), not `func`'s
+    return timed
 
 
 _ATTEMPT = re.compile(r"~\d+$")
@@ -210,6 +256,13 @@ def step_execution_name(step: str) -> str | None:
     if not workflow_id or position is None:
         return None
     return f"{attempt_base(workflow_id)}#{position}:{step}"
+
+
+def final_step_name(step: str) -> str | None:
+    """What a final step's paid calls are keyed under: as a step's, with `final` for its position
+    (it takes none in DBOS's count, and is the entry's last whatever came before it)."""
+    workflow_id = DBOS.workflow_id
+    return f"{attempt_base(workflow_id)}#final:{step}" if workflow_id else None
 
 
 def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:

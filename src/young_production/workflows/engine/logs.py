@@ -60,24 +60,49 @@ current_scope: ContextVar[StepScope | None] = ContextVar("yp_step_scope", defaul
 
 
 class JsonLinesHandler(logging.Handler):
-    """Appends one JSON object per record to `logs/<date>.jsonl` (a file per UTC day)."""
+    """Appends one JSON object per record to `logs/<date>.jsonl` (a file per UTC day).
+
+    The day's file stays open while the handler lives (opening it per record cost more than the
+    record itself), and each line goes out in one unbuffered append, as soon as it is logged: a
+    line is never held back from a process killed after it, nor interleaved with another
+    process's lines in the same file.
+    """
 
     def __init__(self, folder: Path, secrets: tuple[str, ...] = ()):
         super().__init__()
         self.folder = folder
         self.secrets = secrets
         self._write_lock = threading.Lock()
+        self._day = ""
+        self._fd: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = json.dumps(as_json(record, self.secrets), default=str, ensure_ascii=False)
+            line = json.dumps(as_json(record, self.secrets), default=str, ensure_ascii=False) + "\n"
             day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
             with self._write_lock:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                with open(self.folder / f"{day}.jsonl", "a", encoding="utf-8") as fh:
-                    fh.write(line + "\n")
+                if self._fd is None or day != self._day:
+                    self._open(day)
+                assert self._fd is not None
+                os.write(self._fd, line.encode("utf-8"))
         except OSError:
             self.handleError(record)
+
+    def _open(self, day: str) -> None:
+        self._close_file()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.folder / f"{day}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._day = day
+
+    def _close_file(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._close_file()
+        super().close()
 
 
 def as_json(record: logging.LogRecord, secrets: tuple[str, ...] = ()) -> dict[str, Any]:

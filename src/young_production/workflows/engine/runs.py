@@ -158,6 +158,15 @@ class RunRecords:
         else:
             self.engine = sqlite_engine(url)
         create_tables(self.engine, metadata)
+        # The statements each entry writes, built once: SQLAlchemy then only binds their values,
+        # where a statement built per call is constructed and its cache key computed every time.
+        insert = postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        upsert = insert(run_entries_table)
+        self._add_entry = upsert.on_conflict_do_update(
+            index_elements=[run_entries_table.c.run_id, run_entries_table.c.entry_id],
+            set_={"workflow_id": upsert.excluded.workflow_id},
+        )
+        self._mark_finished = insert(finished_table).on_conflict_do_nothing()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -178,23 +187,16 @@ class RunRecords:
 
     def add_entry(self, run_id: str, entry_id: str, workflow_id: str, title: str) -> None:
         """Which workflow serves an entry in a run (a later attempt replaces the first): one upsert."""
-        insert = (postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(run_entries_table)
-        statement = insert.values(run_id=run_id, entry_id=entry_id, workflow_id=workflow_id, title=title)
-        statement = statement.on_conflict_do_update(
-            index_elements=[run_entries_table.c.run_id, run_entries_table.c.entry_id],
-            set_={"workflow_id": statement.excluded.workflow_id},
-        )
         with self.engine.begin() as db:
-            db.execute(statement)
+            db.execute(self._add_entry, {"run_id": run_id, "entry_id": entry_id, "workflow_id": workflow_id,
+                                         "title": title})
 
     def mark_finished(self, collection: str, workflow: str, run_id: str | None, entry_id: str,
                       at_ns: int | None = None) -> None:
         """An entry the workflow finished (idempotent: the first finish is kept)."""
-        insert = (postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert)(finished_table)
-        statement = insert.values(collection=collection, entry_id=entry_id, workflow=workflow, run_id=run_id,
-                                  finished_ns=time.time_ns() if at_ns is None else at_ns).on_conflict_do_nothing()
         with self.engine.begin() as db:
-            db.execute(statement)
+            db.execute(self._mark_finished, {"collection": collection, "entry_id": entry_id, "workflow": workflow,
+                                             "run_id": run_id, "finished_ns": time.time_ns() if at_ns is None else at_ns})
 
     def finished_entries(self) -> dict[str, list[str]]:
         """Every finished entry's id by collection, in the order they finished."""
