@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict
 from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
@@ -40,7 +39,7 @@ from ..media.guard import AddressGuard
 from ..media.scrape import scrape
 from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
-from ..skills.dna.decode import analyse_dna, planned_requests
+from ..skills.dna.decode import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.dna.cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
 from ..skills.dna.classify import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna, update_entry
@@ -110,7 +109,13 @@ def analysis_of(
     else:
         analysis = analyse_dna(runtime.provider(run.get("provider")), transcript, mode=runtime.ai.analysis_mode,
                                **common)
-    return {**asdict(analysis), "usage": asdict(analysis.usage)}
+    return analysis_values(analysis)
+
+
+def analysis_values(analysis: DNAAnalysis) -> dict[str, Any]:
+    """The analysis as plain values (a step's output): its fields, and its usage's (both flat
+    dataclasses of plain values, so a shallow copy is the whole of it, unlike `asdict`'s deep one)."""
+    return {**vars(analysis), "usage": dict(vars(analysis.usage))}
 
 
 @durable_step("wf1.fill")
@@ -122,7 +127,7 @@ def fill_unsure(runtime: Runtime, run: dict[str, Any], entry_id: str) -> dict[st
     after = cascade(before, runtime.provider(run.get("provider")), stored_transcript(record), title=record.title,
                     source_type=record.source_type or SourceType.UNKNOWN,
                     token_budget=runtime.ai.condense_token_budget, workflow=NAME, entry_id=entry_id)
-    return {"changes": unsure_changes(before, after), "analysis": {**asdict(after), "usage": asdict(after.usage)}}
+    return {"changes": unsure_changes(before, after), "analysis": analysis_values(after)}
 
 
 analyse = durable_step("wf1.analyse")(analysis_of)

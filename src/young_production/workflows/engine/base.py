@@ -75,8 +75,12 @@ class EntryOutcome:
         super().__setattr__(name, Outcome(value) if name == "status" else value)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values only (the status as its string): checkpoints hold no reference to a class."""
-        return {**asdict(self), "status": self.status.value}
+        """Plain values only (the status as its string): checkpoints hold no reference to a class.
+        A shallow copy: `detail` holds plain values already (`asdict` would copy them deeply, at a
+        cost paid on every entry)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data.update(status=self.status.value, detail=dict(self.detail), step_seconds=dict(self.step_seconds))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EntryOutcome:
