@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from young_production.errors import YPError
+from young_production.config import Workspace
+from young_production.errors import TransientError, YPError
+from young_production.runtime import Runtime
 from young_production.workflows.args import DecodeArgs, LinkArgs
+from young_production.workflows.engine import durable, logs
 from young_production.workflows.engine.base import EntryOutcome, Outcome, RunOptions, StateFiles, new_result
 from young_production.workflows.engine.runs import RunRecords, finish_and_write_last_run
 
@@ -83,3 +86,47 @@ def test_a_run_reads_its_own_typed_arguments_and_refuses_another_workflows() -> 
     assert options.durable_args()["auto"] is True and options.durable_args()["min_score"] == 0.5
     with pytest.raises(YPError, match="takes DecodeArgs, not LinkArgs"):
         options.args_as(DecodeArgs)
+
+
+def test_a_final_step_gets_the_runtime_is_retried_on_transient_errors_only_and_logged_per_attempt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    workspace.init()
+    monkeypatch.setattr(durable, "RETRY_INTERVAL_SEC", 0.0)
+    calls: list[object] = []
+
+    @durable.final_step("test.final", attempts=3)
+    def flaky(runtime: Runtime, fails: int) -> str:
+        calls.append(runtime)
+        if len(calls) <= fails:
+            raise TransientError("the store is busy")
+        return "written"
+
+    @durable.final_step("test.broken")
+    def broken(runtime: Runtime) -> None:
+        calls.append(runtime)
+        raise ValueError("not a transient failure")
+
+    handlers = logs.attach(tmp_path / "logs")
+    try:
+        with Runtime(workspace) as runtime:
+            durable.bind(runtime, None)
+            try:
+                assert flaky(2) == "written" and calls == [runtime] * 3  # two failures, then the third attempt
+                calls.clear()
+                with pytest.raises(TransientError):
+                    flaky(5)
+                assert len(calls) == 3  # gave up after its attempts, with the last error as it was
+                calls.clear()
+                with pytest.raises(ValueError):
+                    broken()
+                assert len(calls) == 1  # never retried
+            finally:
+                durable.unbind()
+    finally:
+        logs.detach(handlers)
+    records = [json.loads(line) for path in (tmp_path / "logs").glob("*.jsonl") for line in path.read_text().splitlines()]
+    assert [(r["step"], r["outcome"]) for r in records] == (
+        [("test.final", "error")] * 2 + [("test.final", "ok")] + [("test.final", "error")] * 3 + [("test.broken", "error")]
+    )

@@ -4,6 +4,7 @@ the shared Notion pace and the shared spending limits on Postgres."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -200,6 +201,23 @@ def test_step_logs_redact_keys_and_tokens(tmp_path: Path) -> None:
     for leaked in (secret, "abcdef123456", "ntn_abcdefghijklmnopqrstuvwx"):
         assert leaked not in text
     assert text.count("[redacted]") == 3
+
+
+def test_step_log_lines_reach_the_file_as_they_are_logged_whole_beside_another_process(tmp_path: Path) -> None:
+    """The handler keeps the day's file open: each line is still on disk as soon as it is logged (a
+    process killed next loses none), and appends from two writers (two processes) never mix."""
+    ours = logs.JsonLinesHandler(tmp_path)
+    theirs = logs.JsonLinesHandler(tmp_path)  # another process's handler on the same workspace
+    try:
+        for n in range(200):
+            record = logging.LogRecord("x", logging.INFO, "", 0, "step", None, None)
+            record.fields = {"step": "wf1.read", "entry": f"e{n}", "detail": "x" * (n * 40)}  # up to 8 KB a line
+            (ours if n % 2 else theirs).emit(record)
+        lines = next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()  # before any close
+    finally:
+        ours.close()
+        theirs.close()
+    assert sorted(json.loads(line)["entry"] for line in lines) == sorted(f"e{n}" for n in range(200))
 
 
 def test_verbose_runs_echo_each_step_record(tmp_path: Path) -> None:

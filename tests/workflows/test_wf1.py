@@ -120,6 +120,27 @@ def test_state_files_record_the_run(encoded: Encoded) -> None:
     assert sorted(processed["viral_dna"]) == sorted(encoded.ids[s.path] for s in SAMPLES)
 
 
+def test_a_decoded_entry_checkpoints_its_read_and_its_outcome_not_its_write(encoded: Encoded) -> None:
+    """The write is the entry's final step: the workflow's outcome, recorded right after it, is
+    its checkpoint (one DBOS step fewer per entry); a failed entry's failure is a step of its own."""
+    with closing(sqlite3.connect(encoded.workspace.path(workspace_files.ENGINE_DB))) as db:
+        steps: dict[str, list[str]] = {}
+        for workflow_id, name in db.execute(
+            "SELECT workflow_uuid, function_name FROM operation_outputs ORDER BY workflow_uuid, function_id"
+        ):
+            steps.setdefault(workflow_id.split(":")[1], []).append(name)
+        outcomes = dict(db.execute("SELECT workflow_uuid, status FROM workflow_status"))
+    for sample in SAMPLES:
+        assert steps[encoded.ids[sample.path]] == ["wf1.read"], sample.path
+    for name in ("missing", "corrupt", "refused"):
+        assert steps[encoded.ids[name]] == ["wf1.read", "wf1.record_failure"], name
+    assert set(outcomes.values()) == {"SUCCESS"}
+    logged = [json.loads(line) for path in (encoded.workspace.root / "logs").glob("*.jsonl")
+              for line in path.read_text(encoding="utf-8").splitlines()]
+    written = {r["entry"] for r in logged if r.get("step") == "wf1.analyse_and_write" and r.get("outcome") == "ok"}
+    assert written == {encoded.ids[s.path] for s in SAMPLES}  # still timed and logged like a step
+
+
 def test_rerun_processes_nothing_and_duplicates_nothing(encoded: Encoded, transcriber: Transcriber) -> None:
     before = _dump(encoded.store)
     again = run(encoded.workspace, transcriber=transcriber)
