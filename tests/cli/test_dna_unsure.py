@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from tests.test_cli import assert_user_error, yp
 from young_production.config import Workspace
@@ -46,7 +49,7 @@ def test_dna_show_says_unsure_and_offers_a_model_with_its_cost(tmp_path: Path) -
 def test_run_wf1_unsure_dry_run_counts_entries_fields_and_cost(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     assert yp("init", str(root)).returncode == 0
-    _unsure_entry(root)
+    entry_id = _unsure_entry(root)
 
     assert_user_error(yp("-w", str(root), "run", "wf1", "--unsure", "--dry-run"), "for a model", "--provider")
     planned = yp("-w", str(root), "run", "wf1", "--unsure", "--dry-run", "--provider", "anthropic",
@@ -55,4 +58,21 @@ def test_run_wf1_unsure_dry_run_counts_entries_fields_and_cost(tmp_path: Path) -
     line = " ".join(planned.stdout.split())
     assert "1 entries, 3 unsure fields to anthropic (claude-haiku-5-5)" in line
     assert "estimated AI cost at most $0.0" in line and "perspective, open_loop, payoff" in line
-    assert_user_error(yp("-w", str(root), "run", "wf1", "--unsure", "--batch"), "only one of")
+    shown = " ".join(yp("-w", str(root), "dna", "show", entry_id).stdout.split())
+    offered = re.search(r"at most \$([0-9.]+)", shown)
+    assert offered and float(offered.group(1)) == _estimate(line)  # the price `dna show` offers is the run's
+    assert_user_error(yp("-w", str(root), "run", "wf1", "--unsure", "--resume"), "only one of")
+    assert_user_error(yp("-w", str(root), "run", "wf1", "--unsure", "--batch", "--dry-run"), "Message Batches")
+    batched = yp("-w", str(root), "run", "wf1", "--unsure", "--batch", "--dry-run", "--provider", "anthropic",
+                 "--json", env={"ANTHROPIC_API_KEY": "sk-test-not-used"})
+    assert batched.returncode == 0, batched.stderr
+    plan = json.loads(batched.stdout)
+    assert plan["entries"][0]["detail"]["ask_model"] == ["perspective", "open_loop", "payoff"]
+    assert plan["entries"][0]["detail"]["batch"] is True
+    assert plan["estimated_cost_usd"] == pytest.approx(_estimate(line) / 2, abs=1e-4)
+
+
+def _estimate(line: str) -> float:
+    found = re.search(r"estimated AI cost at most \$([0-9.]+)", line)
+    assert found, line
+    return float(found.group(1))

@@ -194,17 +194,21 @@ def result_line(result: WorkflowResult) -> str:
 
 def _unsure_parts(result: WorkflowResult) -> list[str]:
     """WF1: what goes to a model (cascade, --unsure) and what the rules left unsure."""
-    asks = [e.detail for e in result.entries if e.detail.get("ask_model")]
+    asks = [e.detail for e in result.entries if e.detail.get("ask_model") and e.status in ("planned", "prepared")]
     cascade = next((e.detail["cascade"] for e in result.entries if e.detail.get("cascade")), None)
+    in_batch = " in one Message Batch (half price)" if any(e.detail.get("batch") for e in result.entries) else ""
     parts = []
     if asks:
         fields = sum(len(d["ask_model"]) for d in asks)
-        parts.append(f"{len(asks)} entries, {fields} unsure fields to {asks[0].get('model')}")
+        if result.dry_run:
+            parts.append(f"{len(asks)} entries, {fields} unsure fields to {asks[0].get('model')}{in_batch}")
+        else:  # sent in a batch: the rules' confident fields are written when it is collected
+            parts.append(f"{fields} unsure fields of {len(asks)} entries asked in the batch")
     if cascade:
         from ..text.confidence import DEV_FIELDS_UNSURE, DEV_SHARE_UNSURE
 
-        parts.append(f"cascade: rules first, only their unsure fields go to {cascade} (on the labelled dev set "
-                     f"{DEV_SHARE_UNSURE:.0%} of entries had some, {DEV_FIELDS_UNSURE:g} fields of 6 each)")
+        parts.append(f"cascade: rules first, only their unsure fields go to {cascade}{in_batch} (on the labelled "
+                     f"dev set {DEV_SHARE_UNSURE:.0%} of entries had some, {DEV_FIELDS_UNSURE:g} fields of 6 each)")
     unsure = sum(1 for e in result.entries if e.status == "done" and e.detail.get("unsure"))
     if unsure and not result.dry_run:
         parts.append(f"unsure fields on {unsure} (`yp run wf1 --unsure` asks a model)")

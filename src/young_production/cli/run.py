@@ -89,7 +89,8 @@ def run_wf1_command(
     from ..workflows.wf1_batch import collect_wf1_batches, submit_wf1_batch
     from .render import RichReporter, wf1_table
 
-    require_one_of(batch=batch, resume=resume, enqueue=enqueue, unsure=unsure, dry_run=dry_run and enqueue)
+    require_one_of(batch=batch, resume=resume, enqueue=enqueue, dry_run=dry_run and enqueue)
+    require_one_of(unsure=unsure, resume=resume, enqueue=enqueue)  # `--unsure --batch` asks in one batch
     options = RunOptions(dry_run=dry_run, limit=limit, workers=workers, retry_failed=retry_failed, provider=provider,
                          args=DecodeArgs(unsure=unsure))
     if enqueue:
@@ -109,15 +110,15 @@ def run_wf1_command(
         result = execute(ctx, "wf1", options, as_json=as_json)
         finish(result, wf1_table(result), as_json=as_json)
         return
+    if batch:
+        from ..workflows.wf1_batch import require_claude_for_batches
+
+        require_claude_for_batches(workspace_of(ctx).ai_config(), provider, unsure=unsure)
     if dry_run:
         options.args = DecodeArgs(unsure=unsure, batch=batch)
         result = execute(ctx, "wf1", options, as_json=as_json)
         finish(result, wf1_table(result), as_json=as_json)
         return
-    if batch:
-        from ..workflows.wf1_batch import require_claude_for_batches
-
-        require_claude_for_batches(workspace_of(ctx).ai_config(), provider)
     reporter = None if as_json else RichReporter(console, "WF1")
     with open_engine(workspace_of(ctx), provider_override=provider, verbose=verbose_of(ctx)) as engine:
         if resume:

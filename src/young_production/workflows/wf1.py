@@ -19,7 +19,8 @@ is one durable workflow of three steps:
 With `analysis: cascade` the rules decode first and only their unsure fields go to the
 model (`skills.dna.cascade`). `--unsure` (`DecodeArgs.unsure`) selects instead the
 encoded entries with unsure fields and asks the model for those fields only, from the
-transcript kept on the entry (`wf1.fill`, then `wf1.write`).
+transcript kept on the entry (`wf1.fill`, then `wf1.write`). With `--batch` both send the
+same questions in one Message Batch instead (`prepared`, and wf1_batch).
 
 A failure of the entry (private video, 404, nothing to transcribe) marks it Failed
 with a reason a person can read, in one more step; a failure of the account or the
@@ -37,7 +38,7 @@ from ..ai.rules import RuleProvider
 from ..errors import ConfigError, YPError
 from ..media.guard import AddressGuard
 from ..media.scrape import scrape
-from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
+from ..records import DECODED_FIELDS, DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
 from ..skills.dna.decode import DNAAnalysis, analyse_dna, planned_requests
 from ..skills.dna.cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
@@ -94,15 +95,18 @@ def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def analysis_keywords(runtime: Runtime, entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """What every analysis request of the entry is told besides the transcript."""
+    return dict(title=source.get("title") or entry.get("title") or "", source_type=SourceType(source["source_type"]),
+                token_budget=runtime.ai.condense_token_budget, workflow=NAME, entry_id=entry.get("id"))
+
+
 def analysis_of(
     runtime: Runtime, run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any]
 ) -> dict[str, Any]:
     """S05-S07 + S09: perspective, hook, open loop and niche tags."""
     transcript = transcript_of(source)
-    common: dict[str, Any] = dict(title=source.get("title") or entry.get("title") or "",
-                                  source_type=SourceType(source["source_type"]),
-                                  token_budget=runtime.ai.condense_token_budget, workflow=NAME,
-                                  entry_id=entry.get("id"))
+    common = analysis_keywords(runtime, entry, source)
     if run.get("cascade"):  # the free rules first, the model only for what they are unsure of
         rules = analyse_dna(RuleProvider(), transcript, mode="combined", **common)
         analysis = cascade(rules, runtime.provider(run.get("provider")), transcript, **common)
@@ -128,6 +132,19 @@ def fill_unsure(runtime: Runtime, run: dict[str, Any], entry_id: str) -> dict[st
                     source_type=record.source_type or SourceType.UNKNOWN,
                     token_budget=runtime.ai.condense_token_budget, workflow=NAME, entry_id=entry_id)
     return {"changes": unsure_changes(before, after), "analysis": analysis_values(after)}
+
+
+@final_step("wf1.rules_first")
+def rules_first(runtime: Runtime, entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """Cascade in batch mode: the free rules' analysis, written at once (no paid call) when they are
+    sure of every field, else handed back for the batch to ask the unsure ones (with "title" only
+    when written). A final step: redone on resume at no cost."""
+    analysis = analyse_dna(RuleProvider(), transcript_of(source), mode="combined",
+                           **analysis_keywords(runtime, entry, source))
+    values = analysis_values(analysis)
+    if analysis.unsure:
+        return {"analysis": values}
+    return {**write_entry(runtime, entry["id"], decoded_changes(entry, source, values)), "analysis": values}
 
 
 analyse = durable_step("wf1.analyse")(analysis_of)
@@ -170,18 +187,19 @@ record_failure = durable_step("wf1.record_failure")(mark_entry_failed)
 def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """Read, analyse, write; a failure of the entry is recorded on it, never raised.
 
-    In batch mode (`run["batch"]`) only the read step runs here: the outcome is
-    "prepared" and carries the source for the batch workflow (see wf1_batch).
+    In batch mode (`run["batch"]`) the entry is only made ready here: the outcome is
+    "prepared" and carries what the batch workflow asks about (see `prepared`, wf1_batch).
     """
     outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
+    if run.get("unsure") and run.get("batch"):  # the question is built from the stored entry when it is sent
+        outcome.status, outcome.detail = "prepared", {"ask_model": list(entry.get("unsure") or [])}
+        return outcome.to_dict()
     if run.get("unsure"):
         return fill_entry(run, outcome)
     try:
         source = read_source(entry)
         if run.get("batch"):
-            outcome.status = "prepared"
-            outcome.detail = {"source_type": source["source_type"], "transcript_source": source["transcript_source"]}
-            return {**outcome.to_dict(), "source": source}
+            return prepared(run, entry, source, outcome)
         if run.get("free_analysis"):
             written = analyse_and_write(run, entry, source)
             analysis = written["analysis"]
@@ -205,6 +223,27 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
         except Exception as write_exc:  # noqa: BLE001
             outcome.error += f" (and the failure could not be recorded: {reason_of(write_exc)})"
     return outcome.to_dict()
+
+
+def prepared(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any],
+             outcome: EntryOutcome) -> dict[str, Any]:
+    """Batch mode: the read entry, ready for the batch workflow (see wf1_batch).
+
+    In cascade mode the free rules decide first: an entry they are sure of is written at once and
+    never reaches the batch; the others carry the rules' analysis, and their unsure fields are all
+    the batch asks."""
+    outcome.detail = {"source_type": source["source_type"], "transcript_source": source["transcript_source"]}
+    if not run.get("cascade"):
+        outcome.status = "prepared"
+        return {**outcome.to_dict(), "source": source}
+    first = rules_first(entry, source)
+    rules = first["analysis"]
+    if "title" in first:
+        outcome.title, outcome.detail = first["title"], decoded_detail(source, rules)
+        return outcome.to_dict()
+    outcome.status = "prepared"
+    outcome.detail["ask_model"] = rules["unsure"]
+    return {**outcome.to_dict(), "source": source, "rules": rules}
 
 
 def fill_entry(run: dict[str, Any], outcome: EntryOutcome) -> dict[str, Any]:
@@ -287,16 +326,17 @@ def waiting_in_batches(runtime: Runtime) -> set[str]:
 def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     """S17 with the run's options applied, leaving out entries waiting in a batch; with `--unsure`,
     the encoded entries that still have unsure fields."""
-    if options.args_as(DecodeArgs).unsure:
-        model_route(runtime, options)
-        return [entry_ref(e, "fill") for e in fetch_unsure_dna(runtime.store, limit=options.limit)]
+    args = options.args_as(DecodeArgs)
     waiting = waiting_in_batches(runtime)
-    entries = fetch_unprocessed_dna(
-        runtime.store, include_failed=options.retry_failed, limit=None if waiting else options.limit
-    )
-    entries = [e for e in entries if e.id not in waiting][: options.limit or None]
-    mode = "prepare" if options.args_as(DecodeArgs).batch else "encode"
-    return [entry_ref(e, mode) for e in entries]
+    limit = None if waiting else options.limit
+    if args.unsure:
+        model_route(runtime, options)
+        entries = fetch_unsure_dna(runtime.store, limit=limit)
+        mode = "prepare-fill" if args.batch else "fill"
+    else:
+        entries = fetch_unprocessed_dna(runtime.store, include_failed=options.retry_failed, limit=limit)
+        mode = ("prepare-cascade" if cascading(runtime, options) else "prepare") if args.batch else "encode"
+    return [entry_ref(e, mode) for e in entries if e.id not in waiting][: options.limit or None]
 
 
 def explain_empty(runtime: Runtime, options: RunOptions) -> str:
@@ -351,17 +391,20 @@ def cascading(runtime: Runtime, options: RunOptions) -> bool:
 
 def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome:
     """Dry run: what would be done, with no network and no writes."""
-    if options.args_as(DecodeArgs).unsure:
+    args = options.args_as(DecodeArgs)
+    in_batch = {"batch": True} if args.batch else {}
+    if args.unsure:
         fields = list(entry.payload.get("unsure") or [])
         return EntryOutcome(id=entry.id, title=entry.title, status="planned",
-                            detail={"ask_model": fields, "model": model_route(runtime, options)})
+                            detail={"source_type": entry.payload.get("source_type") or "-", "ask_model": fields,
+                                    "model": model_route(runtime, options), **in_batch})
     source_type = classify_info_type(entry.payload.get("url") or "", _source_type(entry.payload))
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
         status="planned",
         detail={"source_type": source_type.value, "url": entry.payload.get("url"), "route": _route(source_type),
-                **({"cascade": model_route(runtime, options)} if cascading(runtime, options) else {})},
+                **({"cascade": model_route(runtime, options)} if cascading(runtime, options) else {}), **in_batch},
     )
 
 
@@ -369,11 +412,16 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
     """The most `entry_count` entries can cost with the configured provider, models and mode."""
     from ..ai.router import estimate_cost
 
-    if options.args_as(DecodeArgs).unsure or cascading(runtime, options):  # at most: every field of every entry
-        calls = [planned_fill(runtime.ai.condense_token_budget)] * entry_count
-        return estimate_cost(runtime.ai, calls, override=options.provider).usd
-    calls = planned_requests(runtime.ai.analysis_mode, runtime.ai.condense_token_budget) * entry_count
-    return estimate_cost(runtime.ai, calls, override=options.provider, batch=options.args_as(DecodeArgs).batch).usd
+    args = options.args_as(DecodeArgs)
+    budget = runtime.ai.condense_token_budget
+    if args.unsure:  # each entry's own unsure fields, as `dna show` prices them
+        calls = [planned_fill(budget, entry.payload.get("unsure") or DECODED_FIELDS)
+                 for entry in select(runtime, options)[:entry_count]]
+    elif cascading(runtime, options):  # at most: every field of every entry
+        calls = [planned_fill(budget)] * entry_count
+    else:
+        calls = planned_requests(runtime.ai.analysis_mode, budget) * entry_count
+    return estimate_cost(runtime.ai, calls, override=options.provider, batch=args.batch).usd
 
 
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:

@@ -9,6 +9,12 @@ on, and `yp run wf1 --resume` wakes it to look at once. When the batch has ended
 each answer is written back with the one update a normal run makes; deliveries are
 marked in the ledger, so a result is written once even if the collecting step is
 repeated after a crash.
+
+With `analysis: cascade` the read step also runs the free rules: an entry they are sure
+of is written at once, and the batch carries only the others, each asking for its unsure
+fields with the rules' confident ones as context (the request a non-batch cascade sends).
+With `--unsure` the batch asks for the unsure fields of entries decoded earlier, from the
+transcript kept on the entry. Either way an answer fills only the fields it was asked for.
 """
 
 from __future__ import annotations
@@ -19,34 +25,57 @@ from typing import Any
 
 from dbos import DBOS, SetWorkflowID
 
-from ..ai.batch import BatchResult, collect_batch, submit_batch
+from pydantic import BaseModel
+
+from ..ai.base import AIRequest
+from ..ai.batch import BatchResult, collect_batch, schema_ref, submit_batch
 from ..ai.ledger import CostLedger
 from ..ai.router import ProviderPlan
 from ..errors import BudgetExceeded, ConfigError, NotFound, YPError
-from ..records import SourceType, ViralDNA
+from ..records import DNAStatus, SourceType, ViralDNA
 from ..runtime import Runtime
+from ..skills.dna.cascade import (
+    analysis_from_dict,
+    analysis_of_entry,
+    fill_schema,
+    merged,
+    stored_transcript,
+    unsure_changes,
+    unsure_request,
+)
 from ..skills.dna.decode import DNAAnalysisAnswer, analysis_from_answer, dna_request
 from .args import DecodeArgs
 from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
 from .engine.durable import durable_step, reason_of, stop_reason
 from .engine.runner import Engine
 from .engine.runs import finish_and_write_last_run
-from .wf1 import NAME, WORKFLOW, decoded_changes, decoded_detail, mark_entry_failed, transcript_of, write_entry
+from .wf1 import (
+    NAME,
+    WORKFLOW,
+    analysis_keywords,
+    analysis_values,
+    decoded_changes,
+    decoded_detail,
+    mark_entry_failed,
+    transcript_of,
+    write_entry,
+)
 
 BATCH_WORKFLOW = "yp.wf1.batch"
 POLL_SEC = 600.0  # between looks at a running batch; `--resume` wakes the workflow sooner
 POKE_TOPIC = "look-now"
 
 
-def require_claude_for_batches(runtime_ai: Any, override: str | None) -> None:
+def require_claude_for_batches(runtime_ai: Any, override: str | None, *, unsure: bool = False) -> None:
     route = ProviderPlan(runtime_ai, override).route("S05")
     if route.provider != "anthropic":
         raise ConfigError(
             f"batch mode sends the analysis through Claude's Message Batches API, but S05 runs on "
             f"{route.provider!r}: set `provider: anthropic` in ai_config.yaml or pass --provider anthropic"
         )
-    if runtime_ai.analysis_mode != "combined":
-        raise ConfigError("batch mode needs `analysis_mode: combined` in ai_config.yaml")
+    one_call = unsure or runtime_ai.analysis == "cascade" or runtime_ai.analysis_mode == "combined"
+    if not one_call:
+        raise ConfigError("batch mode needs `analysis_mode: combined` (or `analysis: cascade`) in ai_config.yaml")
 
 
 # ---- the batch's durable workflow ------------------------------------------------------------
@@ -55,21 +84,29 @@ def require_claude_for_batches(runtime_ai: Any, override: str | None) -> None:
 @durable_step("wf1.batch_submit", attempts=1)
 def submit(runtime: Runtime, run: dict[str, Any], prepared: list[dict[str, Any]]) -> str:
     """Build every prepared entry's request from its checkpointed read, and send one batch."""
-    items = []
-    for item in prepared:
-        source = DBOS.retrieve_workflow(item["workflow_id"]).get_result()["source"]
-        request = dna_request(
-            transcript_of(source),
-            title=source.get("title") or item["title"],
-            source_type=SourceType(source["source_type"]),
-            token_budget=runtime.ai.condense_token_budget,
-            workflow=NAME,
-            entry_id=item["id"],
-        )
-        items.append((item["id"], request, DNAAnalysisAnswer))
+    items = [(item["id"], *request_of(runtime, item)) for item in prepared]
     return submit_batch(
         items, ai_config=runtime.ai, ledger=CostLedger(runtime.state_dir), run_id=run["run_id"], workflow=NAME
     )
+
+
+def request_of(runtime: Runtime, item: dict[str, Any]) -> tuple[AIRequest, type[BaseModel]]:
+    """A prepared entry's question: the whole analysis, or only its unsure fields (`item["fields"]`)."""
+    fields = tuple(item.get("fields") or ())
+    if item.get("fill"):  # `--unsure`: from what the entry holds now
+        record = runtime.store.get(ViralDNA, item["id"])
+        known = replace(analysis_of_entry(record), unsure=list(fields))
+        request = unsure_request(known, stored_transcript(record), title=record.title,
+                                 source_type=record.source_type or SourceType.UNKNOWN,
+                                 token_budget=runtime.ai.condense_token_budget, workflow=NAME, entry_id=item["id"])
+        return request, fill_schema(fields)
+    read = DBOS.retrieve_workflow(item["workflow_id"]).get_result()
+    source = read["source"]
+    common = analysis_keywords(runtime, {"id": item["id"], "title": item["title"]}, source)
+    if fields:  # cascade: the rules' unsure fields, their confident ones as context
+        rules = replace(analysis_from_dict(read["rules"]), unsure=list(fields))
+        return unsure_request(rules, transcript_of(source), **common), fill_schema(fields)
+    return dna_request(transcript_of(source), **common), DNAAnalysisAnswer
 
 
 @durable_step("wf1.batch_collect")
@@ -83,7 +120,9 @@ def collect(runtime: Runtime, batch_id: str, prepared: list[dict[str, Any]]) -> 
         if outcome is not None:
             outcomes.append(outcome.to_dict())
 
-    report = collect_batch(deliver, ai_config=runtime.ai, ledger=CostLedger(runtime.state_dir), batch_id=batch_id)
+    fills = {fill_schema(tuple(item["fields"])) for item in prepared if item.get("fields")}
+    report = collect_batch(deliver, ai_config=runtime.ai, ledger=CostLedger(runtime.state_dir), batch_id=batch_id,
+                           schemas={schema_ref(schema): schema for schema in fills})
     return {"pending": bool(report.pending_batches), "outcomes": outcomes}
 
 
@@ -95,27 +134,48 @@ def write_back(runtime: Runtime, result: BatchResult, prepared: dict[str, dict[s
         entry = runtime.store.get(ViralDNA, entry_id)
     except NotFound:
         return None
-    if entry.perspective or item is None:
+    if item is None or already_written(entry, item):
         return None  # written by an earlier delivery of the same result
     outcome = EntryOutcome(id=entry_id, title=entry.title, status="done", workflow_id=item["workflow_id"])
     if result.answer is not None:
         try:
-            analysis = analysis_from_answer(result.answer)
-            source = DBOS.retrieve_workflow(item["workflow_id"]).get_result()["source"]
-            payload = entry.model_dump(mode="json")
-            as_dict = {**analysis.__dict__, "usage": analysis.usage.__dict__}
-            written = write_entry(runtime, entry_id, decoded_changes(payload, source, as_dict))
-            outcome.title = written["title"]
-            outcome.detail = decoded_detail(source, as_dict)
+            written = write_answer(runtime, entry, item, result)
+            outcome.title, outcome.detail = written["title"], written["detail"]
         except YPError as exc:
             outcome.status, outcome.error = "failed", str(exc)
     elif result.retryable:
         outcome.status, outcome.error = "stopped", f"not answered ({result.error}); the next run retries it"
     else:
         outcome.status, outcome.error = "failed", result.error or "the batch answer was rejected"
-    if outcome.status == "failed":
+    if outcome.status == "failed" and not item.get("fill"):  # a fill's failure leaves what the rules decoded
         mark_entry_failed(runtime, entry_id, outcome.error or "")
     return outcome
+
+
+def already_written(entry: ViralDNA, item: dict[str, Any]) -> bool:
+    """Whether the entry no longer waits for this answer (an earlier delivery wrote it)."""
+    if item.get("fill"):
+        return not set(item["fields"]) & set(entry.unsure)
+    return bool(entry.perspective) or (entry.needs_review and entry.status is DNAStatus.ENCODED)
+
+
+def write_answer(runtime: Runtime, entry: ViralDNA, item: dict[str, Any], result: BatchResult) -> dict[str, Any]:
+    """The answer's one update, as a non-batch run makes it: the title written and the run's detail."""
+    assert result.answer is not None
+    if item.get("fill"):
+        before = analysis_of_entry(entry)
+        after = merged(before, result.answer)
+        written = write_entry(runtime, entry.id or "", unsure_changes(before, after))
+        return {**written, "detail": decoded_detail(None, analysis_values(after))}
+    read = DBOS.retrieve_workflow(item["workflow_id"]).get_result()
+    if item.get("fields"):
+        analysis = merged(analysis_from_dict(read["rules"]), result.answer)
+    else:
+        analysis = analysis_from_answer(result.answer)
+    decoded = analysis_values(analysis)
+    changes = decoded_changes(entry.model_dump(mode="json"), read["source"], decoded)
+    written = write_entry(runtime, entry.id or "", changes)
+    return {**written, "detail": decoded_detail(read["source"], decoded)}
 
 
 @DBOS.workflow(name=BATCH_WORKFLOW)
@@ -137,13 +197,16 @@ def analyse_in_batch(run: dict[str, Any], prepared: list[dict[str, Any]]) -> dic
 
 def submit_wf1_batch(engine: Engine, options: RunOptions, *, reporter: Reporter | None = None) -> WorkflowResult:
     """Prepare every unprocessed entry durably and send their analysis as one Message Batch."""
-    require_claude_for_batches(engine.runtime.ai, options.provider)
-    options = replace(options, args=replace(options.args_as(DecodeArgs), batch=True))
+    args = replace(options.args_as(DecodeArgs), batch=True)
+    require_claude_for_batches(engine.runtime.ai, options.provider, unsure=args.unsure)
+    options = replace(options, args=args)
     result = engine.run("wf1", options, reporter=reporter)
     if options.dry_run:
         return result
     prepared = [
-        {"id": e.id, "title": e.title, "workflow_id": e.workflow_id} for e in result.entries if e.status == "prepared"
+        {"id": e.id, "title": e.title, "workflow_id": e.workflow_id, "fill": args.unsure,
+         "fields": e.detail.get("ask_model")}
+        for e in result.entries if e.status == "prepared"
     ]
     if prepared:
         run = {"run_id": result.run_id, "provider": options.provider}

@@ -205,3 +205,20 @@ def test_a_field_the_decoder_left_unsure_is_not_used() -> None:
     assert draft.script.beats[0].move is None  # the reference's move is named only when it is asserted
     request = script_request(Production(id="p", title="Why rewards backfire"), [ref], STYLE)
     assert "R1: The puzzle of motivation" in request.data and "Hook (" not in request.data
+
+
+def test_a_hook_pattern_is_named_only_as_the_decoder_asserted_it() -> None:
+    from young_production.skills.scripting.packaging import packaging_request
+    from young_production.skills.scripting.references import references_from_dna
+
+    base = real_dna("ted-dan-pink")
+    span_unsure = base.model_copy(update={"hook": "", "hook_pattern": "question", "unsure": ["hook"]})
+    none_given = base.model_copy(update={"hook_pattern": None, "unsure": []})  # e.g. decoded before patterns
+    [asserted, missing], _ = references_from_dna([span_unsure, none_given])
+    assert asserted.hook_pattern == "question"  # asserted, though its span was not
+    assert missing.hook_pattern == ""  # nothing asserted: no fallback "statement" named as its move
+    draft = draft_production(RuleProvider(), Production(id="p", title="Why rewards backfire", format="short"),
+                             DraftInputs(STYLE, [none_given]))
+    request = packaging_request(draft.script)
+    assert "R1: The puzzle of motivation" in request.data and "hook pattern" not in request.data
+    assert request.inputs["references"] == [{"label": "R1", "pattern": ""}]

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model, field_validator
 
-from ...ai.base import AIAnswer, AIProvider, AIRequest
+from ...ai.base import AIAnswer, AIProvider, AIRequest, Usage
 from ...config import AIConfig
 from ...errors import YPError
 from ...records import DECODED_FIELDS, SourceType, TranscriptSource, ViralDNA
@@ -137,16 +137,24 @@ def cascade(
     """The rules' analysis with its unsure fields asked of `model` (no call when there are none)."""
     if not rules.unsure:
         return rules
-    known = {"perspective": rules.perspective, "hook": rules.hook, "hook_pattern": rules.hook_pattern,
-             "open_loop": rules.open_loop, "niche_tags": rules.niche_tags}
-    request = fill_request(transcript, rules.unsure, known, title=title, source_type=source_type,
-                           token_budget=token_budget, workflow=workflow, entry_id=entry_id)
+    request = unsure_request(rules, transcript, title=title, source_type=source_type, token_budget=token_budget,
+                             workflow=workflow, entry_id=entry_id)
     answer = model.complete(request, fill_schema(tuple(rules.unsure)))
     return merged(rules, answer)
 
 
+def unsure_request(rules: DNAAnalysis, transcript: Transcript, **common: Any) -> AIRequest:
+    """The request for `rules.unsure`, with the rules' other fields as context (`fill_request`'s keywords)."""
+    known = {"perspective": rules.perspective, "hook": rules.hook, "hook_pattern": rules.hook_pattern,
+             "open_loop": rules.open_loop, "niche_tags": rules.niche_tags}
+    return fill_request(transcript, rules.unsure, known, **common)
+
+
 def merged(rules: DNAAnalysis, answer: AIAnswer[Any]) -> DNAAnalysis:
-    """The rules' fields plus the model's answer to the unsure ones; what it left empty stays unsure."""
+    """The rules' fields plus the model's answer to the unsure ones; what it left empty stays unsure.
+
+    Only the fields the answer was asked for (its schema's keys) can be filled: a field that became
+    unsure after the question was sent stays unsure."""
     got = answer.value.model_dump()
     values: dict[str, Any] = {}
     if "perspective" in rules.unsure and (got.get("perspective") or "").strip():
@@ -155,12 +163,12 @@ def merged(rules: DNAAnalysis, answer: AIAnswer[Any]) -> DNAAnalysis:
         values["hook"] = format_hook(got["hook"], got.get("hook_start"), got.get("hook_end"))
     if "hook_pattern" in rules.unsure and got.get("hook_pattern"):
         values["hook_pattern"] = got["hook_pattern"].value
-    if "open_loop" in rules.unsure:
+    if "open_loop" in rules.unsure and "open_loop" in got:
         loop = OpenLoopAnswer(open_loop=got.get("open_loop"), opened_at=got.get("opened_at"),
                               resolution=got.get("resolution"), resolved_at=got.get("resolved_at"))
         values["open_loop"] = format_open_loop(loop)
         values["payoff"] = True
-    elif "payoff" in rules.unsure and rules.open_loop:
+    elif "payoff" in rules.unsure and rules.open_loop and "resolution" in got:
         values["open_loop"] = with_payoff(rules.open_loop, got.get("resolution"), got.get("resolved_at"))
         values["payoff"] = True
     if "niche_tags" in rules.unsure and got.get("niche_tags"):
@@ -186,10 +194,13 @@ def with_payoff(open_loop: str, resolution: str | None, resolved_at: float | Non
 # ---- already-decoded entries (`yp run wf1 --unsure`) ------------------------------------------
 
 
+def analysis_from_dict(data: Mapping[str, Any]) -> DNAAnalysis:
+    """An analysis as a checkpoint keeps it (`asdict`), back as the dataclass."""
+    return DNAAnalysis(**{**data, "usage": Usage(**data["usage"])})
+
+
 def analysis_of_entry(entry: ViralDNA) -> DNAAnalysis:
     """What an encoded entry holds, as an analysis whose unsure fields a model can fill."""
-    from ...ai.base import Usage
-
     return DNAAnalysis(
         perspective=entry.perspective, hook=entry.hook, hook_pattern=entry.hook_pattern,
         open_loop=entry.open_loop, niche_tags=list(entry.niche_tags), usage=Usage(),

@@ -145,7 +145,8 @@ def packaging_request(script: Script, *, entry_id: str | None = None, workflow: 
         lines.append(f"Team notes: {script.notes.strip()}")
     lines += [f"Hook: {script.beats[0].text}", "Beats:",
               *(f"- {b.text}" for b in script.beats[1:] if b.role == "beat"),
-              "References:", *(f"{r.label}: {r.title} (hook pattern: {r.hook_pattern})" for r in script.references)]
+              "References:", *(f"{r.label}: {r.title}" + (f" (hook pattern: {r.hook_pattern})" if r.hook_pattern else "")
+                               for r in script.references)]
     refs = [{"label": r.label, "pattern": r.hook_pattern} for r in script.references]
     inputs = {"title": script.title, "points": points, "references": refs}
     return AIRequest("S20", INSTRUCTIONS, "\n".join(lines), inputs, workflow, entry_id, 900)

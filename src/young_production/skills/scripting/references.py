@@ -99,11 +99,11 @@ def references_from_dna(dnas: Sequence[ViralDNA]) -> tuple[list[Reference], list
 
 
 def _asserted_pattern(dna: ViralDNA) -> str:
-    """The hook pattern to name as the reference's move; empty when the decoder was unsure of it
-    (never a fallback "statement" in its place)."""
+    """The hook pattern to name as the reference's move: the one the decoder asserted (also when it
+    was unsure of the hook's span), else empty; never a fallback "statement" in its place."""
     if "hook_pattern" in dna.unsure:
         return ""
-    return ((dna.hook_pattern or "").strip() if (dna.hook or "").strip() else "") or "statement"
+    return (dna.hook_pattern or "").strip()
 
 
 def strip_stamp(text: str) -> str:
