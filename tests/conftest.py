@@ -8,9 +8,13 @@ error. Outside services are reached through emulators on loopback instead.
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,3 +115,22 @@ def closed_port_url() -> str:
 def transcriber() -> Transcriber:
     """One Transcriber (Whisper + OCR load on first use) shared by the session's tests."""
     return Transcriber(TranscriptionConfig())
+
+
+@pytest.fixture(scope="session")
+def initialised_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace as `yp init` leaves it, made once per session by the command itself."""
+    root = tmp_path_factory.mktemp("initialised") / "ws"
+    done = subprocess.run([sys.executable, "-m", "young_production", "init", str(root)], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0 and "workspace ready" in done.stdout, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture
+def fresh_workspace(initialised_workspace: Path, tmp_path: Path) -> Path:
+    """A fresh `yp init` workspace at `tmp_path/ws`, copied from `initialised_workspace` (what init
+    writes names no path of its own, so the copy is the same as running init there: 0.4 s less a test)."""
+    root = tmp_path / "ws"
+    shutil.copytree(initialised_workspace, root)
+    return root

@@ -34,18 +34,17 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], *words: str) -> No
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    proc = yp("init", str(root))
+def workspace(fresh_workspace: Path) -> Path:
+    return fresh_workspace
+
+
+def test_init_makes_a_workspace_with_a_store(tmp_path: Path) -> None:
+    proc = yp("init", str(tmp_path / "ws"))
     assert proc.returncode == 0, proc.stderr
     assert "workspace ready" in proc.stdout
-    return root
-
-
-def test_init_makes_a_workspace_with_a_store(workspace: Path) -> None:
-    ws = Workspace(workspace)
+    ws = Workspace(tmp_path / "ws")
     assert ws.exists()
-    assert (workspace / "young.db").exists()
+    assert (tmp_path / "ws" / "young.db").exists()
 
 
 def test_dna_add_list_show_and_idempotent_add(workspace: Path, tmp_path: Path) -> None:

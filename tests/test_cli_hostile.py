@@ -29,10 +29,8 @@ def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    assert yp("init", str(root)).returncode == 0
-    return root
+def workspace(fresh_workspace: Path) -> Path:
+    return fresh_workspace
 
 
 def test_a_title_full_of_markup_is_printed_literally_everywhere(workspace: Path) -> None:

@@ -15,9 +15,8 @@ from ..test_cli import assert_user_error, yp
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    assert yp("init", str(root)).returncode == 0
+def workspace(fresh_workspace: Path) -> Path:
+    root = fresh_workspace
     assert yp("-w", str(root), "empire", "add", "Money Moves", "--channel", "@moneymoves").returncode == 0
     return root
 

@@ -11,10 +11,8 @@ from ..test_cli import assert_user_error, yp
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    assert yp("init", str(root)).returncode == 0
-    return root
+def workspace(fresh_workspace: Path) -> Path:
+    return fresh_workspace
 
 
 def added_id(proc) -> str:  # noqa: ANN001

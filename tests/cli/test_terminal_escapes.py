@@ -51,10 +51,9 @@ def printed_safely(proc: subprocess.CompletedProcess[str], *args: str) -> str:
 
 
 @pytest.fixture
-def hostile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def hostile(fresh_workspace: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A workspace whose reference, Empire and production carry terminal escapes; their ids."""
-    root = tmp_path / "ws"
-    assert yp(root.parent, "init", str(root)).returncode == 0
+    root = fresh_workspace
     reference = tmp_path / "sleep.txt"
     reference.write_text(REFERENCE, encoding="utf-8")
     ids = {}
