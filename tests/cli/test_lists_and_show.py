@@ -34,9 +34,12 @@ SCRIPT_LINE = ("This line of the outline is deliberately long so that a table ce
 ENTRIES = 14
 
 
-@pytest.fixture(params=["sqlite", "notion"])
-def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Workspace, dict[str, str]]]:
-    with store_workspace(request.param, tmp_path / "ws") as (workspace, _):
+@pytest.fixture(scope="module", params=["sqlite", "notion"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Workspace, dict[str, str]]]:
+    """Seeded once per store for the module: the tests that take it only list and show."""
+    with store_workspace(request.param, tmp_path_factory.mktemp("seeded") / "ws") as (workspace, _):
         store = open_store(workspace)
         try:
             empire = store.create(Empire(name="Habit Lab", niche_tags=["habits", "fitness"],
