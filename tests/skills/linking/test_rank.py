@@ -118,3 +118,16 @@ def test_one_ranker_serves_many_productions_and_hostile_text_does_not_break_it()
         ranked = ranker.rank(Production(id="p", title=title or "untitled"), top_k=3)
         assert len(ranked) == 3
     assert ranker.rank(Production(id="p", title="x", dna_ids=[d.id for d in POOL] + ["h"])) == []
+
+
+def test_a_pay_off_the_decoder_was_unsure_of_adds_no_word_to_match() -> None:
+    opened = "[0:04] Stay until the end for the third habit"
+    unsure = dna("unsure", "Three money habits").model_copy(update={"open_loop": f"{opened} -> pay-off unsure",
+                                                                    "unsure": ["payoff"]})
+    unresolved = dna("plain", "Three money habits").model_copy(
+        update={"open_loop": f"{opened} -> not resolved in the transcript"})
+    production = Production(id="p", title="Unsure how to pay off your debt?")
+    ranked = {s.dna_id: s.relevance_score for s in rank_dna(production, [unsure, unresolved], weights=LEXICAL_ONLY, top_k=None)}
+    assert ranked["unsure"] == pytest.approx(ranked["plain"])  # "pay-off unsure" is a marker, not the entry's words
+    habits = Production(id="h", title="Stay until the end")
+    assert rank_dna(habits, [unsure], weights=LEXICAL_ONLY)[0].relevance_score > 0  # the loop's own words still count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from young_production.records import SourceType, ViralDNA
+from young_production.records import DNAStatus, SourceType, ViralDNA
 from young_production.skills.performance.patterns import (
     PatternLift,
     dna_patterns,
@@ -43,6 +43,9 @@ def test_only_asserted_patterns_count():
     assert dna_patterns(unsure)["hook pattern"] == set()
     assert dna_patterns(unsure)["open loop"] == set()  # unsure, not "none"
     assert dna_patterns(STORY.model_copy(update={"unsure": ["perspective"]}))["open loop"] == {"none"}
+    # decoded with nothing but an asserted "no loop" (hook and perspective unsure): that still counts
+    bare = ViralDNA(title="quote card", status=DNAStatus.ENCODED, unsure=["perspective", "hook", "hook_pattern"])
+    assert dna_patterns(bare)["open loop"] == {"none"} and dna_patterns(bare)["hook pattern"] == set()
 
 
 def test_lift_is_the_geometric_mean_ratio_and_patterns_on_the_same_videos_are_one_line():

@@ -15,6 +15,7 @@ no dates), the transcript as untrusted `data` for LLMs, and the timed segments i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -396,6 +397,14 @@ def format_open_loop(loop: OpenLoopAnswer, payoff_unsure: bool = False) -> str |
 
 
 PAYOFF_UNSURE = "pay-off unsure"
+_LOOP_MARKUP = re.compile(r"\[\d[\d:.-]*\]|->\s*(?:resolved|not resolved in the transcript|"
+                          + re.escape(PAYOFF_UNSURE) + ")")
+
+
+def loop_quotes(open_loop: str | None) -> str:
+    """The transcript's own words in a stored open loop, without its stamps and arrows: what a ranker
+    may match on (never the words of the "pay-off unsure" marker)."""
+    return " ".join(_LOOP_MARKUP.sub(" ", open_loop or "").split())
 
 
 def _stamped(text: str, at: float | None) -> str:

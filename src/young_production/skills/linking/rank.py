@@ -46,6 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from ...records import DNAStatus, Production, SourceType, ViralDNA, VideoFormat
+from ..dna.decode import loop_quotes
 from .lexical import BM25Index, surface_forms, terms
 from .semantic import Embedder, EmbeddingCache, embed_documents
 
@@ -281,7 +282,7 @@ def _fields(dna: ViralDNA) -> dict[str, str | list[str] | None]:
         "tags": dna.niche_tags,
         "perspective": dna.perspective,
         "hook": dna.hook,
-        "open_loop": dna.open_loop,
+        "open_loop": loop_quotes(dna.open_loop),  # an unsure pay-off adds no word
         "transcript": dna.transcript,
     }
 

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ...records import Production, ViralDNA
+from ...records import DNAStatus, Production, ViralDNA
 from ...text.loops import find_loops
 from ...text.sentences import content_stems, split_sentences, words
 from ...transcript import Segment
@@ -135,7 +135,8 @@ def dna_patterns(dna: ViralDNA) -> dict[str, set[str]]:
         patterns["hook pattern"].add(str(dna.hook_pattern))
     # decoded, and the loop asserted: an empty field then means "no loop", not "unsure" (only asserted
     # patterns count; an unsure hook pattern is empty already)
-    if (dna.hook or dna.open_loop or dna.perspective) and "open_loop" not in dna.unsure:
+    decoded = dna.status is DNAStatus.ENCODED or bool(dna.hook or dna.open_loop or dna.perspective)
+    if decoded and "open_loop" not in dna.unsure:
         patterns["open loop"].add(open_loop_style(dna.open_loop))
     if dna.source_type is not None:
         patterns["source type"].add(dna.source_type.value)
