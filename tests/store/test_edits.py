@@ -89,7 +89,8 @@ def test_link_and_unlink_are_idempotent(store: Store) -> None:
 
 def test_set_dna_adds_tags_and_a_new_url_queues_it_again(store: Store) -> None:
     _, _, first, second = setup(store)
-    store.update(ViralDNA, first.id or "", {"perspective": "Save first", "status": DNAStatus.ENCODED})
+    store.update(ViralDNA, first.id or "", {"perspective": "Save first", "status": DNAStatus.ENCODED,
+                                            "confidence": {"hook": 0.4}, "unsure": ["hook"], "needs_review": True})
     first = store.get(ViralDNA, first.id or "")
     tagged = set_dna(store, first, tags=["Habits"])
     assert tagged.record.niche_tags == ["habits", "money"]
@@ -98,6 +99,8 @@ def test_set_dna_adds_tags_and_a_new_url_queues_it_again(store: Store) -> None:
     assert same_video.record.perspective == "Save first" and same_video.changed == ["url"]
     moved = set_dna(store, same_video.record, url="https://www.youtube.com/watch?v=bbbbbbbbbbb")
     assert moved.record.status is DNAStatus.NEW and moved.record.perspective is None
+    # what the decoder was unsure of in the old source says nothing about the new one
+    assert moved.record.unsure == [] and moved.record.confidence == {} and not moved.record.needs_review
     with pytest.raises(YPError, match="already exists"):
         set_dna(store, moved.record, url=second.url)
     with pytest.raises(YPError, match="not a URL"):

@@ -14,6 +14,7 @@ from tests.fakes import AnthropicEmulator, OpenAIEmulator
 from young_production.config import Workspace
 from young_production.errors import ConfigError
 from young_production.records import DNAStatus, ViralDNA
+from young_production.runtime import open_store
 from young_production.skills.dna.cascade import fill_keys
 from young_production.tools.sample_server import SampleServer
 from young_production.workflows.args import DecodeArgs
@@ -130,3 +131,29 @@ def test_cascade_on_an_openai_compatible_server_asks_the_same_fields_in_strict_f
     assert sorted(set(s["properties"]) for s in schemas) == wanted
     assert all(set(s["required"]) == set(s["properties"]) and s["additionalProperties"] is False for s in schemas)
     assert all(e.unsure == [] for e in _entries(workspace))
+
+
+def test_a_field_a_person_filled_in_since_is_neither_asked_nor_replaced(
+        tmp_path: Path, sample_http: SampleServer, anthropic_emu: AnthropicEmulator) -> None:
+    workspace = _workspace(tmp_path, sample_http, _claude(anthropic_emu))
+    run(workspace, options=RunOptions(provider="rules"))
+    person, other = [e for e in _entries(workspace) if "perspective" in e.unsure][:2]
+    store = open_store(workspace)
+    try:  # as a collaborator types it on Notion: the field filled, Unsure and Needs review left as they were
+        store.update(ViralDNA, person.id or "", {"perspective": "A claim a person wrote."})
+    finally:
+        store.close()
+
+    plan = {e.id: e.detail for e in _plan(workspace, args=DecodeArgs(unsure=True)).entries}
+    assert "perspective" not in plan[person.id]["ask_model"]
+    assert plan[other.id]["ask_model"] == other.unsure
+
+    result = run(workspace, options=RunOptions(args=DecodeArgs(unsure=True)))
+    assert result.failed == 0, [e.error for e in result.entries]
+    for request in anthropic_emu.message_requests():
+        if person.title in _user_text(request):
+            assert "perspective" not in _asked(request)
+    after = {e.id: e for e in _entries(workspace)}
+    assert after[person.id].perspective == "A claim a person wrote."  # theirs, not replaced by a model's
+    assert "perspective" not in after[person.id].unsure
+    assert after[other.id].perspective and after[other.id].unsure == []

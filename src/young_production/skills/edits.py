@@ -159,7 +159,8 @@ def set_dna(
         if key != entry.key:
             _free_key(store, ViralDNA, entry, key, f"a reference with the URL {target!r}")
             changes.update({name: None for name in DECODED_FIELDS})
-            changes.update(key=key, source_type=classify_source(target), status=DNAStatus.NEW)
+            changes.update(key=key, source_type=classify_source(target), status=DNAStatus.NEW,
+                           confidence={}, unsure=[], needs_review=False)  # they were about the old source
     return apply(store, ViralDNA, entry, changes)
 
 

@@ -38,10 +38,17 @@ from ..ai.rules import RuleProvider
 from ..errors import ConfigError, YPError
 from ..media.guard import AddressGuard
 from ..media.scrape import scrape
-from ..records import DECODED_FIELDS, DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
+from ..records import DNAStatus, SourceType, TranscriptSource, ViralDNA, utcnow
 from ..runtime import Runtime
 from ..skills.dna.decode import DNAAnalysis, analyse_dna, planned_requests
-from ..skills.dna.cascade import analysis_of_entry, cascade, planned_fill, stored_transcript, unsure_changes
+from ..skills.dna.cascade import (
+    analysis_of_entry,
+    cascade,
+    planned_fill,
+    still_unsure,
+    stored_transcript,
+    unsure_changes,
+)
 from ..skills.dna.classify import classify_info_type
 from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna, update_entry
 from ..store.base import iter_records
@@ -191,8 +198,8 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     "prepared" and carries what the batch workflow asks about (see `prepared`, wf1_batch).
     """
     outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
-    if run.get("unsure") and run.get("batch"):  # the question is built from the stored entry when it is sent
-        outcome.status, outcome.detail = "prepared", {"ask_model": list(entry.get("unsure") or [])}
+    if run.get("unsure") and run.get("batch") and entry.get("unsure"):  # asked when the batch is sent
+        outcome.status, outcome.detail = "prepared", {"ask_model": list(entry["unsure"])}
         return outcome.to_dict()
     if run.get("unsure"):
         return fill_entry(run, outcome)
@@ -331,7 +338,8 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     limit = None if waiting else options.limit
     if args.unsure:
         model_route(runtime, options)
-        entries = fetch_unsure_dna(runtime.store, limit=limit)
+        # a field a person filled in since is not asked (nothing left: the entry is only marked reviewed)
+        entries = [e.model_copy(update={"unsure": still_unsure(e)}) for e in fetch_unsure_dna(runtime.store, limit=limit)]
         mode = "prepare-fill" if args.batch else "fill"
     else:
         entries = fetch_unprocessed_dna(runtime.store, include_failed=options.retry_failed, limit=limit)
@@ -395,9 +403,10 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
     in_batch = {"batch": True} if args.batch else {}
     if args.unsure:
         fields = list(entry.payload.get("unsure") or [])
+        nothing = {} if fields else {"route": "nothing left to ask (filled in by a person): marked reviewed"}
         return EntryOutcome(id=entry.id, title=entry.title, status="planned",
                             detail={"source_type": entry.payload.get("source_type") or "-", "ask_model": fields,
-                                    "model": model_route(runtime, options), **in_batch})
+                                    "model": model_route(runtime, options), **in_batch, **nothing})
     source_type = classify_info_type(entry.payload.get("url") or "", _source_type(entry.payload))
     return EntryOutcome(
         id=entry.id,
@@ -415,8 +424,8 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
     args = options.args_as(DecodeArgs)
     budget = runtime.ai.condense_token_budget
     if args.unsure:  # each entry's own unsure fields, as `dna show` prices them
-        calls = [planned_fill(budget, entry.payload.get("unsure") or DECODED_FIELDS)
-                 for entry in select(runtime, options)[:entry_count]]
+        calls = [planned_fill(budget, entry.payload["unsure"])
+                 for entry in select(runtime, options)[:entry_count] if entry.payload.get("unsure")]
     elif cascading(runtime, options):  # at most: every field of every entry
         calls = [planned_fill(budget)] * entry_count
     else:

@@ -204,8 +204,17 @@ def analysis_of_entry(entry: ViralDNA) -> DNAAnalysis:
     return DNAAnalysis(
         perspective=entry.perspective, hook=entry.hook, hook_pattern=entry.hook_pattern,
         open_loop=entry.open_loop, niche_tags=list(entry.niche_tags), usage=Usage(),
-        confidence=dict(entry.confidence), unsure=[f for f in DECODED_FIELDS if f in entry.unsure],
+        confidence=dict(entry.confidence), unsure=still_unsure(entry),
     )
+
+
+def still_unsure(entry: ViralDNA) -> list[str]:
+    """The entry's unsure fields that nobody has filled in since: a field a person wrote (on Notion,
+    say) while it was listed as unsure is theirs, and no model answer replaces it."""
+    filled = {name for name in ("perspective", "hook", "hook_pattern", "open_loop") if getattr(entry, name)}
+    if entry.open_loop and not entry.open_loop.endswith(f" -> {PAYOFF_UNSURE}"):
+        filled.add("payoff")
+    return [f for f in DECODED_FIELDS if f in entry.unsure and f not in filled]
 
 
 def stored_transcript(entry: ViralDNA) -> Transcript:
