@@ -118,7 +118,7 @@ def transcriber() -> Transcriber:
 
 
 @pytest.fixture(scope="session")
-def initialised_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def init_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace as `yp init` leaves it, made once per session by the command itself."""
     root = tmp_path_factory.mktemp("initialised") / "ws"
     done = subprocess.run([sys.executable, "-m", "young_production", "init", str(root)], capture_output=True,
@@ -128,9 +128,9 @@ def initialised_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fresh_workspace(initialised_workspace: Path, tmp_path: Path) -> Path:
-    """A fresh `yp init` workspace at `tmp_path/ws`, copied from `initialised_workspace` (what init
+def init_workspace(init_template: Path, tmp_path: Path) -> Path:
+    """A fresh `yp init` workspace at `tmp_path/ws`, copied from `init_template` (what init
     writes names no path of its own, so the copy is the same as running init there: 0.4 s less a test)."""
     root = tmp_path / "ws"
-    shutil.copytree(initialised_workspace, root)
+    shutil.copytree(init_template, root)
     return root

@@ -34,8 +34,8 @@ def assert_user_error(proc: subprocess.CompletedProcess[str], *words: str) -> No
 
 
 @pytest.fixture
-def workspace(fresh_workspace: Path) -> Path:
-    return fresh_workspace
+def workspace(init_workspace: Path) -> Path:
+    return init_workspace
 
 
 def test_init_makes_a_workspace_with_a_store(tmp_path: Path) -> None:

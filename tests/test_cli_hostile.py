@@ -29,8 +29,8 @@ def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
 
 
 @pytest.fixture
-def workspace(fresh_workspace: Path) -> Path:
-    return fresh_workspace
+def workspace(init_workspace: Path) -> Path:
+    return init_workspace
 
 
 def test_a_title_full_of_markup_is_printed_literally_everywhere(workspace: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from ..test_cli import assert_user_error, yp
 
 
-def test_created_after_and_before_pick_entries_by_creation_time(fresh_workspace: Path, tmp_path: Path) -> None:
-    root = fresh_workspace
+def test_created_after_and_before_pick_entries_by_creation_time(init_workspace: Path, tmp_path: Path) -> None:
+    root = init_workspace
     ws = ["-w", str(root)]
     for n in range(3):
         clip = tmp_path / f"clip{n}.mp4"

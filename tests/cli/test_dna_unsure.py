@@ -29,8 +29,8 @@ def _unsure_entry(root: Path) -> str:
         store.close()
 
 
-def test_dna_show_says_unsure_and_offers_a_model_with_its_cost(fresh_workspace: Path) -> None:
-    root = fresh_workspace
+def test_dna_show_says_unsure_and_offers_a_model_with_its_cost(init_workspace: Path) -> None:
+    root = init_workspace
     entry_id = _unsure_entry(root)
 
     shown = yp("-w", str(root), "dna", "show", entry_id)
@@ -45,8 +45,8 @@ def test_dna_show_says_unsure_and_offers_a_model_with_its_cost(fresh_workspace: 
     assert as_json["confidence"]["perspective"] == 0.59 and as_json["perspective"] is None
 
 
-def test_run_wf1_unsure_dry_run_counts_entries_fields_and_cost(fresh_workspace: Path) -> None:
-    root = fresh_workspace
+def test_run_wf1_unsure_dry_run_counts_entries_fields_and_cost(init_workspace: Path) -> None:
+    root = init_workspace
     entry_id = _unsure_entry(root)
 
     assert_user_error(yp("-w", str(root), "run", "wf1", "--unsure", "--dry-run"), "for a model", "--provider")

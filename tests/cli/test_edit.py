@@ -15,8 +15,8 @@ from ..test_cli import assert_user_error, yp
 
 
 @pytest.fixture
-def workspace(fresh_workspace: Path) -> Path:
-    root = fresh_workspace
+def workspace(init_workspace: Path) -> Path:
+    root = init_workspace
     assert yp("-w", str(root), "empire", "add", "Money Moves", "--channel", "@moneymoves").returncode == 0
     return root
 

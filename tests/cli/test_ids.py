@@ -11,8 +11,8 @@ from ..test_cli import assert_user_error, yp
 
 
 @pytest.fixture
-def workspace(fresh_workspace: Path) -> Path:
-    return fresh_workspace
+def workspace(init_workspace: Path) -> Path:
+    return init_workspace
 
 
 def added_id(proc) -> str:  # noqa: ANN001

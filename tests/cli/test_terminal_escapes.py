@@ -51,9 +51,9 @@ def printed_safely(proc: subprocess.CompletedProcess[str], *args: str) -> str:
 
 
 @pytest.fixture
-def hostile(fresh_workspace: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+def hostile(init_workspace: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A workspace whose reference, Empire and production carry terminal escapes; their ids."""
-    root = fresh_workspace
+    root = init_workspace
     reference = tmp_path / "sleep.txt"
     reference.write_text(REFERENCE, encoding="utf-8")
     ids = {}

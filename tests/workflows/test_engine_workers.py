@@ -155,7 +155,8 @@ def _entries(workspace) -> list[ViralDNA]:  # noqa: ANN001
 
 def test_enqueue_submits_only_and_a_worker_processes_the_run(tmp_path: Path) -> None:
     with PageServer() as pages:
-        workspace = fresh_workspace(tmp_path / "ws", {}, workers=2)
+        # A 0.5 s heartbeat: the worker looks for settled runs and an empty queue 4 times as often as at 2 s.
+        workspace = fresh_workspace(tmp_path / "ws", {}, workers=2, engine={"heartbeat_sec": 0.5})
         store = open_store(workspace)
         for n in range(3):
             add_dna(store, pages.url(n), title=f"note {n}")

@@ -10,8 +10,8 @@ from tests.test_cli import yp
 from .test_style import STUDY_STYLE
 
 
-def test_empire_style_prints_the_rules_it_understood(fresh_workspace: Path, tmp_path: Path) -> None:
-    root = fresh_workspace
+def test_empire_style_prints_the_rules_it_understood(init_workspace: Path, tmp_path: Path) -> None:
+    root = init_workspace
     style = tmp_path / "style.md"
     style.write_text(STUDY_STYLE + "- [bold red]Rich markup[/] is printed as typed\n", encoding="utf-8")
     added = yp("-w", str(root), "empire", "add", "Study Lab", "--niche", "study", "--style-file", str(style))
