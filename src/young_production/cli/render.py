@@ -93,7 +93,9 @@ def wf1_table(result: WorkflowResult) -> Table:
         elif entry.status == "failed":
             table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "", "")
         elif entry.status != "done":  # prepared for a batch, or not answered yet
-            note = entry.error or "sent for analysis in a Message Batch: collect with --resume"
+            asked = ", ".join(d.get("ask_model") or []).replace("_", " ")
+            note = entry.error or (f"{asked} asked" if asked else "sent for analysis") + \
+                " in a Message Batch: collect with --resume"
             table.add_row(_label(entry.title, str(route)), cell(note, "yellow"), "", "")
         else:
             label = _label(entry.title, f"{route} · {d.get('transcript_source', '-')}")

@@ -199,10 +199,10 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """
     outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
     if run.get("unsure") and run.get("batch") and entry.get("unsure"):  # asked when the batch is sent
-        outcome.status, outcome.detail = "prepared", {"ask_model": list(entry["unsure"])}
+        outcome.status, outcome.detail = "prepared", {**labels_of(entry), "ask_model": list(entry["unsure"])}
         return outcome.to_dict()
     if run.get("unsure"):
-        return fill_entry(run, outcome)
+        return fill_entry(run, entry, outcome)
     try:
         source = read_source(entry)
         if run.get("batch"):
@@ -253,14 +253,14 @@ def prepared(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any],
     return {**outcome.to_dict(), "source": source, "rules": rules}
 
 
-def fill_entry(run: dict[str, Any], outcome: EntryOutcome) -> dict[str, Any]:
+def fill_entry(run: dict[str, Any], entry: dict[str, Any], outcome: EntryOutcome) -> dict[str, Any]:
     """`--unsure`: ask the model for the entry's unsure fields and write them. A failure leaves the
     encoded entry as it was (it is not marked Failed: what the rules decoded still stands)."""
     try:
         filled = fill_unsure(run, outcome.id)
         written = write(outcome.id, filled["changes"])
         outcome.title = written["title"]
-        outcome.detail = decoded_detail(None, filled["analysis"])
+        outcome.detail = decoded_detail(labels_of(entry), filled["analysis"])
     except STOPPING:
         raise
     except Exception as exc:  # noqa: BLE001 - one entry's answer must never stop the run
@@ -295,10 +295,11 @@ def decoded_changes(entry: dict[str, Any], source: dict[str, Any], analysis: dic
     return changes
 
 
-def decoded_detail(source: dict[str, Any] | None, analysis: dict[str, Any]) -> dict[str, Any]:
-    """What a finished entry shows in the run's summary (no source when unsure fields were filled)."""
+def decoded_detail(source: dict[str, Any], analysis: dict[str, Any]) -> dict[str, Any]:
+    """What a finished entry shows in the run's summary (`source`: what was read, or `labels_of` the entry)."""
     return {
-        **({"source_type": source["source_type"], "transcript_source": source["transcript_source"]} if source else {}),
+        "source_type": source["source_type"],
+        "transcript_source": source["transcript_source"],
         "perspective": analysis["perspective"],
         "hook": analysis["hook"],
         "hook_pattern": analysis["hook_pattern"],
@@ -307,6 +308,11 @@ def decoded_detail(source: dict[str, Any] | None, analysis: dict[str, Any]) -> d
         "unsure": analysis.get("unsure") or [],
         "cost_usd": analysis["usage"]["cost_usd"],
     }
+
+
+def labels_of(entry: dict[str, Any]) -> dict[str, Any]:
+    """How a decoded entry was read, as its run's summary shows it (`decoded_detail`'s source)."""
+    return {"source_type": entry.get("source_type") or "-", "transcript_source": entry.get("transcript_source") or "-"}
 
 
 def transcript_of(source: dict[str, Any]) -> Transcript:
@@ -339,7 +345,8 @@ def select(runtime: Runtime, options: RunOptions) -> list[EntryRef]:
     if args.unsure:
         model_route(runtime, options)
         # a field a person filled in since is not asked (nothing left: the entry is only marked reviewed)
-        entries = [e.model_copy(update={"unsure": still_unsure(e)}) for e in fetch_unsure_dna(runtime.store, limit=limit)]
+        entries = [e.model_copy(update={"unsure": still_unsure(e)})
+                   for e in fetch_unsure_dna(runtime.store, limit=limit)]
         mode = "prepare-fill" if args.batch else "fill"
     else:
         entries = fetch_unprocessed_dna(runtime.store, include_failed=options.retry_failed, limit=limit)

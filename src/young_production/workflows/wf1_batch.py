@@ -56,6 +56,7 @@ from .wf1 import (
     analysis_values,
     decoded_changes,
     decoded_detail,
+    labels_of,
     mark_entry_failed,
     transcript_of,
     write_entry,
@@ -166,7 +167,8 @@ def write_answer(runtime: Runtime, entry: ViralDNA, item: dict[str, Any], result
         before = analysis_of_entry(entry)
         after = merged(before, result.answer)
         written = write_entry(runtime, entry.id or "", unsure_changes(before, after))
-        return {**written, "detail": decoded_detail(None, analysis_values(after))}
+        labels = labels_of(entry.model_dump(mode="json"))
+        return {**written, "detail": decoded_detail(labels, analysis_values(after))}
     read = DBOS.retrieve_workflow(item["workflow_id"]).get_result()
     if item.get("fields"):
         analysis = merged(analysis_from_dict(read["rules"]), result.answer)
