@@ -9,6 +9,8 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from young_production import workspace_files
 from young_production.config import Workspace
 from young_production.doctor import workspace_files_info
@@ -51,6 +53,7 @@ def test_workspace_hands_out_every_path(tmp_path: Path) -> None:
     assert all(f.purpose for f in workspace_files.ALL)
 
 
+@pytest.mark.slow  # two `yp doctor` processes, each loading the OCR engine
 def test_doctor_lists_each_file_with_its_size(tmp_path: Path) -> None:
     workspace = _workspace(tmp_path)
     (workspace.state_dir / "wf1_last_run.json").write_text('{"successful": 1}')

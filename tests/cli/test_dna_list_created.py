@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ..test_cli import assert_user_error, yp
 
 
+@pytest.mark.slow  # 12 `yp` processes
 def test_created_after_and_before_pick_entries_by_creation_time(init_workspace: Path, tmp_path: Path) -> None:
     root = init_workspace
     ws = ["-w", str(root)]

@@ -45,6 +45,7 @@ def test_dna_show_says_unsure_and_offers_a_model_with_its_cost(init_workspace: P
     assert as_json["confidence"]["perspective"] == 0.59 and as_json["perspective"] is None
 
 
+@pytest.mark.slow  # six `yp run` processes, each loading the engine and every workflow
 def test_run_wf1_unsure_dry_run_counts_entries_fields_and_cost(init_workspace: Path) -> None:
     root = init_workspace
     entry_id = _unsure_entry(root)

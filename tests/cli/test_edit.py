@@ -52,6 +52,7 @@ def test_production_set_by_prefix_then_again_changes_nothing(workspace: Path) ->
     assert_user_error(yp(*ws, "production", "set", made["id"][:6], "--youtube-url", "u", "--video-id", "v"), "one of")
 
 
+@pytest.mark.slow  # 15 `yp` processes (the library under them: tests/store/test_edits.py)
 def test_link_unlink_retry_and_remove(workspace: Path, tmp_path: Path) -> None:
     ws = ["-w", str(workspace)]
     production = as_json(yp(*ws, "production", "add", "Saved 10k", "--empire", "Money Moves", "--json"))["id"]

@@ -41,6 +41,7 @@ def test_show_takes_a_short_prefix_or_a_title_and_refuses_what_is_not_one(worksp
         assert_user_error(yp(*ws, "production", "show", production[:common]), production[:8], twin[:8])
 
 
+@pytest.mark.slow  # four `yp run` processes (`runs show` by prefix stays in test_lists_and_show)
 def test_runs_show_takes_a_prefix_and_refusals_leave_no_run_behind(workspace: Path) -> None:
     ws = ["-w", str(workspace)]
     assert_user_error(yp(*ws, "run", "wf4", "--empire", "Nope"), "Nope")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import assert_user_error, workspace, yp  # noqa: F401 (the workspace fixture)
 from young_production.config import Workspace
 from young_production.records import Empire
@@ -37,6 +39,7 @@ def test_a_real_export_dry_run_reads_and_matches_without_writing(workspace: Path
     assert not (workspace / "state" / "state.db").exists()
 
 
+@pytest.mark.slow  # four `yp run` processes
 def test_review_and_prospecting_print_hostile_names_literally(workspace: Path) -> None:
     add_empire(workspace, HOSTILE)
     planned = yp("-w", str(workspace), "run", "wf4", "--dry-run")

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@pytest.mark.slow  # the whole benchmark
 def test_the_patterns_benchmark_prints_findings_and_replication_per_real_channel() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "patterns.py")], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)
