@@ -106,6 +106,7 @@ def test_every_command_that_prints_records_shows_escapes_visibly(hostile: tuple[
         printed_safely(yp(root, "runs", "show", run["run_id"]), "runs", "show", run["run_id"])
 
 
+@pytest.mark.slow  # a WF2 terminal session, like WF2's own terminal tests
 def test_the_wf2_approval_table_in_a_terminal_shows_escapes_visibly(hostile: tuple[Path, dict[str, str]]) -> None:
     root, ids = hostile
     store = open_store(Workspace(root, env={}))
