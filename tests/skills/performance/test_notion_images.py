@@ -81,7 +81,7 @@ class FileUploads(BaseHTTPRequestHandler):
 @pytest.fixture
 def notion() -> Iterator[NotionClient]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FileUploads)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     FileUploads.uploads.clear()
     FileUploads.received.clear()
     config = NotionConfig(api_key="secret_test", base_url=f"http://127.0.0.1:{server.server_address[1]}")

@@ -65,7 +65,7 @@ class PageServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def url(self, n: int) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/note/{n}.html"
