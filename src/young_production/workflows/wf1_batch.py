@@ -45,6 +45,7 @@ from ..skills.dna.cascade import (
 )
 from ..skills.dna.decode import DNAAnalysisAnswer, analysis_from_answer, dna_request
 from .args import DecodeArgs
+from .engine import messages
 from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
 from .engine.durable import durable_step, reason_of, stop_reason
 from .engine.runner import Engine
@@ -191,7 +192,7 @@ def analyse_in_batch(run: dict[str, Any], prepared: list[dict[str, Any]]) -> dic
         found = collect(batch_id, prepared)
         if not found["pending"]:
             return {"batch_id": batch_id, "stopped": None, "outcomes": found["outcomes"]}
-        DBOS.recv(POKE_TOPIC, timeout_seconds=POLL_SEC)
+        messages.wait_for(POKE_TOPIC, POLL_SEC)  # a poke (`--resume`) or the poll interval, whichever first
 
 
 # ---- what the CLI calls ----------------------------------------------------------------------

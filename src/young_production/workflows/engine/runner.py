@@ -37,7 +37,7 @@ from ...config import Workspace
 from ...errors import WorkspaceError
 from ...runtime import Runtime
 from ...skills.dna.transcribe import Transcriber
-from . import durable, logs
+from . import durable, logs, messages
 from .attempts import adopt_pending, attempts_of, current_attempt, entry_base_id, next_attempt
 from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
@@ -133,6 +133,7 @@ class Engine:
 
     def launch(self) -> None:
         durable.bind(self.runtime, self.cpu_pool)  # first: refuses a second engine in this process
+        messages.open_waits()
         self._activated = True
         try:
             self._start()
@@ -183,6 +184,8 @@ class Engine:
         finished by the next process (on Postgres: by any worker, at once). After an interrupt,
         running workflows are left to the process exit."""
         self._stop.set()
+        if not interrupted and self.records is not None:
+            messages.stop_waits()  # a workflow waiting for a message stops unrecorded: it resumes next time
         if not interrupted:
             DBOS.destroy(workflow_completion_timeout_sec=grace_sec)
         if self.cpu_pool is not None:  # steps still waiting on it stop unrecorded (see EngineStopping)
