@@ -25,7 +25,8 @@ demo: $(STAMP)
 test: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest -n 2 -q
 
-# The inner loop: everything but the tests marked `slow` (Whisper/OCR, kill -9, several workers).
+# The inner loop: everything but the tests marked `slow` (Whisper/OCR, kill -9, several workers,
+# a browser, whole benchmarks, long walks through the CLI).
 test-fast: $(STAMP) postgres
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
