@@ -263,7 +263,11 @@ def test_the_shared_pace_spaces_requests_of_several_processes(postgres_url: str)
     starts.sort()
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert len(starts) == 15
-    assert min(gaps) > 0.08  # 10/s across all three: 0.1 s apart, less scheduling noise
+    # 10/s across all three: turns 0.1 s apart. A stamp is taken after the turn is granted, so a busy
+    # machine can delay one stamp and shorten one gap; any five turns in a row still span 0.4 s
+    # less that noise, and no two ever come at once.
+    assert min(gaps) > 0.02
+    assert all(starts[i + 4] - starts[i] > 0.33 for i in range(len(starts) - 4))
     assert starts[-1] - starts[0] >= 1.3
 
 
