@@ -4,7 +4,10 @@
    read by the real yt-dlp; rule-based analysis; SQLite store and engine) through the
    engine, against the same skills called directly in the same threads. Reported per
    entry in CPU time of this process (the machine is shared with other work, so wall
-   time is noisy; wall time is printed too) -> `overhead_ratio`.
+   time is noisy; wall time is printed too). The two are timed in `--rounds` pairs, one
+   right after the other and in alternating order, so that a change in the machine's load
+   falls on both sides of a pair; the ratio is the median of the pairs' ratios ->
+   `overhead_ratio` (and `wall_ratio`).
 2. Two cores: Whisper-bound entries (the bundled 36 s speech clip under distinct URLs)
    with 2 transcription processes and 2 entries at once, against 1 and 1 -> wall time
    throughput ratio `two_core_speedup` (both include loading the model in the children).
@@ -12,8 +15,8 @@
    in tests/workflows/faults/test_two_workers.py but without the kill: duplicated entries
    and the most Notion requests that arrived within one second.
 
-    .venv/bin/python benchmarks/engine.py [--entries 200] [--whisper-entries 8] [--notion-entries 300]
-        [--parts overhead,two-core,workers]
+    .venv/bin/python benchmarks/engine.py [--entries 200] [--rounds 3] [--whisper-entries 8]
+        [--notion-entries 300] [--parts overhead,two-core,workers]
 
 Last line: overhead_ratio=X wall_ratio=W two_core_speedup=Y duplicates=N peak_notion_rps=Z
 (a part left out prints "-")
@@ -24,11 +27,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,24 +140,34 @@ def directly(workspace: Workspace) -> None:
             list(pool.map(encode, entries))
 
 
-def overhead(count: int, work: Path) -> tuple[float, float]:
+RUNNERS = {"direct": directly, "engine": through_engine}
+
+
+def overhead(count: int, work: Path, rounds: int) -> tuple[float, float]:
     site = captioned_site(work / "site", count)
+    ratios: list[tuple[float, float]] = []
     with SampleServer(root=site) as server:
         urls = [server.url(f"c/{n}/") for n in range(count)]
-        figures = {}
-        for name, runner in (("direct", directly), ("engine", through_engine)):
-            for attempt in ("warm-up", "measured"):  # the first pass warms yt-dlp's imports and caches
-                workspace = new_workspace(work / f"{name}-{attempt}")
-                chosen = urls[:10] if attempt == "warm-up" else urls
-                add_entries(workspace, chosen)
-                cpu, wall = timed(lambda: runner(workspace))
-                assert encoded(workspace) == len(chosen)
-                figures[name] = (cpu / len(chosen), wall / len(chosen))
-    for name, (cpu, wall) in figures.items():
-        print(f"  {name:6s}: {cpu * 1000:7.1f} ms CPU/entry, {wall * 1000:7.1f} ms wall/entry ({count} entries)")
-    ratio = figures["engine"][0] / figures["direct"][0]
-    wall_ratio = figures["engine"][1] / figures["direct"][1]
-    print(f"  overhead: CPU ratio {ratio:.3f}, wall ratio {wall_ratio:.3f}")
+        for name, runner in RUNNERS.items():  # a first pass warms yt-dlp's imports and caches
+            workspace = new_workspace(work / f"{name}-warm-up")
+            add_entries(workspace, urls[:10])
+            runner(workspace)
+        for number in range(rounds):
+            figures = {}
+            for name in ("direct", "engine") if number % 2 == 0 else ("engine", "direct"):
+                workspace = new_workspace(work / f"{name}-{number}")
+                add_entries(workspace, urls)
+                cpu, wall = timed(partial(RUNNERS[name], workspace))
+                assert encoded(workspace) == count
+                figures[name] = (cpu / count, wall / count)
+            (direct_cpu, direct_wall), (engine_cpu, engine_wall) = figures["direct"], figures["engine"]
+            ratios.append((engine_cpu / direct_cpu, engine_wall / direct_wall))
+            print(f"  round {number + 1}: direct {direct_cpu * 1000:5.1f} ms CPU, {direct_wall * 1000:5.1f} ms wall; "
+                  f"engine {engine_cpu * 1000:5.1f} ms CPU, {engine_wall * 1000:5.1f} ms wall per entry "
+                  f"({count} entries, load {os.getloadavg()[0]:.1f}): CPU ratio {ratios[-1][0]:.3f}, "
+                  f"wall ratio {ratios[-1][1]:.3f}")
+    ratio, wall_ratio = statistics.median(r[0] for r in ratios), statistics.median(r[1] for r in ratios)
+    print(f"  overhead (median of {rounds} rounds): CPU ratio {ratio:.3f}, wall ratio {wall_ratio:.3f}")
     return ratio, wall_ratio
 
 
@@ -228,6 +243,7 @@ PARTS = ("overhead", "two-core", "workers")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="direct/engine pairs timed for the overhead")
     parser.add_argument("--whisper-entries", type=int, default=8)
     parser.add_argument("--notion-entries", type=int, default=300)
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which parts to run, of {', '.join(PARTS)}")
@@ -241,7 +257,7 @@ def main() -> None:
     try:
         if "overhead" in parts:
             print(f"1. engine overhead, {args.entries} caption-only entries, {WORKERS} at once")
-            ratio, wall_ratio = overhead(args.entries, work / "overhead")
+            ratio, wall_ratio = overhead(args.entries, work / "overhead", max(1, args.rounds))
             figures.update(overhead_ratio=f"{ratio:.3f}", wall_ratio=f"{wall_ratio:.3f}")
         if "two-core" in parts:
             print(f"2. Whisper-bound entries, 2 processes against 1 ({os.cpu_count()} cores)")
