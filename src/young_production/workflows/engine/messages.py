@@ -15,12 +15,15 @@ pending and goes on waiting when the entry resumes, here or in another process.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from dbos import DBOS
 
 from .cpu_pool import EngineStopping
+
+log = logging.getLogger(__name__)
 
 RUNNING = ("PENDING", "ENQUEUED")  # states of a workflow that has not ended
 
@@ -69,7 +72,10 @@ def stop_waits() -> None:
     with _lock:
         waiting = dict(_waiting)
     for workflow_id, topic in waiting.items():
-        DBOS.send(workflow_id, WAKE, topic=topic)
+        try:
+            DBOS.send(workflow_id, WAKE, topic=topic)
+        except Exception:  # noqa: BLE001 (at shutdown: that workflow waits out its timeout, as before)
+            log.warning("could not wake waiting workflow %s", workflow_id, exc_info=True)
 
 
 def published(workflow_id: str, key: str, timeout_sec: float) -> Any:  # noqa: ANN401
