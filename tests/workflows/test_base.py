@@ -68,6 +68,19 @@ def test_an_older_workspaces_processed_file_is_adopted_once(tmp_path: Path) -> N
     records.close()
 
 
+def test_an_unreadable_processed_file_is_left_to_be_rewritten_not_a_failure_at_launch(tmp_path: Path) -> None:
+    state = StateFiles(tmp_path)
+    state.processed_path.write_text('{"viral_dna": ["a", ', encoding="utf-8")  # cut short by a crash or an editor
+    records = RunRecords(f"sqlite:///{tmp_path / 'engine.sqlite'}")
+    records.adopt_processed_file(state)
+    records.mark_finished("viral_dna", "WF1", "run-1", "new-1")
+    result = new_result("WF1", dry_run=False)
+    records.start_run(result.run_id, "WF1", "executor-0", {}, "running")
+    finish_and_write_last_run(records, state, result, "finished")
+    assert state.processed() == {"viral_dna": ["new-1"], "productions": []}
+    records.close()
+
+
 def test_an_outcome_status_is_one_of_the_enum_and_checkpoints_hold_plain_strings() -> None:
     outcome = EntryOutcome(id="e1", title="t", status="done")
     assert outcome.status is Outcome.DONE and outcome.status == "done"

@@ -247,12 +247,7 @@ def collect_wf1_batches(engine: Engine, *, wait_sec: float = 30.0, reporter: Rep
         if outcome.get("batch_id"):
             result.batch_ids.append(outcome["batch_id"])
         for data in outcome.get("outcomes", []):
-            entry = EntryOutcome.from_dict(data)
-            result.entries.append(entry)
-            if entry.status == "done":
-                engine.records.mark_finished(WORKFLOW.collection, NAME, result.run_id, entry.id)
-            if reporter is not None:
-                reporter.entry_done(entry)
+            engine.record_outcome(WORKFLOW, result, EntryOutcome.from_dict(data), reporter)
     result.selected = len(result.entries)
     if still:
         result.stopped_reason = f"batch still processing ({len(still)} run(s)): run `yp run wf1 --resume` later"

@@ -229,7 +229,7 @@ def run_interactive(
     workflow = WORKFLOW
     result = new_result(NAME, dry_run=False)
     engine.runtime.provider(options.provider)  # a missing key or price stops here, before any run record
-    with engine.recorded_run(workflow, options, result, reporter) as (entries, state):
+    with engine.recorded_run(workflow, options, result, reporter) as entries:
         args = engine.run_args_for(workflow, result.run_id, options)
         ahead = max(1, options.workers or engine.runtime.pipeline.workers)
         started: list[tuple[EntryRef, Any, str]] = []
@@ -244,10 +244,7 @@ def run_interactive(
                 result.stopped_reason = f"quit: {len(entries) - index} production(s) left for the next run"
                 break
             outcome.workflow_id = workflow_id
-            result.entries.append(outcome)
-            if outcome.status == "done":
-                engine.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
-            reporter.entry_done(outcome)
+            engine.record_outcome(workflow, result, outcome, reporter)
     return result
 
 

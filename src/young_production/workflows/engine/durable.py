@@ -266,9 +266,8 @@ def final_step_name(step: str) -> str | None:
 
 
 def entry_workflow(name: str, workflow: str) -> Callable[[F], F]:
-    """The durable workflow of one entry: scopes its logs and costs to the run, turns a
-    run-stopping error into a "stopped" outcome (the entry is left untouched), and marks
-    finished entries processed."""
+    """The durable workflow of one entry: scopes its logs and costs to the run, and turns a
+    run-stopping error into a "stopped" outcome (the entry is left untouched)."""
 
     def decorate(func: F) -> F:
         @wraps(func)

@@ -264,14 +264,14 @@ class Engine:
         self.runtime.provider(options.provider)  # a bad key or price stops here, before any work
         if options.dry_run:
             return plan_run(self.runtime, workflow, options, reporter=reporter)
-        with self.recorded_run(workflow, options, result, reporter) as (entries, state):
-            self._run_entries(workflow, entries, options, result, reporter, state)
+        with self.recorded_run(workflow, options, result, reporter) as entries:
+            self._run_entries(workflow, entries, options, result, reporter)
         return result
 
     @contextmanager
     def recorded_run(
         self, workflow: WorkflowDef, options: RunOptions, result: WorkflowResult, reporter: Reporter
-    ) -> Iterator[tuple[list[EntryRef], StateFiles]]:
+    ) -> Iterator[list[EntryRef]]:
         """A run's bookkeeping around its body: the run lock, the run record, the selection,
         and at the end (however it ends) the result, the last-run file and the record's status."""
         assert self.records is not None
@@ -283,7 +283,7 @@ class Engine:
             result.note = explain_empty(self.runtime, workflow, entries, options)
             reporter.start(len(entries))
             try:
-                yield entries, state
+                yield entries
             except KeyboardInterrupt:
                 result.stopped_reason = "interrupted"
                 raise
@@ -302,7 +302,6 @@ class Engine:
         options: RunOptions,
         result: WorkflowResult,
         reporter: Reporter,
-        state: StateFiles,
     ) -> None:
         run_args = self.run_args_for(workflow, result.run_id, options)
         known = attempts_of([entry_base_id(workflow, entry) for entry in entries])
@@ -330,15 +329,24 @@ class Engine:
                         stop = True
                         result.stopped_reason = result.stopped_reason or outcome.error
                         continue
-                    result.entries.append(outcome)
-                    if outcome.status == "done":
-                        self.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
-                    reporter.entry_done(outcome)
+                    self.record_outcome(workflow, result, outcome, reporter)
                     submit_next()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+
+    def record_outcome(
+        self, workflow: WorkflowDef, result: WorkflowResult, outcome: EntryOutcome, reporter: Reporter | None = None
+    ) -> None:
+        """An entry's outcome joins the run's result; a finished entry is recorded as such (the seed's
+        processed_entries.json is written from those records at the run's end)."""
+        assert self.records is not None
+        result.entries.append(outcome)
+        if outcome.status == "done":
+            self.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
+        if reporter is not None:
+            reporter.entry_done(outcome)
 
     def start_entry(
         self, workflow: WorkflowDef, entry: EntryRef, run_args: dict[str, Any], attempts: list[Any] | None = None

@@ -209,15 +209,25 @@ class RunRecords:
         return found
 
     def adopt_processed_file(self, state: StateFiles) -> None:
-        """A workspace from before this table: take the ids its processed_entries.json lists, once."""
+        """A workspace from before this table: take the ids its processed_entries.json lists, once.
+        The file is only a copy: one that cannot be read is left to be rewritten at the next run's end."""
         with self.engine.connect() as db:
             if db.execute(sa.select(finished_table.c.entry_id).limit(1)).first() is not None:
                 return
-        order = 0  # before anything finished since, in the file's order
-        for collection, ids in state.processed().items():
-            for entry_id in ids if isinstance(ids, list) else []:
-                order += 1
-                self.mark_finished(str(collection), "", None, str(entry_id), at_ns=order)
+        try:
+            listed = state.processed()
+        except (OSError, ValueError):
+            return
+        rows = [  # numbered in the file's order, before anything finished since
+            {"collection": str(collection), "entry_id": str(entry_id), "workflow": "", "run_id": None, "finished_ns": 0}
+            for collection, ids in (listed.items() if isinstance(listed, dict) else [])
+            for entry_id in (ids if isinstance(ids, list) else [])
+        ]
+        for order, row in enumerate(rows, start=1):
+            row["finished_ns"] = order
+        if rows:
+            with self.engine.begin() as db:
+                db.execute(self._mark_finished, rows)
 
     def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
         with self.engine.begin() as db:

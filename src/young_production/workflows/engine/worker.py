@@ -183,8 +183,6 @@ def _settle(engine: Engine, run: dict[str, Any], statuses: dict[str, Any]) -> No
             continue  # cancelled before it started (the run stopped): left for the next run
         outcome = EntryOutcome.from_dict(data)
         outcome.workflow_id = entry["workflow_id"]
-        result.entries.append(outcome)
-        if outcome.status == "done":
-            engine.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
+        engine.record_outcome(workflow, result, outcome)
     result.close()
     finish_and_write_last_run(engine.records, state, result, "stopped" if result.stopped_reason else "finished")
