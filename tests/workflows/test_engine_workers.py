@@ -10,6 +10,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ from young_production.workflows.engine.runs import sqlalchemy_url
 from young_production.workflows import enqueue_run, registry
 from young_production.workflows.engine.worker import run_worker
 
-from .faults.rig import PageServer, child_env, fresh_workspace, yp
+from .faults.rig import PageServer, child_env, fresh_workspace, step_records, yp
 
 
 # ---- transcription processes -----------------------------------------------------------------
@@ -174,6 +175,10 @@ def test_enqueue_submits_only_and_a_worker_processes_the_run(tmp_path: Path) -> 
         assert any("one worker" in n for n in notices)  # SQLite: the supported setup is one worker
         assert all(count == 1 for count in pages.gets.values()) and len(pages.gets) == 3
 
+    # What the workflow fixes for a run (here: the analysis is the free one) reached the queued entries,
+    # as it reaches those `yp run` starts: the same steps ran.
+    finished = Counter(r["step"] for r in step_records(workspace) if r.get("outcome") == "ok")
+    assert finished == {"wf1.read": 3, "wf1.analyse_and_write": 3}
     assert {e.status for e in _entries(workspace)} == {DNAStatus.ENCODED}
     run = show_run(workspace, queued.run_id)
     assert run["status"] == "finished" and run["summary"]["successful"] == 3

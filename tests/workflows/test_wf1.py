@@ -120,9 +120,10 @@ def test_state_files_record_the_run(encoded: Encoded) -> None:
     assert sorted(processed["viral_dna"]) == sorted(encoded.ids[s.path] for s in SAMPLES)
 
 
-def test_a_decoded_entry_checkpoints_its_read_and_its_outcome_not_its_write(encoded: Encoded) -> None:
-    """The write is the entry's final step: the workflow's outcome, recorded right after it, is
-    its checkpoint (one DBOS step fewer per entry); a failed entry's failure is a step of its own."""
+def test_a_free_analysis_checkpoints_machine_transcription_and_outcomes_only(encoded: Encoded) -> None:
+    """With the rule provider, reading captions or an article is redone on resume rather than
+    checkpointed, Whisper and OCR are a step of their own, and the write is the entry's final step:
+    the workflow's outcome, recorded right after it, is its checkpoint. A failure is a step."""
     with closing(sqlite3.connect(encoded.workspace.path(workspace_files.ENGINE_DB))) as db:
         steps: dict[str, list[str]] = {}
         for workflow_id, name in db.execute(
@@ -131,9 +132,11 @@ def test_a_decoded_entry_checkpoints_its_read_and_its_outcome_not_its_write(enco
             steps.setdefault(workflow_id.split(":")[1], []).append(name)
         outcomes = dict(db.execute("SELECT workflow_uuid, status FROM workflow_status"))
     for sample in SAMPLES:
-        assert steps[encoded.ids[sample.path]] == ["wf1.read"], sample.path
-    for name in ("missing", "corrupt", "refused"):
-        assert steps[encoded.ids[name]] == ["wf1.read", "wf1.record_failure"], name
+        machine = sample.route in (TranscriptSource.WHISPER, TranscriptSource.OCR)
+        assert steps.get(encoded.ids[sample.path], []) == (["wf1.transcribe"] if machine else []), sample.path
+    for name in ("missing", "refused"):  # nothing was read
+        assert steps[encoded.ids[name]] == ["wf1.record_failure"], name
+    assert steps[encoded.ids["corrupt"]] == ["wf1.transcribe", "wf1.record_failure"]  # the media would not decode
     assert set(outcomes.values()) == {"SUCCESS"}
     logged = [json.loads(line) for path in (encoded.workspace.root / "logs").glob("*.jsonl")
               for line in path.read_text(encoding="utf-8").splitlines()]

@@ -5,8 +5,14 @@ is one durable workflow of three steps:
 
 - `wf1.read`: classify (S08), scrape (S18) and transcribe (S04). Downloads land in
   the entry's folder under the workspace's media folder; the step returns the
-  transcript segments and what the page said about itself, so a resumed entry never
-  downloads or transcribes again, on this machine or another.
+  transcript segments and what the page said about itself. When the analysis is a
+  paid call the whole read is checkpointed, so a resumed entry never downloads or
+  transcribes again, on this machine or another, and its paid step keeps its place.
+  With the free rule-based provider only the costly part is: reading captions or an
+  article is redone on resume (a page fetch, a fraction of what a checkpoint costs in
+  CPU on such an entry), and Whisper or OCR is its own checkpointed step
+  (`wf1.transcribe`), never run twice; its media stays in the entry's folder, which
+  yt-dlp does not download again.
 - `wf1.analyse`: S05-S07 + S09 through the configured provider (a paid call is made
   once: its answer is checkpointed).
 - `wf1.write`: S03, one update carrying every decoded field. The entry's last step,
@@ -31,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..ai.rules import RuleProvider
@@ -55,6 +61,7 @@ from ..store.base import iter_records
 from ..transcript import Segment, Transcript
 from .args import DecodeArgs
 from .engine.base import EntryOutcome, RunOptions
+from .engine.cpu_pool import needs_cpu
 from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
@@ -74,9 +81,9 @@ NAME = "WF1"
 # ---- steps -----------------------------------------------------------------------------------
 
 
-@durable_step("wf1.read")
-def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
-    """S08 + S18 + S04: the entry's transcript, and what the source says about itself."""
+def read(runtime: Runtime, entry: dict[str, Any], transcribed: Callable[[Any], Transcript]) -> dict[str, Any]:
+    """S08 + S18 + S04: the entry's transcript (`transcribed(content)`), and what the source says
+    about itself."""
     record = ViralDNA.model_validate(entry)
     if not record.url:
         raise YPError("the entry has no URL or file path")
@@ -89,7 +96,7 @@ def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
         guard=AddressGuard.from_config(runtime.pipeline.sources),
         workspace_root=runtime.root,
     )
-    transcript = transcribe(content)  # Whisper/OCR in a worker process: two entries use two cores
+    transcript = transcribed(content)
     views = content.metadata.get("view_count") if content.metadata else None
     return {
         "source_type": content.source_type.value,
@@ -100,6 +107,27 @@ def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
         "language": transcript.language,
         "segments": [[s.text, s.start, s.end] for s in transcript.segments],
     }
+
+
+@durable_step("wf1.read")
+def read_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
+    """The read as one checkpoint (a paid analysis follows it)."""
+    return read(runtime, entry, transcribe)  # Whisper/OCR in a worker process: two entries use two cores
+
+
+@final_step("wf1.read")
+def fetch_source(runtime: Runtime, entry: dict[str, Any]) -> dict[str, Any]:
+    """The read before a free analysis: no checkpoint of its own, but Whisper or OCR has one."""
+    return read(runtime, entry, lambda content: transcript_of(machine_transcript(content)) if needs_cpu(content)
+                else transcribe(content))
+
+
+@durable_step("wf1.transcribe")
+def machine_transcript(runtime: Runtime, content: Any) -> dict[str, Any]:
+    """S04 by Whisper or OCR, the costly part of a read: checkpointed as plain values."""
+    transcript = transcribe(content)
+    return {"transcript_source": transcript.source.value, "language": transcript.language,
+            "segments": [[s.text, s.start, s.end] for s in transcript.segments]}
 
 
 def analysis_keywords(runtime: Runtime, entry: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +232,7 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     if run.get("unsure"):
         return fill_entry(run, entry, outcome)
     try:
-        source = read_source(entry)
+        source = fetch_source(entry) if run.get("free_analysis") and not run.get("batch") else read_source(entry)
         if run.get("batch"):
             return prepared(run, entry, source, outcome)
         if run.get("free_analysis"):

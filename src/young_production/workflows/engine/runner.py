@@ -372,11 +372,16 @@ class Engine:
         return outcome
 
     def run_args_for(self, workflow: WorkflowDef, run_id: str, options: RunOptions) -> dict[str, Any]:
-        """What every entry workflow of a run receives: the run id, the provider, the options."""
-        args = {"run_id": run_id, "provider": options.provider, **options.durable_args()}
-        if workflow.run_args is not None:
-            args.update(workflow.run_args(self.runtime, options))
-        return args
+        return run_args_of(workflow, self.runtime, run_id, options)
+
+
+def run_args_of(workflow: WorkflowDef, runtime: Runtime, run_id: str, options: RunOptions) -> dict[str, Any]:
+    """What every entry workflow of a run receives, however it is started (here, or queued for a
+    worker): the run id, the provider, the options, and what the workflow fixes for the whole run."""
+    args = {"run_id": run_id, "provider": options.provider, **options.durable_args()}
+    if workflow.run_args is not None:
+        args.update(workflow.run_args(runtime, options))
+    return args
 
 
 def plan_run(

@@ -33,7 +33,7 @@ from . import logs
 from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_result
 from .attempts import current_attempt, entry_base_id
 from .durable import APP_NAME, WorkflowDef, pick_workflow
-from .runner import ENTRY_QUEUE, Engine, options_json, system_database_url
+from .runner import ENTRY_QUEUE, Engine, options_json, run_args_of, system_database_url
 from .runs import RunRecords, finish_and_write_last_run, is_postgres
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,13 @@ def enqueue_entries(workspace: Workspace, workflow: WorkflowDef, options: RunOpt
     with Runtime(workspace.require(), provider_override=options.provider) as runtime:
         runtime.provider(options.provider)  # a bad key or price stops here, before anything is queued
         entries = workflow.select(runtime, options)
+        run_args = run_args_of(workflow, runtime, result.run_id, options)
     url = system_database_url(workspace)
     DBOS.migrate(url)  # the tables exist once any engine launched here; a client alone cannot make them
     client = DBOSClient(system_database_url=url, application_name=APP_NAME)
     records = RunRecords(url)
     try:
         records.start_run(result.run_id, workflow.name, "enqueue", options_json(options), "queueing")
-        run_args = {"run_id": result.run_id, "provider": options.provider, **options.durable_args()}
         for entry in entries:
             workflow_id = current_attempt(entry_base_id(workflow, entry), client, queue=ENTRY_QUEUE)
             records.add_entry(result.run_id, entry.id, workflow_id, entry.title)
