@@ -34,7 +34,7 @@ from young_production.workflows.engine.runs import sqlalchemy_url
 from young_production.workflows import enqueue_run, registry
 from young_production.workflows.engine.worker import run_worker
 
-from .faults.rig import PageServer, child_env, fresh_workspace, step_records, yp
+from .faults.rig import PageServer, child_env, fresh_workspace, start_child, step_records, yp
 
 
 # ---- transcription processes -----------------------------------------------------------------
@@ -113,6 +113,30 @@ def test_ctrl_c_during_a_long_transcription_stops_in_seconds_and_the_next_run_re
     assert entry.status is DNAStatus.ENCODED and entry.transcript_source is TranscriptSource.WHISPER
     processed = json.loads((workspace.state_dir / "processed_entries.json").read_text())
     assert processed["viral_dna"] == [entry.id]
+
+
+@pytest.mark.slow
+def test_a_free_run_killed_after_whisper_resumes_without_transcribing_again(tmp_path: Path) -> None:
+    """With the rule provider the read is not checkpointed, but a machine transcription is: a process
+    killed between the transcription and the write reads the page again on resume, not the audio."""
+    workspace = fresh_workspace(tmp_path / "ws", {}, workers=1, engine={"cpu_processes": 1})
+    with SampleServer() as server:
+        store = open_store(workspace)
+        entry_id = add_dna(store, server.url("speech/story.mp4"), title="speech")[0].id
+        store.close()
+        child = start_child({"workspace": str(workspace.root), "mode": "run", "kill_before_analyse": 1})
+        _, err = child.communicate(timeout=300)
+        assert child.returncode == -signal.SIGKILL, err[-2000:]
+        assert next(iter(_entries(workspace))).status is DNAStatus.NEW  # nothing written
+        media = sorted(p.name for p in (workspace.root / "media").rglob("media-*"))
+
+        again = yp(workspace, "run", "wf1", "--json")
+        assert again.returncode == 0, again.stderr[-1500:]
+    entry = next(iter(_entries(workspace)))
+    assert entry.status is DNAStatus.ENCODED and entry.transcript_source is TranscriptSource.WHISPER
+    finished = Counter(r["step"] for r in step_records(workspace) if r.get("outcome") == "ok" and r["entry"] == entry_id)
+    assert finished == {"wf1.read": 2, "wf1.transcribe": 1, "wf1.analyse_and_write": 1}
+    assert media and sorted(p.name for p in (workspace.root / "media").rglob("media-*")) == media  # the same file
 
 
 def _children_of(pid: int) -> list[int]:

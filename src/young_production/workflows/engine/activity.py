@@ -24,10 +24,11 @@ _board: dict[str, Doing] = {}
 
 
 STEP_WORDS = {
-    "read": "reading the source", "analyse": "analysing", "analyse and write": "analysing", "write": "writing",
-    "record failure": "recording the failure", "suggest": "ranking references", "keep decision": "saving the decision",
-    "link": "linking", "draft": "drafting", "fetch": "fetching the channel", "score": "scoring",
-    "patterns": "finding patterns", "review": "reviewing", "publish": "publishing the report",
+    "read": "reading the source", "transcribe": "transcribing", "analyse": "analysing",
+    "analyse and write": "analysing", "write": "writing", "record failure": "recording the failure",
+    "suggest": "ranking references", "keep decision": "saving the decision", "link": "linking", "draft": "drafting",
+    "fetch": "fetching the channel", "score": "scoring", "patterns": "finding patterns", "review": "reviewing",
+    "publish": "publishing the report",
 }
 
 
