@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..doctor import FileInfo
 from ..store.base import CollectionInfo
-from ..workflows.engine.base import EntryOutcome, WorkflowResult
+from ..workflows.engine.base import EntryOutcome, Outcome, WorkflowResult
 from .output import cell, safe, short
 from .sanitise import visible
 
@@ -66,7 +66,7 @@ class RichReporter:
     def entry_done(self, outcome: EntryOutcome) -> None:
         if self.progress is None or self.task is None:
             return
-        mark = {"done": "[green]ok[/]", "failed": "[red]failed[/]"}.get(outcome.status, safe(outcome.status))
+        mark = {Outcome.DONE: "[green]ok[/]", Outcome.FAILED: "[red]failed[/]"}.get(outcome.status, safe(outcome.status))
         self.progress.update(self.task, advance=1, last=f"{mark} {safe(short(outcome.title, 40))}")
 
     def finish(self) -> None:
@@ -90,9 +90,9 @@ def wf1_table(result: WorkflowResult) -> Table:
         if result.dry_run:
             plan = d.get("route") or f"ask {d.get('model')} for: {', '.join(d.get('ask_model') or [])}"
             table.add_row(_label(entry.title, str(route)), cell(plan))
-        elif entry.status == "failed":
+        elif entry.status == Outcome.FAILED:
             table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "", "")
-        elif entry.status != "done":  # prepared for a batch, or not answered yet
+        elif entry.status != Outcome.DONE:  # prepared for a batch, or not answered yet
             asked = ", ".join(d.get("ask_model") or []).replace("_", " ")
             note = entry.error or (f"{asked} asked" if asked else "sent for analysis") + \
                 " in a Message Batch: collect with --resume"
@@ -119,7 +119,7 @@ def wf2_table(result: WorkflowResult) -> Table:
         d = entry.detail
         if result.dry_run:
             table.add_row(cell(entry.title), cell(d.get("route")), cell(f"{d.get('linked_now', 0)} already"))
-        elif entry.status == "failed":
+        elif entry.status == Outcome.FAILED:
             table.add_row(cell(entry.title), cell("failed", "red"), cell(entry.error, "red"))
         else:
             linked = "\n".join(d.get("selected", [])) or d.get("note") or "-"
@@ -138,7 +138,7 @@ def wf3_table(result: WorkflowResult) -> Table:
         d = entry.detail
         if result.dry_run:
             table.add_row(_label(entry.title, d.get("format", "-")), cell(d.get("route")), "")
-        elif entry.status == "failed":
+        elif entry.status == Outcome.FAILED:
             table.add_row(_label(entry.title, "failed", "red"), cell(entry.error, "red"), "")
         else:
             kind = "outline" if d.get("kind") == "outline" else "script"
@@ -164,13 +164,13 @@ def result_line(result: WorkflowResult) -> str:
         from ..workflows.wf2 import summary_line  # linked, skipped and unchanged apart
 
         return safe(summary_line(result))
-    in_batch = sum(1 for e in result.entries if e.status == "prepared")
+    in_batch = sum(1 for e in result.entries if e.status == Outcome.PREPARED)
     verb = {"WF1": "decoded", "WF2": "linked", "WF3": "scripted", "WF4": "reviewed", "WF5": "prospected"}.get(
         result.workflow, "done"
     )
     done = [f"{verb} {result.successful}"]
     if result.workflow == "WF3":  # the rule tier writes outlines, a model writes scripts: say which
-        kinds = [e.detail.get("kind") for e in result.entries if e.status == "done"]
+        kinds = [e.detail.get("kind") for e in result.entries if e.status == Outcome.DONE]
         outlines = sum(1 for k in kinds if k == "outline")
         done = [f"outlined {outlines}", f"scripted {len(kinds) - outlines}"] if outlines else done
     parts = [f"selected {result.selected}", *done, f"failed {result.failed}"]
@@ -196,7 +196,8 @@ def result_line(result: WorkflowResult) -> str:
 
 def _unsure_parts(result: WorkflowResult) -> list[str]:
     """WF1: what goes to a model (cascade, --unsure) and what the rules left unsure."""
-    asks = [e.detail for e in result.entries if e.detail.get("ask_model") and e.status in ("planned", "prepared")]
+    asks = [e.detail for e in result.entries
+            if e.detail.get("ask_model") and e.status in (Outcome.PLANNED, Outcome.PREPARED)]
     cascade = next((e.detail["cascade"] for e in result.entries if e.detail.get("cascade")), None)
     in_batch = " in one Message Batch (half price)" if any(e.detail.get("batch") for e in result.entries) else ""
     parts = []
@@ -211,7 +212,7 @@ def _unsure_parts(result: WorkflowResult) -> list[str]:
 
         parts.append(f"cascade: rules first, only their unsure fields go to {cascade}{in_batch} (on the labelled "
                      f"dev set {DEV_SHARE_UNSURE:.0%} of entries had some, {DEV_FIELDS_UNSURE:g} fields of 6 each)")
-    unsure = sum(1 for e in result.entries if e.status == "done" and e.detail.get("unsure"))
+    unsure = sum(1 for e in result.entries if e.status == Outcome.DONE and e.detail.get("unsure"))
     if unsure and not result.dry_run:
         parts.append(f"unsure fields on {unsure} (`yp run wf1 --unsure` asks a model)")
     return parts

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from ..workflows.args import EmpireArgs
 
-from ..workflows.engine.base import RunOptions, WorkflowResult
+from ..workflows.engine.base import Outcome, RunOptions, WorkflowResult
 from .output import cell, short
 from .run import AsJson, DryRun, Provider, execute, finish, run_app
 
@@ -71,7 +71,7 @@ def wf4_table(result: WorkflowResult) -> Table:
         if result.dry_run:
             plan = f"{d.get('why')}; {d.get('productions')} productions, {d.get('recorded_videos')} videos recorded"
             table.add_row(cell(short(entry.title, 40)), cell(d.get("route")), cell(plan), cell(d.get("report")))
-        elif entry.status != "done":
+        elif entry.status != Outcome.DONE:
             table.add_row(cell(short(entry.title, 40)), cell(entry.status, "red"), "", "", cell(entry.error, "red"), "")
         else:
             videos = f"{d.get('videos_read')} read, {d.get('videos_scored')} scored"
@@ -87,7 +87,7 @@ def wf5_table(result: WorkflowResult) -> Table:
         table.add_column(name, ratio=3 if name.startswith(("Ideas", "Left")) else 1)
     for entry in result.entries:
         d: dict[str, Any] = entry.detail
-        if entry.status == "failed":
+        if entry.status == Outcome.FAILED:
             table.add_row(cell(short(entry.title, 40)), cell(entry.error, "red"), "", "")
             continue
         made = d.get("would_create", d.get("would_propose", d.get("ideas", d.get("proposed", []))))

@@ -37,7 +37,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..ai.ledger import DB_NAME as LEDGER_DB
 from ..ai.rules import RuleProvider
@@ -60,7 +61,7 @@ from ..skills.crud import default_title, fetch_unprocessed_dna, fetch_unsure_dna
 from ..store.base import iter_records
 from ..transcript import Segment, Transcript
 from .args import DecodeArgs
-from .engine.base import EntryOutcome, RunOptions
+from .engine.base import EntryOutcome, Outcome, RunOptions
 from .engine.cpu_pool import needs_cpu
 from .engine.durable import (
     REMOVED_REASON,
@@ -225,9 +226,9 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     In batch mode (`run["batch"]`) the entry is only made ready here: the outcome is
     "prepared" and carries what the batch workflow asks about (see `prepared`, wf1_batch).
     """
-    outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
+    outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status=Outcome.DONE)
     if run.get("unsure") and run.get("batch") and entry.get("unsure"):  # asked when the batch is sent
-        outcome.status, outcome.detail = "prepared", {**labels_of(entry), "ask_model": list(entry["unsure"])}
+        outcome.status, outcome.detail = Outcome.PREPARED, {**labels_of(entry), "ask_model": list(entry["unsure"])}
         return outcome.to_dict()
     if run.get("unsure"):
         return fill_entry(run, entry, outcome)
@@ -247,9 +248,9 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
         raise
     except Exception as exc:  # one bad entry must never stop the run
         if removed_meanwhile(exc):
-            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="entry", reason=reason_of(exc))
+            outcome.status, outcome.error = Outcome.SKIPPED, REMOVED_REASON.format(what="entry", reason=reason_of(exc))
             return outcome.to_dict()
-        outcome.status = "failed"
+        outcome.status = Outcome.FAILED
         outcome.error = reason_of(exc)
         try:
             record_failure(entry["id"], outcome.error)
@@ -269,14 +270,14 @@ def prepared(run: dict[str, Any], entry: dict[str, Any], source: dict[str, Any],
     the batch asks."""
     outcome.detail = {"source_type": source["source_type"], "transcript_source": source["transcript_source"]}
     if not run.get("cascade"):
-        outcome.status = "prepared"
+        outcome.status = Outcome.PREPARED
         return {**outcome.to_dict(), "source": source}
     first = rules_first(entry, source)
     rules = first["analysis"]
     if "title" in first:
         outcome.title, outcome.detail = first["title"], decoded_detail(source, rules)
         return outcome.to_dict()
-    outcome.status = "prepared"
+    outcome.status = Outcome.PREPARED
     outcome.detail["ask_model"] = rules["unsure"]
     return {**outcome.to_dict(), "source": source, "rules": rules}
 
@@ -292,7 +293,7 @@ def fill_entry(run: dict[str, Any], entry: dict[str, Any], outcome: EntryOutcome
     except STOPPING:
         raise
     except Exception as exc:  # noqa: BLE001 - one entry's answer must never stop the run
-        outcome.status, outcome.error = "failed", reason_of(exc)
+        outcome.status, outcome.error = Outcome.FAILED, reason_of(exc)
     return outcome.to_dict()
 
 
@@ -439,14 +440,14 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
     if args.unsure:
         fields = list(entry.payload.get("unsure") or [])
         nothing = {} if fields else {"route": "nothing left to ask (filled in by a person): marked reviewed"}
-        return EntryOutcome(id=entry.id, title=entry.title, status="planned",
+        return EntryOutcome(id=entry.id, title=entry.title, status=Outcome.PLANNED,
                             detail={"source_type": entry.payload.get("source_type") or "-", "ask_model": fields,
                                     "model": model_route(runtime, options), **in_batch, **nothing})
     source_type = classify_info_type(entry.payload.get("url") or "", _source_type(entry.payload))
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
-        status="planned",
+        status=Outcome.PLANNED,
         detail={"source_type": source_type.value, "url": entry.payload.get("url"), "route": _route(source_type),
                 **({"cascade": model_route(runtime, options)} if cascading(runtime, options) else {}), **in_batch},
     )

@@ -46,7 +46,7 @@ from ..skills.dna.cascade import (
 from ..skills.dna.decode import DNAAnalysisAnswer, analysis_from_answer, dna_request
 from .args import DecodeArgs
 from .engine import messages
-from .engine.base import EntryOutcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
+from .engine.base import EntryOutcome, Outcome, Reporter, RunOptions, StateFiles, WorkflowResult, new_result
 from .engine.durable import durable_step, reason_of, stop_reason
 from .engine.runner import Engine
 from .engine.runs import finish_and_write_last_run
@@ -138,18 +138,18 @@ def write_back(runtime: Runtime, result: BatchResult, prepared: dict[str, dict[s
         return None
     if item is None or already_written(entry, item):
         return None  # written by an earlier delivery of the same result
-    outcome = EntryOutcome(id=entry_id, title=entry.title, status="done", workflow_id=item["workflow_id"])
+    outcome = EntryOutcome(id=entry_id, title=entry.title, status=Outcome.DONE, workflow_id=item["workflow_id"])
     if result.answer is not None:
         try:
             written = write_answer(runtime, entry, item, result)
             outcome.title, outcome.detail = written["title"], written["detail"]
         except YPError as exc:
-            outcome.status, outcome.error = "failed", str(exc)
+            outcome.status, outcome.error = Outcome.FAILED, str(exc)
     elif result.retryable:
-        outcome.status, outcome.error = "stopped", f"not answered ({result.error}); the next run retries it"
+        outcome.status, outcome.error = Outcome.STOPPED, f"not answered ({result.error}); the next run retries it"
     else:
-        outcome.status, outcome.error = "failed", result.error or "the batch answer was rejected"
-    if outcome.status == "failed" and not item.get("fill"):  # a fill's failure leaves what the rules decoded
+        outcome.status, outcome.error = Outcome.FAILED, result.error or "the batch answer was rejected"
+    if outcome.status == Outcome.FAILED and not item.get("fill"):  # a fill's failure leaves what the rules decoded
         mark_entry_failed(runtime, entry_id, outcome.error or "")
     return outcome
 
@@ -209,7 +209,7 @@ def submit_wf1_batch(engine: Engine, options: RunOptions, *, reporter: Reporter 
     prepared = [
         {"id": e.id, "title": e.title, "workflow_id": e.workflow_id, "fill": args.unsure,
          "fields": e.detail.get("ask_model")}
-        for e in result.entries if e.status == "prepared"
+        for e in result.entries if e.status == Outcome.PREPARED
     ]
     if prepared:
         run = {"run_id": result.run_id, "provider": options.provider}

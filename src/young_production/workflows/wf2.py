@@ -39,7 +39,16 @@ from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from .engine import messages
 from .args import LinkArgs
-from .engine.base import EntryOutcome, Reporter, RunOptions, SilentReporter, WorkflowResult, new_result, now_iso
+from .engine.base import (
+    EntryOutcome,
+    Outcome,
+    Reporter,
+    RunOptions,
+    SilentReporter,
+    WorkflowResult,
+    new_result,
+    now_iso,
+)
 from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
@@ -115,7 +124,7 @@ def link(runtime: Runtime, production_id: str, dna_ids: list[str]) -> int:
 
 @entry_workflow("yp.wf2.entry", NAME)
 def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
-    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status="done")
+    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status=Outcome.DONE)
     try:
         shown = [LinkSuggestion(**s) for s in suggest(run, production)]
         messages.publish(SUGGESTIONS, [asdict(s) for s in shown])
@@ -129,7 +138,7 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
         else:
             record = messages.wait_for(DECISION, WAIT_FOR_DECISION_SEC)
             if record is None:
-                outcome.status, outcome.error = "waiting", "no decision yet"
+                outcome.status, outcome.error = Outcome.WAITING, "no decision yet"
                 return outcome.to_dict()
         decision = decision_from_record(record, shown)
         decided_at = keep_decision(run, production["id"], decision.to_record())
@@ -147,9 +156,10 @@ def link_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str
         raise
     except Exception as exc:  # one production's trouble never stops the others
         if removed_meanwhile(exc):
-            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="production", reason=reason_of(exc))
+            outcome.status = Outcome.SKIPPED
+            outcome.error = REMOVED_REASON.format(what="production", reason=reason_of(exc))
         else:
-            outcome.status, outcome.error = "failed", reason_of(exc)
+            outcome.status, outcome.error = Outcome.FAILED, reason_of(exc)
     return outcome.to_dict()
 
 
@@ -185,7 +195,7 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
-        status="planned",
+        status=Outcome.PLANNED,
         detail={"route": f"rank the decoded Viral DNA -> {mode} -> link", "linked_now": len(production.dna_ids)},
     )
 
@@ -294,11 +304,11 @@ def tally(result: WorkflowResult) -> dict[str, int]:
     counts = dict.fromkeys(DECISIONS, 0)
     for entry in result.entries:
         detail = entry.detail
-        if entry.status == "failed":
+        if entry.status == Outcome.FAILED:
             word = "failed"
-        elif entry.status == "skipped":
+        elif entry.status == Outcome.SKIPPED:
             word = "removed"
-        elif entry.status != "done":
+        elif entry.status != Outcome.DONE:
             word = "waiting"
         elif detail.get("action") == "none":
             word = "nothing to suggest"

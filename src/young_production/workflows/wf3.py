@@ -38,7 +38,7 @@ from ..skills.scripting.render import SECTION, draft_blocks
 from ..store.base import Filter, iter_records
 from ..store.resolve import resolve
 from .args import ScriptArgs
-from .engine.base import EntryOutcome, RunOptions
+from .engine.base import EntryOutcome, Outcome, RunOptions
 from .engine.durable import (
     REMOVED_REASON,
     STOPPING,
@@ -84,7 +84,7 @@ def write(runtime: Runtime, production_id: str, blocks: list[dict[str, Any]], ne
 
 @entry_workflow("yp.wf3.entry", NAME)
 def script_production(run: dict[str, Any], production: dict[str, Any]) -> dict[str, Any]:
-    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status="done")
+    outcome = EntryOutcome(id=production["id"], title=production.get("title") or "", status=Outcome.DONE)
     try:
         made = draft(run, production)
         write(production["id"], made["blocks"], run["next_status"])
@@ -94,9 +94,10 @@ def script_production(run: dict[str, Any], production: dict[str, Any]) -> dict[s
         raise
     except Exception as exc:  # one production's bad input never stops the others
         if removed_meanwhile(exc):
-            outcome.status, outcome.error = "skipped", REMOVED_REASON.format(what="production", reason=reason_of(exc))
+            outcome.status = Outcome.SKIPPED
+            outcome.error = REMOVED_REASON.format(what="production", reason=reason_of(exc))
         else:
-            outcome.status, outcome.error = "failed", reason_of(exc)
+            outcome.status, outcome.error = Outcome.FAILED, reason_of(exc)
     return outcome.to_dict()
 
 
@@ -177,7 +178,7 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
     return EntryOutcome(
         id=entry.id,
         title=entry.title,
-        status="planned",
+        status=Outcome.PLANNED,
         detail={
             "format": production.format.value,
             "references": len(production.dna_ids),

@@ -64,7 +64,7 @@ from ..youtube.storage import snapshot_store as open_snapshots
 from ..youtube.stats import VideoStats
 from .engine.logs import log_event
 from .args import EmpireArgs
-from .engine.base import EntryOutcome, RunOptions
+from .engine.base import EntryOutcome, Outcome, RunOptions
 from .engine.durable import STOPPING, EntryRef, WorkflowDef, durable_step, entry_workflow, reason_of
 from .empire_runs import PROPOSED, empire_ref, report_folder, review_period, select_empires
 
@@ -165,7 +165,7 @@ def publish(runtime: Runtime, empire: dict[str, Any], period: str, scored: dict[
 @entry_workflow("yp.wf4.entry", NAME)
 def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]:
     """Fetch, record, score, patterns, review, publish; a failure of the Empire is reported, never raised."""
-    outcome = EntryOutcome(id=empire["id"], title=empire.get("name") or "", status="done")
+    outcome = EntryOutcome(id=empire["id"], title=empire.get("name") or "", status=Outcome.DONE)
     try:
         fetched = fetch(empire)
         record = Empire.model_validate(empire)
@@ -178,7 +178,7 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
         outcome.detail = {"route": fetched["route"], "source": notes[0], "videos_read": len(fetched["videos"]),
                           "videos_recorded": cover["read"], "snapshots": recorded, "videos_scored": len(ratios)}
         if not ratios:  # nothing to report: say why, write no report
-            outcome.status, outcome.error = "failed", nothing_scored(cover, fetched.get("failed"))
+            outcome.status, outcome.error = Outcome.FAILED, nothing_scored(cover, fetched.get("failed"))
             outcome.detail["summary"] = outcome.error
             return outcome.to_dict()
         lifts = patterns(empire["id"])
@@ -196,7 +196,7 @@ def review_empire(run: dict[str, Any], empire: dict[str, Any]) -> dict[str, Any]
     except STOPPING:
         raise
     except Exception as exc:  # one Empire's failure must never stop the review of the others
-        outcome.status = "failed"
+        outcome.status = Outcome.FAILED
         outcome.error = reason_of(exc)
     return outcome.to_dict()
 
@@ -280,7 +280,7 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
               "report": report_folder(runtime.root, empire, entry.payload["period"]).relative_to(runtime.root).as_posix()}
     if route == "api":
         detail["quota"] = "about 2 units per 50 videos (+1 to look up a handle)"
-    return EntryOutcome(id=entry.id, title=entry.title, status="planned", detail=detail)
+    return EntryOutcome(id=entry.id, title=entry.title, status=Outcome.PLANNED, detail=detail)
 
 
 WORKFLOW = WorkflowDef(

@@ -34,7 +34,7 @@ from ..skills.prospecting.empires import Proposal, uncovered_clusters
 from ..skills.prospecting.report import SECTION, ProspectingReport, idea_chart, save_prospecting_files
 from ..store.base import iter_records
 from .args import EmpireArgs
-from .engine.base import EntryOutcome, RunOptions
+from .engine.base import EntryOutcome, Outcome, RunOptions
 from .engine.durable import STOPPING, EntryRef, WorkflowDef, durable_step, entry_workflow, reason_of
 from .empire_runs import empire_ref, report_folder, review_period, select_empires
 
@@ -107,7 +107,7 @@ def publish(runtime: Runtime, scope: dict[str, Any], period: str, found: dict[st
 @entry_workflow("yp.wf5.entry", NAME)
 def prospect_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """An Empire's ideas, or (entry `across-empires`) the proposed Empires; failures are reported, not raised."""
-    outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status="done")
+    outcome = EntryOutcome(id=entry["id"], title=entry.get("title") or "", status=Outcome.DONE)
     period = entry["period"]
     try:
         if entry["id"] == ACROSS:
@@ -127,7 +127,7 @@ def prospect_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]
     except STOPPING:
         raise
     except Exception as exc:  # one Empire's failure must never stop the others
-        outcome.status = "failed"
+        outcome.status = Outcome.FAILED
         outcome.error = reason_of(exc)
     return outcome.to_dict()
 
@@ -192,7 +192,7 @@ def plan(runtime: Runtime, entry: EntryRef, options: RunOptions) -> EntryOutcome
                   "reasons": {i["title"]: i["reasons"] for i in found["ideas"]}}
         if found["why_none"]:
             detail["why_no_idea"] = found["why_none"]
-    return EntryOutcome(id=entry.id, title=entry.title, status="planned", detail=detail)
+    return EntryOutcome(id=entry.id, title=entry.title, status=Outcome.PLANNED, detail=detail)
 
 
 WORKFLOW = WorkflowDef(

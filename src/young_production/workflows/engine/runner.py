@@ -39,7 +39,7 @@ from ...runtime import Runtime
 from ...skills.dna.transcribe import Transcriber
 from . import durable, logs, messages
 from .attempts import adopt_pending, attempts_of, current_attempt, entry_base_id, next_attempt
-from .base import EntryOutcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
+from .base import EntryOutcome, Outcome, Reporter, RunOptions, SilentReporter, StateFiles, WorkflowResult, new_result
 from .cpu_pool import CpuPool
 from .durable import APP_NAME, EntryRef, WorkflowDef, pick_workflow
 from .executors import ExecutorSlot, RunLock, dead_executor_ids
@@ -325,7 +325,7 @@ class Engine:
                 for future in done:
                     running.discard(future)
                     outcome = future.result()
-                    if outcome.status == "stopped":
+                    if outcome.status == Outcome.STOPPED:
                         stop = True
                         result.stopped_reason = result.stopped_reason or outcome.error
                         continue
@@ -343,7 +343,7 @@ class Engine:
         processed_entries.json is written from those records at the run's end)."""
         assert self.records is not None
         result.entries.append(outcome)
-        if outcome.status == "done":
+        if outcome.status == Outcome.DONE:
             self.records.mark_finished(workflow.collection, workflow.name, result.run_id, outcome.id)
         if reporter is not None:
             reporter.entry_done(outcome)

@@ -30,7 +30,7 @@ from dbos import DBOS, DBOSClient
 from ...config import Workspace
 from ...runtime import Runtime
 from . import logs
-from .base import EntryOutcome, RunOptions, StateFiles, WorkflowResult, new_result
+from .base import EntryOutcome, Outcome, RunOptions, StateFiles, WorkflowResult, new_result
 from .attempts import current_attempt, entry_base_id
 from .durable import APP_NAME, WorkflowDef, pick_workflow
 from .runner import ENTRY_QUEUE, Engine, options_json, run_args_of, system_database_url
@@ -75,7 +75,8 @@ def enqueue_entries(workspace: Workspace, workflow: WorkflowDef, options: RunOpt
                 run_args,
                 entry.payload,
             )
-            result.entries.append(EntryOutcome(id=entry.id, title=entry.title, status="queued", workflow_id=workflow_id))
+            result.entries.append(
+                EntryOutcome(id=entry.id, title=entry.title, status=Outcome.QUEUED, workflow_id=workflow_id))
         records.claim_run(result.run_id, "queueing", "queued")
     finally:
         client.destroy()
@@ -143,7 +144,7 @@ def settle_queued_runs(engine: Engine) -> int:
         ids = [e["workflow_id"] for e in run["entries"]]
         statuses = {s.workflow_id: s for s in DBOS.list_workflows(workflow_ids=ids, load_input=False)} if ids else {}
         outcomes = [statuses.get(i) for i in ids]
-        stopped = next((s for s in outcomes if s is not None and _outcome(s).get("status") == "stopped"), None)
+        stopped = next((s for s in outcomes if s is not None and _outcome(s).get("status") == Outcome.STOPPED), None)
         if stopped is not None:
             _cancel_waiting(ids, statuses)  # the account stopped: the others would stop too, one call each
         if any(s is None or s.status not in FINISHED for s in outcomes):
@@ -176,7 +177,7 @@ def _settle(engine: Engine, run: dict[str, Any], statuses: dict[str, Any]) -> No
     for entry in run["entries"]:
         status = statuses.get(entry["workflow_id"])
         data = _outcome(status) if status is not None else {}
-        if data.get("status") == "stopped":
+        if data.get("status") == Outcome.STOPPED:
             result.stopped_reason = result.stopped_reason or data.get("error")
             continue
         if not data:
