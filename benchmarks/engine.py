@@ -15,7 +15,7 @@
    in tests/workflows/faults/test_two_workers.py but without the kill: duplicated entries
    and the most Notion requests that arrived within one second.
 
-    .venv/bin/python benchmarks/engine.py [--entries 200] [--rounds 3] [--whisper-entries 8]
+    .venv/bin/python benchmarks/engine.py [--entries 200] [--rounds 7] [--whisper-entries 8]
         [--notion-entries 300] [--parts overhead,two-core,workers]
 
 Last line: overhead_ratio=X wall_ratio=W two_core_speedup=Y duplicates=N peak_notion_rps=Z
@@ -243,7 +243,7 @@ PARTS = ("overhead", "two-core", "workers")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3, help="direct/engine pairs timed for the overhead")
+    parser.add_argument("--rounds", type=int, default=7, help="direct/engine pairs timed for the overhead")
     parser.add_argument("--whisper-entries", type=int, default=8)
     parser.add_argument("--notion-entries", type=int, default=300)
     parser.add_argument("--parts", default=",".join(PARTS), help=f"which parts to run, of {', '.join(PARTS)}")
