@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from .. import workspace_files
 from ..config import LimitsConfig, Workspace
 from ..errors import BudgetExceeded
+from ..state_db import enable_wal
 from .answers import StoredAnswer
 from .base import Usage
 from .limit_check import Check
@@ -219,7 +220,7 @@ class CostLedger:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
             try:
-                db.execute("PRAGMA journal_mode=WAL")
+                enable_wal(db, 60.0)
                 db.executescript(_SCHEMA)
                 have = {row[1] for row in db.execute("PRAGMA table_info(ai_calls)")}
                 for column, kind in _ADDED_COLUMNS.items():

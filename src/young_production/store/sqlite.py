@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import NotFound, StoreError, TransientError
 from ..records import RECORD_TYPES, Block, FieldKind, Record, utcnow
+from ..state_db import enable_wal
 from .base import ClosingStore, CollectionInfo, Filter, Page, R, Sort
 from .fields import enum_of
 from .resolve import noun
@@ -46,7 +47,6 @@ from .sqlite_query import (
 )
 from .sqlite_schema import (
     column_kinds,
-    enable_wal,
     inspect_collection,
     live_columns,
     migrate,

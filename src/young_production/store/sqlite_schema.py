@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Sequence
 
 from ..errors import StoreError
@@ -133,26 +132,6 @@ def _refuse_newer(version: int, migrations: Sequence[Migration]) -> None:
             f"the database is at schema version {version}, newer than this release knows "
             f"({len(migrations)}); upgrade young-production to open it"
         )
-
-
-def enable_wal(conn: sqlite3.Connection, timeout_sec: float, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Switch to WAL mode, waiting while another connection holds the new file.
-
-    Changing the journal mode needs the database to itself and does not wait on the
-    busy timeout, so two processes creating the same workspace would see "database is
-    locked"; once a database is in WAL mode the setting sticks and this is a read.
-    """
-    deadline = time.monotonic() + timeout_sec
-    while True:
-        try:
-            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
-                return
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
-                raise
-            sleep(0.02)
 
 
 def live_columns(conn: sqlite3.Connection, table: str) -> dict[str, str]:

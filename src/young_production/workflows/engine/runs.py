@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from ...state_db import enable_wal
 from .base import StateFiles, WorkflowResult
 
 metadata = sa.MetaData()
@@ -138,7 +139,7 @@ def sqlite_engine(url: str, *, immediate: bool = False) -> sa.Engine:
             dbapi_connection.isolation_level = "IMMEDIATE"
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        enable_wal(dbapi_connection, 30.0)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
