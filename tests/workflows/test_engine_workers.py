@@ -7,10 +7,12 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,8 @@ from young_production.workflows.engine.cpu_pool import CpuPool, needs_cpu
 from young_production.workflows.engine.inspect import show_run
 from young_production.workflows.engine.pacing import SharedPacer
 from young_production.workflows.engine.runs import sqlalchemy_url
-from young_production.workflows import enqueue_run, registry
+from young_production import workspace_files
+from young_production.workflows import enqueue_run, registry, run_workflow, wf1
 from young_production.workflows.engine.worker import run_worker
 
 from .faults.rig import PageServer, child_env, fresh_workspace, start_child, step_records, yp
@@ -209,6 +212,26 @@ def test_enqueue_submits_only_and_a_worker_processes_the_run(tmp_path: Path) -> 
     assert {e["state"] for e in run["entries"]} == {"success"}
     last = json.loads((workspace.state_dir / "wf1_last_run.json").read_text())
     assert last["run_id"] in (queued.run_id, again.run_id) and last["successful"] == 3
+
+
+def test_what_wf1_checkpoints_follows_from_its_inputs_so_an_older_workflow_replays_its_own_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entry workflows an older version started have no "checkpoint_read" in their inputs: they
+    checkpoint the whole read, as that version did, so one resumed after an upgrade finds its
+    recorded steps where it left them (the free route of this version checkpoints no read)."""
+    older = wf1.run_args
+    monkeypatch.setattr(wf1.WORKFLOW, "run_args", lambda runtime, options: {
+        k: v for k, v in older(runtime, options).items() if k != "checkpoint_read"})
+    with PageServer() as pages:
+        workspace = fresh_workspace(tmp_path / "ws", {}, workers=1)
+        store = open_store(workspace)
+        add_dna(store, pages.url(0), title="note 0")
+        store.close()
+        result = run_workflow(workspace, "wf1")
+    assert result.successful == 1
+    with closing(sqlite3.connect(workspace.path(workspace_files.ENGINE_DB))) as db:
+        assert [name for (name,) in db.execute("SELECT function_name FROM operation_outputs")] == ["wf1.read"]
 
 
 # ---- logs ------------------------------------------------------------------------------------

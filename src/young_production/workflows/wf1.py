@@ -233,7 +233,7 @@ def encode_entry(run: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     if run.get("unsure"):
         return fill_entry(run, entry, outcome)
     try:
-        source = fetch_source(entry) if run.get("free_analysis") and not run.get("batch") else read_source(entry)
+        source = read_source(entry) if run.get("checkpoint_read", True) else fetch_source(entry)
         if run.get("batch"):
             return prepared(run, entry, source, outcome)
         if run.get("free_analysis"):
@@ -470,11 +470,14 @@ def estimate(runtime: Runtime, entry_count: int, options: RunOptions) -> float:
 
 
 def run_args(runtime: Runtime, options: RunOptions) -> dict[str, Any]:
-    """Whether the analysis is free (the rule provider answers S05), fixed for the whole run."""
+    """Whether the analysis is free (the rule provider answers S05), and so whether the read is
+    checkpointed as a whole, fixed for the whole run. A workflow's steps follow from its inputs:
+    one an older version started (whose inputs lack "checkpoint_read") replays its own steps."""
     from ..ai.router import ProviderPlan
 
     free = ProviderPlan(runtime.ai, options.provider).route("S05").provider == "rules"
-    return {"free_analysis": free, "cascade": cascading(runtime, options)}
+    return {"free_analysis": free, "cascade": cascading(runtime, options),
+            "checkpoint_read": not free or options.args_as(DecodeArgs).batch}
 
 
 WORKFLOW = WorkflowDef(
