@@ -9,8 +9,8 @@ is one durable workflow of three steps:
   paid call the whole read is checkpointed, so a resumed entry never downloads or
   transcribes again, on this machine or another, and its paid step keeps its place.
   With the free rule-based provider only the costly part is: reading captions or an
-  article is redone on resume (a page fetch, a fraction of what a checkpoint costs in
-  CPU on such an entry), and Whisper or OCR is its own checkpointed step
+  article is redone on resume (one page fetch for each entry a kill cut short, where a
+  checkpoint costs every entry about 2 ms of CPU), and Whisper or OCR is its own checkpointed step
   (`wf1.transcribe`), never run twice; its media stays in the entry's folder, which
   yt-dlp does not download again.
 - `wf1.analyse`: S05-S07 + S09 through the configured provider (a paid call is made
