@@ -35,6 +35,16 @@ def _asked(request: dict[str, Any]) -> set[str]:
     return set(request["output_config"]["format"]["schema"]["properties"])
 
 
+def assert_filled_only_the_unsure_fields(old: ViralDNA, new: ViralDNA) -> None:
+    """A filled entry: nothing left unsure, what the rules asserted kept, tags only added to."""
+    assert new.unsure == [] and not new.needs_review
+    for name in ("perspective", "hook", "hook_pattern", "open_loop"):
+        if name not in old.unsure and not (name == "open_loop" and "payoff" in old.unsure):
+            assert getattr(new, name) == getattr(old, name)  # what the rules asserted is kept
+    assert set(old.niche_tags) <= set(new.niche_tags)
+    assert new.transcript == old.transcript and new.processed_at == old.processed_at
+
+
 def _user_text(request: dict[str, Any]) -> str:
     return json.dumps(request["messages"])
 
@@ -87,13 +97,7 @@ def test_unsure_fills_only_the_unsure_fields_of_decoded_entries(tmp_path: Path, 
     assert sorted(_asked(r) for r in requests) == sorted(set(fill_keys(e.unsure)) for e in waiting.values())
     after = {e.id: e for e in _entries(workspace)}
     for entry_id, old in waiting.items():
-        new = after[entry_id]
-        assert new.unsure == [] and not new.needs_review
-        for name in ("perspective", "hook", "hook_pattern", "open_loop"):
-            if name not in old.unsure and not (name == "open_loop" and "payoff" in old.unsure):
-                assert getattr(new, name) == getattr(old, name)  # what the rules asserted is kept
-        assert set(old.niche_tags) <= set(new.niche_tags)
-        assert new.transcript == old.transcript and new.processed_at == old.processed_at
+        assert_filled_only_the_unsure_fields(old, after[entry_id])
     assert run(workspace, options=RunOptions(args=DecodeArgs(unsure=True))).selected == 0  # nothing left to ask
 
 

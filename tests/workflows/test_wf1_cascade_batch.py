@@ -27,6 +27,7 @@ from young_production.workflows.wf1_batch import collect_wf1_batches, submit_wf1
 
 from .running import run
 from .test_wf1_ai import _claude, _entries, _plan, _workspace
+from .test_wf1_cascade import assert_filled_only_the_unsure_fields
 
 pytestmark = pytest.mark.slow  # a batch polled to its end from a second engine
 
@@ -143,13 +144,7 @@ def test_unsure_batch_fills_only_the_unsure_fields_and_is_never_bought_twice(
     assert collected.successful == len(waiting), [e.error for e in collected.entries]
     after = {e.id: e for e in _entries(workspace)}
     for entry_id, old in waiting.items():
-        new = after[entry_id]
-        assert new.unsure == [] and not new.needs_review
-        for name in ("perspective", "hook", "hook_pattern", "open_loop"):
-            if name not in old.unsure and not (name == "open_loop" and "payoff" in old.unsure):
-                assert getattr(new, name) == getattr(old, name)
-        assert set(old.niche_tags) <= set(new.niche_tags)
-        assert new.transcript == old.transcript and new.processed_at == old.processed_at
+        assert_filled_only_the_unsure_fields(old, after[entry_id])
     assert CostLedger(workspace.state_dir).totals().calls == len(waiting)
 
     assert _submit(workspace, DecodeArgs(unsure=True)).selected == 0  # nothing left to ask
